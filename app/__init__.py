@@ -1,0 +1,39 @@
+"""Application factory."""
+from flask import Flask
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the Flask app: config, extensions, views, CLI. No data is written here."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_object("config")
+    if test_config:
+        app.config.update(test_config)
+
+    from app.extensions import appbuilder, csrf, db, migrate
+
+    db.init_app(app)
+    csrf.init_app(app)
+    with app.app_context():
+        appbuilder.init_app(app, db.session)
+        from app import registry
+
+        migrate.init_app(
+            app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True
+        )
+        registry.register(appbuilder)
+        appbuilder.post_init()
+
+    from app import formatting, hooks
+    from app.cli import aid
+
+    formatting.init_app(app)
+    hooks.init_app(app)
+    app.cli.add_command(aid)
+    return app
+
+
+def _migrations_dir() -> str:
+    """Absolute path of the Alembic environment, so commands work from any directory."""
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parent.parent / "migrations")

@@ -1,0 +1,1 @@
+"""REST resources under /api/v1/<resource>/ (FAB ModelRestApi, JWT)."""

@@ -1,0 +1,39 @@
+"""Every REST resource, one line each: model, resource name, list columns."""
+from app.api.base import api_for
+from app.models import (
+    AidItem, AidStandard, Application, District, FundAccount, Household, HouseholdMember,
+    School, SchoolYear, SpecialGroup, Student, Term, Tier,
+)
+
+STUDENT_COLUMNS = [
+    "id", "name", "student_no", "sex", "school.id", "school.name", "grade", "class_name",
+    "boarding", "status",
+]
+
+RESOURCES = [
+    api_for(District, "district", ["id", "code", "name"]),
+    api_for(School, "school", ["id", "code", "name", "township", "has_boarding", "is_rural", "active"]),
+    api_for(SpecialGroup, "special_group", ["id", "code", "name", "sort_order", "active"]),
+    api_for(Household, "household", ["id", "guardian_name", "phone", "address", "hukou_type", "lives_rural"]),
+    api_for(
+        HouseholdMember, "household_member",
+        ["id", "household.id", "name", "relation", "birth_year", "work_ability", "health", "annual_income"],
+    ),
+    api_for(Student, "student", STUDENT_COLUMNS),
+    api_for(SchoolYear, "school_year", ["id", "name", "start_date", "end_date", "is_current"]),
+    api_for(Term, "term", ["id", "name", "school_year.id", "season", "start_date", "end_date", "is_current"]),
+    api_for(Tier, "tier", ["id", "code", "name", "rank", "is_needy", "active"]),
+    api_for(
+        Application, "application",
+        ["id", "student.id", "student.name", "school.id", "term.id", "status", "score", "final_tier.name"],
+    ),
+    api_for(AidItem, "aid_item", ["id", "code", "name", "category", "kind", "payee", "active"]),
+    api_for(
+        AidStandard, "aid_standard",
+        ["id", "aid_item.id", "tier.id", "boarding", "level", "amount", "unit", "effective_from", "effective_to"],
+    ),
+    api_for(
+        FundAccount, "fund_account",
+        ["id", "code", "name", "source", "fiscal_year", "district.id", "school.id", "active"],
+    ),
+]

@@ -1,0 +1,45 @@
+"""`flask aid …` commands: init and seed-demo."""
+from datetime import date
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+
+@click.group()
+def aid():
+    """Zizhu administration commands."""
+
+
+@aid.command("init")
+@with_appcontext
+def init_command():
+    """Roles, permissions, code lists, aid items and the current school year (idempotent)."""
+    from app.commands.setup import init_all
+    from app.extensions import db
+
+    init_all(current_app.appbuilder, db.session, date.today())
+    click.echo("Zizhu initialised.")
+
+
+@aid.command("seed-demo")
+@click.option("--schools", default=12, show_default=True, help="Number of schools.")
+@click.option("--pupils", default=3000, show_default=True, help="Number of pupils.")
+@click.option("--password", required=True, help="Password of every demo account.")
+@click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same district).")
+@click.option("--if-empty", is_flag=True, help="Do nothing when a district already exists.")
+@with_appcontext
+def seed_demo_command(schools, pupils, password, seed, if_empty):
+    """A deterministic, realistic demo district with demo accounts."""
+    from app.commands.demo import seed_demo
+    from app.extensions import db
+    from app.models import District
+
+    if if_empty and db.session.query(District.id).first():
+        click.echo("Demo district already present; nothing to do.")
+        return
+    summary = seed_demo(
+        current_app.appbuilder, db.session, schools=schools, pupils=pupils,
+        password=password, seed=seed, today=date.today(),
+    )
+    click.echo(summary)

@@ -1,0 +1,1 @@
+"""Use-cases: load, check, call a service, write, commit — shared by views, APIs and the CLI."""

@@ -1,0 +1,85 @@
+"""Field rules per model (ID numbers, 学籍号, phones, money) and uniqueness, for forms and APIs."""
+from sqlalchemy import inspect as sa_inspect
+
+from app.commands.errors import FieldErrors
+from app.messages import reason_message
+from app.models import AidStandard, Household, HouseholdMember, School, Student
+from app.services.validation import (
+    InvalidValue, normalize_id_number, normalize_phone, normalize_student_no, parse_money,
+)
+
+
+def _wrap(fn, field):
+    """Adapt a service normaliser to (value, values) → value, raising FieldErrors."""
+
+    def rule(value, values):
+        try:
+            return fn(value, values)
+        except InvalidValue as err:
+            raise FieldErrors({field: [reason_message(err.code, **err.params)]}) from None
+
+    return rule
+
+
+RULES = {
+    Student: {
+        "id_number": lambda v, _: normalize_id_number(v),
+        "student_no": lambda v, values: normalize_student_no(
+            v, id_number=_safe_id(values.get("id_number"))
+        ),
+    },
+    Household: {
+        "phone": lambda v, _: normalize_phone(v),
+        "guardian_id_number": lambda v, _: normalize_id_number(v, check_age=False, field="guardian_id_number"),
+    },
+    HouseholdMember: {"annual_income": lambda v, _: parse_money(v, allow_zero=True)},
+    AidStandard: {"amount": lambda v, _: parse_money(v)},
+    School: {"contact_phone": lambda v, _: normalize_phone(v, field="contact_phone")},
+}
+
+
+def _safe_id(raw):
+    """The normalised ID number when valid, else None (its own rule reports the error)."""
+    try:
+        return normalize_id_number(raw) if raw else None
+    except InvalidValue:
+        return None
+
+
+def field_rules(model) -> dict:
+    """{column: rule(value, values) → normalised value} for a model (empty if none)."""
+    return {col: _wrap(fn, col) for col, fn in RULES.get(model, {}).items()}
+
+
+def validate_item(session, item) -> None:
+    """Normalise and check every ruled field and every unique column; raise FieldErrors."""
+    errors = {}
+    values = {c.key: getattr(item, c.key) for c in sa_inspect(type(item)).column_attrs}
+    for col, rule in field_rules(type(item)).items():
+        value = getattr(item, col)
+        if value in (None, ""):
+            continue
+        try:
+            setattr(item, col, rule(value, values))
+            values[col] = getattr(item, col)
+        except FieldErrors as err:
+            errors.update(err.errors)
+    errors.update(_duplicates(session, item, values))
+    if errors:
+        raise FieldErrors(errors)
+
+
+def _duplicates(session, item, values) -> dict:
+    """A clear message for each unique column whose value another row already holds."""
+    model = type(item)
+    found = {}
+    for col in model.__table__.columns:
+        if not col.unique or values.get(col.key) in (None, ""):
+            continue
+        query = session.query(model.id).filter(getattr(model, col.key) == values[col.key])
+        if item.id is not None:
+            query = query.filter(model.id != item.id)
+        with session.no_autoflush:
+            if query.first() is not None:
+                found[col.key] = [reason_message("unique", value=values[col.key])]
+    return found

@@ -1,0 +1,119 @@
+"""`flask aid init`: roles, permissions, code lists, aid items and the current calendar (idempotent)."""
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from app.models import (
+    AidCategory, AidItem, AidKind, AidStandard, AmountUnit, Payee, SchoolYear, Season,
+    SpecialGroup, Term, Tier,
+)
+from app.security.roles import ROLE_LABELS, grants_for
+
+SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
+
+
+def _load(name: str):
+    """Read one JSON data file of seed/."""
+    return json.loads((SEED_DIR / name).read_text(encoding="utf-8"))
+
+
+def _upsert(session, model, key: str, values: dict):
+    """Insert a code-list row by its natural key, or leave the existing one as the district set it."""
+    row = session.query(model).filter(getattr(model, key) == values[key]).one_or_none()
+    if row is None:
+        row = model(**values)
+        session.add(row)
+    return row
+
+
+def seed_code_lists(session) -> None:
+    """Special groups and tiers from seed/."""
+    for values in _load("special_groups.json"):
+        _upsert(session, SpecialGroup, "code", values)
+    for values in _load("tiers.json"):
+        _upsert(session, Tier, "code", values)
+
+
+def seed_aid_items(session) -> None:
+    """Aid items with the 2024 national standards from seed/aid_items.json."""
+    for spec in _load("aid_items.json"):
+        standards = spec.pop("standards")
+        spec["category"] = AidCategory(spec["category"])
+        spec["kind"] = AidKind(spec["kind"])
+        spec["payee"] = Payee(spec["payee"])
+        item = _upsert(session, AidItem, "code", spec)
+        session.flush()
+        for std in standards:
+            start = date.fromisoformat(std["effective_from"])
+            exists = session.query(AidStandard.id).filter_by(
+                aid_item_id=item.id, boarding=std.get("boarding"), effective_from=start,
+            ).first()
+            if exists:
+                continue
+            end = std.get("effective_to")
+            session.add(AidStandard(
+                aid_item_id=item.id, boarding=std.get("boarding"), amount=Decimal(std["amount"]),
+                unit=AmountUnit(std["unit"]), effective_from=start,
+                effective_to=date.fromisoformat(end) if end else None, notes=std.get("notes"),
+            ))
+
+
+def school_year_bounds(today: date) -> tuple[int, int]:
+    """First and second calendar year of the school year containing `today` (starts 1 Sept)."""
+    first = today.year if today.month >= 9 else today.year - 1
+    return first, first + 1
+
+
+def seed_calendar(session, today: date) -> SchoolYear:
+    """The current school year and its autumn and spring terms; marks them current."""
+    first, second = school_year_bounds(today)
+    name = f"{first}-{second}"
+    year = session.query(SchoolYear).filter_by(name=name).one_or_none()
+    if year is None:
+        year = SchoolYear(name=name, start_date=date(first, 9, 1), end_date=date(second, 8, 31))
+        session.add(year)
+        session.flush()
+        session.add_all([
+            Term(school_year_id=year.id, season=Season.AUTUMN, name=f"{first}年秋季学期",
+                 start_date=date(first, 9, 1), end_date=date(second, 1, 31),
+                 application_opens=date(first, 9, 1), application_closes=date(first, 9, 30),
+                 school_days=100),
+            Term(school_year_id=year.id, season=Season.SPRING, name=f"{second}年春季学期",
+                 start_date=date(second, 2, 1), end_date=date(second, 8, 31),
+                 application_opens=date(second, 2, 15), application_closes=date(second, 3, 15),
+                 school_days=100),
+        ])
+        session.flush()
+    if not session.query(SchoolYear).filter_by(is_current=True).count():
+        year.is_current = True
+        current = next(t for t in year.terms if t.start_date <= today <= t.end_date)
+        current.is_current = True
+    return year
+
+
+def seed_roles(appbuilder) -> None:
+    """Sync FAB's permissions from the registered views, then give each role its set."""
+    sm = appbuilder.sm
+    admin = sm.find_role(sm.auth_role_admin) or sm.add_role(sm.auth_role_admin)
+    sm.find_role(sm.auth_role_public) or sm.add_role(sm.auth_role_public)
+    appbuilder.add_permissions(update_perms=True)
+    pvms = appbuilder.session.query(sm.permissionview_model).all()
+    admin.permissions = pvms
+    for role_name in ROLE_LABELS:
+        if role_name == sm.auth_role_admin:
+            continue
+        role = sm.find_role(role_name) or sm.add_role(role_name)
+        role.permissions = [
+            p for p in pvms if grants_for(role_name, p.view_menu.name, p.permission.name)
+        ]
+    appbuilder.session.commit()
+
+
+def init_all(appbuilder, session, today: date) -> None:
+    """Everything `flask aid init` does, in one transaction per step; safe to run again."""
+    seed_roles(appbuilder)
+    seed_code_lists(session)
+    seed_aid_items(session)
+    seed_calendar(session, today)
+    session.commit()

@@ -1,0 +1,42 @@
+"""Locale-aware display of money, dates and enums (zh_CN first)."""
+from datetime import date, datetime
+from decimal import Decimal
+
+from babel.numbers import format_currency
+from flask import Flask
+from flask_babel import get_locale
+
+from app.labels import enum_label
+
+_BABEL_LOCALES = {"zh": "zh_CN", "en": "en_US"}
+
+
+def babel_locale() -> str:
+    """The Babel locale for the current request (zh → zh_CN)."""
+    loc = str(get_locale() or "zh")
+    return _BABEL_LOCALES.get(loc, loc)
+
+
+def format_money(value) -> str:
+    """¥1,250.00 in Chinese, CN¥1,250.00 in English; empty for None."""
+    if value is None or value == "":
+        return ""
+    return format_currency(Decimal(value), "CNY", locale=babel_locale())
+
+
+def format_date(value) -> str:
+    """ISO dates (2026-09-01) read naturally in both languages; datetimes to the minute."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def init_app(app: Flask) -> None:
+    """Register the formatters as Jinja filters."""
+    app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["enum_label"] = enum_label

@@ -1,0 +1,21 @@
+"""Re-exports every model so that Alembic and the app see one metadata."""
+from flask_appbuilder.security.sqla.models import User  # noqa: F401  (FAB's user table)
+
+from app.models.aid import AidCategory, AidItem, AidKind, AidStandard, AmountUnit, Payee
+from app.models.assessment import Application, ApplicationStatus, Tier
+from app.models.base import Model
+from app.models.calendar import SchoolYear, Season, Term
+from app.models.funds import FundAccount, FundSource
+from app.models.org import District, School, UserScope
+from app.models.people import (
+    Health, Household, HouseholdMember, HukouType, Relation, Sex, SpecialGroup, Student,
+    StudentStatus, WorkAbility, household_special_group,
+)
+
+__all__ = [
+    "AidCategory", "AidItem", "AidKind", "AidStandard", "AmountUnit", "Application",
+    "ApplicationStatus", "District", "FundAccount", "FundSource", "Health", "Household",
+    "HouseholdMember", "HukouType", "Model", "Payee", "Relation", "School", "SchoolYear",
+    "Season", "Sex", "SpecialGroup", "Student", "StudentStatus", "Term", "Tier", "User",
+    "UserScope", "WorkAbility", "household_special_group",
+]

@@ -1,0 +1,82 @@
+"""Identification: tiers and applications (standards, visits and notices arrive with issue 5)."""
+import enum
+
+from flask_appbuilder import Model
+from sqlalchemy import (
+    JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import relationship
+
+from app.models.base import Stamped, str_enum
+
+
+class ApplicationStatus(enum.Enum):
+    """Where an application stands in the identification workflow."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CLASS_REVIEW = "class_review"
+    SCHOOL_REVIEW = "school_review"
+    NOTICE = "notice"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    RETURNED = "returned"
+    CANCELLED = "cancelled"
+    ARCHIVED = "archived"
+
+
+class Tier(Stamped, Model):
+    """Code list of difficulty tiers; `rank` orders them (higher is more difficult)."""
+
+    __tablename__ = "tier"
+    id = Column(Integer, primary_key=True)
+    code = Column(String(16), nullable=False, unique=True)
+    name = Column(String(32), nullable=False)
+    rank = Column(Integer, nullable=False, default=0)
+    is_needy = Column(Boolean, nullable=False, default=True)
+    active = Column(Boolean, nullable=False, default=True)
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class Application(Stamped, Model):
+    """A pupil's application for identification in one school year (and term of application)."""
+
+    __tablename__ = "application"
+    __table_args__ = (
+        UniqueConstraint("student_id", "school_year_id", "term_id", name="uq_application_student_term"),
+        Index("ix_application_school_term_status", "school_id", "term_id", "status"),
+    )
+    id = Column(Integer, primary_key=True)
+    student_id = Column(Integer, ForeignKey("student.id"), nullable=False, index=True)
+    school_id = Column(Integer, ForeignKey("school.id"), nullable=False)
+    school_year_id = Column(Integer, ForeignKey("school_year.id"), nullable=False, index=True)
+    term_id = Column(Integer, ForeignKey("term.id"), nullable=False, index=True)
+    status = Column(
+        str_enum(ApplicationStatus, "application_status"), nullable=False,
+        default=ApplicationStatus.DRAFT,
+    )
+    reason = Column(Text)
+    is_midyear = Column(Boolean, nullable=False, default=False)
+    commitment_signed_on = Column(Date)
+    consent_signed_on = Column(Date)
+    submitted_on = Column(DateTime)
+    household_snapshot = Column(JSON)
+    score = Column(Numeric(6, 2))
+    breakdown = Column(JSON)
+    standard_version = Column(Integer)
+    suggested_tier_id = Column(Integer, ForeignKey("tier.id"))
+    final_tier_id = Column(Integer, ForeignKey("tier.id"), index=True)
+    tier_reason = Column(Text)
+    decided_on = Column(DateTime)
+    student = relationship("Student")
+    school = relationship("School")
+    school_year = relationship("SchoolYear")
+    term = relationship("Term")
+    suggested_tier = relationship("Tier", foreign_keys=[suggested_tier_id])
+    final_tier = relationship("Tier", foreign_keys=[final_tier_id])
+
+    def __repr__(self) -> str:
+        return f"{self.student} · {self.term}"

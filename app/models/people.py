@@ -1,0 +1,169 @@
+"""People: households, their members and special groups, and the pupils."""
+import enum
+
+from flask_appbuilder import Model
+from sqlalchemy import (
+    Boolean, Column, Date, ForeignKey, Index, Integer, SmallInteger, String, Table, Text,
+)
+from sqlalchemy.orm import relationship
+
+from app.models.base import Money, Stamped, str_enum
+
+
+class HukouType(enum.Enum):
+    """Household registration (户口) type."""
+
+    RURAL = "rural"
+    URBAN = "urban"
+
+
+class Sex(enum.Enum):
+    """Sex as recorded on the resident ID."""
+
+    MALE = "M"
+    FEMALE = "F"
+
+
+class WorkAbility(enum.Enum):
+    """Whether a household member can work (劳动能力)."""
+
+    FULL = "full"
+    PARTIAL = "partial"
+    NONE = "none"
+
+
+class Health(enum.Enum):
+    """Health of a household member."""
+
+    HEALTHY = "healthy"
+    CHRONIC = "chronic"
+    SERIOUS_ILLNESS = "serious_illness"
+    DISABLED = "disabled"
+
+
+class Relation(enum.Enum):
+    """Relation of a household member to the pupil."""
+
+    FATHER = "father"
+    MOTHER = "mother"
+    GRANDPARENT = "grandparent"
+    SIBLING = "sibling"
+    GUARDIAN = "guardian"
+    OTHER = "other"
+
+
+class StudentStatus(enum.Enum):
+    """Enrolment status of a pupil (学籍状态)."""
+
+    ENROLLED = "enrolled"
+    TRANSFERRED = "transferred"
+    DROPPED_OUT = "dropped_out"
+    GRADUATED = "graduated"
+
+
+class SpecialGroup(Stamped, Model):
+    """Code list of special groups (低保, 特困, 孤儿 …) used for direct identification."""
+
+    __tablename__ = "special_group"
+    id = Column(Integer, primary_key=True)
+    code = Column(String(32), nullable=False, unique=True)
+    name = Column(String(64), nullable=False)
+    sort_order = Column(Integer, nullable=False, default=0)
+    active = Column(Boolean, nullable=False, default=True)
+    description = Column(Text)
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+household_special_group = Table(
+    "household_special_group",
+    Model.metadata,
+    Column("household_id", Integer, ForeignKey("household.id", ondelete="CASCADE"), primary_key=True),
+    Column("special_group_id", Integer, ForeignKey("special_group.id"), primary_key=True, index=True),
+)
+
+
+class Household(Stamped, Model):
+    """A family; pupils and members hang off it. Scoped through its district."""
+
+    __tablename__ = "household"
+    __lookup_fields__ = ("guardian_name", "address")
+    id = Column(Integer, primary_key=True)
+    district_id = Column(Integer, ForeignKey("district.id"), nullable=False, index=True)
+    guardian_name = Column(String(32), nullable=False, index=True)
+    guardian_id_number = Column(String(18), index=True)
+    phone = Column(String(20))
+    address = Column(String(200))
+    hukou_type = Column(str_enum(HukouType, "hukou_type"), nullable=False, default=HukouType.RURAL)
+    lives_rural = Column(Boolean, nullable=False, default=True)
+    payee_name = Column(String(32))
+    bank_name = Column(String(64))
+    bank_account = Column(String(32))
+    notes = Column(Text)
+    district = relationship("District")
+    special_groups = relationship("SpecialGroup", secondary=household_special_group, lazy="selectin")
+    members = relationship(
+        "HouseholdMember", back_populates="household", cascade="all, delete-orphan",
+        order_by="HouseholdMember.id",
+    )
+    students = relationship("Student", back_populates="household")
+
+    def __repr__(self) -> str:
+        return f"{self.guardian_name}（{self.address or ''}）" if self.address else self.guardian_name
+
+
+class HouseholdMember(Stamped, Model):
+    """A member of a household other than the pupil (parents, grandparents, siblings)."""
+
+    __tablename__ = "household_member"
+    id = Column(Integer, primary_key=True)
+    household_id = Column(
+        Integer, ForeignKey("household.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    name = Column(String(32), nullable=False)
+    relation = Column(str_enum(Relation, "relation"), nullable=False)
+    birth_year = Column(SmallInteger)
+    work_ability = Column(str_enum(WorkAbility, "work_ability"), nullable=False, default=WorkAbility.FULL)
+    health = Column(str_enum(Health, "health"), nullable=False, default=Health.HEALTHY)
+    annual_income = Column(Money, nullable=False, default=0)
+    occupation = Column(String(64))
+    in_school = Column(Boolean, nullable=False, default=False)
+    household = relationship("Household", back_populates="members")
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class Student(Stamped, Model):
+    """A pupil: identified by ID number and 学籍号, both unique across the deployment."""
+
+    __tablename__ = "student"
+    __lookup_fields__ = ("name", "student_no")
+    __table_args__ = (
+        Index("ix_student_school_grade_class", "school_id", "grade", "class_name"),
+        Index("ix_student_school_name", "school_id", "name"),
+    )
+    id = Column(Integer, primary_key=True)
+    student_no = Column(String(19), nullable=False, unique=True)
+    id_number = Column(String(18), nullable=False, unique=True)
+    name = Column(String(32), nullable=False, index=True)
+    sex = Column(str_enum(Sex, "sex"), nullable=False)
+    birth_date = Column(Date, nullable=False)
+    ethnicity = Column(String(16))
+    school_id = Column(Integer, ForeignKey("school.id"), nullable=False)
+    grade = Column(SmallInteger, nullable=False)
+    class_name = Column(String(16), nullable=False)
+    boarding = Column(Boolean, nullable=False, default=False)
+    status = Column(
+        str_enum(StudentStatus, "student_status"), nullable=False,
+        default=StudentStatus.ENROLLED, index=True,
+    )
+    enrolled_on = Column(Date)
+    household_id = Column(Integer, ForeignKey("household.id"), index=True)
+    disabled = Column(Boolean, nullable=False, default=False)
+    school = relationship("School")
+    household = relationship("Household", back_populates="students")
+
+    def __repr__(self) -> str:
+        return self.name

@@ -1,0 +1,45 @@
+"""Every view, API and menu entry, registered in menu order."""
+from flask_babel import lazy_gettext as _l
+
+from app.api.resources import RESOURCES
+from app.views.aid import AidItemModelView, AidStandardModelView
+from app.views.assessment import ApplicationModelView, TierModelView
+from app.views.calendar import SchoolYearModelView, TermModelView
+from app.views.funds import FundAccountModelView
+from app.views.org import DistrictModelView, SchoolModelView
+from app.views.people import (
+    HouseholdMemberModelView, HouseholdModelView, SpecialGroupModelView, StudentModelView,
+)
+
+PEOPLE = ("People", _l("Pupils and households"), "fa-users")
+ASSESSMENT = ("Identification", _l("Identification"), "fa-check-square-o")
+AID = ("Aid", _l("Aid payments"), "fa-gift")
+FUNDS = ("Funds", _l("Funds"), "fa-money")
+SYSTEM = ("System", _l("System settings"), "fa-cogs")
+
+MENU = [
+    (StudentModelView, "Pupils", _l("Pupils"), "fa-child", PEOPLE),
+    (HouseholdModelView, "Households", _l("Households"), "fa-home", PEOPLE),
+    (HouseholdMemberModelView, "Household members", _l("Household members"), "fa-user", PEOPLE),
+    (ApplicationModelView, "Applications", _l("Applications"), "fa-file-text-o", ASSESSMENT),
+    (TierModelView, "Tiers", _l("Tiers"), "fa-signal", ASSESSMENT),
+    (SpecialGroupModelView, "Special groups", _l("Special groups"), "fa-tags", ASSESSMENT),
+    (AidItemModelView, "Aid items", _l("Aid items"), "fa-gift", AID),
+    (AidStandardModelView, "Aid standards", _l("Aid standards"), "fa-list-ol", AID),
+    (FundAccountModelView, "Fund accounts", _l("Fund accounts"), "fa-university", FUNDS),
+    (DistrictModelView, "Districts", _l("Districts"), "fa-map", SYSTEM),
+    (SchoolModelView, "Schools", _l("Schools"), "fa-building", SYSTEM),
+    (SchoolYearModelView, "School years", _l("School years"), "fa-calendar", SYSTEM),
+    (TermModelView, "Terms", _l("Terms"), "fa-calendar-o", SYSTEM),
+]
+
+
+def register(appbuilder) -> None:
+    """Add every view to the menu and every REST resource under /api/v1/."""
+    for view, name, label, icon, (category, category_label, category_icon) in MENU:
+        appbuilder.add_view(
+            view, name, label=label, icon=icon, category=category,
+            category_label=category_label, category_icon=category_icon,
+        )
+    for api in RESOURCES:
+        appbuilder.add_api(api)

@@ -1,0 +1,1 @@
+"""Security: the security manager, roles and (with issue 3) scope, masking and audit."""

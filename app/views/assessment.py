@@ -1,0 +1,43 @@
+"""Views of identification: tiers and applications (the assessment page comes with issue 5)."""
+from flask_babel import lazy_gettext as _l
+
+from app.models import Application, Tier
+from app.views.base import ZizhuModelView
+from app.views.interface import ZizhuInterface
+
+
+class TierModelView(ZizhuModelView):
+    """Code list of difficulty tiers."""
+
+    datamodel = ZizhuInterface(Tier)
+    list_title = _l("Tiers")
+    show_title = _l("Tier")
+    add_title = _l("Add tier")
+    edit_title = _l("Edit tier")
+    list_columns = ["code", "name", "rank", "is_needy", "active"]
+    add_columns = edit_columns = show_columns = ["code", "name", "rank", "is_needy", "active"]
+    search_columns = ["code", "name", "is_needy", "active"]
+    base_order = ("rank", "desc")
+
+
+class ApplicationModelView(ZizhuModelView):
+    """Applications for identification, one per pupil and term."""
+
+    datamodel = ZizhuInterface(Application)
+    list_title = _l("Applications")
+    show_title = _l("Application")
+    add_title = _l("Add application")
+    edit_title = _l("Edit application")
+    list_columns = ["student", "school", "term", "status", "score", "final_tier", "submitted_on"]
+    search_columns = ["student", "school", "school_year", "term", "status", "final_tier", "is_midyear"]
+    add_columns = edit_columns = [
+        "student", "school", "school_year", "term", "reason", "is_midyear",
+        "commitment_signed_on", "consent_signed_on",
+    ]
+    show_columns = [
+        "student", "school", "school_year", "term", "status", "reason", "is_midyear",
+        "commitment_signed_on", "consent_signed_on", "submitted_on", "score", "standard_version",
+        "suggested_tier", "final_tier", "tier_reason", "decided_on", "created_on", "changed_on",
+    ]
+    order_columns = ["submitted_on", "score", "status"]
+    base_order = ("id", "desc")

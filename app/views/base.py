@@ -1,0 +1,168 @@
+"""The shared ModelView: lookups for relations, eager loading, translated enums, validation."""
+from flask import abort, jsonify, request, url_for
+from flask_appbuilder import ModelView, expose, has_access
+from flask_appbuilder.fields import EnumField
+from flask_appbuilder.widgets import ListWidget
+from sqlalchemy import or_
+from wtforms import ValidationError
+
+from app.commands.errors import FieldErrors
+from app.commands.rules import field_rules, validate_item
+from app.security.roles import PERMISSION_FOLD
+from app.formatting import format_date, format_money
+from app.labels import COLUMN_LABELS, enum_label
+from app.views.interface import ZizhuInterface
+from app.views.lookup import LOOKUP_LIMIT, LookupField, lookup_fields
+
+
+class TranslatedEnumField(EnumField):
+    """FAB's EnumField with translated labels instead of raw enum values."""
+
+    def __init__(self, enum_class, **kwargs):
+        super().__init__(enum_class, list(enum_class.__members__), **kwargs)
+        self.choices = [(name, enum_label(member)) for name, member in enum_class.__members__.items()]
+
+
+class RuleValidator:
+    """WTForms adapter for a service rule, so forms show the error inline under the field."""
+
+    def __init__(self, rule):
+        self.rule = rule
+
+    def __call__(self, form, field):
+        if field.data in (None, ""):
+            return
+        try:
+            field.data = self.rule(field.data, {k: f.data for k, f in form._fields.items()})
+        except FieldErrors as err:
+            raise ValidationError(err.first_message()) from None
+
+
+class ZizhuModelView(ModelView):
+    """Base for every CRUD view. Subclasses set `datamodel = ZizhuInterface(Model)` and columns."""
+
+    page_size = 20
+    method_permission_name = PERMISSION_FOLD
+    list_widget = ListWidget
+    search_exclude_columns = ["created_on", "changed_on", "created_by_fk", "changed_by_fk"]
+
+    def __init__(self, **kwargs):
+        if not type(self).__dict__.get("class_permission_name"):
+            self.class_permission_name = self.datamodel.obj.__name__
+        super().__init__(**kwargs)
+
+    def _init_properties(self):
+        """Add labels, translated enum fields, lookup fields and formatters before FAB builds forms."""
+        super()._init_properties()
+        self.label_columns = {**{k: v for k, v in COLUMN_LABELS.items()}, **self.label_columns}
+        self.add_form_extra_fields = dict(self.add_form_extra_fields or {})
+        self.edit_form_extra_fields = dict(self.edit_form_extra_fields or {})
+        self.search_form_extra_fields = dict(self.search_form_extra_fields or {})
+        self._add_enum_fields()
+        self._add_lookup_fields()
+        self._add_rule_validators()
+        self._add_formatters()
+        self.datamodel.eager_relations = self._list_relations()
+
+    def _columns_by_kind(self):
+        """Yield (form extra-fields dict, column) for every form and search column."""
+        for extra, cols in (
+            (self.add_form_extra_fields, self.add_columns),
+            (self.edit_form_extra_fields, self.edit_columns),
+            (self.search_form_extra_fields, self.search_columns),
+        ):
+            for col in cols:
+                if col not in extra:
+                    yield extra, col
+
+    def _add_enum_fields(self):
+        for extra, col in self._columns_by_kind():
+            if self.datamodel.is_enum(col):
+                enum_cls = self.datamodel.list_columns[col].type.enum_class
+                nullable = self.datamodel.is_nullable(col)
+                extra[col] = TranslatedEnumField(
+                    enum_cls, label=self.label_columns.get(col, col),
+                    validators=[] if nullable else [self._required()],
+                )
+
+    def _add_lookup_fields(self):
+        for extra, col in self._columns_by_kind():
+            if self.datamodel.is_relation_many_to_one(col) and lookup_fields(
+                self.datamodel.get_related_model(col)
+            ):
+                optional = extra is self.search_form_extra_fields or self.datamodel.is_nullable(col)
+                extra[col] = LookupField(
+                    self.label_columns.get(col, col),
+                    validators=[] if optional else [self._required()],
+                    interface=self.datamodel.get_related_interface(col),
+                    loader=lambda pk, c=col: self.load_related(c, pk),
+                    url=lambda c=col: url_for(f"{self.__class__.__name__}.lookup", col_name=c),
+                )
+
+    def _add_rule_validators(self):
+        for col, rule in field_rules(self.datamodel.obj).items():
+            self.validators_columns.setdefault(col, []).append(RuleValidator(rule))
+
+    def _add_formatters(self):
+        for col in self.list_columns + self.show_columns:
+            if col in self.formatters_columns or col not in self.datamodel.list_columns:
+                continue
+            if self.datamodel.is_enum(col):
+                self.formatters_columns[col] = enum_label
+            elif self.datamodel.is_date(col) or self.datamodel.is_datetime(col):
+                self.formatters_columns[col] = format_date
+            elif col in ("amount", "annual_income") or col.endswith("_amount"):
+                self.formatters_columns[col] = format_money
+
+    def _list_relations(self) -> list[str]:
+        """Many-to-one relations shown in the list, loaded in the same query (no N+1)."""
+        return [c for c in self.list_columns if self.datamodel.is_relation_many_to_one(c)]
+
+    @staticmethod
+    def _required():
+        from wtforms.validators import DataRequired
+
+        return DataRequired()
+
+    # lookups ---------------------------------------------------------------
+    def lookup_query(self, col_name: str):
+        """Query of candidates for a relation field; the scope filter narrows it (issue 3)."""
+        model = self.datamodel.get_related_model(col_name)
+        return self.datamodel.session.query(model)
+
+    def load_related(self, col_name: str, pk):
+        """One related object by key, through the same query the lookup uses; None if absent."""
+        model = self.datamodel.get_related_model(col_name)
+        try:
+            key = int(pk)
+        except (TypeError, ValueError):
+            return None
+        return self.lookup_query(col_name).filter(model.id == key).one_or_none()
+
+    @expose("/lookup/<col_name>")
+    @has_access
+    def lookup(self, col_name):
+        """JSON for select2: `{results: [{id, text}], pagination: {more}}`, 20 at a time."""
+        if col_name not in set(self.add_columns) | set(self.edit_columns) | set(self.search_columns):
+            abort(404)
+        model = self.datamodel.get_related_model(col_name)
+        fields = lookup_fields(model)
+        if not fields:
+            abort(404)
+        term = (request.args.get("q") or "").strip()[:50]
+        page = max(1, request.args.get("page", 1, type=int))
+        query = self.lookup_query(col_name)
+        if term:
+            query = query.filter(or_(*[getattr(model, f).contains(term, autoescape=True) for f in fields]))
+        rows = query.order_by(model.id).offset((page - 1) * LOOKUP_LIMIT).limit(LOOKUP_LIMIT + 1).all()
+        results = [{"id": r.id, "text": str(r)} for r in rows[:LOOKUP_LIMIT]]
+        return jsonify(results=results, pagination={"more": len(rows) > LOOKUP_LIMIT})
+
+    # validation shared with the API ---------------------------------------
+    def pre_add(self, item):
+        """Whole-record rules (uniqueness, cross-field) before the insert."""
+        validate_item(self.datamodel.session, item)
+
+    def pre_update(self, item):
+        """Whole-record rules (uniqueness, cross-field) before the update."""
+        validate_item(self.datamodel.session, item)

@@ -1,0 +1,20 @@
+"""SQLAInterface that loads the relations a list shows in the same query."""
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from sqlalchemy.orm import joinedload
+
+
+class ZizhuInterface(SQLAInterface):
+    """Adds `eager_relations`: many-to-one relations joined into list queries (no N+1)."""
+
+    eager_relations: list[str] = []
+
+    def apply_all(self, query, filters=None, order_column="", order_direction="", page=None,
+                  page_size=None, select_columns=None, outer_default_load=False):
+        """FAB's apply_all plus joined loading of the listed relations."""
+        query = super().apply_all(
+            query, filters, order_column, order_direction, page, page_size,
+            select_columns, outer_default_load,
+        )
+        if self.eager_relations and not select_columns:
+            query = query.options(*[joinedload(getattr(self.obj, rel)) for rel in self.eager_relations])
+        return query
