@@ -108,7 +108,10 @@ class ZizhuModelView(ModelView):
             if col in self.formatters_columns or col not in self.datamodel.list_columns:
                 continue
             if self.datamodel.is_enum(col):
-                self.formatters_columns[col] = enum_label
+                enum_cls = self.datamodel.list_columns[col].type.enum_class
+                self.formatters_columns[col] = lambda v, e=enum_cls: enum_label(
+                    e(v) if isinstance(v, str) else v
+                )
             elif self.datamodel.is_date(col) or self.datamodel.is_datetime(col):
                 self.formatters_columns[col] = format_date
             elif col in ("amount", "annual_income") or col.endswith("_amount"):

@@ -1,0 +1,48 @@
+# Zizhu: `make run` serves the demo, `make test` runs the whole suite (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8080
+DEMO_PASSWORD ?= zizhu-demo-2026
+DEMO_SCHOOLS ?= 12
+DEMO_PUPILS ?= 3000
+FLASK := $(BIN)/flask --app run.py
+
+.PHONY: install translations extract-translations db run test test-sqlite test-postgres bench clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+translations: install
+	$(BIN)/pybabel compile --use-fuzzy -d translations 2>&1 | grep -v "^compiling" || true
+
+extract-translations: install
+	$(BIN)/pybabel extract -F translations/babel.cfg -k lazy_gettext -k _l -o translations/messages.pot .
+	$(BIN)/pybabel update -N -i translations/messages.pot -d translations
+
+db: translations
+	$(FLASK) db upgrade
+	$(FLASK) aid init
+	$(FLASK) aid seed-demo --if-empty --schools $(DEMO_SCHOOLS) --pupils $(DEMO_PUPILS) --password $(DEMO_PASSWORD)
+
+run: db
+	@echo "Zizhu: http://127.0.0.1:$(PORT)/  (demo accounts above, password: $(DEMO_PASSWORD))"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT) --no-debugger
+
+test: translations
+	env -u APP_TEST_DATABASE_URL $(BIN)/python -m pytest -q -p no:cacheprovider tests
+	@if [ -n "$$APP_TEST_DATABASE_URL" ]; then \
+		echo "== again on $$APP_TEST_DATABASE_URL =="; \
+		$(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/e2e tests; \
+	fi
+
+bench: translations
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+clean:
+	rm -rf instance/zizhu.db bench/out

@@ -1,0 +1,115 @@
+"""Fixtures: one migrated, initialised database per session (SQLite, or APP_TEST_DATABASE_URL)."""
+import os
+from datetime import date
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from app.extensions import db as _db
+
+TEST_PASSWORD = "Test-pass-2026!"
+KEEP_TABLES = {"alembic_version", "ab_permission", "ab_view_menu", "ab_permission_view",
+               "ab_role", "ab_permission_view_role"}
+
+
+def _database_url(tmp_path_factory) -> str:
+    """APP_TEST_DATABASE_URL when set (PostgreSQL in CI), else a fresh SQLite file."""
+    url = os.environ.get("APP_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _drop_everything(url: str) -> None:
+    """Start PostgreSQL runs from an empty schema, whatever a previous run left."""
+    if not url.startswith("postgresql"):
+        return
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    """The app on a database upgraded by the migrations and set up by `aid init`."""
+    from flask_migrate import upgrade
+
+    from app.commands.setup import init_all
+
+    url = _database_url(tmp_path_factory)
+    _drop_everything(url)
+    application = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "SECRET_KEY": "test-secret",
+        "RATELIMIT_ENABLED": False,
+    })
+    with application.app_context():
+        upgrade()
+        init_all(application.appbuilder, _db.session, date.today())
+    yield application
+    with application.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def session(app):
+    """The app's SQLAlchemy session; every row a test wrote is removed afterwards."""
+    with app.app_context():
+        yield _db.session
+        _db.session.rollback()
+        _clean(app)
+
+
+def _clean(app) -> None:
+    """Delete business rows and users, then restore what `aid init` seeds."""
+    from app.commands.setup import init_all
+    from app.models import Model
+
+    for table in reversed(Model.metadata.sorted_tables):
+        if table.name not in KEEP_TABLES:
+            _db.session.execute(table.delete())
+    _db.session.commit()
+    init_all(app.appbuilder, _db.session, date.today())
+
+
+@pytest.fixture
+def client(app, session):
+    """A test client on a clean database."""
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app, session):
+    """Create a user with a role (and scope): make_user("school1", "SchoolOfficer", school=s)."""
+    from app.models import UserScope
+
+    def _make(username, role, *, district=None, school=None, class_names=None):
+        sm = app.appbuilder.sm
+        user = sm.add_user(username, "测试", username, f"{username}@test.local",
+                           sm.find_role(role), password=TEST_PASSWORD)
+        assert user, f"could not create {username}"
+        if district or school:
+            session.add(UserScope(
+                user_id=user.id, district_id=(district or school.district).id,
+                school_id=school.id if school else None, class_names=class_names,
+            ))
+            session.commit()
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in through the form: login("district")."""
+
+    def _login(username, password=TEST_PASSWORD):
+        return client.post("/login/", data={"username": username, "password": password},
+                           follow_redirects=True)
+
+    return _login
