@@ -1,10 +1,29 @@
 """The shared ModelRestApi: same permissions and rules as the matching ModelView."""
 from flask_appbuilder.api import ModelRestApi
+from flask_appbuilder.api.convert import Model2SchemaConverter
+from marshmallow import fields
 
 from app.commands.errors import FieldErrors
 from app.commands.rules import validate_item
 from app.security.roles import PERMISSION_FOLD
 from app.views.interface import ZizhuInterface
+
+
+class SchemaConverter(Model2SchemaConverter):
+    """FAB's converter; enums with a default are optional, money is never rounded silently."""
+
+    def _column2field(self, datamodel, column, nested=True, parent_schema_name=None):
+        field = super()._column2field(datamodel, column, nested, parent_schema_name)
+        if isinstance(field, fields.Decimal):
+            field.places = None  # an amount with 3 places is refused by the money rule
+            field.as_string = True
+        return field
+
+    def _column2enum(self, datamodel, column):
+        field = super()._column2enum(datamodel, column)
+        if datamodel.list_columns[column.name].default is not None:
+            field.required = False
+        return field
 
 
 class ZizhuApi(ModelRestApi):
@@ -14,6 +33,7 @@ class ZizhuApi(ModelRestApi):
     method_permission_name = PERMISSION_FOLD
     max_page_size = 100
     allow_browser_login = True
+    model2schemaconverter = SchemaConverter
 
     def __init__(self):
         if not type(self).__dict__.get("class_permission_name"):

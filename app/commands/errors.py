@@ -17,12 +17,16 @@ class FieldErrors(DomainError):
         self.errors = errors
         super().__init__(self.first_message())
 
+    @staticmethod
+    def labelled(field: str, message) -> str:
+        """'<label>：<message>', the label translated (身份证号：校验位错误…)."""
+        return f"{COLUMN_LABELS.get(field, field)}：{message}"
+
     def first_message(self) -> str:
-        """'<label>: <message>' for the first refused field."""
+        """The first refused field's message, with its label."""
         field, messages = next(iter(self.errors.items()))
-        label = COLUMN_LABELS.get(field, field)
-        return f"{label}：{messages[0]}"
+        return self.labelled(field, messages[0])
 
     def as_dict(self) -> dict:
-        """{field: [message, …]} with the messages rendered in the current language."""
-        return {f: [str(m) for m in msgs] for f, msgs in self.errors.items()}
+        """{field: [labelled message, …]} rendered in the current language."""
+        return {f: [self.labelled(f, m) for m in msgs] for f, msgs in self.errors.items()}

@@ -35,7 +35,7 @@ class RuleValidator:
         try:
             field.data = self.rule(field.data, {k: f.data for k, f in form._fields.items()})
         except FieldErrors as err:
-            raise ValidationError(err.first_message()) from None
+            raise ValidationError(str(next(iter(err.errors.values()))[0])) from None
 
 
 class ZizhuModelView(ModelView):

@@ -1,0 +1,131 @@
+"""REST resources: JWT login, list/get/post/put/delete and refused input."""
+import pytest
+
+from app.models import Student
+from tests.conftest import TEST_PASSWORD
+from tests.factories import make_household, make_school, make_student, pupil_id_number
+
+RESOURCES = [
+    "district", "school", "special_group", "household", "household_member", "student",
+    "school_year", "term", "tier", "application", "aid_item", "aid_standard", "fund_account",
+]
+
+
+@pytest.fixture
+def token(client, session, make_user):
+    """A JWT for a district officer."""
+    school = make_school(session)
+    session.commit()
+    make_user("district", "DistrictOfficer", district=school.district)
+    resp = client.post("/api/v1/security/login", json={
+        "username": "district", "password": TEST_PASSWORD, "provider": "db",
+    })
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    return resp.get_json()["access_token"]
+
+
+def _auth(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _pupil_json(school, id_number=None, **extra):
+    id_number = id_number or pupil_id_number()
+    return {
+        "name": "王小丫", "id_number": id_number, "student_no": "G" + id_number, "sex": "F",
+        "birth_date": f"{id_number[6:10]}-{id_number[10:12]}-{id_number[12:14]}",
+        "school": school.id, "grade": 4, "class_name": "1班", **extra,
+    }
+
+
+def test_login_refuses_a_wrong_password(client, session, make_user):
+    make_user("someone", "Leader")
+    resp = client.post("/api/v1/security/login", json={
+        "username": "someone", "password": "wrong-password", "provider": "db"})
+    assert resp.status_code == 401
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_every_resource_lists_and_describes_itself(client, token, resource):
+    resp = client.get(f"/api/v1/{resource}/", headers=_auth(token))
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    assert "result" in resp.get_json()
+    info = client.get(f"/api/v1/{resource}/_info", headers=_auth(token))
+    assert info.status_code == 200
+
+
+def test_api_requires_a_token(client, session):
+    assert client.get("/api/v1/student/").status_code == 401
+
+
+def test_create_read_update_delete_a_pupil(client, session, token):
+    school = session.query(__import__("app.models", fromlist=["School"]).School).first()
+    body = _pupil_json(school)
+    created = client.post("/api/v1/student/", json=body, headers=_auth(token))
+    assert created.status_code == 201, created.get_data(as_text=True)
+    pk = created.get_json()["id"]
+    got = client.get(f"/api/v1/student/{pk}", headers=_auth(token)).get_json()["result"]
+    assert got["id_number"] == body["id_number"]
+    upd = client.put(f"/api/v1/student/{pk}", json={"class_name": "2班"}, headers=_auth(token))
+    assert upd.status_code == 200, upd.get_data(as_text=True)
+    assert session.get(Student, pk).class_name == "2班"
+    assert client.delete(f"/api/v1/student/{pk}", headers=_auth(token)).status_code == 200
+    session.expire_all()
+    assert session.get(Student, pk) is None
+
+
+def test_api_refuses_a_bad_check_character_naming_the_field(client, session, token):
+    from app.models import School
+
+    school = session.query(School).first()
+    good = pupil_id_number()
+    bad = good[:17] + ("0" if good[17] != "0" else "1")
+    resp = client.post("/api/v1/student/", json=_pupil_json(school, bad), headers=_auth(token))
+    assert resp.status_code == 422
+    message = resp.get_json()["message"]
+    assert "id_number" in message and "校验位" in message["id_number"][0]
+    assert session.query(Student).count() == 0
+
+
+def test_api_refuses_a_duplicate_id_number_without_a_database_error(client, session, token):
+    existing = make_student(session)
+    session.commit()
+    body = _pupil_json(existing.school, existing.id_number)
+    resp = client.post("/api/v1/student/", json=body, headers=_auth(token))
+    assert resp.status_code == 422
+    text = resp.get_data(as_text=True)
+    assert "已存在" in text and "IntegrityError" not in text and "UNIQUE" not in text
+    assert session.query(Student).count() == 1
+
+
+def test_api_update_with_bad_student_no_leaves_row_unchanged(client, session, token):
+    pupil = make_student(session)
+    session.commit()
+    resp = client.put(f"/api/v1/student/{pupil.id}", json={"student_no": "G" + pupil_id_number()},
+                      headers=_auth(token))
+    assert resp.status_code == 422
+    session.expire_all()
+    assert session.get(Student, pupil.id).student_no == "G" + pupil.id_number
+
+
+def test_api_list_pages_and_filters_by_school(client, session, token):
+    a, b = make_school(session), make_school(session)
+    for _ in range(3):
+        make_student(session, school=a)
+    make_student(session, school=b)
+    session.commit()
+    import json
+    q = json.dumps({"filters": [{"col": "school", "opr": "rel_o_m", "value": a.id}], "page_size": 2})
+    resp = client.get(f"/api/v1/student/?q={q}", headers=_auth(token)).get_json()
+    assert resp["count"] == 3 and len(resp["result"]) == 2
+    assert all(r["school"]["id"] == a.id for r in resp["result"])
+
+
+def test_household_member_income_must_be_money(client, session, token):
+    household = make_household(session)
+    session.commit()
+    body = {"household": household.id, "name": "李父", "relation": "father",
+            "annual_income": "12000.555", "work_ability": "full", "health": "healthy"}
+    resp = client.post("/api/v1/household_member/", json=body, headers=_auth(token))
+    assert resp.status_code == 422, resp.get_data(as_text=True)
+    body["annual_income"] = "12000.50"
+    assert client.post("/api/v1/household_member/", json=body, headers=_auth(token)).status_code == 201
