@@ -4,7 +4,8 @@ from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.fields import EnumField
 from flask_appbuilder.widgets import ListWidget
 from sqlalchemy import or_
-from wtforms import ValidationError
+from flask_appbuilder.fieldwidgets import Select2Widget
+from wtforms import SelectField, ValidationError
 
 from app.commands.errors import FieldErrors
 from app.commands.rules import field_rules, validate_item
@@ -80,6 +81,11 @@ class ZizhuModelView(ModelView):
             if self.datamodel.is_enum(col):
                 enum_cls = self.datamodel.list_columns[col].type.enum_class
                 nullable = self.datamodel.is_nullable(col)
+                if extra is self.search_form_extra_fields:  # filters compare stored values
+                    extra[col] = SelectField(self.label_columns.get(col, col), choices=[
+                        (m.value, enum_label(m)) for m in enum_cls
+                    ], widget=Select2Widget())
+                    continue
                 extra[col] = TranslatedEnumField(
                     enum_cls, label=self.label_columns.get(col, col),
                     validators=[] if nullable else [self._required()],

@@ -2,11 +2,14 @@
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy.orm import joinedload
 
+from app.views.filters import SafeFilterConverter
+
 
 class ZizhuInterface(SQLAInterface):
     """Adds `eager_relations`: many-to-one relations joined into list queries (no N+1)."""
 
     eager_relations: list[str] = []
+    filter_converter_class = SafeFilterConverter
 
     def apply_all(self, query, filters=None, order_column="", order_direction="", page=None,
                   page_size=None, select_columns=None, outer_default_load=False):

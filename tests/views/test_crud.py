@@ -140,3 +140,26 @@ def test_household_show_lists_members_and_pupils(client, session, make_user, log
     assert "孙小宝" in page and "父亲" in page
     assert "¥12,000.00" in page
     assert re.search(r"家庭成员", page)
+
+
+def test_list_filters_by_enum_and_odd_values_do_not_crash(client, session, make_user, login):
+    from app.models import StudentStatus
+
+    school = make_school(session)
+    make_student(session, school=school, name="在读生")
+    make_student(session, school=school, name="转出生", status=StudentStatus.TRANSFERRED)
+    session.commit()
+    make_user("district", "DistrictOfficer", district=school.district)
+    login("district")
+    page = client.get("/studentmodelview/list/?_flt_0_status=transferred").get_data(as_text=True)
+    assert "转出生" in page and "在读生" not in page
+    for odd in ("_flt_0_status=NOPE", "_flt_0_school=abc", "_flt_0_grade=x", "page_StudentModelView=-3",
+                "_oc_StudentModelView=nosuch"):
+        assert client.get(f"/studentmodelview/list/?{odd}").status_code in (200, 302, 400), odd
+
+
+def test_enum_filter_offers_translated_choices_with_stored_values(client, session, make_user, login):
+    make_user("district", "DistrictOfficer", district=make_school(session).district)
+    login("district")
+    page = client.get("/studentmodelview/list/").get_data(as_text=True)
+    assert 'value=\\"transferred\\"' in page or 'value="transferred"' in page
