@@ -1,0 +1,172 @@
+"""Demo households: family make-up, health and work, incomes, special groups, address and payee."""
+from dataclasses import dataclass, field
+from datetime import date
+
+from app.commands.demo_org import SchoolPlan
+from app.commands.demo_rows import DemoRun, bank_account, yuan
+from app.models import (
+    Health, Household, HouseholdMember, HukouType, Relation, WorkAbility, household_special_group,
+)
+
+TABLES = (Household.__table__, HouseholdMember.__table__, household_special_group)
+
+
+@dataclass
+class Person:
+    """A household member while the household is being drawn."""
+
+    name: str
+    relation: Relation
+    birth_year: int
+    male: bool
+    health: Health = Health.HEALTHY
+    work: WorkAbility = WorkAbility.FULL
+    occupation: str | None = None
+    income: float = 0.0
+    in_school: bool = False
+
+
+@dataclass(frozen=True)
+class HouseholdFacts:
+    """What the pupils and their applications need from a written household."""
+
+    id: int
+    surname: str
+    ethnicity: str
+    groups: tuple
+    poor: bool
+    reasons: tuple = field(default=())
+
+
+def draw_groups(run: DemoRun) -> list[str]:
+    """Special-group codes: at most one from each mutually exclusive set of seed/demo/households.json."""
+    groups = []
+    for options in run.data["households"]["special_group_draws"]:
+        roll, bound = run.draw.rng.random(), 0.0
+        for code, rate in options:
+            bound += rate
+            if roll < bound:
+                groups.append(code)
+                break
+    return groups
+
+
+def _is_poor(run: DemoRun, groups: list[str]) -> bool:
+    """Income under the poverty threshold: the registers imply it, a few others are poor unlisted."""
+    homes = run.data["households"]
+    if any(code in homes["poor_groups"] for code in groups):
+        return True
+    if "poverty_alleviated" in groups:
+        return run.draw.chance(homes["poor_share_of_poverty_alleviated"])
+    return run.draw.chance(homes["hidden_poor_share"])
+
+
+def _person(run: DemoRun, surname: str, relation: Relation, year: int, male: bool, age: str) -> Person:
+    """A named person of generation `age` (pupil, adult, elder)."""
+    kind = f"{age}_{'male' if male else 'female'}"
+    return Person(surname + run.draw.given_name(kind), relation, year, male)
+
+
+def _adults(run: DemoRun, surname: str, eldest: int, groups: list[str], poor: bool) -> list[Person]:
+    """Parents (none for orphans, sometimes one) and grandparents."""
+    draw, homes = run.draw, run.data["households"]
+    mother_year = eldest - draw.between(21, 36)
+    father_year = mother_year - draw.between(-1, 6)
+    parents = [
+        _person(run, surname, Relation.FATHER, father_year, True, "adult"),
+        _person(run, draw.surname(), Relation.MOTHER, mother_year, False, "adult"),
+    ]
+    if any(code in homes["no_parent_groups"] for code in groups):
+        parents = []
+    elif draw.chance(homes["single_parent_share"]["poor" if poor else "other"]):
+        parents = [parents[0] if draw.chance(0.45) else parents[1]]
+    count = draw.table("grandparents:rural" if run.draw.chance(0.8) else "grandparents:urban")
+    count = max(count, 1) if not parents else count
+    elder_year = father_year - draw.between(22, 32)
+    elders = [
+        _person(run, surname, Relation.GRANDPARENT, elder_year, True, "elder"),
+        _person(run, draw.surname(), Relation.GRANDPARENT, elder_year + draw.between(-1, 4), False, "elder"),
+    ]
+    if count == 1:
+        elders = [elders[1] if draw.chance(0.6) else elders[0]]
+    return parents + elders[:count]
+
+
+def _children(run: DemoRun, surname: str) -> list[Person]:
+    """Brothers and sisters who are not primary pupils here: teenagers at school or pre-schoolers."""
+    draw, jobs = run.draw, run.data["households"]["child_occupations"]
+    children = []
+    for _n in range(draw.table("other_children")):
+        age = draw.between(13, 17) if draw.chance(0.55) else draw.between(1, 5)
+        male = draw.is_male()
+        child = _person(run, surname, Relation.SIBLING, run.today.year - age, male, "pupil")
+        child.work, child.in_school = WorkAbility.NONE, age >= 6
+        child.occupation = jobs["in_school" if child.in_school else "preschool"]
+        children.append(child)
+    return children
+
+
+def _health_and_work(run: DemoRun, people: list[Person], groups: list[str], poor: bool) -> None:
+    """Health, work ability and occupation of each adult; the registers force some of them."""
+    draw, homes = run.draw, run.data["households"]
+    adults = [p for p in people if p.relation != Relation.SIBLING]
+    for person in adults:
+        elder = person.relation == Relation.GRANDPARENT
+        person.health = draw.table("health:elder" if elder else ("health:parent_poor" if poor else "health:parent"))
+    if "disabled_parent" in groups:
+        adults[0].health = Health.DISABLED
+    if "monitor_sudden" in groups:
+        adults[-1].health = Health.SERIOUS_ILLNESS
+    for person in adults:
+        person.work = WorkAbility(draw.table(f"work:{person.health.value}"))
+        frail = run.today.year - person.birth_year >= homes["frail_age"]
+        if frail and person.work == WorkAbility.FULL:
+            person.work = WorkAbility.PARTIAL
+
+
+def _occupations(run: DemoRun, people: list[Person], urban: bool, left_behind: bool) -> None:
+    """Occupation and raw income of each adult from the weighted tables."""
+    draw, homes = run.draw, run.data["households"]
+    for person in people:
+        if person.relation == Relation.SIBLING:
+            continue
+        elder = person.relation == Relation.GRANDPARENT
+        if person.work == WorkAbility.NONE:
+            table = "job:none"
+        elif elder:
+            table = "job:urban_elder" if urban else "job:rural_elder"
+        elif person.work == WorkAbility.PARTIAL:
+            table = "job:partial"
+        else:
+            table = "job:urban_parent" if urban else "job:rural_parent"
+        name, _weight, low, high = draw.row(table)
+        if left_behind and not elder and person.work == WorkAbility.FULL:
+            name, low, high = homes["migrant_occupation"], 36000, 72000
+        person.occupation, person.income = name, draw.uniform(low, high) if high else 0.0
+
+
+def _settle_incomes(run: DemoRun, people: list[Person], size: int, poor: bool) -> None:
+    """Scale incomes so poor households fall under ~1.5× the 低保 line per head and others above it."""
+    draw, homes = run.draw, run.data["households"]
+    line = homes["dibao_line_per_year"]
+    total = sum(p.income for p in people)
+    floor = line * homes["not_poor_floor_factor"] * size
+    if poor:
+        target = line * draw.uniform(*homes["poor_factor"]) * size
+    elif total < floor:
+        target = floor * draw.uniform(1.0, 1.8)
+    else:
+        target = total
+    if total > 0:
+        for person in people:
+            person.income *= target / total
+    else:
+        people[0].income = target
+
+
+def _address(run: DemoRun, school: SchoolPlan) -> str:
+    """XX镇XX村X组 in the countryside, a street and number in the county seat."""
+    draw = run.draw
+    if school.is_rural:
+        return f"{school.town}{draw.pick(school.villages)}{draw.between(1, 12)}组"
+    return f"{school.town}{draw.pick(school.streets)}{draw.between(1, 300)}号"

@@ -1,0 +1,67 @@
+"""A live Zizhu on 127.0.0.1 with a small demo district, and headless Debian Chromium."""
+import shutil
+import threading
+from datetime import date
+
+import pytest
+from werkzeug.serving import make_server
+
+DEMO_PASSWORD = "e2e-demo-2026"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-default-apps", "--disable-features=Translate,OptimizationHints,MediaRouter",
+]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Serve a freshly migrated and seeded SQLite database on a free local port."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.commands.demo import seed_demo
+    from app.commands.setup import init_all
+    from app.extensions import db
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "e2e-secret"})
+    with app.app_context():
+        upgrade()
+        init_all(app.appbuilder, db.session, date.today())
+        seed_demo(app.appbuilder, db.session, schools=3, pupils=300, password=DEMO_PASSWORD,
+                  seed=7, today=date.today())
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not shutil.which("chromium") and not __import__("os").path.exists(CHROMIUM):
+        pytest.fail("Debian chromium is not installed (apt-get install chromium); .ci/run installs it")
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser page that records every request leaving 127.0.0.1."""
+    context = browser.new_context(locale="zh-CN")
+    pg = context.new_page()
+    pg.outside_requests = []
+
+    def record(request):
+        if not request.url.startswith(("http://127.0.0.1:", "data:", "blob:", "about:")):
+            pg.outside_requests.append(request.url)
+
+    context.on("request", record)
+    yield pg
+    context.close()
