@@ -2,6 +2,10 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.commands.demo_family import (
+    PARENTS, Person, draw_adults, draw_children, draw_health_and_work, draw_occupations,
+    settle_incomes,
+)
 from app.commands.demo_org import SchoolPlan
 from app.commands.demo_rows import DemoRun, bank_account, yuan
 from app.models import (
@@ -9,21 +13,6 @@ from app.models import (
 )
 
 TABLES = (Household.__table__, HouseholdMember.__table__, household_special_group)
-
-
-@dataclass
-class Person:
-    """A household member while the household is being drawn."""
-
-    name: str
-    relation: Relation
-    birth_year: int
-    male: bool
-    health: Health = Health.HEALTHY
-    work: WorkAbility = WorkAbility.FULL
-    occupation: str | None = None
-    income: float = 0.0
-    in_school: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,112 +50,115 @@ def _is_poor(run: DemoRun, groups: list[str]) -> bool:
     return run.draw.chance(homes["hidden_poor_share"])
 
 
-def _person(run: DemoRun, surname: str, relation: Relation, year: int, male: bool, age: str) -> Person:
-    """A named person of generation `age` (pupil, adult, elder)."""
-    kind = f"{age}_{'male' if male else 'female'}"
-    return Person(surname + run.draw.given_name(kind), relation, year, male)
-
-
-def _adults(run: DemoRun, surname: str, eldest: int, groups: list[str], poor: bool) -> list[Person]:
-    """Parents (none for orphans, sometimes one) and grandparents."""
-    draw, homes = run.draw, run.data["households"]
-    mother_year = eldest - draw.between(21, 36)
-    father_year = mother_year - draw.between(-1, 6)
-    parents = [
-        _person(run, surname, Relation.FATHER, father_year, True, "adult"),
-        _person(run, draw.surname(), Relation.MOTHER, mother_year, False, "adult"),
-    ]
-    if any(code in homes["no_parent_groups"] for code in groups):
-        parents = []
-    elif draw.chance(homes["single_parent_share"]["poor" if poor else "other"]):
-        parents = [parents[0] if draw.chance(0.45) else parents[1]]
-    count = draw.table("grandparents:rural" if run.draw.chance(0.8) else "grandparents:urban")
-    count = max(count, 1) if not parents else count
-    elder_year = father_year - draw.between(22, 32)
-    elders = [
-        _person(run, surname, Relation.GRANDPARENT, elder_year, True, "elder"),
-        _person(run, draw.surname(), Relation.GRANDPARENT, elder_year + draw.between(-1, 4), False, "elder"),
-    ]
-    if count == 1:
-        elders = [elders[1] if draw.chance(0.6) else elders[0]]
-    return parents + elders[:count]
-
-
-def _children(run: DemoRun, surname: str) -> list[Person]:
-    """Brothers and sisters who are not primary pupils here: teenagers at school or pre-schoolers."""
-    draw, jobs = run.draw, run.data["households"]["child_occupations"]
-    children = []
-    for _n in range(draw.table("other_children")):
-        age = draw.between(13, 17) if draw.chance(0.55) else draw.between(1, 5)
-        male = draw.is_male()
-        child = _person(run, surname, Relation.SIBLING, run.today.year - age, male, "pupil")
-        child.work, child.in_school = WorkAbility.NONE, age >= 6
-        child.occupation = jobs["in_school" if child.in_school else "preschool"]
-        children.append(child)
-    return children
-
-
-def _health_and_work(run: DemoRun, people: list[Person], groups: list[str], poor: bool) -> None:
-    """Health, work ability and occupation of each adult; the registers force some of them."""
-    draw, homes = run.draw, run.data["households"]
-    adults = [p for p in people if p.relation != Relation.SIBLING]
-    for person in adults:
-        elder = person.relation == Relation.GRANDPARENT
-        person.health = draw.table("health:elder" if elder else ("health:parent_poor" if poor else "health:parent"))
-    if "disabled_parent" in groups:
-        adults[0].health = Health.DISABLED
-    if "monitor_sudden" in groups:
-        adults[-1].health = Health.SERIOUS_ILLNESS
-    for person in adults:
-        person.work = WorkAbility(draw.table(f"work:{person.health.value}"))
-        frail = run.today.year - person.birth_year >= homes["frail_age"]
-        if frail and person.work == WorkAbility.FULL:
-            person.work = WorkAbility.PARTIAL
-
-
-def _occupations(run: DemoRun, people: list[Person], urban: bool, left_behind: bool) -> None:
-    """Occupation and raw income of each adult from the weighted tables."""
-    draw, homes = run.draw, run.data["households"]
-    for person in people:
-        if person.relation == Relation.SIBLING:
-            continue
-        elder = person.relation == Relation.GRANDPARENT
-        if person.work == WorkAbility.NONE:
-            table = "job:none"
-        elif elder:
-            table = "job:urban_elder" if urban else "job:rural_elder"
-        elif person.work == WorkAbility.PARTIAL:
-            table = "job:partial"
-        else:
-            table = "job:urban_parent" if urban else "job:rural_parent"
-        name, _weight, low, high = draw.row(table)
-        if left_behind and not elder and person.work == WorkAbility.FULL:
-            name, low, high = homes["migrant_occupation"], 36000, 72000
-        person.occupation, person.income = name, draw.uniform(low, high) if high else 0.0
-
-
-def _settle_incomes(run: DemoRun, people: list[Person], size: int, poor: bool) -> None:
-    """Scale incomes so poor households fall under ~1.5× the 低保 line per head and others above it."""
-    draw, homes = run.draw, run.data["households"]
-    line = homes["dibao_line_per_year"]
-    total = sum(p.income for p in people)
-    floor = line * homes["not_poor_floor_factor"] * size
-    if poor:
-        target = line * draw.uniform(*homes["poor_factor"]) * size
-    elif total < floor:
-        target = floor * draw.uniform(1.0, 1.8)
-    else:
-        target = total
-    if total > 0:
-        for person in people:
-            person.income *= target / total
-    else:
-        people[0].income = target
-
-
 def _address(run: DemoRun, school: SchoolPlan) -> str:
     """XX镇XX村X组 in the countryside, a street and number in the county seat."""
     draw = run.draw
     if school.is_rural:
         return f"{school.town}{draw.pick(school.villages)}{draw.between(1, 12)}组"
     return f"{school.town}{draw.pick(school.streets)}{draw.between(1, 300)}号"
+
+
+def home_code(run: DemoRun) -> str:
+    """The address code of a resident ID: this county, or for a few people somewhere else."""
+    places = run.data["places"]
+    if run.draw.chance(places["born_elsewhere_share"]):
+        return run.draw.pick(places["other_address_codes"])
+    return run.address_code
+
+
+def _guardian(run: DemoRun, people: list[Person], left_behind: bool) -> Person:
+    """Grandparent for left-behind and parentless children, else the father more often than the mother."""
+    parents = [p for p in people if p.relation in PARENTS]
+    elders = [p for p in people if p.relation == Relation.GRANDPARENT]
+    if elders and (left_behind or not parents):
+        return run.draw.pick(elders)
+    if len(parents) == 2 and run.draw.chance(0.4):
+        return parents[1]
+    return parents[0]
+
+
+def _reasons(people: list[Person], groups: list[str], n_pupils: int, poor: bool,
+             left_behind: bool) -> tuple:
+    """Reason codes of seed/demo/texts.json an application from this household would give."""
+    codes = list(groups)
+    health = {p.health for p in people}
+    if Health.SERIOUS_ILLNESS in health:
+        codes.append("serious_illness")
+    elif Health.CHRONIC in health:
+        codes.append("chronic")
+    if sum(p.relation in PARENTS for p in people) == 1:
+        codes.append("single_parent")
+    if left_behind:
+        codes.append("left_behind")
+    if any(p.relation == Relation.GRANDPARENT and p.work != WorkAbility.FULL for p in people):
+        codes.append("elders")
+    if n_pupils + sum(p.in_school for p in people) >= 2:
+        codes.append("siblings")
+    if poor:
+        codes.append("low_income")
+    return tuple(codes)
+
+
+def _notes(run: DemoRun, people: list[Person], left_behind: bool) -> str | None:
+    """A short note for the officer: left-behind, single-parent, parentless, serious illness."""
+    notes, parents = run.data["texts"]["notes"], sum(p.relation in PARENTS for p in people)
+    parts = []
+    if parents == 0:
+        parts.append(notes["no_parent"])
+    elif left_behind:
+        parts.append(notes["left_behind"])
+    elif parents == 1:
+        parts.append(notes["single_parent"])
+    if any(p.health == Health.SERIOUS_ILLNESS for p in people):
+        parts.append(notes["serious_illness"])
+    return "".join(parts) or None
+
+
+def _write(run: DemoRun, hid: int, school: SchoolPlan, people: list[Person], guardian: Person,
+           groups: list[str], notes: str | None) -> None:
+    """Queue the household, its members and its special groups."""
+    draw, homes = run.draw, run.data["households"]
+    urban_hukou = draw.chance(homes["urban_hukou_share"]["rural_school" if school.is_rural else "urban_school"])
+    birth = draw.day_between(date(guardian.birth_year, 1, 1), date(guardian.birth_year, 12, 31))
+    banked = draw.chance(homes["with_bank_account_share"])
+    run.writer.add(Household.__table__, {
+        "id": hid, "district_id": run.district_id, "guardian_name": guardian.name,
+        "guardian_id_number": run.ids.make(home_code(run), birth, guardian.male),
+        "phone": draw.mobile(), "address": _address(run, school),
+        "hukou_type": HukouType.URBAN if urban_hukou else HukouType.RURAL,
+        "lives_rural": school.is_rural, "payee_name": guardian.name if banked else None,
+        "bank_name": draw.table("banks") if banked else None,
+        "bank_account": bank_account(homes["bank_account_prefix"], hid) if banked else None,
+        "notes": notes, **run.stamps(),
+    })
+    for p in people:
+        run.writer.add(HouseholdMember.__table__, {
+            "id": run.keys.take(HouseholdMember.__table__), "household_id": hid, "name": p.name,
+            "relation": p.relation, "birth_year": p.birth_year, "work_ability": p.work,
+            "health": p.health, "annual_income": yuan(p.income), "occupation": p.occupation,
+            "in_school": p.in_school, **run.stamps(),
+        })
+    for code in groups:
+        run.writer.add(household_special_group, {"household_id": hid, "special_group_id": run.group_ids[code]})
+
+
+def build_household(run: DemoRun, school: SchoolPlan, grades: list[int]) -> HouseholdFacts:
+    """Draw and queue one household whose pupils at `school` will be in `grades`."""
+    draw, homes = run.draw, run.data["households"]
+    hid = run.keys.take(Household.__table__)
+    groups = draw_groups(run)
+    poor = _is_poor(run, groups)
+    surname = draw.surname()
+    people = draw_adults(run, surname, run.year_start - 6 - max(grades), groups, poor, not school.is_rural)
+    left_behind = (school.is_rural and sum(p.relation in PARENTS for p in people) == 2
+                   and len(people) > 2 and draw.chance(homes["left_behind_share_rural"]))
+    people += draw_children(run, surname)
+    draw_health_and_work(run, people, groups, poor)
+    draw_occupations(run, people, not school.is_rural, left_behind)
+    settle_incomes(run, people, len(people) + len(grades), poor)
+    guardian = _guardian(run, people, left_behind)
+    _write(run, hid, school, people, guardian, groups, _notes(run, people, left_behind))
+    return HouseholdFacts(
+        id=hid, surname=surname, ethnicity=draw.table("ethnicities"), groups=tuple(groups), poor=poor,
+        reasons=_reasons(people, groups, len(grades), poor, left_behind),
+    )

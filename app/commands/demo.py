@@ -1,0 +1,107 @@
+"""`flask aid seed-demo`: a deterministic, realistic demo district written in bulk, with demo accounts."""
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from app.commands import demo_household, demo_org, demo_pupils
+from app.commands.demo_data import Draw, load_demo_data
+from app.commands.demo_rows import BulkWriter, DemoRun, IdNumbers, PrimaryKeys, TermInfo, sync_sequences
+from app.commands.demo_users import check_roles, create_accounts, format_summary
+from app.commands.errors import DomainError
+from app.models import AidItem, District, FundAccount, School, SpecialGroup, Term
+from app.models.base import utcnow
+
+MAX_SCHOOLS = 9999  # the last four digits of the school code
+CHUNK_SIZE = 5000
+BULK_TABLES = demo_org.TABLES + demo_household.TABLES + demo_pupils.TABLES
+KEYED_TABLES = tuple(t for t in BULK_TABLES if "id" in t.c)
+
+
+def _check_arguments(schools: int, pupils: int, password: str) -> None:
+    """Refuse impossible sizes and an empty password."""
+    if not 1 <= schools <= MAX_SCHOOLS:
+        raise DomainError(_l("The number of schools must be between 1 and %(max)d.", max=MAX_SCHOOLS))
+    if pupils < 0:
+        raise DomainError(_l("The number of pupils cannot be negative."))
+    if not password or not password.strip():
+        raise DomainError(_l("A password is required for the demo accounts."))
+
+
+def _check_database(session, code: str) -> None:
+    """The demo goes only into a database without a district."""
+    if session.query(District.id).filter(District.code == code).first():
+        raise DomainError(_l("A demo district already exists."))
+    if session.query(District.id).first():
+        raise DomainError(_l("The database already holds a district; the demo needs an empty one."))
+
+
+def _current_term(session) -> TermInfo:
+    """The current term as plain values, or a DomainError telling to run `flask aid init`."""
+    term = session.query(Term).filter(Term.is_current.is_(True)).one_or_none()
+    if term is None:
+        raise DomainError(_l("There is no current term; run `flask aid init` first."))
+    return TermInfo(term.id, term.school_year_id, term.name, term.start_date,
+                    term.application_opens, term.application_closes)
+
+
+def _lookups(session, data: dict) -> tuple[dict, int]:
+    """Ids of the special groups the demo uses and of the living-subsidy aid item."""
+    codes = sorted({code for draws in data["households"]["special_group_draws"] for code, _r in draws})
+    group_ids = dict(session.query(SpecialGroup.code, SpecialGroup.id).filter(SpecialGroup.code.in_(codes)))
+    item_id = session.query(AidItem.id).filter(AidItem.code == "living_subsidy").scalar()
+    if len(group_ids) != len(codes) or item_id is None:
+        raise DomainError(_l("Special groups or aid items are missing; run `flask aid init` first."))
+    return group_ids, item_id
+
+
+def _start(session, seed: int, today: date, data: dict, term: TermInfo, group_ids: dict) -> DemoRun:
+    """The shared state of one run: one seeded generator, keys after the existing rows, one writer."""
+    keys = PrimaryKeys(session, KEYED_TABLES)
+    places = data["places"]
+    return DemoRun(
+        draw=Draw(seed, data), data=data, today=today, stamp=utcnow(), keys=keys,
+        ids=IdNumbers(places["other_address_codes"]),
+        writer=BulkWriter(session, BULK_TABLES, CHUNK_SIZE),
+        district_id=keys.take(District.__table__), address_code=places["district"]["address_code"],
+        year_start=today.year if today.month >= 9 else today.year - 1, term=term, group_ids=group_ids,
+    )
+
+
+def _write_people(run: DemoRun, schools: list[demo_org.SchoolPlan]) -> None:
+    """Households and their pupils, school by school, until each school's quota is met."""
+    for school in schools:
+        room = school.pupils
+        while room > 0:
+            grades = demo_pupils.draw_grades(run, room)
+            household = demo_household.build_household(run, school, grades)
+            demo_pupils.add_pupils(run, school, household, grades)
+            room -= len(grades)
+
+
+def seed_demo(appbuilder, session, *, schools: int, pupils: int, password: str, seed: int,
+              today: date) -> str:
+    """Write the demo district in one transaction and return a summary with the demo accounts."""
+    _check_arguments(schools, pupils, password)
+    data = load_demo_data()
+    _check_database(session, data["places"]["district"]["code"])
+    check_roles(appbuilder.sm)
+    term = _current_term(session)
+    group_ids, item_id = _lookups(session, data)
+    try:
+        run = _start(session, seed, today, data, term, group_ids)
+        run.writer.add(District.__table__, demo_org.district_row(run))
+        plans = demo_org.plan_schools(run, schools, pupils)
+        for plan in plans:
+            run.writer.add(School.__table__, demo_org.school_row(run, plan))
+        for row in demo_org.fund_account_rows(run, item_id):
+            run.writer.add(FundAccount.__table__, row)
+        _write_people(run, plans)
+        run.writer.flush()
+        sync_sequences(session, KEYED_TABLES)
+        district = data["places"]["district"]["name"]
+        accounts = create_accounts(appbuilder, session, run, district, plans, password)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return format_summary(district, run.writer.counts, term.name, accounts)
