@@ -22,8 +22,7 @@ translations: install
 	$(BIN)/pybabel compile --use-fuzzy -d translations 2>&1 | grep -v "^compiling" || true
 
 extract-translations: install
-	$(BIN)/pybabel extract -F translations/babel.cfg -k lazy_gettext -k _l -o translations/messages.pot .
-	$(BIN)/pybabel update -N -i translations/messages.pot -d translations
+	BIN=$(BIN) sh translations/extract.sh
 
 db: translations
 	$(FLASK) db upgrade

@@ -2,6 +2,7 @@
 from datetime import date
 
 import click
+from flask_babel import gettext
 from flask import current_app
 from flask.cli import with_appcontext
 
@@ -19,7 +20,7 @@ def init_command():
     from app.extensions import db
 
     init_all(current_app.appbuilder, db.session, date.today())
-    click.echo("Zizhu initialised.")
+    click.echo(gettext("Zizhu initialised."))
 
 
 @aid.command("seed-demo")
@@ -36,7 +37,7 @@ def seed_demo_command(schools, pupils, password, seed, if_empty):
     from app.models import District
 
     if if_empty and db.session.query(District.id).first():
-        click.echo("Demo district already present; nothing to do.")
+        click.echo(gettext("Demo district already present; nothing to do."))
         return
     summary = seed_demo(
         current_app.appbuilder, db.session, schools=schools, pupils=pupils,

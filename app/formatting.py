@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from babel.numbers import format_currency
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 
 from app.labels import enum_label
 
@@ -24,6 +24,13 @@ def format_money(value) -> str:
     return format_currency(Decimal(value), "CNY", locale=babel_locale())
 
 
+def format_bool(value) -> str:
+    """是 / 否 (Yes / No); empty for None."""
+    if value is None:
+        return ""
+    return gettext("Yes") if value else gettext("No")
+
+
 def format_date(value) -> str:
     """ISO dates (2026-09-01) read naturally in both languages; datetimes to the minute."""
     if value is None:
@@ -40,3 +47,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["enum_label"] = enum_label
+    app.jinja_env.filters["yesno"] = format_bool

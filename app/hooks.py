@@ -1,4 +1,4 @@
-"""Request and session hooks: who/when stamps on every flush."""
+"""Request and session hooks: who/when stamps on every flush, translated error pages."""
 from flask import Flask, has_request_context
 from flask_login import current_user
 from sqlalchemy import event
@@ -35,3 +35,35 @@ def init_app(app: Flask) -> None:
     """Attach the stamp hook once per process."""
     if not event.contains(Session, "before_flush", _stamp):
         event.listen(Session, "before_flush", _stamp)
+    init_error_pages(app)
+
+
+def _error_page(status: int):
+    """A translated error page (JSON under /api/) that never shows a stack trace or SQL."""
+    from flask import current_app, jsonify, render_template, request
+    from flask_babel import gettext
+
+    messages = {
+        400: gettext("The request could not be understood."),
+        403: gettext("You do not have permission to do this."),
+        404: gettext("The page or record was not found."),
+        405: gettext("This action is not allowed here."),
+        500: gettext("Something went wrong on the server. The error has been logged."),
+    }
+    message = messages.get(status, messages[500])
+
+    def handler(error):
+        if status == 500:
+            current_app.logger.exception("unhandled error: %s", error)
+        if request.path.startswith("/api/"):
+            return jsonify(message=message), status
+        return render_template("zizhu/error.html", status=status, message=message,
+                               appbuilder=current_app.appbuilder), status
+
+    return handler
+
+
+def init_error_pages(app: Flask) -> None:
+    """Register the translated error pages."""
+    for status in (400, 403, 404, 405, 500):
+        app.register_error_handler(status, _error_page(status))

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 
 from app.models import (
-    AidCategory, AidKind, AmountUnit, ApplicationStatus, FundSource, Health, HukouType, Payee,
+    AidCategory, AidKind, AmountUnit, SchoolLevel, ApplicationStatus, FundSource, Health, HukouType, Payee,
     Relation, Season, Sex, StudentStatus, WorkAbility,
 )
 
@@ -34,7 +34,7 @@ COLUMN_LABELS = {
     "members": _l("Household members"),
     "students": _l("Pupils"),
     "household": _l("Household"),
-    "relation": _l("Relation"),
+    "relation": _l("Relation to pupil"),
     "birth_year": _l("Year of birth"),
     "work_ability": _l("Able to work"),
     "health": _l("Health"),
@@ -142,6 +142,8 @@ ENUM_LABELS = {
     Payee.PUPIL: _l("Pupil's card"),
     Payee.CANTEEN: _l("School canteen"),
     Payee.NONE: _l("No payment"),
+    SchoolLevel.PRIMARY: _l("Primary school"),
+    SchoolLevel.JUNIOR: _l("Junior secondary school"),
     AmountUnit.PER_TERM: _l("Per term"),
     AmountUnit.PER_SCHOOL_DAY: _l("Per school day"),
     FundSource.CENTRAL: _l("Central government"),

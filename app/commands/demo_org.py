@@ -7,8 +7,9 @@ from app.commands.demo_rows import DemoRun
 from app.models import District, FundAccount, FundSource, School
 
 PUPILS_PER_CLASS = 45
-# share of each kind of school with boarding, and its relative size
-BOARDING_SHARE = {"seat": 0.1, "central": 0.75, "complete": 0.5, "village": 0.2}
+BOARDING_SHARE = 1 / 3
+# how likely each kind of school is to be among the boarding ones, and its relative size
+BOARDING_WEIGHT = {"seat": 0.3, "central": 6.0, "complete": 2.0, "village": 1.0}
 SIZE_RANGE = {"seat": (3.0, 5.0), "central": (1.6, 2.4), "complete": (0.9, 1.3), "village": (0.3, 0.7)}
 
 
@@ -76,6 +77,13 @@ def _allocate(total: int, weights: list[float]) -> list[int]:
     return counts
 
 
+def _boarding(run: DemoRun, kinds: list[str]) -> set[int]:
+    """Indexes of the schools with boarding: a third of them, central schools most likely (weighted sample)."""
+    keys = [(run.draw.rng.random() ** (1 / BOARDING_WEIGHT[kind]), i) for i, kind in enumerate(kinds)]
+    count = round(len(kinds) * BOARDING_SHARE)
+    return {i for _key, i in sorted(keys, reverse=True)[:count]}
+
+
 def _name(run: DemoRun, kind: str, town: str, rank: int, village: str) -> str:
     """The school's name from the templates of seed/demo/texts.json."""
     texts = run.data["texts"]
@@ -101,6 +109,7 @@ def plan_schools(run: DemoRun, n_schools: int, n_pupils: int) -> list[SchoolPlan
         villages.append(tuple(pool[:need]))
         pool = pool[need:]
     sizes = [draw.uniform(*SIZE_RANGE[kind]) for _t, _r, kind in kinds]
+    boarding = _boarding(run, [kind for _t, _r, kind in kinds])
     quotas = _allocate(n_pupils, sizes)
     plans = []
     for i, ((t, rank, kind), quota) in enumerate(zip(kinds, quotas, strict=True)):
@@ -110,7 +119,7 @@ def plan_schools(run: DemoRun, n_schools: int, n_pupils: int) -> list[SchoolPlan
             id=run.keys.take(School.__table__), code=f"{places['school_code_prefix']}{i + 1:04d}",
             name=_name(run, kind, places["townships"][t], rank, own), kind=kind,
             town=places["townships"][t], villages=serves, streets=tuple(places["streets"]),
-            has_boarding=draw.chance(BOARDING_SHARE[kind]), pupils=quota,
+            has_boarding=i in boarding, pupils=quota,
             classes=max(1, math.ceil(quota / 6 / PUPILS_PER_CLASS)),
         ))
     return plans

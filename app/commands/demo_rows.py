@@ -1,4 +1,7 @@
 """Demo row plumbing: explicit primary keys, unique synthetic identifiers and chunked bulk inserts."""
+import csv
+import enum
+import io
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -68,7 +71,7 @@ def luhn_digit(body: str) -> str:
 
 def bank_account(prefix: str, serial: int) -> str:
     """A synthetic 19-digit card number, unique per serial (a scrambled 12-digit body + Luhn digit)."""
-    body = f"{prefix}{(serial * 7919 + 104729) % 10**12:012d}"
+    body = f"{prefix}{(serial * 573_846_193_027 + 104_729) % 10**12:012d}"
     return body + luhn_digit(body)
 
 
@@ -83,6 +86,8 @@ class BulkWriter:
     def __init__(self, session, tables, chunk_size: int = 5000):
         """`tables` in foreign-key order; a flush writes every buffer in that order."""
         self.session = session
+        bind = session.get_bind()
+        self.use_copy = bind.dialect.name == "postgresql" and bind.dialect.driver == "psycopg2"
         self.tables = tuple(tables)
         self.chunk_size = chunk_size
         self.buffers = {t.name: [] for t in self.tables}
@@ -96,13 +101,42 @@ class BulkWriter:
             self.flush()
 
     def flush(self) -> None:
-        """Insert every queued row with one executemany per table (SQLAlchemy 2 bulk insert)."""
+        """Insert every queued row: one executemany per table (SQLAlchemy 2 bulk insert), COPY on PostgreSQL."""
         for table in self.tables:
             rows = self.buffers[table.name]
-            if rows:
+            if not rows:
+                continue
+            if self.use_copy:
+                copy_rows(self.session, table, rows)
+            else:
                 self.session.execute(insert(table), rows)
-                self.counts[table.name] += len(rows)
-                self.buffers[table.name] = []
+            self.counts[table.name] += len(rows)
+            self.buffers[table.name] = []
+
+
+def _copy_value(value):
+    """A value as COPY (CSV) reads it: enums by their stored value, None as \\N."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def copy_rows(session, table, rows: list[dict]) -> None:
+    """COPY … FROM STDIN on the session's connection: a few times faster than multi-row INSERTs."""
+    columns = list(rows[0])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for row in rows:
+        writer.writerow([_copy_value(row[c]) for c in columns])
+    buffer.seek(0)
+    sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+    cursor = session.connection().connection.dbapi_connection.cursor()
+    try:
+        cursor.copy_expert(sql, buffer)
+    finally:
+        cursor.close()
 
 
 def sync_sequences(session, tables) -> None:

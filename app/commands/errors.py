@@ -1,4 +1,6 @@
 """Domain errors with translatable messages; views flash them, APIs answer 4xx with them."""
+from flask_babel import gettext
+
 from app.labels import COLUMN_LABELS
 
 
@@ -6,21 +8,27 @@ class DomainError(Exception):
     """A refused use-case; `message` is translated when shown."""
 
     def __init__(self, message):
-        super().__init__(str(message))
+        super().__init__(message)
         self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 class FieldErrors(DomainError):
     """One or more fields refused; `errors` maps a field name to a list of messages."""
 
     def __init__(self, errors: dict):
+        super().__init__(None)
         self.errors = errors
-        super().__init__(self.first_message())
+
+    def __str__(self) -> str:
+        return self.first_message()
 
     @staticmethod
     def labelled(field: str, message) -> str:
-        """'<label>：<message>', the label translated (身份证号：校验位错误…)."""
-        return f"{COLUMN_LABELS.get(field, field)}：{message}"
+        """'<label>: <message>', translated (身份证号：校验位错误…)."""
+        return gettext("%(label)s: %(message)s", label=COLUMN_LABELS.get(field, field), message=message)
 
     def first_message(self) -> str:
         """The first refused field's message, with its label."""

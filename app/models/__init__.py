@@ -1,7 +1,9 @@
 """Re-exports every model so that Alembic and the app see one metadata."""
 from flask_appbuilder.security.sqla.models import User  # noqa: F401  (FAB's user table)
 
-from app.models.aid import AidCategory, AidItem, AidKind, AidStandard, AmountUnit, Payee
+from app.models.aid import (
+    AidCategory, AidItem, AidKind, AidStandard, AmountUnit, Payee, SchoolLevel,
+)
 from app.models.assessment import Application, ApplicationStatus, Tier
 from app.models.base import Model
 from app.models.calendar import SchoolYear, Season, Term
@@ -16,6 +18,6 @@ __all__ = [
     "AidCategory", "AidItem", "AidKind", "AidStandard", "AmountUnit", "Application",
     "ApplicationStatus", "District", "FundAccount", "FundSource", "Health", "Household",
     "HouseholdMember", "HukouType", "Model", "Payee", "Relation", "School", "SchoolYear",
-    "Season", "Sex", "SpecialGroup", "Student", "StudentStatus", "Term", "Tier", "User",
+    "SchoolLevel", "Season", "Sex", "SpecialGroup", "Student", "StudentStatus", "Term", "Tier", "User",
     "UserScope", "WorkAbility", "household_special_group",
 ]

@@ -37,6 +37,13 @@ class Payee(enum.Enum):
     NONE = "none"
 
 
+class SchoolLevel(enum.Enum):
+    """School level an amount applies to (primary now; junior secondary later)."""
+
+    PRIMARY = "primary"
+    JUNIOR = "junior"
+
+
 class AmountUnit(enum.Enum):
     """How an amount is counted."""
 
@@ -77,7 +84,7 @@ class AidStandard(Stamped, Model):
     aid_item_id = Column(Integer, ForeignKey("aid_item.id"), nullable=False)
     tier_id = Column(Integer, ForeignKey("tier.id"))
     boarding = Column(Boolean)
-    level = Column(String(16), nullable=False, default="primary")
+    level = Column(str_enum(SchoolLevel, "school_level"), nullable=False, default=SchoolLevel.PRIMARY)
     amount = Column(Money, nullable=False)
     unit = Column(str_enum(AmountUnit, "amount_unit"), nullable=False, default=AmountUnit.PER_TERM)
     effective_from = Column(Date, nullable=False)

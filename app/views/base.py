@@ -2,16 +2,16 @@
 from flask import abort, jsonify, request, url_for
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.fields import EnumField
+from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.widgets import ListWidget
 from sqlalchemy import or_
-from flask_appbuilder.fieldwidgets import Select2Widget
-from wtforms import SelectField, ValidationError
+from wtforms import BooleanField, SelectField, ValidationError
 
 from app.commands.errors import FieldErrors
 from app.commands.rules import field_rules, validate_item
-from app.security.roles import PERMISSION_FOLD
-from app.formatting import format_date, format_money
+from app.formatting import format_bool, format_date, format_money
 from app.labels import COLUMN_LABELS, enum_label
+from app.security.roles import PERMISSION_FOLD
 from app.views.interface import ZizhuInterface
 from app.views.lookup import LOOKUP_LIMIT, LookupField, lookup_fields
 
@@ -22,6 +22,20 @@ class TranslatedEnumField(EnumField):
     def __init__(self, enum_class, **kwargs):
         super().__init__(enum_class, list(enum_class.__members__), **kwargs)
         self.choices = [(name, enum_label(member)) for name, member in enum_class.__members__.items()]
+
+    def pre_validate(self, form):
+        """A missing or unknown choice is a field error, not a server error."""
+        try:
+            super().pre_validate(form)
+        except (ValueError, KeyError):
+            raise ValidationError(self.gettext("Not a valid choice")) from None
+
+    def process_formdata(self, valuelist):
+        """Unknown names leave the field empty so that validation reports them."""
+        try:
+            super().process_formdata(valuelist)
+        except (ValueError, KeyError):
+            self.data = None
 
 
 class RuleValidator:
@@ -54,12 +68,13 @@ class ZizhuModelView(ModelView):
 
     def _init_properties(self):
         """Add labels, translated enum fields, lookup fields and formatters before FAB builds forms."""
+        self.label_columns = {**COLUMN_LABELS, **(type(self).label_columns or {})}
         super()._init_properties()
-        self.label_columns = {**{k: v for k, v in COLUMN_LABELS.items()}, **self.label_columns}
         self.add_form_extra_fields = dict(self.add_form_extra_fields or {})
         self.edit_form_extra_fields = dict(self.edit_form_extra_fields or {})
         self.search_form_extra_fields = dict(self.search_form_extra_fields or {})
         self._add_enum_fields()
+        self._add_boolean_fields()
         self._add_lookup_fields()
         self._add_rule_validators()
         self._add_formatters()
@@ -91,6 +106,17 @@ class ZizhuModelView(ModelView):
                     validators=[] if nullable else [self._required()],
                 )
 
+    def _add_boolean_fields(self):
+        """Checkboxes may stay unticked (False), although the column is NOT NULL."""
+        for extra, col in self._columns_by_kind():
+            if extra is not self.search_form_extra_fields and self.datamodel.is_boolean(col):
+                default = self.datamodel.list_columns[col].default
+                extra[col] = BooleanField(
+                    self.label_columns.get(col, col),
+                    default=bool(default.arg) if default is not None else False,
+                    description=self.description_columns.get(col, ""),
+                )
+
     def _add_lookup_fields(self):
         for extra, col in self._columns_by_kind():
             if self.datamodel.is_relation_many_to_one(col) and lookup_fields(
@@ -118,6 +144,8 @@ class ZizhuModelView(ModelView):
                 self.formatters_columns[col] = lambda v, e=enum_cls: enum_label(
                     e(v) if isinstance(v, str) else v
                 )
+            elif self.datamodel.is_boolean(col):
+                self.formatters_columns[col] = format_bool
             elif self.datamodel.is_date(col) or self.datamodel.is_datetime(col):
                 self.formatters_columns[col] = format_date
             elif col in ("amount", "annual_income") or col.endswith("_amount"):
@@ -152,7 +180,8 @@ class ZizhuModelView(ModelView):
     @has_access
     def lookup(self, col_name):
         """JSON for select2: `{results: [{id, text}], pagination: {more}}`, 20 at a time."""
-        if col_name not in set(self.add_columns) | set(self.edit_columns) | set(self.search_columns):
+        columns = set(self.add_columns) | set(self.edit_columns) | set(self.search_columns)
+        if col_name not in columns or not self.datamodel.is_relation(col_name):
             abort(404)
         model = self.datamodel.get_related_model(col_name)
         fields = lookup_fields(model)

@@ -11,6 +11,7 @@ class StudentModelView(ZizhuModelView):
 
     datamodel = ZizhuInterface(Student)
     list_title = _l("Pupils")
+    label_columns = {"name": _l("Full name")}
     show_title = _l("Pupil")
     add_title = _l("Add pupil")
     edit_title = _l("Edit pupil")
@@ -37,6 +38,7 @@ class HouseholdMemberModelView(ZizhuModelView):
 
     datamodel = ZizhuInterface(HouseholdMember)
     list_title = _l("Household members")
+    label_columns = {"name": _l("Full name")}
     show_title = _l("Household member")
     add_title = _l("Add household member")
     edit_title = _l("Edit household member")

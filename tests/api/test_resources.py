@@ -92,7 +92,7 @@ def test_api_refuses_a_duplicate_id_number_without_a_database_error(client, sess
     body = _pupil_json(existing.school, existing.id_number)
     resp = client.post("/api/v1/student/", json=body, headers=_auth(token))
     assert resp.status_code == 422
-    text = resp.get_data(as_text=True)
+    text = str(resp.get_json())
     assert "已存在" in text and "IntegrityError" not in text and "UNIQUE" not in text
     assert session.query(Student).count() == 1
 

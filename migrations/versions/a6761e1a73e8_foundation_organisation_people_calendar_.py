@@ -1,8 +1,8 @@
-"""foundation
+"""foundation: organisation, people, calendar, identification, aid, funds
 
-Revision ID: 4911be085065
+Revision ID: a6761e1a73e8
 Revises: 
-Create Date: 2026-11-26 14:16:28.574253
+Create Date: 2026-11-26 14:27:28.876848
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '4911be085065'
+revision = 'a6761e1a73e8'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -249,7 +249,7 @@ def upgrade():
     sa.Column('aid_item_id', sa.Integer(), nullable=False),
     sa.Column('tier_id', sa.Integer(), nullable=True),
     sa.Column('boarding', sa.Boolean(), nullable=True),
-    sa.Column('level', sa.String(length=16), nullable=False),
+    sa.Column('level', sa.Enum('primary', 'junior', name='school_level', native_enum=False, length=24), nullable=False),
     sa.Column('amount', sa.Numeric(precision=14, scale=2), nullable=False),
     sa.Column('unit', sa.Enum('per_term', 'per_school_day', name='amount_unit', native_enum=False, length=24), nullable=False),
     sa.Column('effective_from', sa.Date(), nullable=False),
