@@ -39,8 +39,13 @@ def seed_demo_command(schools, pupils, password, seed, if_empty):
     if if_empty and db.session.query(District.id).first():
         click.echo(gettext("Demo district already present; nothing to do."))
         return
-    summary = seed_demo(
-        current_app.appbuilder, db.session, schools=schools, pupils=pupils,
-        password=password, seed=seed, today=date.today(),
-    )
+    from app.commands.errors import DomainError
+
+    try:
+        summary = seed_demo(
+            current_app.appbuilder, db.session, schools=schools, pupils=pupils,
+            password=password, seed=seed, today=date.today(),
+        )
+    except DomainError as err:
+        raise click.ClickException(str(err)) from None
     click.echo(summary)

@@ -54,12 +54,15 @@ def draw_adults(run: DemoRun, surname: str, eldest: int, groups: list[str], poor
     return parents + elders[:count]
 
 
-def draw_children(run: DemoRun, surname: str) -> list[Person]:
+def draw_children(run: DemoRun, surname: str, parents: list[Person]) -> list[Person]:
     """Brothers and sisters who are not primary pupils here: teenagers at school or pre-schoolers."""
     draw, jobs = run.draw, run.data["households"]["child_occupations"]
+    earliest = max((p.birth_year for p in parents), default=0) + 20  # no mothers of 13
     children = []
     for _n in range(draw.table("other_children")):
         age = draw.between(13, 17) if draw.chance(0.55) else draw.between(1, 5)
+        if run.today.year - age < earliest:
+            age = draw.between(1, 5)
         male = draw.is_male()
         child = _person(run, surname, Relation.SIBLING, run.today.year - age, male, "pupil")
         child.work, child.in_school = WorkAbility.NONE, age >= 6
@@ -109,13 +112,18 @@ def draw_occupations(run: DemoRun, people: list[Person], urban: bool, left_behin
 
 
 def settle_incomes(run: DemoRun, people: list[Person], size: int, poor: bool) -> None:
-    """Scale incomes so poor households fall under ~1.5× the 低保 line per head and others above it."""
+    """Scale incomes so poor households fall under ~1.5× the 低保 line per head and others above it.
+
+    Poor households already under their drawn target keep what they earn; one with no earnings at
+    all lives on transfers (低保金, 孤儿基本生活费), booked on its first adult.
+    """
     draw, homes = run.draw, run.data["households"]
     line = homes["dibao_line_per_year"]
     total = sum(p.income for p in people)
     floor = line * homes["not_poor_floor_factor"] * size
     if poor:
         target = line * draw.uniform(*homes["poor_factor"]) * size
+        target = min(target, total) if total > 0 else target
     elif total < floor:
         target = floor * draw.uniform(1.0, 1.8)
     else:

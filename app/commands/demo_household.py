@@ -1,5 +1,5 @@
-"""Demo households: family make-up, health and work, incomes, special groups, address and payee."""
-from dataclasses import dataclass, field
+"""Demo households: special groups, guardian, address, payee, notes, and the rows of a drawn family."""
+from dataclasses import dataclass
 from datetime import date
 
 from app.commands.demo_family import (
@@ -24,7 +24,7 @@ class HouseholdFacts:
     ethnicity: str
     groups: tuple
     poor: bool
-    reasons: tuple = field(default=())
+    reasons: tuple = ()
 
 
 def draw_groups(run: DemoRun) -> list[str]:
@@ -118,7 +118,8 @@ def _write(run: DemoRun, hid: int, school: SchoolPlan, people: list[Person], gua
            groups: list[str], notes: str | None) -> None:
     """Queue the household, its members and its special groups."""
     draw, homes = run.draw, run.data["households"]
-    urban_hukou = draw.chance(homes["urban_hukou_share"]["rural_school" if school.is_rural else "urban_school"])
+    hukou_share = homes["urban_hukou_share"]["rural_school" if school.is_rural else "urban_school"]
+    urban_hukou = draw.chance(hukou_share)
     birth = draw.day_between(date(guardian.birth_year, 1, 1), date(guardian.birth_year, 12, 31))
     banked = draw.chance(homes["with_bank_account_share"])
     run.writer.add(Household.__table__, {
@@ -139,7 +140,8 @@ def _write(run: DemoRun, hid: int, school: SchoolPlan, people: list[Person], gua
             "in_school": p.in_school, **run.stamps(),
         })
     for code in groups:
-        run.writer.add(household_special_group, {"household_id": hid, "special_group_id": run.group_ids[code]})
+        run.writer.add(household_special_group,
+                       {"household_id": hid, "special_group_id": run.group_ids[code]})
 
 
 def build_household(run: DemoRun, school: SchoolPlan, grades: list[int]) -> HouseholdFacts:
@@ -152,7 +154,7 @@ def build_household(run: DemoRun, school: SchoolPlan, grades: list[int]) -> Hous
     people = draw_adults(run, surname, run.year_start - 6 - max(grades), groups, poor, not school.is_rural)
     left_behind = (school.is_rural and sum(p.relation in PARENTS for p in people) == 2
                    and len(people) > 2 and draw.chance(homes["left_behind_share_rural"]))
-    people += draw_children(run, surname)
+    people += draw_children(run, surname, [p for p in people if p.relation in PARENTS])
     draw_health_and_work(run, people, groups, poor)
     draw_occupations(run, people, not school.is_rural, left_behind)
     settle_incomes(run, people, len(people) + len(grades), poor)

@@ -78,10 +78,10 @@ def _allocate(total: int, weights: list[float]) -> list[int]:
 
 
 def _boarding(run: DemoRun, kinds: list[str]) -> set[int]:
-    """Indexes of the schools with boarding: a third of them, central schools most likely (weighted sample)."""
+    """Indexes of the schools with boarding: a third, central schools most likely (weighted sample)."""
     keys = [(run.draw.rng.random() ** (1 / BOARDING_WEIGHT[kind]), i) for i, kind in enumerate(kinds)]
-    count = round(len(kinds) * BOARDING_SHARE)
-    return {i for _key, i in sorted(keys, reverse=True)[:count]}
+    wanted = round(len(kinds) * BOARDING_SHARE)
+    return {i for _key, i in sorted(keys, reverse=True)[:wanted]}
 
 
 def _name(run: DemoRun, kind: str, town: str, rank: int, village: str) -> str:

@@ -101,7 +101,7 @@ class BulkWriter:
             self.flush()
 
     def flush(self) -> None:
-        """Insert every queued row: one executemany per table (SQLAlchemy 2 bulk insert), COPY on PostgreSQL."""
+        """Insert every queued row: one executemany per table (bulk insert), or COPY on PostgreSQL."""
         for table in self.tables:
             rows = self.buffers[table.name]
             if not rows:

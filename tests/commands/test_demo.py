@@ -1,0 +1,274 @@
+"""seed_demo: a deterministic, valid demo district with working demo accounts, written all or nothing."""
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from app.commands.demo import seed_demo
+from app.commands.demo_pupils import cohort
+from app.commands.demo_rows import luhn_digit
+from app.commands.errors import DomainError
+from app.commands.setup import seed_aid_items, seed_calendar, seed_code_lists
+from app.extensions import db
+from app.models import (
+    Application, ApplicationStatus, District, FundAccount, FundSource, Household, HouseholdMember,
+    Model, Relation, School, SpecialGroup, Student, Term, UserScope, household_special_group,
+)
+from app.services.validation import (
+    age_on, normalize_id_number, normalize_phone, normalize_student_no, parse_id_number,
+)
+
+TODAY = date.today()
+PASSWORD = "Demo-pass-2026!"
+SCHOOLS, PUPILS = 3, 300
+KEEP_TABLES = {"alembic_version", "ab_permission", "ab_view_menu", "ab_permission_view",
+               "ab_role", "ab_permission_view_role"}
+ACCOUNTS = {"admin": "Admin", "district": "DistrictOfficer", "leader": "Leader",
+            "auditor": "Auditor", "school1": "SchoolOfficer", "school2": "SchoolOfficer",
+            "teacher1": "ClassTeacher"}
+
+
+@dataclass
+class Demo:
+    """What the module fixture saw: the summary and snapshots of three runs."""
+
+    summary: str
+    seed7: tuple
+    seed8: tuple
+    seed7_again: tuple
+
+
+def _seed(app, seed: int, **overrides) -> str:
+    """Run seed_demo on the test database with the small test size."""
+    args = {"schools": SCHOOLS, "pupils": PUPILS, "password": PASSWORD, "seed": seed, "today": TODAY}
+    return seed_demo(app.appbuilder, db.session, **{**args, **overrides})
+
+
+def _snapshot() -> tuple:
+    """Names, identifiers and places written by a run, in key order."""
+    pupils = db.session.execute(select(
+        Student.name, Student.id_number, Student.student_no, Student.grade, Student.class_name,
+    ).order_by(Student.id)).all()
+    homes = db.session.execute(select(
+        Household.guardian_name, Household.address, Household.phone, Household.bank_account,
+    ).order_by(Household.id)).all()
+    schools = db.session.scalars(select(School.name).order_by(School.code)).all()
+    return tuple(pupils), tuple(homes), tuple(schools)
+
+
+def _wipe() -> None:
+    """Delete business rows and users (as conftest does), then restore the code lists and calendar.
+
+    Roles and permissions are kept, so the slow permission sync of `aid init` is not needed.
+    """
+    db.session.rollback()
+    for table in reversed(Model.metadata.sorted_tables):
+        if table.name not in KEEP_TABLES:
+            db.session.execute(table.delete())
+    db.session.commit()
+    seed_code_lists(db.session)
+    seed_aid_items(db.session)
+    seed_calendar(db.session, TODAY)
+    db.session.commit()
+
+
+def _row_counts() -> dict:
+    """Rows per table, to prove that a refused run wrote nothing."""
+    return {t.name: db.session.scalar(select(func.count()).select_from(t))
+            for t in Model.metadata.sorted_tables}
+
+
+@pytest.fixture(scope="module")
+def demo(app):
+    """Seed 7, wipe, seed 8, wipe, seed 7 again and keep it for the module's tests."""
+    with app.app_context():
+        _seed(app, 7)
+        seed7 = _snapshot()
+        _wipe()
+        _seed(app, 8)
+        seed8 = _snapshot()
+        _wipe()
+        summary = _seed(app, 7)
+        result = Demo(summary, seed7, seed8, _snapshot())
+    yield result
+    with app.app_context():
+        _wipe()
+
+
+@pytest.fixture
+def dbs(app, demo):
+    """The session on the seeded demo database, inside an app context."""
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+
+
+def test_same_seed_writes_the_same_district(demo):
+    assert demo.seed7 == demo.seed7_again
+
+
+def test_other_seed_writes_other_names_and_ids(demo):
+    pupils7, pupils8 = demo.seed7[0], demo.seed8[0]
+    assert [p.name for p in pupils7] != [p.name for p in pupils8]
+    assert {p.id_number for p in pupils7} != {p.id_number for p in pupils8}
+
+
+def test_counts_match_the_arguments(dbs):
+    assert dbs.scalar(select(func.count(District.id))) == 1
+    assert dbs.scalar(select(District.code)) == "990100"
+    assert dbs.scalar(select(func.count(School.id))) == SCHOOLS
+    assert dbs.scalar(select(func.count(Student.id))) == PUPILS
+    households = dbs.scalar(select(func.count(Household.id)))
+    assert PUPILS / 2 < households < PUPILS
+    assert dbs.scalar(select(func.count(HouseholdMember.id))) > households
+
+
+def test_school_codes_and_names_look_real(dbs):
+    schools = dbs.scalars(select(School).order_by(School.code)).all()
+    assert [s.code for s in schools] == ["2199010001", "2199010002", "2199010003"]
+    assert all(s.name.startswith("示范县") and s.name.endswith("小学") for s in schools)
+    assert len({s.name for s in schools}) == SCHOOLS
+    assert sum(s.has_boarding for s in schools) == 1
+
+
+def test_every_id_number_and_student_no_is_valid_and_unique(dbs):
+    pupils = dbs.scalars(select(Student)).all()
+    for p in pupils:
+        assert p.id_number.startswith("99")
+        assert normalize_id_number(p.id_number, today=TODAY) == p.id_number
+        assert normalize_student_no(p.student_no, id_number=p.id_number, today=TODAY) == p.student_no
+        info = parse_id_number(p.id_number)
+        assert info.birth_date == p.birth_date
+        assert info.sex == p.sex.value
+    assert len({p.id_number for p in pupils}) == len({p.student_no for p in pupils}) == PUPILS
+    assert sum(p.student_no == "G" + p.id_number for p in pupils) >= 0.95 * PUPILS
+    assert all(p.student_no[0] in "GL" for p in pupils)
+
+
+def test_ages_match_grades(dbs):
+    year_start = TODAY.year if TODAY.month >= 9 else TODAY.year - 1
+    for p in dbs.scalars(select(Student)):
+        first, last = cohort(year_start, p.grade)
+        assert first <= p.birth_date <= last, (p.grade, p.birth_date)
+        assert 5 <= age_on(p.birth_date, TODAY) <= 13
+        assert re.fullmatch(r"[1-9]班", p.class_name)
+
+
+def test_boarders_only_at_boarding_schools(dbs):
+    rows = dbs.execute(select(School.has_boarding, Student.boarding).join(Student.school)).all()
+    assert not [r for r in rows if r.boarding and not r.has_boarding]
+    assert any(r.boarding for r in rows)
+
+
+def test_households_have_valid_contacts_and_payees(dbs):
+    for h in dbs.scalars(select(Household)):
+        assert normalize_phone(h.phone) == h.phone
+        assert normalize_id_number(h.guardian_id_number, today=TODAY, check_age=False)
+        assert re.fullmatch(r".+[镇乡](.+村\d{1,2}组|.+[路街]\d{1,3}号)", h.address), h.address
+        if h.bank_account:
+            assert re.fullmatch(r"621799\d{13}", h.bank_account)
+            assert luhn_digit(h.bank_account[:-1]) == h.bank_account[-1]
+            assert h.payee_name == h.guardian_name
+
+
+def test_incomes_are_decimal_with_a_poor_minority(dbs):
+    incomes = dbs.execute(select(
+        HouseholdMember.household_id, func.sum(HouseholdMember.annual_income), func.count(),
+    ).group_by(HouseholdMember.household_id)).all()
+    pupils = dict(dbs.execute(
+        select(Student.household_id, func.count()).group_by(Student.household_id)).all())
+    per_head = [Decimal(total) / (n + pupils[hid]) for hid, total, n in incomes]
+    poor = sum(v < 9000 for v in per_head)
+    assert 0.05 * len(per_head) < poor < 0.4 * len(per_head)
+    assert isinstance(dbs.scalar(select(HouseholdMember.annual_income).limit(1)), Decimal)
+
+
+def test_parents_are_old_enough_for_their_children(dbs):
+    members = dbs.execute(select(
+        HouseholdMember.household_id, HouseholdMember.relation, HouseholdMember.birth_year,
+    )).all()
+    youngest_parent, eldest_child = {}, {}
+    for hid, relation, year in members:
+        if relation in (Relation.FATHER, Relation.MOTHER):
+            youngest_parent[hid] = max(year, youngest_parent.get(hid, 0))
+        elif relation == Relation.SIBLING:
+            eldest_child[hid] = min(year, eldest_child.get(hid, 9999))
+    for hid, birth in dbs.execute(select(Student.household_id, Student.birth_date)):
+        eldest_child[hid] = min(birth.year, eldest_child.get(hid, 9999))
+    assert youngest_parent
+    assert all(eldest_child[hid] - year >= 18 for hid, year in youngest_parent.items())
+
+
+def test_special_groups_link_existing_codes(dbs):
+    codes = dbs.scalars(select(SpecialGroup.code).join(
+        household_special_group, household_special_group.c.special_group_id == SpecialGroup.id,
+    )).all()
+    assert codes and "dibao" in codes
+
+
+def test_applications_are_drafts_or_submitted_in_the_current_term(dbs):
+    term = dbs.scalars(select(Term).filter_by(is_current=True)).one()
+    apps = dbs.scalars(select(Application)).all()
+    assert 0.04 * PUPILS < len(apps) < 0.25 * PUPILS
+    assert {a.status for a in apps} == {ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED}
+    for a in apps:
+        assert a.term_id == term.id and a.school_year_id == term.school_year_id
+        assert a.reason.endswith("特申请资助。")
+        assert (a.submitted_on is not None) == (a.status == ApplicationStatus.SUBMITTED)
+        if a.submitted_on:
+            assert term.start_date <= a.commitment_signed_on <= a.submitted_on.date() <= TODAY
+
+
+def test_one_fund_account_per_source_for_living_subsidy(dbs):
+    accounts = dbs.scalars(select(FundAccount)).all()
+    assert {a.source for a in accounts} == {FundSource.CENTRAL, FundSource.PROVINCIAL, FundSource.COUNTY}
+    assert all(a.fiscal_year == TODAY.year and a.school_id is None for a in accounts)
+    assert {a.aid_item.code for a in accounts} == {"living_subsidy"}
+
+
+def test_demo_accounts_have_roles_scopes_and_log_in(app, dbs):
+    sm = app.appbuilder.sm
+    first, second = dbs.scalars(select(School).order_by(School.code).limit(2)).all()
+    expected_school = {"school1": first.id, "school2": second.id, "teacher1": first.id}
+    for username, role in ACCOUNTS.items():
+        user = sm.find_user(username=username)
+        assert [r.name for r in user.roles] == [role]
+        assert user.email == f"{username}@demo.zizhu.local"
+        scope = dbs.scalars(select(UserScope).filter_by(user_id=user.id)).one()
+        assert scope.school_id == expected_school.get(username)
+        assert scope.district.code == "990100"
+        assert sm.auth_user_db(username, PASSWORD) is not None
+        assert sm.auth_user_db(username, "wrong-password") is None
+    teacher = sm.find_user(username="teacher1")
+    assert dbs.scalars(select(UserScope.class_names).filter_by(user_id=teacher.id)).one() == "3年级1班"
+
+
+def test_summary_lists_counts_and_accounts_but_not_the_password(demo):
+    assert str(PUPILS) in demo.summary
+    assert all(username in demo.summary for username in ACCOUNTS)
+    assert PASSWORD not in demo.summary
+
+
+def test_second_run_is_refused_and_writes_nothing(app, dbs):
+    before = _row_counts()
+    with pytest.raises(DomainError):
+        _seed(app, 9)
+    dbs.rollback()
+    assert _row_counts() == before
+
+
+def test_new_rows_get_fresh_ids_after_the_bulk_insert(dbs):
+    district_id = dbs.scalar(select(District.id))
+    row = Household(district_id=district_id, guardian_name="测试")
+    dbs.add(row)
+    dbs.flush()
+    assert row.id > dbs.scalar(select(func.max(Household.id)).where(Household.id != row.id))
+
+
+@pytest.mark.parametrize("overrides", [{"schools": 0}, {"pupils": -1}, {"password": " "}])
+def test_bad_arguments_are_refused(app, dbs, overrides):
+    with pytest.raises(DomainError):
+        _seed(app, 1, **overrides)
