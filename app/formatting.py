@@ -3,8 +3,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from babel.numbers import format_currency
-from flask import Flask
-from flask_babel import get_locale, gettext
+from flask import Flask, g, has_request_context
+from flask_babel import get_locale, get_translations, gettext
 
 from app.labels import enum_label
 
@@ -42,8 +42,29 @@ def format_date(value) -> str:
     return str(value)
 
 
+def _translations():
+    """The request's catalogue, looked up once per request (templates call _() hundreds of times)."""
+    if not has_request_context():
+        return get_translations()
+    cached = g.get("_zz_translations")
+    if cached is None:
+        cached = g._zz_translations = get_translations()
+    return cached
+
+
+def _template_gettext(string):
+    """Jinja's _() and gettext(): same catalogue as Flask-Babel, without its per-call lookup."""
+    return _translations().ugettext(string)
+
+
+def _template_ngettext(singular, plural, n):
+    """Jinja's ngettext(), as _template_gettext."""
+    return _translations().ungettext(singular, plural, n)
+
+
 def init_app(app: Flask) -> None:
-    """Register the formatters as Jinja filters."""
+    """Register the formatters as Jinja filters and the fast template gettext."""
+    app.jinja_env.install_gettext_callables(_template_gettext, _template_ngettext, newstyle=True)
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["enum_label"] = enum_label

@@ -163,3 +163,20 @@ def test_enum_filter_offers_translated_choices_with_stored_values(client, sessio
     login("district")
     page = client.get("/studentmodelview/list/").get_data(as_text=True)
     assert 'value=\\"transferred\\"' in page or 'value="transferred"' in page
+
+
+def test_name_filters_starts_with_and_contains(client, session, make_user, login):
+    school = make_school(session)
+    for name in ("李小明", "李小红", "王李小", "Li Xiao", "li xiaoming"):
+        make_student(session, school=school, name=name)
+    session.commit()
+    make_user("district", "DistrictOfficer", district=school.district)
+    login("district")
+
+    def names(query):
+        page = client.get(f"/studentmodelview/list/?{query}").get_data(as_text=True)
+        return {n for n in ("李小明", "李小红", "王李小", "Li Xiao", "li xiaoming") if n in page}
+
+    assert names("_flt_0_name=李小") == {"李小明", "李小红"}
+    assert names("_flt_2_name=李小") == {"李小明", "李小红", "王李小"}
+    assert names("_flt_0_name=li") == {"Li Xiao", "li xiaoming"}
