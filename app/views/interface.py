@@ -10,6 +10,13 @@ class ZizhuInterface(SQLAInterface):
 
     eager_relations: list[str] = []
     filter_converter_class = SafeFilterConverter
+    max_page_size = 100
+
+    def apply_pagination(self, query, page, page_size):
+        """Clamp what the URL asks for: no negative pages, never more than 100 rows a page."""
+        page = max(0, page or 0)
+        page_size = min(max(1, page_size), self.max_page_size) if page_size else page_size
+        return super().apply_pagination(query, page, page_size)
 
     def apply_all(self, query, filters=None, order_column="", order_direction="", page=None,
                   page_size=None, select_columns=None, outer_default_load=False):

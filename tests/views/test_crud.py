@@ -154,7 +154,7 @@ def test_list_filters_by_enum_and_odd_values_do_not_crash(client, session, make_
     page = client.get("/studentmodelview/list/?_flt_0_status=transferred").get_data(as_text=True)
     assert "转出生" in page and "在读生" not in page
     for odd in ("_flt_0_status=NOPE", "_flt_0_school=abc", "_flt_0_grade=x", "page_StudentModelView=-3",
-                "_oc_StudentModelView=nosuch"):
+                "_oc_StudentModelView=nosuch", "psize_StudentModelView=-5", "psize_StudentModelView=99999"):
         assert client.get(f"/studentmodelview/list/?{odd}").status_code in (200, 302, 400), odd
 
 
