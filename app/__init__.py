@@ -9,10 +9,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from app.extensions import appbuilder, csrf, db, migrate
+    from app.extensions import csrf, db, migrate, new_appbuilder
 
     db.init_app(app)
     csrf.init_app(app)
+    appbuilder = new_appbuilder()
     with app.app_context():
         appbuilder.init_app(app, db.session)
         from app import registry

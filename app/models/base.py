@@ -9,6 +9,11 @@ from sqlalchemy.orm import declared_attr
 Money = Numeric(14, 2, asdecimal=True)
 
 
+def is_money(column) -> bool:
+    """True for a Numeric(14, 2) column, the one type money is stored in."""
+    return isinstance(column.type, Numeric) and (column.type.precision, column.type.scale) == (14, 2)
+
+
 def utcnow() -> datetime:
     """Naive UTC timestamp used for every stamp column."""
     return datetime.utcnow()
@@ -44,4 +49,4 @@ class Stamped:
         return Column(Integer, ForeignKey("ab_user.id"), nullable=True)
 
 
-__all__ = ["Model", "Money", "Stamped", "str_enum", "utcnow"]
+__all__ = ["Model", "Money", "Stamped", "is_money", "str_enum", "utcnow"]

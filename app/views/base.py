@@ -6,11 +6,13 @@ from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.widgets import ListWidget
 from sqlalchemy import or_
 from wtforms import BooleanField, SelectField, ValidationError
+from wtforms.validators import DataRequired
 
 from app.commands.errors import FieldErrors
 from app.commands.rules import field_rules, validate_item
 from app.formatting import format_bool, format_date, format_money
 from app.labels import COLUMN_LABELS, enum_label
+from app.models.base import is_money
 from app.security.roles import PERMISSION_FOLD
 from app.views.interface import ZizhuInterface
 from app.views.lookup import LOOKUP_LIMIT, LookupField, lookup_fields
@@ -92,6 +94,7 @@ class ZizhuModelView(ModelView):
                     yield extra, col
 
     def _add_enum_fields(self):
+        """Enum columns: translated choices in forms, stored values in list filters."""
         for extra, col in self._columns_by_kind():
             if self.datamodel.is_enum(col):
                 enum_cls = self.datamodel.list_columns[col].type.enum_class
@@ -103,7 +106,7 @@ class ZizhuModelView(ModelView):
                     continue
                 extra[col] = TranslatedEnumField(
                     enum_cls, label=self.label_columns.get(col, col),
-                    validators=[] if nullable else [self._required()],
+                    validators=[] if nullable else [DataRequired()],
                 )
 
     def _add_boolean_fields(self):
@@ -118,6 +121,7 @@ class ZizhuModelView(ModelView):
                 )
 
     def _add_lookup_fields(self):
+        """Relations to big tables (models with __lookup_fields__) become AJAX lookups."""
         for extra, col in self._columns_by_kind():
             if self.datamodel.is_relation_many_to_one(col) and lookup_fields(
                 self.datamodel.get_related_model(col)
@@ -125,17 +129,20 @@ class ZizhuModelView(ModelView):
                 optional = extra is self.search_form_extra_fields or self.datamodel.is_nullable(col)
                 extra[col] = LookupField(
                     self.label_columns.get(col, col),
-                    validators=[] if optional else [self._required()],
+                    validators=[] if optional else [DataRequired()],
                     interface=self.datamodel.get_related_interface(col),
                     loader=lambda pk, c=col: self.load_related(c, pk),
                     url=lambda c=col: url_for(f"{self.__class__.__name__}.lookup", col_name=c),
                 )
 
     def _add_rule_validators(self):
+        """The service rules of app/commands/rules.py, shown inline under each form field."""
+        self.validators_columns = {k: list(v) for k, v in (self.validators_columns or {}).items()}
         for col, rule in field_rules(self.datamodel.obj).items():
             self.validators_columns.setdefault(col, []).append(RuleValidator(rule))
 
     def _add_formatters(self):
+        """Enums, booleans, dates and money shown in the user's language."""
         for col in self.list_columns + self.show_columns:
             if col in self.formatters_columns or col not in self.datamodel.list_columns:
                 continue
@@ -148,18 +155,12 @@ class ZizhuModelView(ModelView):
                 self.formatters_columns[col] = format_bool
             elif self.datamodel.is_date(col) or self.datamodel.is_datetime(col):
                 self.formatters_columns[col] = format_date
-            elif col in ("amount", "annual_income") or col.endswith("_amount"):
+            elif is_money(self.datamodel.list_columns[col]):
                 self.formatters_columns[col] = format_money
 
     def _list_relations(self) -> list[str]:
         """Many-to-one relations shown in the list, loaded in the same query (no N+1)."""
         return [c for c in self.list_columns if self.datamodel.is_relation_many_to_one(c)]
-
-    @staticmethod
-    def _required():
-        from wtforms.validators import DataRequired
-
-        return DataRequired()
 
     # lookups ---------------------------------------------------------------
     def lookup_query(self, col_name: str):
