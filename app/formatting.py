@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from babel.numbers import format_currency
 from flask import Flask, g, has_request_context
-from flask_babel import get_locale, get_translations, gettext
+from flask_babel import get_locale, get_translations, gettext, to_user_timezone
 
 from app.labels import enum_label
 
@@ -31,12 +31,30 @@ def format_bool(value) -> str:
     return gettext("Yes") if value else gettext("No")
 
 
+def person_name(user) -> str:
+    """李莉美 in Chinese (family name first, no space); Limei Li otherwise."""
+    first, last = (user.first_name or "").strip(), (user.last_name or "").strip()
+    if babel_locale().startswith("zh"):
+        return f"{last}{first}"
+    return f"{first} {last}".strip()
+
+
+def format_blank(value):
+    """Empty instead of 'None' for a missing value; anything else unchanged."""
+    return "" if value is None else value
+
+
+def format_many(values) -> str:
+    """A to-many relation as 低保、残疾学生 (Chinese enumeration comma)."""
+    return gettext("、").join(str(v) for v in values or ())
+
+
 def format_date(value) -> str:
-    """ISO dates (2026-09-01) read naturally in both languages; datetimes to the minute."""
+    """ISO dates (2026-09-01) read naturally in both languages; stored UTC times shown in local time."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return to_user_timezone(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
@@ -69,3 +87,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["enum_label"] = enum_label
     app.jinja_env.filters["yesno"] = format_bool
+    app.jinja_env.filters["person_name"] = person_name

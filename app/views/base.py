@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired
 
 from app.commands.errors import FieldErrors
 from app.commands.rules import field_rules, validate_item
-from app.formatting import format_bool, format_date, format_money
+from app.formatting import format_blank, format_bool, format_date, format_many, format_money
 from app.labels import COLUMN_LABELS, enum_label
 from app.models.base import is_money
 from app.security.roles import PERMISSION_FOLD
@@ -105,7 +105,7 @@ class ZizhuModelView(ModelView):
                     ], widget=Select2Widget())
                     continue
                 extra[col] = TranslatedEnumField(
-                    enum_cls, label=self.label_columns.get(col, col),
+                    enum_cls, label=self.label_columns.get(col, col), widget=Select2Widget(),
                     validators=[] if nullable else [DataRequired()],
                 )
 
@@ -142,11 +142,15 @@ class ZizhuModelView(ModelView):
             self.validators_columns.setdefault(col, []).append(RuleValidator(rule))
 
     def _add_formatters(self):
-        """Enums, booleans, dates and money shown in the user's language."""
+        """Enums, booleans, dates, money and to-many relations shown in the user's language."""
         for col in self.list_columns + self.show_columns:
-            if col in self.formatters_columns or col not in self.datamodel.list_columns:
+            if col in self.formatters_columns:
                 continue
-            if self.datamodel.is_enum(col):
+            if self.datamodel.is_relation_many_to_many(col) or self.datamodel.is_relation_one_to_many(col):
+                self.formatters_columns[col] = format_many
+            elif col not in self.datamodel.list_columns:
+                continue
+            elif self.datamodel.is_enum(col):
                 enum_cls = self.datamodel.list_columns[col].type.enum_class
                 self.formatters_columns[col] = lambda v, e=enum_cls: enum_label(
                     e(v) if isinstance(v, str) else v
@@ -157,6 +161,8 @@ class ZizhuModelView(ModelView):
                 self.formatters_columns[col] = format_date
             elif is_money(self.datamodel.list_columns[col]):
                 self.formatters_columns[col] = format_money
+            else:
+                self.formatters_columns[col] = format_blank
 
     def _list_relations(self) -> list[str]:
         """Many-to-one relations shown in the list, loaded in the same query (no N+1)."""

@@ -128,8 +128,12 @@ def test_lookup_finds_households_by_name_twenty_at_a_time(client, session, make_
 def test_household_show_lists_members_and_pupils(client, session, make_user, login):
     from app.models import HouseholdMember, Relation
 
+    from app.models import SpecialGroup
+
     school = make_school(session)
     household = make_household(session, district=school.district, guardian_name="孙大伟")
+    household.special_groups = session.query(SpecialGroup).filter(
+        SpecialGroup.code.in_(["dibao", "orphan"])).order_by(SpecialGroup.sort_order).all()
     session.add(HouseholdMember(household_id=household.id, name="孙大伟", relation=Relation.FATHER,
                                 annual_income=12000))
     make_student(session, school=school, household=household, name="孙小宝")
@@ -140,6 +144,8 @@ def test_household_show_lists_members_and_pupils(client, session, make_user, log
     assert "孙小宝" in page and "父亲" in page
     assert "¥12,000.00" in page
     assert re.search(r"家庭成员", page)
+    assert "最低生活保障家庭（低保）、孤儿" in page
+    assert "None" not in page and "[]" not in page
 
 
 def test_list_filters_by_enum_and_odd_values_do_not_crash(client, session, make_user, login):
