@@ -38,6 +38,7 @@ AUTH_USER_REGISTRATION = False
 AUTH_ROLE_ADMIN = "Admin"
 AUTH_ROLE_PUBLIC = "Public"
 FAB_UPDATE_PERMS = False  # permissions are synced by `flask aid init`, not on every start
+FAB_CREATE_DB = False  # tables come from the Alembic migrations only
 FAB_ADD_SECURITY_API = True
 FAB_API_SWAGGER_UI = True
 FAB_API_MAX_PAGE_SIZE = 100
@@ -60,5 +61,3 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 PERMANENT_SESSION_LIFETIME = 8 * 3600
 
-PAGE_SIZE = 20
-FAB_CREATE_DB = False

@@ -1,5 +1,11 @@
 """Application factory."""
+import logging
+
 from flask import Flask
+
+# FAB's own security views declare filters on relation columns it cannot filter; it warns
+# about them at every start-up. They are FAB's, not ours, and harmless.
+logging.getLogger("flask_appbuilder.models.filters").setLevel(logging.ERROR)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

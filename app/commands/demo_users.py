@@ -9,6 +9,7 @@ from app.commands.demo_org import SchoolPlan
 from app.commands.demo_rows import DemoRun
 from app.commands.errors import DomainError
 from app.models import UserScope
+from app.security.roles import ROLE_LABELS
 
 EMAIL_DOMAIN = "demo.zizhu.local"
 # username, role, index of the school in code order (None: the whole district), class names
@@ -95,5 +96,5 @@ def format_summary(district: str, counts: dict, term: str, accounts: list[Accoun
     rows = [(_("Username"), _("Role"), _("Scope"), _("Password"))]
     for line in accounts:
         note = _("as given with --password") if line.created else _("existing account, unchanged")
-        rows.append((line.username, line.role, line.scope, note))
+        rows.append((line.username, str(ROLE_LABELS.get(line.role, line.role)), line.scope, note))
     return "\n".join(lines + _table(rows))
