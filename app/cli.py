@@ -2,9 +2,9 @@
 from datetime import date
 
 import click
-from flask_babel import gettext
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext
 
 
 @click.group()

@@ -2,8 +2,20 @@
 from flask_babel import lazy_gettext as _l
 
 from app.models import (
-    AidCategory, AidKind, AmountUnit, SchoolLevel, ApplicationStatus, FundSource, Health, HukouType, Payee,
-    Relation, Season, Sex, StudentStatus, WorkAbility,
+    AidCategory,
+    AidKind,
+    AmountUnit,
+    ApplicationStatus,
+    FundSource,
+    Health,
+    HukouType,
+    Payee,
+    Relation,
+    SchoolLevel,
+    Season,
+    Sex,
+    StudentStatus,
+    WorkAbility,
 )
 
 COLUMN_LABELS = {

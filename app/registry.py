@@ -8,7 +8,10 @@ from app.views.calendar import SchoolYearModelView, TermModelView
 from app.views.funds import FundAccountModelView
 from app.views.org import DistrictModelView, SchoolModelView
 from app.views.people import (
-    HouseholdMemberModelView, HouseholdModelView, SpecialGroupModelView, StudentModelView,
+    HouseholdMemberModelView,
+    HouseholdModelView,
+    SpecialGroupModelView,
+    StudentModelView,
 )
 
 PEOPLE = ("People", _l("Pupils and households"), "fa-users")

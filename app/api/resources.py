@@ -1,8 +1,19 @@
 """Every REST resource, one line each: model, resource name, list columns."""
 from app.api.base import api_for
 from app.models import (
-    AidItem, AidStandard, Application, District, FundAccount, Household, HouseholdMember,
-    School, SchoolYear, SpecialGroup, Student, Term, Tier,
+    AidItem,
+    AidStandard,
+    Application,
+    District,
+    FundAccount,
+    Household,
+    HouseholdMember,
+    School,
+    SchoolYear,
+    SpecialGroup,
+    Student,
+    Term,
+    Tier,
 )
 
 STUDENT_COLUMNS = [

@@ -3,13 +3,24 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.commands.demo_family import (
-    PARENTS, Person, draw_adults, draw_children, draw_health_and_work, draw_occupations,
+    PARENTS,
+    Person,
+    draw_adults,
+    draw_children,
+    draw_health_and_work,
+    draw_occupations,
     settle_incomes,
 )
 from app.commands.demo_org import SchoolPlan
 from app.commands.demo_rows import DemoRun, bank_account, yuan
 from app.models import (
-    Health, Household, HouseholdMember, HukouType, Relation, WorkAbility, household_special_group,
+    Health,
+    Household,
+    HouseholdMember,
+    HukouType,
+    Relation,
+    WorkAbility,
+    household_special_group,
 )
 
 TABLES = (Household.__table__, HouseholdMember.__table__, household_special_group)

@@ -5,7 +5,11 @@ from app.commands.errors import FieldErrors
 from app.messages import reason_message
 from app.models import AidStandard, Household, HouseholdMember, School, Student
 from app.services.validation import (
-    InvalidValue, normalize_id_number, normalize_phone, normalize_student_no, parse_money,
+    InvalidValue,
+    normalize_id_number,
+    normalize_phone,
+    normalize_student_no,
+    parse_money,
 )
 
 

@@ -5,8 +5,17 @@ from decimal import Decimal
 from pathlib import Path
 
 from app.models import (
-    AidCategory, AidItem, AidKind, AidStandard, AmountUnit, Payee, SchoolYear, Season,
-    SpecialGroup, Term, Tier,
+    AidCategory,
+    AidItem,
+    AidKind,
+    AidStandard,
+    AmountUnit,
+    Payee,
+    SchoolYear,
+    Season,
+    SpecialGroup,
+    Term,
+    Tier,
 )
 from app.security.roles import ROLE_LABELS, grants_for
 

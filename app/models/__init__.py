@@ -2,7 +2,13 @@
 from flask_appbuilder.security.sqla.models import User  # noqa: F401  (FAB's user table)
 
 from app.models.aid import (
-    AidCategory, AidItem, AidKind, AidStandard, AmountUnit, Payee, SchoolLevel,
+    AidCategory,
+    AidItem,
+    AidKind,
+    AidStandard,
+    AmountUnit,
+    Payee,
+    SchoolLevel,
 )
 from app.models.assessment import Application, ApplicationStatus, Tier
 from app.models.base import Model
@@ -10,8 +16,17 @@ from app.models.calendar import SchoolYear, Season, Term
 from app.models.funds import FundAccount, FundSource
 from app.models.org import District, School, UserScope
 from app.models.people import (
-    Health, Household, HouseholdMember, HukouType, Relation, Sex, SpecialGroup, Student,
-    StudentStatus, WorkAbility, household_special_group,
+    Health,
+    Household,
+    HouseholdMember,
+    HukouType,
+    Relation,
+    Sex,
+    SpecialGroup,
+    Student,
+    StudentStatus,
+    WorkAbility,
+    household_special_group,
 )
 
 __all__ = [

@@ -3,7 +3,15 @@ import enum
 
 from flask_appbuilder import Model
 from sqlalchemy import (
-    Boolean, CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Text,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
 )
 from sqlalchemy.orm import relationship
 

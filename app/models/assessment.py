@@ -3,7 +3,17 @@ import enum
 
 from flask_appbuilder import Model
 from sqlalchemy import (
-    JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text,
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import relationship

@@ -3,7 +3,16 @@ import enum
 
 from flask_appbuilder import Model
 from sqlalchemy import (
-    Boolean, Column, Date, ForeignKey, Index, Integer, SmallInteger, String, Table, Text,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    Text,
 )
 from sqlalchemy.orm import relationship
 

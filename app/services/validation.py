@@ -48,7 +48,10 @@ _MONEY_CONTEXT = Context(prec=MONEY_MAX_INTEGER_DIGITS + 16)
 
 
 class InvalidValue(ValueError):
-    """A value refused by a rule; `code` is a stable reason code, `field` the field name, `params` extra data for the message."""
+    """A value refused by a rule.
+
+    `code` is a stable reason code, `field` the field name, `params` extra data for the message.
+    """
 
     def __init__(self, code: str, field: str = "", **params: object) -> None:
         """Keep the reason code, the field name and the message parameters."""

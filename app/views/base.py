@@ -14,7 +14,6 @@ from app.formatting import format_blank, format_bool, format_date, format_many, 
 from app.labels import COLUMN_LABELS, enum_label
 from app.models.base import is_money
 from app.security.roles import PERMISSION_FOLD
-from app.views.interface import ZizhuInterface
 from app.views.lookup import LOOKUP_LIMIT, LookupField, lookup_fields
 
 

@@ -2,7 +2,10 @@
 import re
 
 from flask_appbuilder.models.sqla.filters import (
-    FilterContains, FilterStartsWith, SQLAFilterConverter, get_field_setup_query,
+    FilterContains,
+    FilterStartsWith,
+    SQLAFilterConverter,
+    get_field_setup_query,
 )
 from sqlalchemy import false
 

@@ -2,9 +2,9 @@
 import re
 
 from flask import has_request_context, request
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import Field, ValidationError
-from flask_babel import lazy_gettext as _l
 
 LOOKUP_LIMIT = 20
 

@@ -14,11 +14,28 @@ from app.commands.errors import DomainError
 from app.commands.setup import seed_aid_items, seed_calendar, seed_code_lists
 from app.extensions import db
 from app.models import (
-    Application, ApplicationStatus, District, FundAccount, FundSource, Household, HouseholdMember,
-    Model, Relation, School, SpecialGroup, Student, Term, UserScope, household_special_group,
+    Application,
+    ApplicationStatus,
+    District,
+    FundAccount,
+    FundSource,
+    Household,
+    HouseholdMember,
+    Model,
+    Relation,
+    School,
+    SpecialGroup,
+    Student,
+    Term,
+    UserScope,
+    household_special_group,
 )
 from app.services.validation import (
-    age_on, normalize_id_number, normalize_phone, normalize_student_no, parse_id_number,
+    age_on,
+    normalize_id_number,
+    normalize_phone,
+    normalize_student_no,
+    parse_id_number,
 )
 
 TODAY = date.today()

@@ -126,9 +126,7 @@ def test_lookup_finds_households_by_name_twenty_at_a_time(client, session, make_
 
 
 def test_household_show_lists_members_and_pupils(client, session, make_user, login):
-    from app.models import HouseholdMember, Relation
-
-    from app.models import SpecialGroup
+    from app.models import HouseholdMember, Relation, SpecialGroup
 
     school = make_school(session)
     household = make_household(session, district=school.district, guardian_name="孙大伟")
