@@ -8,7 +8,7 @@ DEMO_SCHOOLS ?= 12
 DEMO_PUPILS ?= 3000
 FLASK := $(BIN)/flask --app run.py
 
-.PHONY: install translations extract-translations db run test test-sqlite test-postgres bench clean
+.PHONY: install translations extract-translations db run test lint bench clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ test: translations
 		echo "== again on $$APP_TEST_DATABASE_URL =="; \
 		$(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/e2e tests; \
 	fi
+
+lint: install
+	$(BIN)/ruff check app tests bench config.py run.py
 
 bench: translations
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
