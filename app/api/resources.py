@@ -21,6 +21,9 @@ STUDENT_COLUMNS = [
     "boarding", "status",
 ]
 
+# school and school year follow the pupil and the term (app/commands/rules.py)
+APPLICATION_INPUT = ["student", "term", "reason", "is_midyear", "commitment_signed_on", "consent_signed_on"]
+
 RESOURCES = [
     api_for(District, "district", ["id", "code", "name"]),
     api_for(School, "school", ["id", "code", "name", "township", "has_boarding", "is_rural", "active"]),
@@ -37,6 +40,7 @@ RESOURCES = [
     api_for(
         Application, "application",
         ["id", "student.id", "student.name", "school.id", "term.id", "status", "score", "final_tier.name"],
+        add_columns=APPLICATION_INPUT, edit_columns=APPLICATION_INPUT,
     ),
     api_for(AidItem, "aid_item", ["id", "code", "name", "category", "kind", "payee", "active"]),
     api_for(

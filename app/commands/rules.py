@@ -3,7 +3,7 @@ from sqlalchemy import inspect as sa_inspect
 
 from app.commands.errors import FieldErrors
 from app.messages import reason_message
-from app.models import AidStandard, Household, HouseholdMember, School, Student
+from app.models import AidStandard, Application, Household, HouseholdMember, School, Student, Term
 from app.services.validation import (
     InvalidValue,
     normalize_id_number,
@@ -55,8 +55,23 @@ def field_rules(model) -> dict:
     return {col: _wrap(fn, col) for col, fn in RULES.get(model, {}).items()}
 
 
+def _derive_application(session, item) -> None:
+    """An application's school and school year follow its pupil and term; never typed in."""
+    student = item.student or (session.get(Student, item.student_id) if item.student_id else None)
+    term = item.term or (session.get(Term, item.term_id) if item.term_id else None)
+    if student is not None:
+        item.school_id = student.school_id
+    if term is not None:
+        item.school_year_id = term.school_year_id
+
+
+DERIVED = {Application: _derive_application}
+
+
 def validate_item(session, item) -> None:
-    """Normalise and check every ruled field and every unique column; raise FieldErrors."""
+    """Derive server-set fields, normalise and check ruled and unique columns; raise FieldErrors."""
+    with session.no_autoflush:
+        DERIVED.get(type(item), lambda *_: None)(session, item)
     errors = {}
     values = {c.key: getattr(item, c.key) for c in sa_inspect(type(item)).column_attrs}
     for col, rule in field_rules(type(item)).items():

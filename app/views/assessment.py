@@ -30,9 +30,8 @@ class ApplicationModelView(ZizhuModelView):
     edit_title = _l("Edit application")
     list_columns = ["student", "school", "term", "status", "score", "final_tier", "submitted_on"]
     search_columns = ["student", "school", "school_year", "term", "status", "final_tier", "is_midyear"]
-    add_columns = edit_columns = [
-        "student", "school", "school_year", "term", "reason", "is_midyear",
-        "commitment_signed_on", "consent_signed_on",
+    add_columns = edit_columns = [  # school and school year follow the pupil and the term
+        "student", "term", "reason", "is_midyear", "commitment_signed_on", "consent_signed_on",
     ]
     show_columns = [
         "student", "school", "school_year", "term", "status", "reason", "is_midyear",

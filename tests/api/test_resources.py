@@ -129,3 +129,17 @@ def test_household_member_income_must_be_money(client, session, token):
     assert resp.status_code == 422, resp.get_data(as_text=True)
     body["annual_income"] = "12000.50"
     assert client.post("/api/v1/household_member/", json=body, headers=_auth(token)).status_code == 201
+
+
+def test_application_takes_school_and_year_from_pupil_and_term(client, session, token):
+    from app.models import Application, Term
+
+    pupil = make_student(session)
+    term = session.query(Term).filter_by(is_current=True).one()
+    session.commit()
+    resp = client.post("/api/v1/application/", json={
+        "student": pupil.id, "term": term.id, "reason": "父亲重病，家庭收入骤降"}, headers=_auth(token))
+    assert resp.status_code == 201, resp.get_data(as_text=True)
+    row = session.get(Application, resp.get_json()["id"])
+    assert row.school_id == pupil.school_id and row.school_year_id == term.school_year_id
+    assert row.status.value == "draft"

@@ -184,3 +184,19 @@ def test_name_filters_starts_with_and_contains(client, session, make_user, login
     assert names("_flt_0_name=李小") == {"李小明", "李小红"}
     assert names("_flt_2_name=李小") == {"李小明", "李小红", "王李小"}
     assert names("_flt_0_name=li") == {"Li Xiao", "li xiaoming"}
+
+
+def test_application_form_sets_school_from_the_pupil(client, session, make_user, login):
+    from app.models import Application, Term
+
+    pupil = make_student(session)
+    term = session.query(Term).filter_by(is_current=True).one()
+    session.commit()
+    make_user("district", "DistrictOfficer", district=pupil.school.district)
+    login("district")
+    page = client.get("/applicationmodelview/add").get_data(as_text=True)
+    assert 'name="school"' not in page
+    client.post("/applicationmodelview/add", data={
+        "student": str(pupil.id), "term": str(term.id), "reason": "家庭突发变故"}, follow_redirects=True)
+    row = session.query(Application).one()
+    assert row.school_id == pupil.school_id and row.school_year_id == term.school_year_id
