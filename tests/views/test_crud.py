@@ -44,11 +44,8 @@ def test_district_officer_adds_pupil_and_x_is_normalised(client, session, make_u
     assert row.household_id == household.id
 
 
-def test_bad_check_character_is_refused_inline_and_nothing_saved(client, session, make_user, login):
-    school = make_school(session)
-    session.commit()
-    make_user("district", "DistrictOfficer", district=school.district)
-    login("district")
+def test_bad_check_character_is_refused_inline_and_nothing_saved(client, session, district_school):
+    school = district_school
     good = pupil_id_number()
     bad = good[:17] + ("0" if good[17] != "0" else "1")
     page = client.post("/studentmodelview/add", data=_form("G" + bad, bad, school),
@@ -57,11 +54,8 @@ def test_bad_check_character_is_refused_inline_and_nothing_saved(client, session
     assert session.query(Student).count() == 0
 
 
-def test_seventeen_digits_and_impossible_date_are_refused(client, session, make_user, login):
-    school = make_school(session)
-    session.commit()
-    make_user("district", "DistrictOfficer", district=school.district)
-    login("district")
+def test_seventeen_digits_and_impossible_date_are_refused(client, session, district_school):
+    school = district_school
     for bad, words in ((pupil_id_number()[:17], "18"), ("990101" + "20190230" + "0011", "出生日期")):
         page = client.post("/studentmodelview/add", data=_form("G" + bad, bad, school),
                            follow_redirects=True).get_data(as_text=True)
@@ -69,11 +63,8 @@ def test_seventeen_digits_and_impossible_date_are_refused(client, session, make_
     assert session.query(Student).count() == 0
 
 
-def test_student_no_must_match_id_number(client, session, make_user, login):
-    school = make_school(session)
-    session.commit()
-    make_user("district", "DistrictOfficer", district=school.district)
-    login("district")
+def test_student_no_must_match_id_number(client, session, district_school):
+    school = district_school
     page = client.post("/studentmodelview/add",
                        data=_form("G" + pupil_id_number(), pupil_id_number(), school),
                        follow_redirects=True).get_data(as_text=True)
