@@ -150,13 +150,17 @@ class Student(Stamped, Model):
     __tablename__ = "student"
     __lookup_fields__ = ("name", "student_no")
     __table_args__ = (
+        # the list's default order is newest first: filter by school, walk id backwards
+        Index("ix_student_school_id", "school_id", "id"),
         Index("ix_student_school_grade_class", "school_id", "grade", "class_name"),
         Index("ix_student_school_name", "school_id", "name"),
+        # name search is "starts with": a pattern index serves LIKE 'x%' on PostgreSQL too
+        Index("ix_student_name", "name", postgresql_ops={"name": "text_pattern_ops"}),
     )
     id = Column(Integer, primary_key=True)
     student_no = Column(String(19), nullable=False, unique=True)
     id_number = Column(String(18), nullable=False, unique=True)
-    name = Column(String(32), nullable=False, index=True)
+    name = Column(String(32), nullable=False)
     sex = Column(str_enum(Sex, "sex"), nullable=False)
     birth_date = Column(Date, nullable=False)
     ethnicity = Column(String(16))

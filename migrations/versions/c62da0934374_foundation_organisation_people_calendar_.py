@@ -1,8 +1,8 @@
 """foundation: organisation, people, calendar, identification, aid, funds
 
-Revision ID: a6761e1a73e8
+Revision ID: c62da0934374
 Revises: 
-Create Date: 2026-11-26 14:27:28.876848
+Create Date: 2026-11-26 14:55:09.807602
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'a6761e1a73e8'
+revision = 'c62da0934374'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -439,8 +439,9 @@ def upgrade():
     )
     with op.batch_alter_table('student', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_student_household_id'), ['household_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_student_name'), ['name'], unique=False)
+        batch_op.create_index('ix_student_name', ['name'], unique=False, postgresql_ops={'name': 'text_pattern_ops'})
         batch_op.create_index('ix_student_school_grade_class', ['school_id', 'grade', 'class_name'], unique=False)
+        batch_op.create_index('ix_student_school_id', ['school_id', 'id'], unique=False)
         batch_op.create_index('ix_student_school_name', ['school_id', 'name'], unique=False)
         batch_op.create_index(batch_op.f('ix_student_status'), ['status'], unique=False)
 
@@ -521,8 +522,9 @@ def downgrade():
     with op.batch_alter_table('student', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_student_status'))
         batch_op.drop_index('ix_student_school_name')
+        batch_op.drop_index('ix_student_school_id')
         batch_op.drop_index('ix_student_school_grade_class')
-        batch_op.drop_index(batch_op.f('ix_student_name'))
+        batch_op.drop_index('ix_student_name', postgresql_ops={'name': 'text_pattern_ops'})
         batch_op.drop_index(batch_op.f('ix_student_household_id'))
 
     op.drop_table('student')
