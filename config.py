@@ -1,18 +1,35 @@
 """Configuration: defaults here, secrets and the database URL from the environment."""
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from flask_appbuilder.const import AUTH_DB
+
+from app.security.passwords import validate_password
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("APP_INSTANCE_DIR", BASE_DIR / "instance"))
 
 
-def _secret_key() -> str:
-    """Return APP_SECRET_KEY, or a random key kept in instance/ for local development."""
+def _env_flag(name: str, default: bool = False) -> bool:
+    """An on/off environment variable: 1/true/yes/on."""
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _env_list(name: str) -> list[str]:
+    """A comma-separated environment variable as a list (empty when unset)."""
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def _secret_key(env: str) -> str | None:
+    """APP_SECRET_KEY; outside production a random key kept in instance/ will do.
+
+    In production there is no fallback: create_app refuses to start without APP_SECRET_KEY.
+    """
     key = os.environ.get("APP_SECRET_KEY")
-    if key:
+    if key or env == "production":
         return key
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     path = INSTANCE_DIR / "secret_key"
@@ -23,7 +40,7 @@ def _secret_key() -> str:
 
 
 APP_ENV = os.environ.get("APP_ENV", "development")
-SECRET_KEY = _secret_key()
+SECRET_KEY = _secret_key(APP_ENV)
 SQLALCHEMY_DATABASE_URI = os.environ.get(
     "APP_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'zizhu.db'}"
 )
@@ -39,8 +56,11 @@ AUTH_ROLE_ADMIN = "Admin"
 AUTH_ROLE_PUBLIC = "Public"
 FAB_UPDATE_PERMS = False  # permissions are synced by `flask aid init`, not on every start
 FAB_CREATE_DB = False  # tables come from the Alembic migrations only
-FAB_ADD_SECURITY_API = True
-FAB_API_SWAGGER_UI = True
+# FAB's user/role/permission REST APIs and Swagger UI: for development only (the UI manages users;
+# /api/v1/security/login stays).
+FAB_ADD_SECURITY_API = APP_ENV != "production"
+FAB_API_SWAGGER_UI = APP_ENV != "production"
+FAB_API_SHOW_STACKTRACE = False
 FAB_API_MAX_PAGE_SIZE = 100
 FAB_INDEX_VIEW = "app.views.home.HomeIndexView"
 FAB_BASE_TEMPLATE = "zizhu/baselayout.html"
@@ -54,10 +74,50 @@ LANGUAGES = {
     "en": {"flag": "gb", "name": "English"},
 }
 
-JWT_ACCESS_TOKEN_EXPIRES = 3600
+# --- Login and sessions (issue 3, item 6) -----------------------------------------------------
+# Passwords: scrypt; unknown users are checked against a fake hash of the same method (the
+# security manager regenerates AUTH_DB_FAKE_PASSWORD_HASH_CHECK if the method changes).
+FAB_PASSWORD_HASH_METHOD = "scrypt"
+FAB_PASSWORD_COMPLEXITY_ENABLED = True
+FAB_PASSWORD_COMPLEXITY_VALIDATOR = validate_password  # app/security/passwords.py
+# Per client IP, on the login form and on /api/v1/security/login alike. The counters live in
+# RATELIMIT_STORAGE_URI: memory:// counts per worker process, so production uses Redis, e.g.
+# APP_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/2 (needs the `redis` package, not pinned here).
+AUTH_RATE_LIMITED = True
+AUTH_RATE_LIMIT = os.environ.get("APP_LOGIN_RATE_LIMIT", "10 per minute")
+RATELIMIT_ENABLED = True
+RATELIMIT_STORAGE_URI = os.environ.get("APP_RATELIMIT_STORAGE_URI", "memory://")
+# The client IP is request.remote_addr. Behind nginx only (X-Forwarded-For $remote_addr), set
+# APP_PROXY_FIX=1 so that remote_addr is the client's, not the proxy's.
+APP_PROXY_FIX = _env_flag("APP_PROXY_FIX")
+# Per account: after 5 consecutive failures, refuse that username for 1, 2, 4 … minutes (at most
+# 15) from the last failure, even with the right password; it unlocks by itself.
+APP_LOGIN_BACKOFF_AFTER = 5
+APP_LOGIN_BACKOFF_BASE_SECONDS = 60
+APP_LOGIN_BACKOFF_MAX_SECONDS = 15 * 60
+# Browser sessions end after 30 idle minutes and 8 hours in all; API tokens live 15 minutes.
+APP_IDLE_TIMEOUT_MINUTES = int(os.environ.get("APP_IDLE_TIMEOUT_MINUTES", "30"))
+APP_SESSION_MAX_HOURS = float(os.environ.get("APP_SESSION_MAX_HOURS", "8"))
+PERMANENT_SESSION_LIFETIME = timedelta(hours=APP_SESSION_MAX_HOURS)
+JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=15)
+JWT_REFRESH_TOKEN_EXPIRES = PERMANENT_SESSION_LIFETIME
+# CSRF on every form; FAB then refuses deletes and actions by GET. Never set
+# FAB_ALLOW_GET_UNSAFE_MUTATIONS.
 WTF_CSRF_ENABLED = True
-WTF_CSRF_TIME_LIMIT = None
+WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session (at most 8 h)
+FAB_ALLOW_GET_UNSAFE_MUTATIONS = False
+# Cookies: HttpOnly and SameSite=Lax always; over HTTPS (APP_HTTPS=1) also Secure, the __Host-
+# prefix and HSTS.
+APP_HTTPS = _env_flag("APP_HTTPS")
+SESSION_COOKIE_NAME = "__Host-session" if APP_HTTPS else "session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-PERMANENT_SESSION_LIFETIME = 8 * 3600
-
+SESSION_COOKIE_SECURE = APP_HTTPS
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+REMEMBER_COOKIE_SECURE = APP_HTTPS
+REMEMBER_COOKIE_DURATION = PERMANENT_SESSION_LIFETIME
+# The public host names (APP_TRUSTED_HOSTS=aid.example.gov.cn): other Host headers are refused
+# and `next` redirects may only go there. Empty: any Host, redirects to the request's own host.
+TRUSTED_HOSTS = _env_list("APP_TRUSTED_HOSTS") or None
+FAB_SAFE_REDIRECT_HOSTS = _env_list("APP_TRUSTED_HOSTS")

@@ -14,6 +14,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_object("config")
     if test_config:
         app.config.update(test_config)
+    from app.security import hardening
+
+    hardening.check_settings(app)
 
     from app.extensions import csrf, db, migrate, new_appbuilder
 
@@ -35,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     formatting.init_app(app)
     hooks.init_app(app)
+    hardening.init_app(app)
     app.cli.add_command(aid)
     return app
 

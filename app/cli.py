@@ -49,3 +49,19 @@ def seed_demo_command(schools, pupils, password, seed, if_empty):
     except DomainError as err:
         raise click.ClickException(str(err)) from None
     click.echo(summary)
+
+
+@aid.command("role-matrix")
+@click.option("--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file (default: print).")
+@with_appcontext
+def role_matrix_command(output):
+    """The role matrix generated from the code (docs/role-matrix.md)."""
+    from app.security.matrix import render_markdown
+
+    text = render_markdown(current_app.appbuilder)
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        click.echo(text, nl=False)

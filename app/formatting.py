@@ -3,10 +3,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from babel.numbers import format_currency
-from flask import Flask, g, has_request_context
+from flask import Flask
 from flask_babel import get_locale, get_translations, gettext, to_user_timezone
 
 from app.labels import enum_label
+from app.request_cache import per_request
 
 _BABEL_LOCALES = {"zh": "zh_CN", "en": "en_US"}
 
@@ -62,12 +63,7 @@ def format_date(value) -> str:
 
 def _translations():
     """The request's catalogue, looked up once per request (templates call _() hundreds of times)."""
-    if not has_request_context():
-        return get_translations()
-    cached = g.get("_zz_translations")
-    if cached is None:
-        cached = g._zz_translations = get_translations()
-    return cached
+    return per_request("translations", get_translations)
 
 
 def _template_gettext(string):

@@ -1,18 +1,20 @@
 """Request and session hooks: who/when stamps on every flush, translated error pages."""
-from flask import Flask, has_request_context
+from flask import Flask, g, has_request_context
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.models.base import Stamped
+from app.security import audit
 
 
 def _current_user_id() -> int | None:
-    """The logged-in user's id, or None outside a request (CLI, seed, jobs)."""
+    """The signed-in user's id (page session or the API's JWT user in g.user); None outside a request."""
     if not has_request_context():
         return None
+    user = g.get("user") or current_user
     try:
-        return current_user.id if current_user.is_authenticated else None
+        return user.id if user.is_authenticated else None
     except AttributeError:
         return None
 
@@ -35,6 +37,7 @@ def init_app(app: Flask) -> None:
     """Attach the stamp hook once per process."""
     if not event.contains(Session, "before_flush", _stamp):
         event.listen(Session, "before_flush", _stamp)
+    audit.init_app(app)
     init_error_pages(app)
 
 

@@ -18,6 +18,7 @@ REASONS = {
     "money.positive": _l("must be greater than zero"),
     "money.too_large": _l("is too large"),
     "unique": _l("already exists: %(value)s"),
+    "reveal.reason": _l("give a reason of at least 4 characters for seeing the full value"),
 }
 
 

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from app.api.resources import RESOURCES
 from app.views.aid import AidItemModelView, AidStandardModelView
 from app.views.assessment import ApplicationModelView, TierModelView
+from app.views.audit import AuditEventModelView
 from app.views.calendar import SchoolYearModelView, TermModelView
 from app.views.funds import FundAccountModelView
 from app.views.org import DistrictModelView, SchoolModelView
@@ -13,6 +14,7 @@ from app.views.people import (
     SpecialGroupModelView,
     StudentModelView,
 )
+from app.views.users import DistrictUserModelView
 
 PEOPLE = ("People", _l("Pupils and households"), "fa-users")
 ASSESSMENT = ("Identification", _l("Identification"), "fa-check-square-o")
@@ -34,6 +36,8 @@ MENU = [
     (SchoolModelView, "Schools", _l("Schools"), "fa-building", SYSTEM),
     (SchoolYearModelView, "School years", _l("School years"), "fa-calendar", SYSTEM),
     (TermModelView, "Terms", _l("Terms"), "fa-calendar-o", SYSTEM),
+    (DistrictUserModelView, "District users", _l("Users"), "fa-user-circle", SYSTEM),
+    (AuditEventModelView, "Audit trail", _l("Audit trail"), "fa-history", SYSTEM),
 ]
 
 

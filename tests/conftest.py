@@ -70,11 +70,34 @@ def _clean(app) -> None:
     from app.commands.setup import init_all
     from app.models import Model
 
+    empty_audit_trail()
     for table in reversed(Model.metadata.sorted_tables):
-        if table.name not in KEEP_TABLES:
+        if table.name not in KEEP_TABLES | {"audit_event"}:
             _db.session.execute(table.delete())
     _db.session.commit()
     init_all(app.appbuilder, _db.session, date.today())
+
+
+def empty_audit_trail() -> None:
+    """Empty audit_event past its append-only triggers, inside the cleaning transaction.
+
+    PostgreSQL: the triggers are switched off for this transaction only (ALTER TABLE is
+    transactional). SQLite: the triggers are dropped and re-created from their stored SQL.
+    """
+    conn = _db.session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ALTER TABLE audit_event DISABLE TRIGGER USER"))
+        conn.execute(text("DELETE FROM audit_event"))
+        conn.execute(text("ALTER TABLE audit_event ENABLE TRIGGER USER"))
+        return
+    triggers = conn.execute(text(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'"
+    )).all()
+    for name, _sql in triggers:
+        conn.execute(text(f"DROP TRIGGER {name}"))
+    conn.execute(text("DELETE FROM audit_event"))
+    for _name, sql in triggers:
+        conn.execute(text(sql))
 
 
 @pytest.fixture

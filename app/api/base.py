@@ -1,11 +1,18 @@
 """The shared ModelRestApi: same permissions and rules as the matching ModelView."""
-from flask_appbuilder.api import ModelRestApi
+import json
+
+from flask import request
+from flask_appbuilder.api import ModelRestApi, expose, protect, safe
 from flask_appbuilder.api.convert import Model2SchemaConverter
 from marshmallow import fields
 
 from app.commands.errors import FieldErrors
+from app.commands.reveal import RecordNotFound, reveal_value
 from app.commands.rules import validate_item
 from app.security.roles import PERMISSION_FOLD
+from app.security.scope import current_scope
+from app.security.scope_filter import SCOPE_BASE_FILTER
+from app.services.masking import mask_column
 from app.views.interface import ZizhuInterface
 
 
@@ -32,37 +39,89 @@ class ZizhuApi(ModelRestApi):
     page_size = 20
     method_permission_name = PERMISSION_FOLD
     max_page_size = 100
-    allow_browser_login = True
+    allow_browser_login = False  # JWT only: the APIs are CSRF-exempt, a cookie must not do (issue 3)
     model2schemaconverter = SchemaConverter
 
     def __init__(self):
         if not type(self).__dict__.get("class_permission_name"):
             self.class_permission_name = self.datamodel.obj.__name__
+        self.base_filters = [SCOPE_BASE_FILTER] + list(type(self).base_filters or [])
         super().__init__()
 
     def pre_add(self, item):
-        """Normalise and check the record (ID numbers, 学籍号, money, duplicates)."""
-        validate_item(self.datamodel.session, item)
+        """Scope fields set by the server, then the record's rules (ID numbers, money, duplicates)."""
+        validate_item(self.datamodel.session, item, scope=current_scope())
 
     def pre_update(self, item):
-        """Same rules on update."""
-        validate_item(self.datamodel.session, item)
+        """Same on update: a record cannot leave the user's scope."""
+        validate_item(self.datamodel.session, item, scope=current_scope())
+
+    def pre_get(self, data):
+        """Mask sensitive values of a single record."""
+        _mask_tree(data.get("result"))
+
+    def pre_get_list(self, data):
+        """Mask sensitive values of every listed record."""
+        _mask_tree(data.get("result"))
+
+    def _get_list_related_field(self, field, filter_rel_field, page=None, page_size=None):
+        """`_info` offers related rows inside the user's scope only."""
+        return super()._get_list_related_field(
+            field, [SCOPE_BASE_FILTER] + list(filter_rel_field or []), page, page_size
+        )
 
     def post_headless(self):
-        """POST, answering refused fields with 422 {message: {field: [reason]}}."""
+        """POST, answering refused fields with 422 {message: {field: [reason]}}; masked echo."""
         try:
-            return super().post_headless()
+            return _masked(super().post_headless())
         except FieldErrors as err:
             self.datamodel.session.rollback()
             return self.response_422(message=err.as_dict())
 
     def put_headless(self, pk):
-        """PUT, answering refused fields with 422 and leaving the row untouched."""
+        """PUT, answering refused fields with 422 and leaving the row untouched; masked echo."""
         try:
-            return super().put_headless(pk)
+            return _masked(super().put_headless(pk))
         except FieldErrors as err:
             self.datamodel.session.rollback()
             return self.response_422(message=err.as_dict())
+
+    @expose("/<int:pk>/reveal", methods=["POST"])
+    @protect()
+    @safe
+    def reveal_api(self, pk):
+        """POST {column, reason} → {value}: one full sensitive value, audited (permission reveal)."""
+        body = request.get_json(silent=True) or {}
+        try:
+            value = reveal_value(self.datamodel.session, self.datamodel.obj, pk,
+                                 str(body.get("column", "")), str(body.get("reason", "")), current_scope())
+        except FieldErrors as err:
+            return self.response_400(message=err.as_dict())
+        except RecordNotFound:
+            return self.response_404()
+        return self.response(200, value=value)
+
+
+def _mask_tree(node):
+    """Mask sensitive keys anywhere in a JSON-like result (nested relations included)."""
+    if isinstance(node, list):
+        for child in node:
+            _mask_tree(child)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(value, (dict, list)):
+                _mask_tree(value)
+            else:
+                node[key] = mask_column(key, value)
+
+
+def _masked(response):
+    """The same JSON response with sensitive values masked (POST/PUT echo the record)."""
+    data = response.get_json(silent=True)
+    if isinstance(data, dict) and "result" in data:
+        _mask_tree(data["result"])
+        response.set_data(json.dumps(data))
+    return response
 
 
 def api_for(model, resource: str, list_columns: list[str], **attrs) -> type[ZizhuApi]:

@@ -2,6 +2,7 @@
 from sqlalchemy import inspect as sa_inspect
 
 from app.commands.errors import FieldErrors
+from app.commands.scoping import assign_scope, check_scope
 from app.messages import reason_message
 from app.models import AidStandard, Application, Household, HouseholdMember, School, Student, Term
 from app.services.validation import (
@@ -68,10 +69,16 @@ def _derive_application(session, item) -> None:
 DERIVED = {Application: _derive_application}
 
 
-def validate_item(session, item) -> None:
-    """Derive server-set fields, normalise and check ruled and unique columns; raise FieldErrors."""
+def validate_item(session, item, scope=None) -> None:
+    """Derive server-set fields, keep the item in `scope`, check ruled and unique columns.
+
+    Raises FieldErrors naming every refused field; nothing is written by this function.
+    """
     with session.no_autoflush:
         DERIVED.get(type(item), lambda *_: None)(session, item)
+    if scope is not None:
+        assign_scope(session, item, scope)
+        check_scope(session, item, scope)
     errors = {}
     values = {c.key: getattr(item, c.key) for c in sa_inspect(type(item)).column_attrs}
     for col, rule in field_rules(type(item)).items():

@@ -101,6 +101,18 @@ def seed_calendar(session, today: date) -> SchoolYear:
     return year
 
 
+def menu_models(appbuilder) -> dict[str, set[str]]:
+    """Menu entry and category names → the permission sets (models) of the views behind them."""
+    found: dict[str, set[str]] = {}
+    for category in appbuilder.menu.get_list():
+        for item in category.childs:
+            view = item.baseview
+            if view is not None:
+                found.setdefault(item.name, set()).add(view.class_permission_name)
+                found.setdefault(category.name, set()).add(view.class_permission_name)
+    return found
+
+
 def seed_roles(appbuilder) -> None:
     """Sync FAB's permissions from the registered views, then give each role its set."""
     sm = appbuilder.sm
@@ -109,12 +121,13 @@ def seed_roles(appbuilder) -> None:
     appbuilder.add_permissions(update_perms=True)
     pvms = appbuilder.session.query(sm.permissionview_model).all()
     admin.permissions = pvms
+    menus = menu_models(appbuilder)
     for role_name in ROLE_LABELS:
         if role_name == sm.auth_role_admin:
             continue
         role = sm.find_role(role_name) or sm.add_role(role_name)
         role.permissions = [
-            p for p in pvms if grants_for(role_name, p.view_menu.name, p.permission.name)
+            p for p in pvms if grants_for(role_name, p.view_menu.name, p.permission.name, menus)
         ]
     appbuilder.session.commit()
 

@@ -11,6 +11,7 @@ from app.models.aid import (
     SchoolLevel,
 )
 from app.models.assessment import Application, ApplicationStatus, Tier
+from app.models.audit import AuditEvent
 from app.models.base import Model
 from app.models.calendar import SchoolYear, Season, Term
 from app.models.funds import FundAccount, FundSource
@@ -31,7 +32,7 @@ from app.models.people import (
 
 __all__ = [
     "AidCategory", "AidItem", "AidKind", "AidStandard", "AmountUnit", "Application",
-    "ApplicationStatus", "District", "FundAccount", "FundSource", "Health", "Household",
+    "ApplicationStatus", "AuditEvent", "District", "FundAccount", "FundSource", "Health", "Household",
     "HouseholdMember", "HukouType", "Model", "Payee", "Relation", "School", "SchoolYear",
     "SchoolLevel", "Season", "Sex", "SpecialGroup", "Student", "StudentStatus", "Term", "Tier", "User",
     "UserScope", "WorkAbility", "household_special_group",

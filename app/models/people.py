@@ -100,6 +100,8 @@ class Household(Stamped, Model):
     __lookup_fields__ = ("guardian_name", "address")
     id = Column(Integer, primary_key=True)
     district_id = Column(Integer, ForeignKey("district.id"), nullable=False, index=True)
+    # the school that registered the household: it sees it before any pupil is linked
+    school_id = Column(Integer, ForeignKey("school.id"), index=True)
     guardian_name = Column(String(32), nullable=False, index=True)
     guardian_id_number = Column(String(18), index=True)
     phone = Column(String(20))
@@ -111,6 +113,7 @@ class Household(Stamped, Model):
     bank_account = Column(String(32))
     notes = Column(Text)
     district = relationship("District")
+    school = relationship("School")
     special_groups = relationship("SpecialGroup", secondary=household_special_group, lazy="selectin")
     members = relationship(
         "HouseholdMember", back_populates="household", cascade="all, delete-orphan",
@@ -148,7 +151,7 @@ class Student(Stamped, Model):
     """A pupil: identified by ID number and 学籍号, both unique across the deployment."""
 
     __tablename__ = "student"
-    __lookup_fields__ = ("name", "student_no")
+    __lookup_fields__ = ("name",)  # never a prefix search on 学籍号 (it embeds the ID number)
     __table_args__ = (
         # the list's default order is newest first: filter by school, walk id backwards
         Index("ix_student_school_id", "school_id", "id"),

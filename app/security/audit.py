@@ -1,9 +1,186 @@
-"""Audit trail entry points (filled in by the audit work of issue 3; signatures are the contract)."""
+"""Audit trail entry points: record() for explicit events, init_app() for the automatic capture."""
+import logging
+import re
+import uuid
+from contextlib import contextmanager
+from datetime import date, datetime, time
+from decimal import Decimal
+from enum import Enum
+
+from flask import Flask, g, has_request_context, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import insert
+
+from app.extensions import db
+from app.models.audit import AuditEvent
+from app.models.base import utcnow
+from app.services.masking import mask_bank_account, mask_column, mask_id_number
+
+log = logging.getLogger(__name__)
+
+CREATE, UPDATE, DELETE = "create", "update", "delete"
+LOGIN, LOGIN_FAILED, LOGOUT, DENIED = "login", "login_failed", "logout", "denied"
+EXPORT, REVEAL, IMPORT, APPROVE, JOB = "export", "reveal", "import", "approve", "job"
+
+ACTION_LABELS = {
+    CREATE: _l("Created"),
+    UPDATE: _l("Changed"),
+    DELETE: _l("Deleted"),
+    LOGIN: _l("Signed in"),
+    LOGIN_FAILED: _l("Failed sign-in"),
+    LOGOUT: _l("Signed out"),
+    DENIED: _l("Access denied"),
+    EXPORT: _l("Exported"),
+    REVEAL: _l("Full value viewed"),
+    IMPORT: _l("Imported"),
+    APPROVE: _l("Approval"),
+    JOB: _l("Background job"),
+}
+
+PENDING = "audit_pending"  # session.info: events to write once the session's transaction ends
+WROTE = "audit_wrote"  # session.info: the open transaction holds writes, hence locks
+PAUSED = "audit_paused"  # session.info: per-row capture paused (a bulk import records one event)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# an ID number or card number inside any text (学籍号 G + ID number, notes, reasons)
+_ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
+_LONG_DIGITS = re.compile(r"(?<![0-9])[0-9]{16,19}(?![0-9])")
+
+
+def request_id() -> str | None:
+    """A uuid for the current request (the same for all its events); None outside a request."""
+    if not has_request_context():
+        return None
+    if "audit_request_id" not in g:
+        g.audit_request_id = str(uuid.uuid4())
+    return g.audit_request_id
+
+
+def actor(username: str | None = None, user_id: int | None = None) -> tuple[int | None, str | None]:
+    """(user id, username): the signed-in user in a request, else the ones given."""
+    user = _request_user()
+    if user is not None:
+        return user.id, user.username
+    return user_id, username
+
+
+def _request_user():
+    """The signed-in user of this request: session cookie (Flask-Login) or JWT (FAB's g.user)."""
+    if not has_request_context():
+        return None
+    try:
+        if current_user.is_authenticated:
+            return current_user
+    except AttributeError:
+        pass
+    user = g.get("user")  # FAB sets it when it verifies a JWT
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def json_safe(value):
+    """A value JSON can hold: dates as ISO strings, decimals as strings, enums by value."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Enum):
+        return json_safe(value.value)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    return str(value)
+
+
+def scrub(value):
+    """Mask ID and card numbers embedded in a text (a 学籍号 contains the ID number)."""
+    if not isinstance(value, str):
+        return value
+    value = _ID_NUMBER.sub(lambda m: mask_id_number(m.group()), value)
+    return _LONG_DIGITS.sub(lambda m: mask_bank_account(m.group()).replace(" ", ""), value)
+
+
+def masked(values: dict | None) -> dict | None:
+    """Values made JSON-safe, sensitive columns masked as in the UI, embedded numbers scrubbed."""
+    if values is None:
+        return None
+    return {key: scrub(mask_column(key, json_safe(value))) for key, value in values.items()}
+
+
+def _text(value, length: int) -> str | None:
+    """A short one-line text: control characters (CR, LF…) escaped, cut to the column length."""
+    if value is None:
+        return None
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
+    return text[:length]
+
+
+def event_row(action: str, *, entity=None, entity_id=None, detail=None, old=None, new=None,
+              school_id=None, username=None, user_id=None, row_count=None) -> dict:
+    """The column values of one audit_event row for the current user and request."""
+    user_id, username = actor(username, user_id)
+    return {
+        "occurred_at": utcnow(),
+        "user_id": user_id,
+        "username": _text(username, 128),
+        "ip": _text(request.remote_addr, 45) if has_request_context() else None,
+        "action": _text(action, 24),
+        "entity": _text(entity, 64),
+        "entity_id": _text(entity_id, 64),
+        "school_id": school_id,
+        "summary": _text(scrub(detail), 255),
+        "old_values": masked(old),
+        "new_values": masked(new),
+        "row_count": row_count,
+        "request_id": request_id(),
+    }
 
 
 def record(action: str, *, entity: str | None = None, entity_id=None, detail: str | None = None,
            old: dict | None = None, new: dict | None = None, school_id: int | None = None,
            username: str | None = None, user_id: int | None = None, row_count: int | None = None,
-           commit: bool = False) -> None:
-    """Append one AuditEvent for the current user/request (placeholder until the audit model lands)."""
-    return None
+           commit: bool = False, session=None) -> None:
+    """Append one AuditEvent for the current user and request.
+
+    commit=False: the event joins the caller's transaction (it exists iff the change commits).
+    commit=True: the event is written in a transaction of its own, so that a rollback of the
+    caller's work cannot lose it (sign-ins, failed sign-ins, sign-outs, denials): at once, or,
+    when the session holds uncommitted writes, as soon as its transaction ends.
+    """
+    row = event_row(action, entity=entity, entity_id=entity_id, detail=detail, old=old, new=new,
+                    school_id=school_id, username=username, user_id=user_id, row_count=row_count)
+    session = session or db.session
+    if not commit:
+        session.add(AuditEvent(**row))
+    elif session.info.get(WROTE):
+        # a second connection could wait forever for this session's locks (SQLite: its one
+        # write lock): the event is written as soon as the session's transaction ends, either way
+        session.info.setdefault(PENDING, []).append(row)
+    else:
+        write_now([row])
+
+
+def write_now(rows: list[dict]) -> None:
+    """Insert events through a connection and transaction of their own."""
+    with db.engine.begin() as conn:
+        conn.execute(insert(AuditEvent.__table__), rows)
+
+
+@contextmanager
+def paused(session=None):
+    """Pause the per-row capture, e.g. for an import that records one summary event instead."""
+    session = session or db.session
+    session.info[PAUSED] = True
+    try:
+        yield session
+    finally:
+        session.info.pop(PAUSED, None)
+
+
+def init_app(app: Flask) -> None:
+    """Attach the capture of every ORM change and the append-only guard (once per process)."""
+    from app.security import audit_capture
+
+    audit_capture.listen()

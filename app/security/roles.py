@@ -1,4 +1,4 @@
-"""Roles as data: which permission each role gets on which permission set (issue 3 refines)."""
+"""Roles as data: FAB's permissions folded per model, models grouped in areas, grants per role."""
 from flask_babel import lazy_gettext as _l
 
 ROLE_LABELS = {
@@ -10,31 +10,67 @@ ROLE_LABELS = {
     "Auditor": _l("Auditor"),
 }
 
-# FAB's per-method permissions folded into one read and one write permission per model,
-# shared by the ModelView and the ModelRestApi of that model.
+# FAB's per-method permissions folded into read / write / reveal (export and approve arrive with
+# the issues that add them), shared by the ModelView and the ModelRestApi of a model.
 PERMISSION_FOLD = {
     "list": "read", "show": "read", "download": "read", "lookup": "read",
     "get": "read", "get_list": "read", "info": "read",
     "add": "write", "edit": "write", "delete": "write", "post": "write", "put": "write",
+    "action": "write", "action_post": "write",
+    "reveal": "reveal", "reveal_api": "reveal",
 }
-READ = {"can_read", "menu_access"}
-WRITE = READ | {"can_write"}
+ACTIONS = ("read", "write", "reveal")
 
-# Permission sets are named after models (views and APIs share them); menus after menu names.
-SCHOOL_WORK = {"Student", "Household", "HouseholdMember", "Application", "Pupils", "Households",
-               "Household members", "Applications", "People", "Identification"}
-SECURITY_VIEWS_PREFIXES = ("User", "Role", "Permission", "ViewMenu", "Register", "Security", "List Users",
-                           "List Roles", "Action Log", "Menu")
+# permission set (model) -> area
+AREAS = {
+    "Student": "pupils", "Household": "families", "HouseholdMember": "families",
+    "Application": "identification", "SpecialGroup": "codes", "Tier": "codes",
+    "AidItem": "aid", "AidStandard": "aid", "FundAccount": "funds",
+    "District": "org", "School": "org", "SchoolYear": "calendar", "Term": "calendar",
+    "AuditEvent": "audit", "UserScope": "users",
+}
+AREA_LABELS = {
+    "pupils": _l("Pupils"), "families": _l("Households"), "identification": _l("Identification"),
+    "codes": _l("Code lists"), "aid": _l("Aid items and standards"), "funds": _l("Funds"),
+    "org": _l("Districts and schools"), "calendar": _l("School years and terms"),
+    "audit": _l("Audit trail"), "users": _l("Users"),
+}
+
+R, W, V = "read", "write", "reveal"
+GRANTS = {
+    "DistrictOfficer": {
+        "pupils": {R, W, V}, "families": {R, W, V}, "identification": {R, W}, "codes": {R, W},
+        "aid": {R, W}, "funds": {R, W}, "org": {R, W}, "calendar": {R, W}, "audit": {R},
+        "users": {R, W},
+    },
+    "SchoolOfficer": {
+        "pupils": {R, W, V}, "families": {R, W, V}, "identification": {R, W}, "codes": {R},
+        "aid": {R}, "funds": {R}, "org": {R}, "calendar": {R},
+    },
+    "ClassTeacher": {
+        "pupils": {R}, "families": {R, W}, "identification": {R, W}, "codes": {R}, "calendar": {R},
+    },
+    "Leader": {"codes": {R}, "aid": {R}, "funds": {R}, "org": {R}, "calendar": {R}},
+    "Auditor": {
+        "pupils": {R, V}, "families": {R, V}, "identification": {R}, "codes": {R}, "aid": {R},
+        "funds": {R}, "org": {R}, "calendar": {R}, "audit": {R}, "users": {R},
+    },
+}
 
 
-def grants_for(role: str, view_name: str, permission: str) -> bool:
-    """Whether `role` gets `permission` on the permission set `view_name`."""
-    if view_name.startswith(SECURITY_VIEWS_PREFIXES):
-        return False
-    if role == "DistrictOfficer":
-        return permission in WRITE
-    if role in ("SchoolOfficer", "ClassTeacher"):
-        return permission in (WRITE if view_name in SCHOOL_WORK else READ)
-    if role in ("Leader", "Auditor"):
-        return permission in READ
-    return False
+def allowed(role: str, permission_set: str, action: str) -> bool:
+    """Whether `role` may `action` (read/write/reveal) on a model's permission set."""
+    area = AREAS.get(permission_set)
+    return area is not None and action in GRANTS.get(role, {}).get(area, set())
+
+
+def grants_for(role: str, view_name: str, permission: str, menu_models: dict | None = None) -> bool:
+    """Whether `role` gets FAB permission `permission` (can_read, menu_access…) on `view_name`.
+
+    Menu entries are granted when the role may read a model behind them (`menu_models` maps a
+    menu or category name to its models).
+    """
+    if permission == "menu_access":
+        return any(allowed(role, m, R) for m in (menu_models or {}).get(view_name, ()))
+    action = permission.removeprefix("can_")
+    return action in ACTIONS and allowed(role, view_name, action)

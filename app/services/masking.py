@@ -2,6 +2,7 @@
 from app.services.validation import InvalidValue
 
 ID = "id_number"
+STUDENT_NO = "student_no"
 BANK = "bank_account"
 PHONE = "phone"
 
@@ -9,6 +10,7 @@ PHONE = "phone"
 SENSITIVE_COLUMNS = {
     "id_number": ID,
     "guardian_id_number": ID,
+    "student_no": STUDENT_NO,
     "bank_account": BANK,
     "phone": PHONE,
 }
@@ -19,6 +21,13 @@ def mask_id_number(value: str) -> str:
     if len(value) <= 8:
         return "*" * len(value)
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def mask_student_no(value: str) -> str:
+    """G1101**********1234: a 学籍号 embeds an ID number or a birth date, so it is masked like one."""
+    if value[:1].upper() in ("G", "J", "L") and len(value) > 9:
+        return value[0] + mask_id_number(value[1:])
+    return mask_id_number(value)
 
 
 def mask_bank_account(value: str) -> str:
@@ -39,7 +48,7 @@ def mask_phone(value: str) -> str:
     return "*" * (len(digits) - 4) + digits[-4:]
 
 
-_MASKERS = {ID: mask_id_number, BANK: mask_bank_account, PHONE: mask_phone}
+_MASKERS = {ID: mask_id_number, STUDENT_NO: mask_student_no, BANK: mask_bank_account, PHONE: mask_phone}
 
 
 def mask(kind: str, value):

@@ -4,17 +4,24 @@ from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.fields import EnumField
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.widgets import ListWidget
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
 from wtforms import BooleanField, SelectField, ValidationError
 from wtforms.validators import DataRequired
 
 from app.commands.errors import FieldErrors
+from app.commands.reveal import RecordNotFound, reveal_value
 from app.commands.rules import field_rules, validate_item
 from app.formatting import format_blank, format_bool, format_date, format_many, format_money
 from app.labels import COLUMN_LABELS, enum_label
 from app.models.base import is_money
 from app.security.roles import PERMISSION_FOLD
+from app.security.scope import current_scope, limit
+from app.security.scope_filter import SCOPE_BASE_FILTER
 from app.views.lookup import LOOKUP_LIMIT, LookupField, lookup_fields
+from app.views.masking import SensitiveField, is_sensitive, list_formatter, show_formatter
+
+KEEP_VALUE_HINT = _l("Shown masked; leave empty to keep the stored value, or type a new one.")
 
 
 class TranslatedEnumField(EnumField):
@@ -65,6 +72,7 @@ class ZizhuModelView(ModelView):
     def __init__(self, **kwargs):
         if not type(self).__dict__.get("class_permission_name"):
             self.class_permission_name = self.datamodel.obj.__name__
+        self.base_filters = [SCOPE_BASE_FILTER] + list(type(self).base_filters or [])
         super().__init__(**kwargs)
 
     def _init_properties(self):
@@ -74,6 +82,7 @@ class ZizhuModelView(ModelView):
         self.add_form_extra_fields = dict(self.add_form_extra_fields or {})
         self.edit_form_extra_fields = dict(self.edit_form_extra_fields or {})
         self.search_form_extra_fields = dict(self.search_form_extra_fields or {})
+        self._add_sensitive_fields()
         self._add_enum_fields()
         self._add_boolean_fields()
         self._add_lookup_fields()
@@ -91,6 +100,16 @@ class ZizhuModelView(ModelView):
             for col in cols:
                 if col not in extra:
                     yield extra, col
+
+    def _add_sensitive_fields(self):
+        """ID numbers, bank accounts, phones: edit forms never render the stored value."""
+        for col in self.edit_columns:
+            if is_sensitive(col) and col not in self.edit_form_extra_fields:
+                rule = field_rules(self.datamodel.obj).get(col)
+                self.edit_form_extra_fields[col] = SensitiveField(
+                    self.label_columns.get(col, col), description=KEEP_VALUE_HINT,
+                    validators=[RuleValidator(rule)] if rule else [],
+                )
 
     def _add_enum_fields(self):
         """Enum columns: translated choices in forms, stored values in list filters."""
@@ -145,7 +164,9 @@ class ZizhuModelView(ModelView):
         for col in self.list_columns + self.show_columns:
             if col in self.formatters_columns:
                 continue
-            if self.datamodel.is_relation_many_to_many(col) or self.datamodel.is_relation_one_to_many(col):
+            if is_sensitive(col):
+                self.formatters_columns[col] = list_formatter(col)
+            elif self.datamodel.is_relation_many_to_many(col) or self.datamodel.is_relation_one_to_many(col):
                 self.formatters_columns[col] = format_many
             elif col not in self.datamodel.list_columns:
                 continue
@@ -169,9 +190,9 @@ class ZizhuModelView(ModelView):
 
     # lookups ---------------------------------------------------------------
     def lookup_query(self, col_name: str):
-        """Query of candidates for a relation field; the scope filter narrows it (issue 3)."""
+        """Candidates for a relation field: the related rows inside the user's scope."""
         model = self.datamodel.get_related_model(col_name)
-        return self.datamodel.session.query(model)
+        return limit(self.datamodel.session.query(model), model)
 
     def load_related(self, col_name: str, pk):
         """One related object by key, through the same query the lookup uses; None if absent."""
@@ -202,11 +223,62 @@ class ZizhuModelView(ModelView):
         results = [{"id": r.id, "text": str(r)} for r in rows[:LOOKUP_LIMIT]]
         return jsonify(results=results, pagination={"more": len(rows) > LOOKUP_LIMIT})
 
-    # validation shared with the API ---------------------------------------
+    # validation and scope, shared with the API ------------------------------
     def pre_add(self, item):
-        """Whole-record rules (uniqueness, cross-field) before the insert."""
-        validate_item(self.datamodel.session, item)
+        """Scope fields set by the server, then whole-record rules, before the insert."""
+        validate_item(self.datamodel.session, item, scope=current_scope())
 
     def pre_update(self, item):
-        """Whole-record rules (uniqueness, cross-field) before the update."""
-        validate_item(self.datamodel.session, item)
+        """Same before an update: a record cannot leave the user's scope."""
+        validate_item(self.datamodel.session, item, scope=current_scope())
+
+    # actions: FAB loads their rows without the base filters -------------------
+    def _in_scope(self, pk) -> bool:
+        return self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters) is not None
+
+    @expose("/action/<string:name>/<pk>", methods=["GET"])
+    def action(self, name, pk):
+        """FAB's single-row action, for a known action on a row inside the scope only."""
+        if name not in self.actions or not self._in_scope(pk):
+            abort(404)
+        return super().action(name, pk)
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self):
+        """FAB's bulk action, refused as a whole if any row lies outside the scope."""
+        name = request.form.get("action", "")
+        if name not in self.actions or not all(self._in_scope(pk) for pk in request.form.getlist("rowid")):
+            abort(404)
+        return super().action_post()
+
+    # masked values -----------------------------------------------------------
+    def can_reveal(self) -> bool:
+        """Whether the user may ask for full ID numbers, bank accounts and phones here."""
+        return self.appbuilder.sm.has_access("can_reveal", self.class_permission_name)
+
+    def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
+        """FAB's show widget with sensitive values masked and a reveal button where permitted."""
+        widgets = widgets or {}
+        formatters = dict(self.formatters_columns)
+        formatters.update({c: show_formatter(self, c, pk) for c in self.show_columns if is_sensitive(c)})
+        widgets["show"] = self.show_widget(
+            pk=pk, label_columns=self.label_columns, include_columns=self.show_columns,
+            value_columns=self.datamodel.get_values_item(item, self.show_columns),
+            formatters_columns=formatters, actions=actions or self.actions,
+            fieldsets=show_fieldsets or self.show_fieldsets, modelview_name=self.__class__.__name__,
+        )
+        return widgets
+
+    @expose("/reveal/<pk>", methods=["POST"])
+    @has_access
+    def reveal(self, pk):
+        """JSON {value} of one sensitive column, with a reason; audited (permission can_reveal)."""
+        try:
+            value = reveal_value(self.datamodel.session, self.datamodel.obj, pk,
+                                 request.form.get("column", ""), request.form.get("reason", ""),
+                                 current_scope())
+        except FieldErrors as err:
+            return jsonify(message=str(err)), 400
+        except RecordNotFound:
+            abort(404)
+        return jsonify(value=value)

@@ -1,13 +1,17 @@
 """List filters that answer an odd value with an empty result instead of a server error."""
 import re
 
+from flask import current_app, has_request_context
 from flask_appbuilder.models.sqla.filters import (
     FilterContains,
+    FilterEqual,
     FilterStartsWith,
     SQLAFilterConverter,
     get_field_setup_query,
 )
 from sqlalchemy import false
+
+from app.services.masking import SENSITIVE_COLUMNS
 
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 
@@ -76,9 +80,29 @@ def _safe(filter_cls):
     return type(filter_cls.__name__, (SafeFilterMixin, filter_cls), {})
 
 
+class SensitiveEqual(FilterEqual):
+    """The only filter on an ID number, bank account or phone: exact match, for roles that may
+    reveal such values; anyone else gets no rows (no guessing by prefix or by elimination)."""
+
+    def apply(self, query, value):
+        """Exact match if permitted, else an always-false condition."""
+        permitted = has_request_context() and current_app.appbuilder.sm.has_access(
+            "can_reveal", self.model.__name__)
+        if not permitted or not isinstance(value, str):
+            return query.filter(false())
+        return super().apply(query, value.strip().upper())
+
+
 class SafeFilterConverter(SQLAFilterConverter):
-    """FAB's conversion table with every filter wrapped by SafeFilterMixin."""
+    """FAB's conversion table with every filter wrapped by SafeFilterMixin; sensitive columns
+    get SensitiveEqual only."""
 
     conversion_table = tuple(
         (test, [_safe(f) for f in filters]) for test, filters in SQLAFilterConverter.conversion_table
     )
+
+    def convert(self, col_name):
+        """Filters offered on a column (list pages and the API's `q` alike)."""
+        if col_name in SENSITIVE_COLUMNS:
+            return [SensitiveEqual(col_name, self.datamodel)]
+        return super().convert(col_name)

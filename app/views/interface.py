@@ -1,8 +1,18 @@
 """SQLAInterface that loads the relations a list shows in the same query."""
+from flask_appbuilder.models.filters import Filters
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy.orm import joinedload
 
 from app.views.filters import SafeFilterConverter
+
+
+class SafeFilters(Filters):
+    """FAB's Filters; an unknown filter index in the URL (_flt_9_name) is ignored, not a 500."""
+
+    def add_filter_index(self, column_name, filter_instance_index, value):
+        """Add the filter only when the column offers that index."""
+        if 0 <= filter_instance_index < len(self._all_filters.get(column_name, ())):
+            super().add_filter_index(column_name, filter_instance_index, value)
 
 
 class ZizhuInterface(SQLAInterface):
@@ -11,6 +21,11 @@ class ZizhuInterface(SQLAInterface):
     eager_relations: list[str] = []
     filter_converter_class = SafeFilterConverter
     max_page_size = 100
+
+    def get_filters(self, search_columns=None, search_filters=None):
+        """SafeFilters instead of FAB's Filters."""
+        return SafeFilters(self.filter_converter_class, self, search_columns=search_columns or [],
+                           search_filters=search_filters)
 
     def apply_pagination(self, query, page, page_size):
         """Clamp what the URL asks for: no negative pages, never more than 100 rows a page."""

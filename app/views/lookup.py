@@ -4,7 +4,8 @@ import re
 from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from wtforms import Field, ValidationError
+from wtforms import Field
+from wtforms.validators import StopValidation
 
 LOOKUP_LIMIT = 20
 
@@ -61,7 +62,7 @@ class LookupField(Field):
     def pre_validate(self, form):
         """A key that does not resolve (deleted, out of scope, garbage) is a field error."""
         if self._bad_value:
-            raise ValidationError(_l("The chosen record does not exist or is not available."))
+            raise StopValidation(_l("The chosen record does not exist or is not available."))
 
     def _value(self):
         return self.pk_of(self.data) if self.data is not None else ""

@@ -12,10 +12,16 @@ RESOURCES = [
 
 
 @pytest.fixture
-def token(client, session, make_user):
-    """A JWT for a district officer."""
-    school = make_school(session)
+def school(session):
+    """A school of the district whose officer holds `token`."""
+    row = make_school(session)
     session.commit()
+    return row
+
+
+@pytest.fixture
+def token(client, session, make_user, school):
+    """A JWT for the district officer of `school`'s district."""
     make_user("district", "DistrictOfficer", district=school.district)
     resp = client.post("/api/v1/security/login", json={
         "username": "district", "password": TEST_PASSWORD, "provider": "db",
@@ -57,14 +63,14 @@ def test_api_requires_a_token(client, session):
     assert client.get("/api/v1/student/").status_code == 401
 
 
-def test_create_read_update_delete_a_pupil(client, session, token):
-    school = session.query(__import__("app.models", fromlist=["School"]).School).first()
+def test_create_read_update_delete_a_pupil(client, session, token, school):
     body = _pupil_json(school)
     created = client.post("/api/v1/student/", json=body, headers=_auth(token))
     assert created.status_code == 201, created.get_data(as_text=True)
     pk = created.get_json()["id"]
     got = client.get(f"/api/v1/student/{pk}", headers=_auth(token)).get_json()["result"]
-    assert got["id_number"] == body["id_number"]
+    assert got["id_number"] == body["id_number"][:4] + "*" * 10 + body["id_number"][-4:]
+    assert session.get(Student, pk).id_number == body["id_number"]
     upd = client.put(f"/api/v1/student/{pk}", json={"class_name": "2班"}, headers=_auth(token))
     assert upd.status_code == 200, upd.get_data(as_text=True)
     assert session.get(Student, pk).class_name == "2班"
@@ -73,10 +79,7 @@ def test_create_read_update_delete_a_pupil(client, session, token):
     assert session.get(Student, pk) is None
 
 
-def test_api_refuses_a_bad_check_character_naming_the_field(client, session, token):
-    from app.models import School
-
-    school = session.query(School).first()
+def test_api_refuses_a_bad_check_character_naming_the_field(client, session, token, school):
     good = pupil_id_number()
     bad = good[:17] + ("0" if good[17] != "0" else "1")
     resp = client.post("/api/v1/student/", json=_pupil_json(school, bad), headers=_auth(token))
@@ -86,8 +89,8 @@ def test_api_refuses_a_bad_check_character_naming_the_field(client, session, tok
     assert session.query(Student).count() == 0
 
 
-def test_api_refuses_a_duplicate_id_number_without_a_database_error(client, session, token):
-    existing = make_student(session)
+def test_api_refuses_a_duplicate_id_number_without_a_database_error(client, session, token, school):
+    existing = make_student(session, school=school)
     session.commit()
     body = _pupil_json(existing.school, existing.id_number)
     resp = client.post("/api/v1/student/", json=body, headers=_auth(token))
@@ -97,8 +100,8 @@ def test_api_refuses_a_duplicate_id_number_without_a_database_error(client, sess
     assert session.query(Student).count() == 1
 
 
-def test_api_update_with_bad_student_no_leaves_row_unchanged(client, session, token):
-    pupil = make_student(session)
+def test_api_update_with_bad_student_no_leaves_row_unchanged(client, session, token, school):
+    pupil = make_student(session, school=school)
     session.commit()
     resp = client.put(f"/api/v1/student/{pupil.id}", json={"student_no": "G" + pupil_id_number()},
                       headers=_auth(token))
@@ -107,8 +110,8 @@ def test_api_update_with_bad_student_no_leaves_row_unchanged(client, session, to
     assert session.get(Student, pupil.id).student_no == "G" + pupil.id_number
 
 
-def test_api_list_pages_and_filters_by_school(client, session, token):
-    a, b = make_school(session), make_school(session)
+def test_api_list_pages_and_filters_by_school(client, session, token, school):
+    a, b = school, make_school(session, district=school.district)
     for _ in range(3):
         make_student(session, school=a)
     make_student(session, school=b)
@@ -120,8 +123,8 @@ def test_api_list_pages_and_filters_by_school(client, session, token):
     assert all(r["school"]["id"] == a.id for r in resp["result"])
 
 
-def test_household_member_income_must_be_money(client, session, token):
-    household = make_household(session)
+def test_household_member_income_must_be_money(client, session, token, school):
+    household = make_household(session, district=school.district)
     session.commit()
     body = {"household": household.id, "name": "李父", "relation": "father",
             "annual_income": "12000.555", "work_ability": "full", "health": "healthy"}
@@ -131,10 +134,10 @@ def test_household_member_income_must_be_money(client, session, token):
     assert client.post("/api/v1/household_member/", json=body, headers=_auth(token)).status_code == 201
 
 
-def test_application_takes_school_and_year_from_pupil_and_term(client, session, token):
+def test_application_takes_school_and_year_from_pupil_and_term(client, session, token, school):
     from app.models import Application, Term
 
-    pupil = make_student(session)
+    pupil = make_student(session, school=school)
     term = session.query(Term).filter_by(is_current=True).one()
     session.commit()
     resp = client.post("/api/v1/application/", json={

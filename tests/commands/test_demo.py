@@ -37,6 +37,7 @@ from app.services.validation import (
     normalize_student_no,
     parse_id_number,
 )
+from tests.conftest import empty_audit_trail
 
 TODAY = date.today()
 PASSWORD = "Demo-pass-2026!"
@@ -82,8 +83,9 @@ def _wipe() -> None:
     Roles and permissions are kept, so the slow permission sync of `aid init` is not needed.
     """
     db.session.rollback()
+    empty_audit_trail()
     for table in reversed(Model.metadata.sorted_tables):
-        if table.name not in KEEP_TABLES:
+        if table.name not in KEEP_TABLES | {"audit_event"}:
             db.session.execute(table.delete())
     db.session.commit()
     seed_code_lists(db.session)

@@ -34,7 +34,23 @@
     });
   }
 
+  function reveal(button) {
+    var reason = window.prompt(t.revealReason);
+    if (!reason) { return; }
+    var token = $('meta[name="csrf-token"]').attr("content");
+    $.post(button.getAttribute("data-url"),
+      { column: button.getAttribute("data-column"), reason: reason, csrf_token: token })
+      .done(function (data) {
+        $(button).prev(".zz-masked").text(data.value);
+        $(button).remove();
+      })
+      .fail(function (xhr) {
+        window.alert((xhr.responseJSON && xhr.responseJSON.message) || t.revealFailed);
+      });
+  }
+
   $(function () {
+    $(document).on("click", ".zz-reveal", function () { reveal(this); });
     initAll(document);
     new MutationObserver(function (mutations) {
       mutations.forEach(function (m) {

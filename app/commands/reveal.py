@@ -1,0 +1,37 @@
+"""Reveal one full sensitive value: in scope, with a reason, always audited."""
+from flask_babel import lazy_gettext as _l
+
+from app.commands.errors import DomainError, FieldErrors
+from app.messages import reason_message
+from app.security.audit import record
+from app.security.scope import Scope, limit
+from app.services.masking import SENSITIVE_COLUMNS, check_reveal_reason
+from app.services.validation import InvalidValue
+
+
+class RecordNotFound(DomainError):
+    """The record does not exist or lies outside the user's scope (answered as 404)."""
+
+    def __init__(self):
+        super().__init__(_l("The page or record was not found."))
+
+
+def reveal_value(session, model, pk, column: str, reason: str, scope: Scope) -> str:
+    """The full value of `column` of one record in `scope`; the reveal is audited with its reason."""
+    if column not in SENSITIVE_COLUMNS or column not in model.__table__.columns:
+        raise RecordNotFound()
+    try:
+        reason = check_reveal_reason(reason)
+    except InvalidValue as err:
+        raise FieldErrors({"reason": [reason_message(err.code)]}) from None
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        raise RecordNotFound() from None
+    row = limit(session.query(model).filter(model.id == key), model, scope).one_or_none()
+    if row is None:
+        raise RecordNotFound()
+    record("reveal", entity=model.__tablename__, entity_id=row.id, detail=f"{column}: {reason}",
+           school_id=getattr(row, "school_id", None))
+    session.commit()
+    return getattr(row, column) or ""

@@ -1,0 +1,143 @@
+"""The one scope mechanism: which rows a user may see and touch, as SQL criteria per model."""
+import re
+from dataclasses import dataclass
+
+from flask import g, has_request_context
+from flask_login import current_user
+from sqlalchemy import and_, false, or_, select
+
+from app.models import (
+    Application,
+    AuditEvent,
+    District,
+    FundAccount,
+    Household,
+    HouseholdMember,
+    School,
+    Student,
+    User,
+    UserScope,
+)
+from app.request_cache import per_request
+
+EVERYTHING_ROLES = {"Admin", "Auditor"}
+_CLASS = re.compile(r"^\s*(\d+)\s*年级\s*(\S+?)\s*$")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Everything, one district, or one school (optionally some of its classes); else nothing."""
+
+    everything: bool = False
+    district_id: int | None = None
+    school_id: int | None = None
+    classes: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def nothing(self) -> bool:
+        """A user without a scope sees no scoped row at all (deny by default)."""
+        return not self.everything and self.district_id is None
+
+
+def parse_classes(text: str | None) -> tuple[tuple[int, str], ...]:
+    """'3年级1班, 4年级2班' → ((3, '1班'), (4, '2班')); unparsable entries are ignored."""
+    found = []
+    for part in re.split(r"[,，;；、\s]+", text or ""):
+        match = _CLASS.match(part)
+        if match:
+            found.append((int(match.group(1)), match.group(2)))
+    return tuple(found)
+
+
+def scope_for(user, session) -> Scope:
+    """The scope of a user: Admin and Auditor without a scope row see everything."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Scope()
+    row = session.query(UserScope).filter_by(user_id=user.id).one_or_none()
+    roles = {r.name for r in user.roles}
+    if row is None:
+        return Scope(everything=bool(roles & EVERYTHING_ROLES))
+    return Scope(district_id=row.district_id, school_id=row.school_id,
+                 classes=parse_classes(row.class_names) if "ClassTeacher" in roles else ())
+
+
+def current_scope() -> Scope:
+    """The signed-in user's scope, computed once per request (nothing outside a request)."""
+    if not has_request_context():
+        return Scope()
+    from app.extensions import db
+
+    # FAB puts the JWT user of an API call in g.user; pages have the Flask-Login user
+    return per_request("scope", lambda: scope_for(g.get("user") or current_user, db.session))
+
+
+def _district_schools(scope: Scope):
+    return select(School.id).where(School.district_id == scope.district_id)
+
+
+def _students(scope: Scope):
+    """Criterion on Student for a district or school scope (and classes)."""
+    if scope.school_id is None:
+        return Student.school_id.in_(_district_schools(scope))
+    criterion = Student.school_id == scope.school_id
+    if scope.classes:
+        criterion = and_(criterion, or_(*[
+            and_(Student.grade == grade, Student.class_name == name) for grade, name in scope.classes
+        ]))
+    return criterion
+
+
+def _households(scope: Scope):
+    """Households of the district; for a school, those it registered or with a pupil in it."""
+    if scope.school_id is None:
+        return Household.district_id == scope.district_id
+    with_pupil = Household.id.in_(select(Student.household_id).where(_students(scope)))
+    if scope.classes:
+        return with_pupil
+    return or_(Household.school_id == scope.school_id, with_pupil)
+
+
+def _by_school(column, scope: Scope):
+    """A school_id column inside the scope."""
+    if scope.school_id is None:
+        return column.in_(_district_schools(scope))
+    return column == scope.school_id
+
+
+RULES = {
+    District: lambda s: District.id == s.district_id,
+    School: lambda s: School.id == s.school_id if s.school_id else School.district_id == s.district_id,
+    Student: _students,
+    Household: _households,
+    HouseholdMember: lambda s: HouseholdMember.household_id.in_(select(Household.id).where(_households(s))),
+    Application: lambda s: (Application.student_id.in_(select(Student.id).where(_students(s)))
+                            if s.classes else _by_school(Application.school_id, s)),
+    FundAccount: lambda s: (FundAccount.school_id == s.school_id if s.school_id
+                            else FundAccount.district_id == s.district_id),
+    UserScope: lambda s: _by_school(UserScope.school_id, s) if s.school_id else UserScope.district_id == s.district_id,
+    User: lambda s: User.id.in_(select(UserScope.user_id).where(RULES[UserScope](s))),
+    # events of the scope's schools, and everything its own users did (logins have no school)
+    AuditEvent: lambda s: or_(_by_school(AuditEvent.school_id, s),
+                              AuditEvent.user_id.in_(select(UserScope.user_id).where(RULES[UserScope](s)))),
+}
+
+
+def is_scoped(model) -> bool:
+    """Whether rows of `model` belong to a district or school (code lists do not)."""
+    return model in RULES
+
+
+def criterion(model, scope: Scope):
+    """SQL criterion limiting `model` to `scope`; None when nothing needs limiting."""
+    rule = RULES.get(model)
+    if rule is None or scope.everything:
+        return None
+    if scope.nothing:
+        return false()
+    return rule(scope)
+
+
+def limit(query, model, scope: Scope | None = None):
+    """`query` of `model` limited to the scope (the current user's by default)."""
+    where = criterion(model, scope or current_scope())
+    return query if where is None else query.filter(where)

@@ -1,0 +1,85 @@
+"""Browser sessions: idle timeout and absolute limit, kept as timestamps in the signed session."""
+from flask import Flask, current_app, flash, jsonify, redirect, request, session
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, logout_user
+
+from app.security import clock
+
+LOGIN_AT = "zz_login_at"
+SEEN_AT = "zz_seen_at"
+KEEP = ("locale",)
+STATIC_ENDPOINTS = ("static", "appbuilder.static")
+EXPIRED = _l("Your session has expired. Please sign in again.")
+
+
+def session_expiry(now: float, login_at: float | None, seen_at: float | None, *,
+                   idle_seconds: float, max_seconds: float) -> str | None:
+    """"idle" or "absolute" when a session has run out (missing stamps count as expired), else None."""
+    if login_at is None or seen_at is None:
+        return "absolute"
+    if now - login_at > max_seconds:
+        return "absolute"
+    if now - seen_at > idle_seconds:
+        return "idle"
+    return None
+
+
+def clear_keeping_locale() -> None:
+    """Empty the session (user, CSRF token, page history) but keep the chosen language."""
+    kept = {key: session[key] for key in KEEP if key in session}
+    session.clear()
+    session.update(kept)
+
+
+def begin() -> None:
+    """Stamp a new login: a permanent cookie (PERMANENT_SESSION_LIFETIME) and both timestamps."""
+    session.permanent = True
+    stamp = clock.now().timestamp()
+    session[LOGIN_AT] = stamp
+    session[SEEN_AT] = stamp
+
+
+def _limits() -> dict:
+    """Idle and absolute limits in seconds, from the config."""
+    config = current_app.config
+    return {"idle_seconds": config["APP_IDLE_TIMEOUT_MINUTES"] * 60,
+            "max_seconds": config["APP_SESSION_MAX_HOURS"] * 3600}
+
+
+def _end(reason: str):
+    """Log the user out, tell them why, and send them to the login page (401 JSON under /api/)."""
+    from app.security import audit
+
+    user_id, username = current_user.id, current_user.username
+    logout_user()
+    clear_keeping_locale()
+    audit.record("logout", username=username, user_id=user_id, detail=f"session {reason} timeout",
+                 commit=True)
+    if request.path.startswith("/api/"):
+        return jsonify(message=str(EXPIRED)), 401
+    flash(str(EXPIRED), "warning")
+    if request.endpoint and request.endpoint.endswith(".login"):
+        return None
+    next_url = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(current_app.appbuilder.get_url_for_login_with(next_url))
+
+
+def check_session():
+    """before_request: end sessions past their idle or absolute limit, else note the activity."""
+    if request.endpoint in STATIC_ENDPOINTS or "_user_id" not in session:
+        return None
+    if not current_user.is_authenticated:
+        return None
+    now = clock.now().timestamp()
+    reason = session_expiry(now, session.get(LOGIN_AT), session.get(SEEN_AT), **_limits())
+    if reason:
+        return _end(reason)
+    session[SEEN_AT] = now
+    return None
+
+
+def init_app(app: Flask) -> None:
+    """Check every request's session before its view runs."""
+    app.config.setdefault("APP_IDLE_TIMEOUT_MINUTES", 30)
+    app.config.setdefault("APP_SESSION_MAX_HOURS", 8)
+    app.before_request(check_session)

@@ -1,0 +1,1 @@
+"""Tests of roles, scope, masking, audit and login hardening."""
