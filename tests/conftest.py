@@ -46,6 +46,8 @@ def app(tmp_path_factory):
         "WTF_CSRF_ENABLED": False,
         "SECRET_KEY": "test-secret",
         "RATELIMIT_ENABLED": False,
+        # a cheap hash keeps hundreds of test logins fast; production uses scrypt (config.py)
+        "FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     })
     with application.app_context():
         upgrade()
@@ -66,8 +68,8 @@ def session(app):
 
 
 def _clean(app) -> None:
-    """Delete business rows and users, then restore what `aid init` seeds."""
-    from app.commands.setup import init_all
+    """Delete business rows and users, then restore the data `aid init` seeds (roles are kept)."""
+    from app.commands.setup import seed_aid_items, seed_calendar, seed_code_lists
     from app.models import Model
 
     empty_audit_trail()
@@ -75,7 +77,12 @@ def _clean(app) -> None:
         if table.name not in KEEP_TABLES | {"audit_event"}:
             _db.session.execute(table.delete())
     _db.session.commit()
-    init_all(app.appbuilder, _db.session, date.today())
+    seed_code_lists(_db.session)
+    seed_aid_items(_db.session)
+    seed_calendar(_db.session, date.today())
+    _db.session.commit()
+    empty_audit_trail()
+    _db.session.commit()
 
 
 def empty_audit_trail() -> None:

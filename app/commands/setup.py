@@ -120,15 +120,16 @@ def seed_roles(appbuilder) -> None:
     sm.find_role(sm.auth_role_public) or sm.add_role(sm.auth_role_public)
     appbuilder.add_permissions(update_perms=True)
     pvms = appbuilder.session.query(sm.permissionview_model).all()
-    admin.permissions = pvms
+    if set(pvms) != set(admin.permissions):
+        admin.permissions = pvms
     menus = menu_models(appbuilder)
     for role_name in ROLE_LABELS:
         if role_name == sm.auth_role_admin:
             continue
         role = sm.find_role(role_name) or sm.add_role(role_name)
-        role.permissions = [
-            p for p in pvms if grants_for(role_name, p.view_menu.name, p.permission.name, menus)
-        ]
+        wanted = [p for p in pvms if grants_for(role_name, p.view_menu.name, p.permission.name, menus)]
+        if set(wanted) != set(role.permissions):  # unchanged roles leave no audit entry
+            role.permissions = wanted
     appbuilder.session.commit()
 
 

@@ -15,8 +15,11 @@ def zizhu_views(appbuilder):
 
 
 def exposed_methods(view) -> list[str]:
-    """Names of a view's methods that answer requests behind a permission check."""
-    return sorted(n for n in dir(view) if hasattr(getattr(view, n, None), "_permission_name"))
+    """Names of a view's routed methods that answer requests behind a permission check."""
+    names = [n for n in dir(view) if hasattr(getattr(view, n, None), "_permission_name")]
+    if view.include_route_methods is not None:
+        names = [n for n in names if n in view.include_route_methods]
+    return sorted(n for n in names if n not in (view.exclude_route_methods or ()))
 
 
 def undecided(appbuilder) -> list[str]:
