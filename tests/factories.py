@@ -51,7 +51,7 @@ def make_student(session, school=None, household=None, **kw) -> Student:
     row = Student(**{
         "name": "李小明", "id_number": id_number, "student_no": "G" + id_number, "sex": Sex.MALE,
         "birth_date": date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14])),
-        "school_id": school.id, "grade": 3, "class_name": "1班",
+        "school_id": school.id, "district_id": school.district_id, "grade": 3, "class_name": "1班",
         "household_id": household.id if household else None, **kw,
     })
     session.add(row)

@@ -2,6 +2,7 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import text
 
 from app.commands import demo_household, demo_org, demo_pupils
 from app.commands.demo_data import Draw, load_demo_data
@@ -78,6 +79,12 @@ def _write_people(run: DemoRun, schools: list[demo_org.SchoolPlan]) -> None:
             room -= len(grades)
 
 
+def refresh_statistics(session) -> None:
+    """ANALYZE after a bulk load, so the planner knows a district is not selective but a school is."""
+    session.execute(text("ANALYZE"))
+    session.commit()
+
+
 def seed_demo(appbuilder, session, *, schools: int, pupils: int, password: str, seed: int,
               today: date) -> str:
     """Write the demo district in one transaction and return a summary with the demo accounts."""
@@ -104,4 +111,5 @@ def seed_demo(appbuilder, session, *, schools: int, pupils: int, password: str, 
     except Exception:
         session.rollback()
         raise
+    refresh_statistics(session)
     return format_summary(district, run.writer.counts, term.name, accounts)

@@ -66,7 +66,14 @@ def _derive_application(session, item) -> None:
         item.school_year_id = term.school_year_id
 
 
-DERIVED = {Application: _derive_application}
+def _derive_student(session, item) -> None:
+    """A pupil's district is its school's; never typed in."""
+    school = item.school or (session.get(School, item.school_id) if item.school_id else None)
+    if school is not None:
+        item.district_id = school.district_id
+
+
+DERIVED = {Application: _derive_application, Student: _derive_student}
 
 
 def validate_item(session, item, scope=None) -> None:

@@ -153,8 +153,9 @@ class Student(Stamped, Model):
     __tablename__ = "student"
     __lookup_fields__ = ("name",)  # never a prefix search on 学籍号 (it embeds the ID number)
     __table_args__ = (
-        # the list's default order is newest first: filter by school, walk id backwards
+        # the list's default order is newest first: filter by school or district, walk id backwards
         Index("ix_student_school_id", "school_id", "id"),
+        Index("ix_student_district_id", "district_id", "id"),
         Index("ix_student_school_grade_class", "school_id", "grade", "class_name"),
         Index("ix_student_school_name", "school_id", "name"),
         # name search is "starts with": a pattern index serves LIKE 'x%' on PostgreSQL too
@@ -168,6 +169,8 @@ class Student(Stamped, Model):
     birth_date = Column(Date, nullable=False)
     ethnicity = Column(String(16))
     school_id = Column(Integer, ForeignKey("school.id"), nullable=False)
+    # the school's district, kept on the pupil so that district lists need no join (set by the server)
+    district_id = Column(Integer, ForeignKey("district.id"), nullable=False)
     grade = Column(SmallInteger, nullable=False)
     class_name = Column(String(16), nullable=False)
     boarding = Column(Boolean, nullable=False, default=False)

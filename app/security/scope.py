@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from flask import g, has_request_context
 from flask_login import current_user
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, exists, false, or_, select
 
 from app.models import (
     Application,
@@ -71,14 +71,20 @@ def current_scope() -> Scope:
     return per_request("scope", lambda: scope_for(g.get("user") or current_user, db.session))
 
 
-def _district_schools(scope: Scope):
-    return select(School.id).where(School.district_id == scope.district_id)
+def _in_district(column, scope: Scope):
+    """`column` (a school id) names a school of the district.
+
+    Written as a correlated EXISTS, not `IN (…)`: with IN, SQLite reads the whole district through
+    the school index and sorts it for "newest first" (300 ms at 100 k pupils); with EXISTS it walks
+    the primary key backwards and stops after one page.
+    """
+    return exists().where(School.id == column, School.district_id == scope.district_id)
 
 
 def _students(scope: Scope):
     """Criterion on Student for a district or school scope (and classes)."""
     if scope.school_id is None:
-        return Student.school_id.in_(_district_schools(scope))
+        return Student.district_id == scope.district_id
     criterion = Student.school_id == scope.school_id
     if scope.classes:
         criterion = and_(criterion, or_(*[
@@ -100,7 +106,7 @@ def _households(scope: Scope):
 def _by_school(column, scope: Scope):
     """A school_id column inside the scope."""
     if scope.school_id is None:
-        return column.in_(_district_schools(scope))
+        return _in_district(column, scope)
     return column == scope.school_id
 
 
