@@ -69,6 +69,14 @@ def session(app):
 
 def _clean(app) -> None:
     """Delete business rows and users, then restore the data `aid init` seeds (roles are kept)."""
+    clean_database(date.today())
+
+
+def clean_database(today) -> None:
+    """Empty every business table and the users; re-seed code lists, aid items and the calendar.
+
+    Roles and permissions are kept, so the slow permission sync of `aid init` is not needed.
+    """
     from app.commands.setup import seed_aid_items, seed_calendar, seed_code_lists
     from app.models import Model
 
@@ -79,7 +87,7 @@ def _clean(app) -> None:
     _db.session.commit()
     seed_code_lists(_db.session)
     seed_aid_items(_db.session)
-    seed_calendar(_db.session, date.today())
+    seed_calendar(_db.session, today)
     _db.session.commit()
     empty_audit_trail()
     _db.session.commit()

@@ -11,7 +11,6 @@ from app.commands.demo import seed_demo
 from app.commands.demo_pupils import cohort
 from app.commands.demo_rows import luhn_digit
 from app.commands.errors import DomainError
-from app.commands.setup import seed_aid_items, seed_calendar, seed_code_lists
 from app.extensions import db
 from app.models import (
     Application,
@@ -37,7 +36,7 @@ from app.services.validation import (
     normalize_student_no,
     parse_id_number,
 )
-from tests.conftest import empty_audit_trail
+from tests.conftest import clean_database
 
 TODAY = date.today()
 PASSWORD = "Demo-pass-2026!"
@@ -78,20 +77,9 @@ def _snapshot() -> tuple:
 
 
 def _wipe() -> None:
-    """Delete business rows and users (as conftest does), then restore the code lists and calendar.
-
-    Roles and permissions are kept, so the slow permission sync of `aid init` is not needed.
-    """
+    """Delete what a test wrote, as the shared `session` fixture does."""
     db.session.rollback()
-    empty_audit_trail()
-    for table in reversed(Model.metadata.sorted_tables):
-        if table.name not in KEEP_TABLES | {"audit_event"}:
-            db.session.execute(table.delete())
-    db.session.commit()
-    seed_code_lists(db.session)
-    seed_aid_items(db.session)
-    seed_calendar(db.session, TODAY)
-    db.session.commit()
+    clean_database(TODAY)
 
 
 def _row_counts() -> dict:
