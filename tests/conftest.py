@@ -151,3 +151,15 @@ def login(client):
                            follow_redirects=True)
 
     return _login
+
+
+@pytest.fixture
+def district_school(session, make_user, login):
+    """A school whose district officer (`district`) is signed in on the test client."""
+    from tests.factories import make_school
+
+    school = make_school(session)
+    session.commit()
+    make_user("district", "DistrictOfficer", district=school.district)
+    login("district")
+    return school

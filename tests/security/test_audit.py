@@ -39,18 +39,8 @@ def _form(school, number, **extra):
     return {**data, **extra}
 
 
-@pytest.fixture
-def signed_in(session, make_user, login):
-    """A school whose district officer (`district`) is signed in on the test client."""
-    school = make_school(session)
-    session.commit()
-    make_user("district", "DistrictOfficer", district=school.district)
-    login("district")
-    return school
-
-
-def test_view_create_update_delete_each_leave_one_masked_event(client, session, signed_in):
-    school, id_number = signed_in, pupil_id_number()
+def test_view_create_update_delete_each_leave_one_masked_event(client, session, district_school):
+    school, id_number = district_school, pupil_id_number()
     client.post("/studentmodelview/add", data=_form(school, id_number), follow_redirects=True)
     pupil = session.query(Student).filter_by(id_number=id_number).one()
     [created] = _events(session, entity="student", action="create")
