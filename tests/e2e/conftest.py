@@ -65,3 +65,12 @@ def page(browser, live_server):
     context.on("request", record)
     yield pg
     context.close()
+
+
+def sign_in(page, base: str, username: str) -> None:
+    """Log in through the form as a demo user and wait for the home page."""
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_load_state("networkidle")

@@ -1,5 +1,5 @@
 """Browser: the pupil list, a filter, the edit form and a lookup work under our CSP, with no violation."""
-from tests.e2e.conftest import DEMO_PASSWORD
+from tests.e2e.conftest import sign_in
 
 
 def _watch_csp(page) -> list[str]:
@@ -17,11 +17,7 @@ def _watch_csp(page) -> list[str]:
 
 def test_pupil_list_filter_edit_and_lookup_without_csp_violations(page, live_server):
     violations = _watch_csp(page)
-    page.goto(f"{live_server}/login/")
-    page.fill("input[name=username]", "district")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_load_state("networkidle")
+    sign_in(page, live_server, "district")
     response = page.goto(f"{live_server}/studentmodelview/list/")
     assert "nonce-" in response.headers["content-security-policy"]
     page.click("#accordion1 a.accordion-toggle")  # the search panel starts collapsed

@@ -1,22 +1,14 @@
 """Browser: log in as a demo user, open the pupil list, switch language; nothing leaves the host."""
 import re
 
-from tests.e2e.conftest import DEMO_PASSWORD
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_load_state("networkidle")
+from tests.e2e.conftest import sign_in
 
 
 def test_school_officer_sees_pupils_in_chinese_and_can_switch_to_english(page, live_server):
     page.goto(live_server + "/")
     assert "/login" in page.url
     assert "登录" in page.content()
-    _login(page, live_server, "school1")
+    sign_in(page, live_server, "school1")
     page.goto(f"{live_server}/studentmodelview/list/")
     page.wait_for_load_state("networkidle")
     body = page.inner_text("body")
@@ -34,7 +26,7 @@ def test_school_officer_sees_pupils_in_chinese_and_can_switch_to_english(page, l
 
 
 def test_household_lookup_searches_as_you_type(page, live_server):
-    _login(page, live_server, "district")
+    sign_in(page, live_server, "district")
     page.goto(f"{live_server}/studentmodelview/list/")
     first_edit = page.locator("a[href*='/studentmodelview/edit/']").first
     first_edit.click()
