@@ -7,6 +7,7 @@ from app.views.assessment import ApplicationModelView, TierModelView
 from app.views.audit import AuditEventModelView
 from app.views.calendar import SchoolYearModelView, TermModelView
 from app.views.funds import FundAccountModelView
+from app.views.jobs import JobModelView
 from app.views.org import DistrictModelView, SchoolModelView
 from app.views.people import (
     HouseholdMemberModelView,
@@ -14,12 +15,14 @@ from app.views.people import (
     SpecialGroupModelView,
     StudentModelView,
 )
+from app.views.reports import SchoolProgressView
 from app.views.users import DistrictUserModelView
 
 PEOPLE = ("People", _l("Pupils and households"), "fa-users")
 ASSESSMENT = ("Identification", _l("Identification"), "fa-check-square-o")
 AID = ("Aid", _l("Aid payments"), "fa-gift")
 FUNDS = ("Funds", _l("Funds"), "fa-money")
+REPORTS = ("Reports", _l("Reports"), "fa-bar-chart")
 SYSTEM = ("System", _l("System settings"), "fa-cogs")
 
 MENU = [
@@ -32,6 +35,8 @@ MENU = [
     (AidItemModelView, "Aid items", _l("Aid items"), "fa-gift", AID),
     (AidStandardModelView, "Aid standards", _l("Aid standards"), "fa-list-ol", AID),
     (FundAccountModelView, "Fund accounts", _l("Fund accounts"), "fa-university", FUNDS),
+    (SchoolProgressView, "School progress", _l("School progress"), "fa-tasks", REPORTS),
+    (JobModelView, "Background jobs", _l("Exports and jobs"), "fa-hourglass-half", REPORTS),
     (DistrictModelView, "Districts", _l("Districts"), "fa-map", SYSTEM),
     (SchoolModelView, "Schools", _l("Schools"), "fa-building", SYSTEM),
     (SchoolYearModelView, "School years", _l("School years"), "fa-calendar", SYSTEM),

@@ -15,6 +15,7 @@ from app.models.audit import AuditEvent
 from app.models.base import Model
 from app.models.calendar import SchoolYear, Season, Term
 from app.models.funds import FundAccount, FundSource
+from app.models.job import ACTIVE_STATUSES, Job, JobStatus
 from app.models.org import District, School, UserScope
 from app.models.people import (
     Health,
@@ -31,9 +32,10 @@ from app.models.people import (
 )
 
 __all__ = [
-    "AidCategory", "AidItem", "AidKind", "AidStandard", "AmountUnit", "Application",
-    "ApplicationStatus", "AuditEvent", "District", "FundAccount", "FundSource", "Health", "Household",
-    "HouseholdMember", "HukouType", "Model", "Payee", "Relation", "School", "SchoolYear",
-    "SchoolLevel", "Season", "Sex", "SpecialGroup", "Student", "StudentStatus", "Term", "Tier", "User",
-    "UserScope", "WorkAbility", "household_special_group",
+    "ACTIVE_STATUSES", "AidCategory", "AidItem", "AidKind", "AidStandard", "AmountUnit",
+    "Application", "ApplicationStatus", "AuditEvent", "District", "FundAccount", "FundSource",
+    "Health", "Household", "household_special_group", "HouseholdMember", "HukouType", "Job",
+    "JobStatus", "Model", "Payee", "Relation", "School", "SchoolLevel", "SchoolYear", "Season",
+    "Sex", "SpecialGroup", "Student", "StudentStatus", "Term", "Tier", "User", "UserScope",
+    "WorkAbility",
 ]

@@ -27,13 +27,14 @@ AREAS = {
     "Application": "identification", "SpecialGroup": "codes", "Tier": "codes",
     "AidItem": "aid", "AidStandard": "aid", "FundAccount": "funds",
     "District": "org", "School": "org", "SchoolYear": "calendar", "Term": "calendar",
-    "AuditEvent": "audit", "UserScope": "users",
+    "AuditEvent": "audit", "UserScope": "users", "Job": "jobs", "SchoolProgress": "reports",
 }
 AREA_LABELS = {
     "pupils": _l("Pupils"), "families": _l("Households"), "identification": _l("Identification"),
     "codes": _l("Code lists"), "aid": _l("Aid items and standards"), "funds": _l("Funds"),
     "org": _l("Districts and schools"), "calendar": _l("School years and terms"),
-    "audit": _l("Audit trail"), "users": _l("Users"),
+    "audit": _l("Audit trail"), "users": _l("Users"), "jobs": _l("Background jobs"),
+    "reports": _l("Reports"),
 }
 
 R, W, V = "read", "write", "reveal"
@@ -41,19 +42,24 @@ GRANTS = {
     "DistrictOfficer": {
         "pupils": {R, W, V}, "families": {R, W, V}, "identification": {R, W}, "codes": {R, W},
         "aid": {R, W}, "funds": {R, W}, "org": {R, W}, "calendar": {R, W}, "audit": {R},
-        "users": {R, W},
+        "users": {R, W}, "jobs": {R, W}, "reports": {R},
     },
     "SchoolOfficer": {
         "pupils": {R, W, V}, "families": {R, W, V}, "identification": {R, W}, "codes": {R},
-        "aid": {R}, "funds": {R}, "org": {R}, "calendar": {R},
+        "aid": {R}, "funds": {R}, "org": {R}, "calendar": {R}, "jobs": {R, W},
     },
     "ClassTeacher": {
         "pupils": {R}, "families": {R, W}, "identification": {R, W}, "codes": {R}, "calendar": {R},
+        "jobs": {R, W},
     },
-    "Leader": {"codes": {R}, "aid": {R}, "funds": {R}, "org": {R}, "calendar": {R}},
+    "Leader": {
+        "codes": {R}, "aid": {R}, "funds": {R}, "org": {R}, "calendar": {R}, "jobs": {R, W},
+        "reports": {R},
+    },
     "Auditor": {
         "pupils": {R, V}, "families": {R, V}, "identification": {R}, "codes": {R}, "aid": {R},
-        "funds": {R}, "org": {R}, "calendar": {R}, "audit": {R}, "users": {R},
+        "funds": {R}, "org": {R}, "calendar": {R}, "audit": {R}, "users": {R}, "jobs": {R, W},
+        "reports": {R},
     },
 }
 

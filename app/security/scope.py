@@ -13,6 +13,7 @@ from app.models import (
     FundAccount,
     Household,
     HouseholdMember,
+    Job,
     School,
     Student,
     User,
@@ -32,6 +33,7 @@ class Scope:
     district_id: int | None = None
     school_id: int | None = None
     classes: tuple[tuple[int, str], ...] = ()
+    user_id: int | None = None  # for what a user owns (background jobs)
 
     @property
     def nothing(self) -> bool:
@@ -56,9 +58,10 @@ def scope_for(user, session) -> Scope:
     row = session.query(UserScope).filter_by(user_id=user.id).one_or_none()
     roles = {r.name for r in user.roles}
     if row is None:
-        return Scope(everything=bool(roles & EVERYTHING_ROLES))
+        return Scope(everything=bool(roles & EVERYTHING_ROLES), user_id=user.id)
     return Scope(district_id=row.district_id, school_id=row.school_id,
-                 classes=parse_classes(row.class_names) if "ClassTeacher" in roles else ())
+                 classes=parse_classes(row.class_names) if "ClassTeacher" in roles else (),
+                 user_id=user.id)
 
 
 def current_scope() -> Scope:
@@ -122,6 +125,8 @@ RULES = {
                             else FundAccount.district_id == s.district_id),
     UserScope: lambda s: _by_school(UserScope.school_id, s) if s.school_id else UserScope.district_id == s.district_id,
     User: lambda s: User.id.in_(select(UserScope.user_id).where(RULES[UserScope](s))),
+    # a job is its owner's; Admin and Auditor (everything) see every job
+    Job: lambda s: Job.user_id == s.user_id,
     # events of the scope's schools, and everything its own users did (logins have no school)
     AuditEvent: lambda s: or_(_by_school(AuditEvent.school_id, s),
                               AuditEvent.user_id.in_(select(UserScope.user_id).where(RULES[UserScope](s)))),
