@@ -121,3 +121,16 @@ REMEMBER_COOKIE_DURATION = PERMANENT_SESSION_LIFETIME
 # and `next` redirects may only go there. Empty: any Host, redirects to the request's own host.
 TRUSTED_HOSTS = _env_list("APP_TRUSTED_HOSTS") or None
 FAB_SAFE_REDIRECT_HOSTS = _env_list("APP_TRUSTED_HOSTS")
+
+# --- Background jobs (issue 4) ----------------------------------------------------------------
+# The queue: sqlite:///file (embedded, no server), redis://host:port/db (production, several
+# workers), or immediate:// (run at once in the caller: tests). `make run` starts a worker.
+JOBS_QUEUE_URL = os.environ.get("APP_JOBS_URL", f"sqlite:///{INSTANCE_DIR / 'jobs-queue.db'}")
+JOBS_DIR = os.environ.get("APP_JOBS_DIR", str(INSTANCE_DIR / "jobs"))  # result files
+JOBS_PER_USER = int(os.environ.get("APP_JOBS_PER_USER", "3"))  # unfinished jobs per user
+JOBS_CHUNK_ROWS = int(os.environ.get("APP_JOBS_CHUNK_ROWS", "1000"))  # rows between progress reports
+JOBS_PROGRESS_INTERVAL = 0.5  # seconds between two progress writes
+# seconds of rest between chunks: lets the web process write on SQLite during a district export
+JOBS_PAUSE_SECONDS = float(os.environ.get("APP_JOBS_PAUSE_SECONDS", "0"))
+JOBS_STALE_SECONDS = int(os.environ.get("APP_JOBS_STALE_SECONDS", "120"))  # no heartbeat: requeue
+JOBS_WORKERS = int(os.environ.get("APP_JOBS_WORKERS", "2"))

@@ -35,8 +35,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from app import formatting, hooks
     from app.cli import aid
+    from app.jobs import queue
 
     formatting.init_app(app)
+    queue.init_app(app)
     hooks.init_app(app)
     hardening.init_app(app)
     app.cli.add_command(aid)

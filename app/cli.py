@@ -1,4 +1,4 @@
-"""`flask aid …` commands: init and seed-demo."""
+"""`flask aid …` commands: init, seed-demo, role-matrix and the job worker."""
 from datetime import date
 
 import click
@@ -65,3 +65,20 @@ def role_matrix_command(output):
             handle.write(text)
     else:
         click.echo(text, nl=False)
+
+
+@aid.command("worker")
+@click.option("--workers", type=int, default=None, help="Worker threads (default: JOBS_WORKERS).")
+@with_appcontext
+def worker_command(workers):
+    """Run the background-job worker in the foreground (stop with Ctrl+C)."""
+    import logging
+
+    from app.jobs.queue import job_queue
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    huey = job_queue().huey
+    click.echo(gettext("Job worker: %(queue)s", queue=current_app.config["JOBS_QUEUE_URL"]))
+    consumer = huey.create_consumer(workers=workers or current_app.config["JOBS_WORKERS"],
+                                    worker_type="thread", max_delay=1.0, initial_delay=0.2)
+    consumer.run()

@@ -9,6 +9,7 @@ from app.models import (
     FundSource,
     Health,
     HukouType,
+    JobStatus,
     Payee,
     Relation,
     SchoolLevel,
@@ -106,6 +107,12 @@ COLUMN_LABELS = {
     "donor": _l("Donor"),
     "created_on": _l("Created on"),
     "changed_on": _l("Changed on"),
+    "rows_done": _l("Rows done"),
+    "rows_total": _l("Rows in all"),
+    "started_at": _l("Started at"),
+    "finished_at": _l("Finished at"),
+    "result_rows": _l("Rows in the result"),
+    "user": _l("Started by"),
 }
 
 ENUM_LABELS = {
@@ -163,6 +170,11 @@ ENUM_LABELS = {
     FundSource.MUNICIPAL: _l("Municipal government"),
     FundSource.COUNTY: _l("County government"),
     FundSource.DONATION: _l("Donations"),
+    JobStatus.QUEUED: _l("Waiting"),
+    JobStatus.RUNNING: _l("Running"),
+    JobStatus.SUCCEEDED: _l("Finished"),
+    JobStatus.FAILED: _l("Failed"),
+    JobStatus.CANCELLED: _l("Cancelled"),
 }
 
 

@@ -48,6 +48,9 @@ def app(tmp_path_factory):
         "RATELIMIT_ENABLED": False,
         # a cheap hash keeps hundreds of test logins fast; production uses scrypt (config.py)
         "FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # jobs run at once in the calling thread; tests/jobs/ also drive a real worker
+        "JOBS_QUEUE_URL": "immediate://",
+        "JOBS_DIR": str(tmp_path_factory.mktemp("jobs")),
     })
     with application.app_context():
         upgrade()

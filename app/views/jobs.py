@@ -1,19 +1,136 @@
-"""Background jobs (后台任务): the list of one's jobs, a progress page, cancel and download."""
+"""Background jobs (导出与任务): one's jobs, the start form, the progress page, cancel, download."""
+from flask import abort, current_app, flash, jsonify, redirect, request, send_file, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
 
+from app.commands.errors import DomainError
+from app.commands.jobs import cancel_job, start_job
+from app.extensions import db
+from app.formatting import person_name
+from app.jobs import KINDS
+from app.jobs.queue import job_queue
+from app.jobs.runner import jobs_dir
+from app.jobs.status import describe, kind_label
 from app.models import Job
+from app.security import audit
+from app.security.scope import current_scope, limit
 from app.views.base import ZizhuModelView
 from app.views.interface import ZizhuInterface
+from app.views.job_forms import chosen_params, start_form
+
+
+def _job_link(job_id) -> Markup:
+    """A link to the job's progress page."""
+    return Markup('<a href="%s">#%s</a>') % (url_for("JobView.show", pk=job_id), job_id)
+
+
+def startable_kinds() -> list:
+    """The job kinds the signed-in user may start."""
+    sm = current_app.appbuilder.sm
+    return [kind for kind in KINDS.values() if sm.has_access(*kind.permission)]
 
 
 class JobModelView(ZizhuModelView):
-    """The jobs a user started (auditors and administrators see everyone's)."""
+    """The jobs a user started (auditors and administrators see everyone's), newest first."""
 
     datamodel = ZizhuInterface(Job)
     class_permission_name = "Job"
-    list_title = _l("Background jobs")
-    show_title = _l("Background job")
-    list_columns = ["id", "kind", "status", "rows_done", "created_on", "finished_at"]
-    show_columns = list_columns
-    base_permissions = ["can_list", "can_show"]
+    include_route_methods = {"list"}
+    base_permissions = ["can_read"]
+    list_template = "zizhu/jobs/list.html"
+    list_title = _l("Exports and jobs")
+    label_columns = {"id": _l("No."), "kind": _l("Job")}
+    list_columns = ["id", "kind", "status", "rows_done", "user", "created_on", "finished_at"]
+    search_columns = ["status", "created_on"]
+    order_columns = ["id", "created_on", "finished_at"]
     base_order = ("id", "desc")
+    formatters_columns = {"id": _job_link, "kind": kind_label, "user": person_name}
+
+    def render_template(self, template, **kwargs):
+        """Offer the kinds this user may start above the list."""
+        return super().render_template(template, startable=startable_kinds(), **kwargs)
+
+
+class JobView(BaseView):
+    """Start a job, follow its progress, cancel it, download its result."""
+
+    route_base = "/jobs"
+    class_permission_name = "Job"
+    method_permission_name = {"new": "write", "cancel": "write", "show": "read", "status": "read",
+                              "download": "read"}
+    default_view = "show"
+
+    def _job(self, pk: int) -> Job:
+        """The job if the user's scope holds it (their own; everyone's for auditors), else 404."""
+        job = limit(db.session.query(Job), Job).filter(Job.id == pk).one_or_none()
+        if job is None:
+            abort(404)
+        return job
+
+    @expose("/new/<kind>", methods=["GET", "POST"])
+    @has_access
+    def new(self, kind):
+        """The start form; on POST queue the job and go to its progress page."""
+        found = KINDS.get(kind)
+        if found is None or found not in startable_kinds():
+            abort(404)
+        form = start_form(found, db.session, request.form if request.method == "POST" else None)
+        if request.method == "POST" and form.validate():
+            params = {**chosen_params(form), "locale": str(get_locale() or "zh")}
+            try:
+                job = start_job(db.session, user_id=current_user.id, username=current_user.username,
+                                scope=current_scope(), kind=kind, params=params,
+                                per_user=current_app.config["JOBS_PER_USER"])
+            except DomainError as err:
+                db.session.rollback()
+                flash(str(err), "danger")
+            else:
+                job_queue().enqueue(job.id)
+                return redirect(url_for("JobView.show", pk=job.id))
+        return self.render_template("zizhu/jobs/new.html", kind=found, form=form)
+
+    @expose("/<int:pk>")
+    @has_access
+    def show(self, pk):
+        """The progress page (refreshed by static/js/jobs.js from the status endpoint)."""
+        job = self._job(pk)
+        return self.render_template("zizhu/jobs/show.html", job=job, info=describe(job),
+                                    kind=KINDS.get(job.kind), kind_name=kind_label(job.kind))
+
+    @expose("/<int:pk>/status")
+    @has_access
+    def status(self, pk):
+        """Progress as JSON."""
+        return jsonify(describe(self._job(pk)))
+
+    @expose("/<int:pk>/cancel", methods=["POST"])
+    @has_access
+    def cancel(self, pk):
+        """Ask the job to stop (a waiting job stops at once)."""
+        job = self._job(pk)
+        try:
+            cancel_job(db.session, job)
+            flash(gettext("The job is being cancelled."), "info")
+        except DomainError as err:
+            db.session.rollback()
+            flash(str(err), "warning")
+        return redirect(url_for("JobView.show", pk=pk))
+
+    @expose("/<int:pk>/download")
+    @has_access
+    def download(self, pk):
+        """The result file; every download is in the audit trail."""
+        job = self._job(pk)
+        info = describe(job)
+        path = jobs_dir() / (job.result_file or "")
+        if not info["has_file"] or not path.is_file():
+            flash(gettext("This job has no file to download (any more)."), "warning")
+            return redirect(url_for("JobView.show", pk=pk))
+        audit.record(audit.EXPORT, entity="Job", entity_id=job.id, school_id=job.school_id,
+                     detail=f"download {job.result_name}", row_count=job.result_rows,
+                     commit=True)
+        return send_file(path, as_attachment=True, download_name=job.result_name,
+                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

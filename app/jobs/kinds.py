@@ -1,0 +1,61 @@
+"""Kinds of background job: what each one is called, who may start it, and the work it does."""
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class JobCancelled(Exception):
+    """The owner asked to cancel; raised by `JobContext.progress` between two chunks of work."""
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What a finished job leaves: an optional file to download and a few counts to show."""
+
+    file: Path | None = None
+    download_name: str | None = None
+    rows: int | None = None
+    summary: dict = field(default_factory=dict)
+
+
+@dataclass
+class JobContext:
+    """What a job's work sees: the database session, its owner and scope, its parameters.
+
+    `progress(done, total)` records how far the work got and raises JobCancelled when the owner
+    asked to stop; call it after every chunk. `output(suffix)` is where to write the result file.
+    """
+
+    job_id: int
+    session: object
+    user: object
+    scope: object
+    params: dict
+    chunk_rows: int
+    progress: Callable[[int, int | None], None]
+    output: Callable[[str], Path]
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """A kind of job: `run(ctx) -> JobResult` does the work under the owner's scope."""
+
+    key: str
+    label: object  # lazy translated
+    description: object
+    permission: tuple[str, str]  # FAB (permission, view menu) the owner needs to start it
+    run: Callable[[JobContext], JobResult]
+    icon: str = "fa-cog"
+    options: tuple = ()  # names of the start form's fields (see app/views/job_forms.py)
+
+
+KINDS: dict[str, JobKind] = {}
+
+
+def job_kind(key: str, *, label, description, permission: tuple[str, str], icon: str = "fa-cog",
+             options: tuple = ()):
+    """Register the decorated `run(ctx) -> JobResult` as the job kind `key`."""
+    def register(run: Callable[[JobContext], JobResult]):
+        KINDS[key] = JobKind(key, label, description, permission, run, icon, options)
+        return run
+    return register

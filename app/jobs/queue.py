@@ -1,0 +1,80 @@
+"""The task queue under the jobs: huey on SQLite (embedded, no server) or on Redis (production)."""
+import logging
+from urllib.parse import urlparse
+
+from flask import Flask, current_app
+from huey import RedisHuey, SqliteHuey, crontab
+
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+TASK_NAME = "zizhu.run_job"
+
+
+def make_huey(url: str, name: str = "zizhu"):
+    """A huey for `url`: sqlite:///path (a file beside the database), redis://…, or immediate://.
+
+    immediate:// runs each task at once in the calling thread (tests and one-off scripts).
+    """
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        return SqliteHuey(name, filename=url.removeprefix("sqlite:///"))
+    if parsed.scheme in ("redis", "rediss", "unix"):
+        return RedisHuey(name, url=url)
+    if parsed.scheme == "immediate":
+        return SqliteHuey(name, immediate=True)
+    raise ValueError(f"APP_JOBS_URL: unsupported queue {parsed.scheme!r}")
+
+
+class JobQueue:
+    """The app's huey and its tasks; reach it as `current_app.extensions['zizhu.jobs']`."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.huey = make_huey(app.config["JOBS_QUEUE_URL"])
+        self._run = self.huey.task(name=TASK_NAME)(self._execute)
+        self.huey.periodic_task(crontab(minute="*"), name="zizhu.recover_jobs")(self._recover_stale)
+        self.huey.on_startup(name="zizhu.recover_on_startup")(self._recover_on_startup)
+
+    def _execute(self, job_id: int) -> None:
+        """Task body: run the job inside an app context of this process."""
+        from app.jobs.runner import execute
+
+        with self.app.app_context():
+            execute(job_id)
+
+    def enqueue(self, job_id: int) -> None:
+        """Hand job `job_id` to the worker (in immediate mode: run it now)."""
+        self._run(job_id)
+
+    def _recover(self, include_queued: bool) -> None:
+        """Requeue jobs that a stopped worker left behind."""
+        from app.jobs.runner import recover
+
+        with self.app.app_context():
+            ids = recover(db.session, self.app.config["JOBS_STALE_SECONDS"],
+                          include_queued=include_queued)
+            db.session.remove()
+        for job_id in ids:
+            log.info("requeued job %s", job_id)
+            self._run(job_id)
+
+    def _recover_stale(self) -> None:
+        """Every minute: running jobs without a heartbeat go back to the queue."""
+        self._recover(include_queued=False)
+
+    def _recover_on_startup(self) -> None:
+        """When a worker starts: stale running jobs and every queued job are queued again."""
+        self._recover(include_queued=True)
+
+
+def init_app(app: Flask) -> None:
+    """Create the app's job queue and load the job kinds."""
+    from app.jobs import checks, exports  # noqa: F401  (registers the kinds)
+
+    app.extensions["zizhu.jobs"] = JobQueue(app)
+
+
+def job_queue() -> JobQueue:
+    """The current app's job queue."""
+    return current_app.extensions["zizhu.jobs"]

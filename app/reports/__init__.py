@@ -1,0 +1,1 @@
+"""Report writers: xlsx workbooks (xlsxwriter) and printable pages."""

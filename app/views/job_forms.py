@@ -1,0 +1,46 @@
+"""The start form of a job: the options its kind asks for, with choices limited to the scope."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+
+from app.labels import COLUMN_LABELS, enum_label
+from app.models import School, StudentStatus
+from app.security.scope import limit
+
+GRADES = range(1, 7)
+
+
+def _school_choices(session) -> list[tuple[str, str]]:
+    """Schools the user may see (one for a school officer), by code."""
+    schools = limit(session.query(School.id, School.name), School).order_by(School.code)
+    return [("", _l("All schools"))] + [(str(s.id), s.name) for s in schools]
+
+
+def _fields(session) -> dict:
+    """Every option a kind may ask for, as a form field."""
+    return {
+        "school_id": SelectField(COLUMN_LABELS["school"], choices=_school_choices(session), default=""),
+        "grade": SelectField(COLUMN_LABELS["grade"], default="",
+                             choices=[("", _l("All grades"))] + [(str(g), str(g)) for g in GRADES]),
+        "status": SelectField(COLUMN_LABELS["status"], default=StudentStatus.ENROLLED.value,
+                              choices=[("", _l("Any status"))] + [
+                                  (s.value, enum_label(s)) for s in StudentStatus]),
+    }
+
+
+def start_form(kind, session, formdata=None) -> FlaskForm:
+    """A form with the kind's options (none: only the CSRF token)."""
+    fields = _fields(session)
+
+    class StartForm(FlaskForm):
+        """Options of one job kind."""
+
+    for name in kind.options:
+        setattr(StartForm, name, fields[name])
+    return StartForm(formdata=formdata)
+
+
+def chosen_params(form) -> dict:
+    """The options the user chose, empty ones left out."""
+    return {name: field.data for name, field in form._fields.items()
+            if name != "csrf_token" and field.data not in (None, "")}

@@ -1,0 +1,150 @@
+"""The runner: progress, cancellation between chunks, failures explained, interrupted jobs requeued."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from app.commands.errors import DomainError
+from app.extensions import db
+from app.jobs import KINDS, JobKind, JobResult
+from app.jobs.runner import MAX_ATTEMPTS, execute, recover
+from app.jobs.status import describe
+from app.models import AuditEvent, Job, JobStatus
+from app.models.base import utcnow
+
+
+@pytest.fixture
+def owner(make_user, session):
+    """A district officer who owns the jobs."""
+    from tests.factories import make_district
+
+    return make_user("owner", "DistrictOfficer", district=make_district(session))
+
+
+@pytest.fixture
+def kind(monkeypatch):
+    """Register a test kind whose work is the function given: kind(fn)."""
+    def _register(work):
+        monkeypatch.setitem(KINDS, "test_kind", JobKind("test_kind", "Test", "", ("can_read", "Job"), work))
+        return "test_kind"
+    return _register
+
+
+def _queued(session, owner, kind="test_kind") -> Job:
+    job = Job(kind=kind, user_id=owner.id, status=JobStatus.QUEUED)
+    session.add(job)
+    session.commit()
+    return job
+
+
+def _reload(session, job) -> Job:
+    session.expire_all()
+    return session.get(Job, job.id)
+
+
+def test_progress_is_recorded_and_result_kept(session, owner, kind, app):
+    seen = []
+
+    def work(ctx):
+        path = ctx.output(".txt")
+        path.write_text("x")
+        for done in (0, 5, 10):
+            ctx.progress(done, 10)
+            seen.append(ctx.session.execute(select(Job.status).where(Job.id == ctx.job_id)).scalar())
+        return JobResult(file=path, download_name="x.txt", rows=10, summary={"rows": 10})
+
+    job = _queued(session, owner, kind(work))
+    execute(job.id)
+    job = _reload(session, job)
+    assert job.status == JobStatus.SUCCEEDED and job.rows_done == 10 and job.rows_total == 10
+    assert job.attempts == 1 and job.result_name == "x.txt" and seen[0] == JobStatus.RUNNING
+    assert describe(job)["percent"] == 100 and describe(job)["has_file"]
+
+
+def test_cancel_requested_stops_the_job_at_the_next_chunk_and_discards_the_file(session, owner, kind):
+    written = []
+
+    def work(ctx):
+        path = ctx.output(".txt")
+        path.write_text("partial")
+        written.append(path)
+        ctx.progress(1, 3)
+        with db.engine.begin() as conn:  # the owner presses "cancel" meanwhile
+            conn.execute(update(Job).where(Job.id == ctx.job_id).values(cancel_requested=True))
+        ctx.progress(3, 3)
+        raise AssertionError("not reached")
+
+    job = _queued(session, owner, kind(work))
+    execute(job.id)
+    job = _reload(session, job)
+    assert job.status == JobStatus.CANCELLED and not written[0].exists()
+    assert describe(job)["has_file"] is False
+
+
+def test_a_refused_job_explains_why_in_the_users_language(session, owner, kind, app):
+    from flask_babel import lazy_gettext as _l
+
+    def work(ctx):
+        raise DomainError(_l("This job has already finished."))
+
+    job = _queued(session, owner, kind(work))
+    execute(job.id)
+    job = _reload(session, job)
+    assert job.status == JobStatus.FAILED and job.error_code == "refused"
+    with app.test_request_context(headers={"Accept-Language": "zh"}):
+        assert describe(job)["message"] not in ("", None)
+
+
+def test_an_unexpected_error_fails_the_job_with_its_number(session, owner, kind, app):
+    def work(ctx):
+        raise RuntimeError("boom")
+
+    job = _queued(session, owner, kind(work))
+    execute(job.id)
+    job = _reload(session, job)
+    assert job.status == JobStatus.FAILED and job.error_code == "internal"
+    with app.test_request_context():
+        message = describe(job)["message"]
+    assert str(job.id) in message and "boom" not in message
+    event = session.query(AuditEvent).filter_by(action="job", entity_id=str(job.id)).one()
+    assert event.summary == "test_kind: failed" and event.username == "owner"
+
+
+def test_a_delivered_twice_job_runs_once(session, owner, kind):
+    runs = []
+
+    def work(ctx):
+        runs.append(ctx.job_id)
+        return JobResult()
+
+    job = _queued(session, owner, kind(work))
+    execute(job.id)
+    execute(job.id)
+    assert runs == [job.id]
+
+
+def test_a_cancelled_waiting_job_never_starts(session, owner, kind):
+    runs = []
+    job = _queued(session, owner, kind(lambda ctx: runs.append(1)))
+    job.cancel_requested = True
+    session.commit()
+    execute(job.id)
+    assert runs == [] and _reload(session, job).status == JobStatus.QUEUED
+
+
+def test_recover_requeues_stale_running_jobs_and_gives_up_after_three_attempts(session, owner):
+    old = utcnow() - timedelta(minutes=10)
+    stale = Job(kind="pupil_roster", user_id=owner.id, status=JobStatus.RUNNING, heartbeat_at=old,
+                attempts=1)
+    worn = Job(kind="pupil_roster", user_id=owner.id, status=JobStatus.RUNNING, heartbeat_at=old,
+               attempts=MAX_ATTEMPTS)
+    fresh = Job(kind="pupil_roster", user_id=owner.id, status=JobStatus.RUNNING, heartbeat_at=utcnow(),
+                attempts=1)
+    waiting = Job(kind="pupil_roster", user_id=owner.id, status=JobStatus.QUEUED)
+    session.add_all([stale, worn, fresh, waiting])
+    session.commit()
+    assert recover(session, 120, include_queued=False) == [stale.id]
+    session.expire_all()
+    assert stale.status == JobStatus.QUEUED and worn.status == JobStatus.FAILED
+    assert worn.error_code == "interrupted" and fresh.status == JobStatus.RUNNING
+    assert recover(session, 120, include_queued=True) == sorted([stale.id, waiting.id])
