@@ -7,7 +7,7 @@ from app.views.assessment import ApplicationModelView, TierModelView
 from app.views.audit import AuditEventModelView
 from app.views.calendar import SchoolYearModelView, TermModelView
 from app.views.funds import FundAccountModelView
-from app.views.jobs import JobModelView
+from app.views.jobs import JobModelView, JobView
 from app.views.org import DistrictModelView, SchoolModelView
 from app.views.people import (
     HouseholdMemberModelView,
@@ -53,5 +53,6 @@ def register(appbuilder) -> None:
             view, name, label=label, icon=icon, category=category,
             category_label=category_label, category_icon=category_icon,
         )
+    appbuilder.add_view_no_menu(JobView)
     for api in RESOURCES:
         appbuilder.add_api(api)
