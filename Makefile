@@ -29,8 +29,10 @@ db: translations
 	$(FLASK) aid init
 	$(FLASK) aid seed-demo --if-empty --schools $(DEMO_SCHOOLS) --pupils $(DEMO_PUPILS) --password $(DEMO_PASSWORD)
 
+# the web process and, beside it, the background-job worker (stopped together with Ctrl+C)
 run: db
 	@echo "Zizhu: http://127.0.0.1:$(PORT)/  (demo accounts above, password: $(DEMO_PASSWORD))"
+	@$(FLASK) aid worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT) --no-debugger
 
 test: translations
