@@ -70,7 +70,7 @@ class JobQueue:
 
 def init_app(app: Flask) -> None:
     """Create the app's job queue and load the job kinds."""
-    from app.jobs import checks, exports  # noqa: F401  (registers the kinds)
+    from app.jobs import checks, exports, todos  # noqa: F401  (register kinds and to-dos)
 
     app.extensions["zizhu.jobs"] = JobQueue(app)
 
