@@ -39,7 +39,9 @@ def prepare(url: str, args):
     from app.extensions import db
     from app.models import Student
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
+                      # jobs run inside the timed request, so their wall time is measured
+                      "JOBS_QUEUE_URL": "immediate://", "JOBS_DIR": str(ROOT / "bench" / "out" / "jobs")})
     with app.app_context():
         if args.reuse and db.inspect(db.engine).has_table("student") and db.session.query(Student.id).first():
             return app
@@ -99,7 +101,28 @@ def cases(app):
         ("household lookup", "/studentmodelview/lookup/household?q=" + pupil.name[:1]),
         ("API list", "/api/v1/student/"),
         ("API list, 100 per page", "/api/v1/student/?q=(page_size:100)"),
+        ("workbench (home page)", "/"),
+        ("school progress report", "/reports/progress/"),
+        ("jobs list", "/jobmodelview/list/"),
     ]
+
+
+def time_jobs(app, client) -> list[tuple[str, float, int]]:
+    """(job, seconds, rows) for each job kind run once over the whole district."""
+    from app.extensions import db
+    from app.models import Job
+
+    found = []
+    for kind in ("pupil_roster", "pupil_check"):
+        started = time.perf_counter()
+        resp = client.post(f"/jobs/new/{kind}", data={"status": ""})
+        seconds = time.perf_counter() - started
+        assert resp.status_code == 302, resp.get_data(as_text=True)[:300]
+        with app.app_context():
+            job = db.session.query(Job).order_by(Job.id.desc()).first()
+            assert job.status.value == "succeeded", (job.error_code, job.error_detail)
+            found.append((kind, seconds, job.rows_done))
+    return found
 
 
 def main():
@@ -129,6 +152,10 @@ def main():
     print(f"|{'-' * 32}|{'-' * 11}|{'-' * 9}|{'-' * 9}|")
     for label, ms, size, queries in rows:
         print(f"| {label:<30} | {ms:9.1f} | {size / 1024:7.1f} | {queries:7d} |")
+    print(f"\n| {'background job (whole district)':<32} | {'seconds':>7} | {'rows':>9} | {'rows/s':>7} |")
+    print(f"|{'-' * 34}|{'-' * 9}|{'-' * 11}|{'-' * 9}|")
+    for kind, seconds, done in time_jobs(app, client):
+        print(f"| {kind:<32} | {seconds:7.1f} | {done:9,d} | {done / seconds:7.0f} |")
 
 
 if __name__ == "__main__":
