@@ -38,7 +38,7 @@ def start_job(session, *, user_id: int, username: str, scope: Scope, kind: str, 
               school_id=scope.school_id, district_id=scope.district_id)
     session.add(job)
     session.flush()
-    audit.record(audit.JOB, entity="Job", entity_id=job.id, school_id=scope.school_id,
+    audit.record(audit.JOB, entity="job", entity_id=job.id, school_id=scope.school_id,
                  detail=f"{kind}: started", new=params, user_id=user_id, username=username,
                  session=session)
     session.commit()
@@ -51,7 +51,7 @@ def cancel_job(session, job: Job) -> Job:
         raise JobAlreadyFinished(_l("This job has already finished."))
     if job.status == JobStatus.QUEUED:
         job.status, job.finished_at = JobStatus.CANCELLED, utcnow()
-        audit.record(audit.JOB, entity="Job", entity_id=job.id, school_id=job.school_id,
+        audit.record(audit.JOB, entity="job", entity_id=job.id, school_id=job.school_id,
                      detail=f"{job.kind}: {JobStatus.CANCELLED.value}", session=session)
     job.cancel_requested = True
     session.commit()

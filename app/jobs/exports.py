@@ -92,7 +92,7 @@ def export_pupil_roster(ctx: JobContext) -> JobResult:
         finally:
             written = sheet.close()
         download = f"{title}-{ctx.job_id}.xlsx"
-    audit.record(audit.EXPORT, entity="Student", detail=f"pupil roster, job {ctx.job_id}",
+    audit.record(audit.EXPORT, entity="student", detail=f"pupil roster, job {ctx.job_id}",
                  user_id=ctx.user.id, username=ctx.user.username, row_count=written,
                  school_id=ctx.scope.school_id, commit=True)
     return JobResult(file=path, download_name=download, rows=written, summary={"rows": written})

@@ -71,7 +71,7 @@ def _finish(job: Job, status: JobStatus, **values) -> None:
     with db.engine.begin() as conn:
         conn.execute(update(Job).where(Job.id == job.id).values(
             status=status, finished_at=utcnow(), heartbeat_at=utcnow(), **values))
-    audit.record(audit.JOB, entity="Job", entity_id=job.id, school_id=job.school_id,
+    audit.record(audit.JOB, entity="job", entity_id=job.id, school_id=job.school_id,
                  detail=f"{job.kind}: {status.value}", user_id=job.user_id,
                  username=job.user.username if job.user else None,
                  row_count=values.get("result_rows"), commit=True)

@@ -34,6 +34,7 @@ ENTITY_LABELS = {
     "user_scope": _l("User scope"),
     "ab_user": _l("User"),
     "ab_role": _l("Role"),
+    "job": _l("Background job"),
 }
 
 LABELS = {

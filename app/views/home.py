@@ -1,17 +1,24 @@
-"""The home page (the per-role workbench replaces it with issue 4)."""
-from flask import redirect, url_for
+"""The home page: the workbench (工作台) of the signed-in user."""
+from flask import g, redirect, url_for
 from flask_appbuilder import IndexView, expose
 from flask_login import current_user
 
+from app.extensions import db
+from app.security.scope import current_scope
+from app.workbench.page import build_workbench
+
 
 class HomeIndexView(IndexView):
-    """Send visitors to the login page and signed-in users to their home page."""
+    """Send visitors to the login page and signed-in users to their workbench."""
 
-    index_template = "zizhu/index.html"
+    index_template = "zizhu/workbench.html"
 
     @expose("/")
     def index(self):
-        """The home page for a signed-in user; the login page otherwise."""
+        """The workbench for a signed-in user; the login page otherwise."""
         if not current_user.is_authenticated:
             return redirect(url_for("AuthDBView.login"))
-        return self.render_template(self.index_template, appbuilder=self.appbuilder)
+        sm = self.appbuilder.sm
+        workbench = build_workbench(db.session, g.user, current_scope(),
+                                    lambda permission: sm.has_access(*permission))
+        return self.render_template(self.index_template, appbuilder=self.appbuilder, wb=workbench)

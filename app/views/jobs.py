@@ -129,7 +129,7 @@ class JobView(BaseView):
         if not info["has_file"] or not path.is_file():
             flash(gettext("This job has no file to download (any more)."), "warning")
             return redirect(url_for("JobView.show", pk=pk))
-        audit.record(audit.EXPORT, entity="Job", entity_id=job.id, school_id=job.school_id,
+        audit.record(audit.EXPORT, entity="job", entity_id=job.id, school_id=job.school_id,
                      detail=f"download {job.result_name}", row_count=job.result_rows,
                      commit=True)
         return send_file(path, as_attachment=True, download_name=job.result_name,

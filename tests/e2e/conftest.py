@@ -74,3 +74,13 @@ def sign_in(page, base: str, username: str) -> None:
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("input[type=submit], button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture
+def console_errors(page):
+    """The page's console errors and uncaught script errors, as text, in the order they happen."""
+    errors = []
+    page.on("console", lambda message: errors.append(f"console error: {message.text} ({message.location['url']})")
+            if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+    return errors
