@@ -1,0 +1,19 @@
+"""Built-in quick actions of the workbench, each shown only with its permission."""
+from flask_babel import lazy_gettext as _l
+
+from app.workbench.registry import quick_action
+
+quick_action("pupils.add", _l("Add pupil"), "StudentModelView.add",
+             permission=("can_write", "Student"), icon="fa-user-plus", order=10)
+quick_action("households.add", _l("Add household"), "HouseholdModelView.add",
+             permission=("can_write", "Household"), icon="fa-home", order=20)
+quick_action("applications.add", _l("Add application"), "ApplicationModelView.add",
+             permission=("can_write", "Application"), icon="fa-file-text-o", order=30)
+quick_action("pupils.list", _l("Pupil list"), "StudentModelView.list",
+             permission=("can_read", "Student"), icon="fa-list", order=40)
+quick_action("applications.list", _l("Application list"), "ApplicationModelView.list",
+             permission=("can_read", "Application"), icon="fa-list-alt", order=50)
+quick_action("reports.progress", _l("School progress"), "SchoolProgressView.index",
+             permission=("can_read", "SchoolProgress"), icon="fa-tasks", order=60)
+quick_action("audit.trail", _l("Audit trail"), "AuditEventModelView.list",
+             permission=("can_read", "AuditEvent"), icon="fa-history", order=70)

@@ -1,0 +1,68 @@
+"""School progress: the ranking rule with plain values, and the aggregate queries on a database."""
+from datetime import date
+
+from app.models import Application, ApplicationStatus, StudentStatus, Term
+from app.security.scope import Scope
+from app.services.progress import SchoolProgress, rank_schools
+from app.workbench.context import application_window
+from app.workbench.progress import school_progress
+from tests.factories import make_district, make_school, make_student
+
+S = ApplicationStatus
+
+
+def _row(name, not_submitted, in_review, district=1):
+    """A school's counts (no pupils, nothing decided)."""
+    return SchoolProgress(school_id=hash(name), name=name, district_id=district, pupils=0,
+                          not_submitted=not_submitted, in_review=in_review, decided=0)
+
+
+def test_least_done_first_and_well_behind_marked():
+    table = rank_schools([_row("A", 1, 9), _row("B", 5, 5), _row("C", 2, 8), _row("D", 0, 0)])
+    assert [r.name for r in table.rows] == ["B", "C", "A", "D"]  # no applications: last
+    assert table.medians == {1: 0.8}
+    b = table.rows[0]
+    assert round(b.gap, 2) == -0.3 and b.behind
+    assert not table.rows[1].behind and table.rows[3].gap is None
+    assert [r.name for r in table.behind] == ["B"]
+
+
+def test_median_is_per_district():
+    table = rank_schools([_row("A", 5, 5, 1), _row("B", 5, 5, 1), _row("X", 9, 1, 2)])
+    assert table.medians == {1: 0.5, 2: 0.1}
+    assert not any(r.behind for r in table.rows)  # X is alone in its district
+
+
+def test_totals_add_up():
+    table = rank_schools([_row("A", 1, 9), _row("B", 5, 5)])
+    assert (table.totals.not_submitted, table.totals.in_review, table.totals.applications) == (6, 14, 20)
+    assert table.totals.share_done == 0.7
+
+
+def test_application_window_states():
+    term = Term(application_opens=date(2026, 9, 1), application_closes=date(2026, 9, 30))
+    assert application_window(term, date(2026, 8, 31)).state == "upcoming"
+    assert application_window(term, date(2026, 9, 30)).days_left == 1
+    assert application_window(term, date(2026, 9, 24)).days_left == 7
+    assert application_window(term, date(2026, 10, 1)).state == "closed"
+    assert application_window(None, date(2026, 10, 1)).state == "unset"
+
+
+def test_progress_query_counts_enrolled_pupils_and_statuses_in_scope(session):
+    term = session.query(Term).filter_by(is_current=True).one()
+    d = make_district(session)
+    a, b, other = make_school(session, district=d), make_school(session, district=d), make_school(session)
+    for school, statuses in ((a, [S.DRAFT, S.RETURNED, S.SUBMITTED, S.APPROVED, S.CANCELLED]),
+                             (b, [S.SUBMITTED]), (other, [S.DRAFT])):
+        for status in statuses:
+            pupil = make_student(session, school=school)
+            session.add(Application(student_id=pupil.id, school_id=school.id, term_id=term.id,
+                                    school_year_id=term.school_year_id, status=status))
+    make_student(session, school=a, status=StudentStatus.TRANSFERRED)
+    session.commit()
+    table = school_progress(session, Scope(district_id=d.id), term.id)
+    rows = {r.school_id: r for r in table.rows}
+    assert set(rows) == {a.id, b.id}
+    assert (rows[a.id].pupils, rows[a.id].not_submitted, rows[a.id].in_review, rows[a.id].decided) == (5, 2, 1, 1)
+    assert rows[b.id].share_done == 1.0
+    assert school_progress(session, Scope(), term.id).rows == ()  # no scope: nothing

@@ -1,0 +1,48 @@
+"""Built-in to-dos at a given day: the window card and the deadline colour of drafts."""
+from datetime import date, timedelta
+
+import pytest
+
+from app.models import Application, ApplicationStatus, Term
+from app.security.scope import Scope
+from app.workbench import applications
+from app.workbench.context import make_context
+from tests.factories import make_school, make_student
+
+
+@pytest.fixture
+def school_with_draft(app, session):
+    """A school with one draft this term; the term's window closes on 30 September 2026."""
+    term = session.query(Term).filter_by(is_current=True).one()
+    term.application_opens, term.application_closes = date(2026, 9, 1), date(2026, 9, 30)
+    school = make_school(session)
+    pupil = make_student(session, school=school)
+    session.add(Application(student_id=pupil.id, school_id=school.id, term_id=term.id,
+                            school_year_id=term.school_year_id, status=ApplicationStatus.DRAFT))
+    session.commit()
+    return school
+
+
+def _ctx(app, session, school, today):
+    """A workbench context of the school's officer on `today`."""
+    return make_context(session, None, Scope(district_id=school.district_id, school_id=school.id), today)
+
+
+def test_window_card_turns_amber_in_the_last_week(app, session, school_with_draft):
+    with app.test_request_context():
+        far = applications.window_closing(_ctx(app, session, school_with_draft, date(2026, 9, 1)))
+        soon = applications.window_closing(_ctx(app, session, school_with_draft, date(2026, 9, 20)))
+        last = applications.window_closing(_ctx(app, session, school_with_draft, date(2026, 9, 24)))
+        after = applications.window_closing(_ctx(app, session, school_with_draft, date(2026, 10, 1)))
+    assert far is None and after is None
+    assert (soon.count, soon.level, soon.due) == (11, "info", date(2026, 9, 30))
+    assert (last.count, last.level) == (7, "warning")
+
+
+def test_drafts_due_at_the_deadline_and_red_after_it(app, session, school_with_draft):
+    with app.test_request_context():
+        before = applications.drafts(_ctx(app, session, school_with_draft, date(2026, 9, 10)))
+        after = applications.drafts(_ctx(app, session, school_with_draft, date(2026, 9, 30) + timedelta(1)))
+    assert (before.count, before.due, before.level) == (1, date(2026, 9, 30), "info")
+    assert (after.due, after.level) == (None, "danger") and "2026-09-30" in after.hint
+    assert "_flt_0_status=draft" in before.url
