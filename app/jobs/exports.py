@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from app.formatting import format_bool
 from app.jobs.kinds import JobContext, JobResult, job_kind
 from app.labels import COLUMN_LABELS, enum_label
-from app.models import Household, School, Student, StudentStatus
+from app.models import Household, School, Sex, Student, StudentStatus
 from app.reports.xlsx import Column, Sheet
 from app.security import audit
 from app.security.scope import criterion
@@ -31,12 +31,18 @@ def roster_filters(ctx: JobContext) -> list:
     return where
 
 
-def _row(record) -> list:
+def _labels() -> dict:
+    """Translated labels of the coded columns, looked up once per export (not once per cell)."""
+    labels = {member: enum_label(member) for member in (*Sex, *StudentStatus)}
+    return {**labels, True: format_bool(True), False: format_bool(False)}
+
+
+def _row(record, labels: dict) -> list:
     """One roster line; ID number, 学籍号 and phone masked as on screen."""
     return [
-        record.school_name, mask_student_no(record.student_no), record.name, enum_label(record.sex),
-        mask_id_number(record.id_number), record.grade, record.class_name,
-        format_bool(record.boarding), enum_label(record.status), record.guardian_name or "",
+        record.school_name, mask_student_no(record.student_no), record.name, labels[record.sex],
+        mask_id_number(record.id_number), record.grade, record.class_name, labels[record.boarding],
+        labels[record.status], record.guardian_name or "",
         mask_phone(record.phone) if record.phone else "",
     ]
 
@@ -82,11 +88,11 @@ def export_pupil_roster(ctx: JobContext) -> JobResult:
                                     for key, width in ROSTER_COLUMNS],
                       subtitle=gettext("Job %(id)s · ID numbers and phone numbers are masked",
                                        id=ctx.job_id))
-        done = 0
+        done, labels = 0, _labels()
         try:
             for rows in _chunks(ctx, where):
                 for record in rows:
-                    sheet.append(_row(record))
+                    sheet.append(_row(record, labels))
                 done += len(rows)
                 ctx.progress(done, total)
         finally:
