@@ -44,18 +44,19 @@ def init_app(app: Flask) -> None:
 def _error_page(status: int):
     """A translated error page (JSON under /api/) that never shows a stack trace or SQL."""
     from flask import current_app, jsonify, render_template, request
-    from flask_babel import gettext
+    from flask_babel import lazy_gettext as _l
 
     messages = {
-        400: gettext("The request could not be understood."),
-        403: gettext("You do not have permission to do this."),
-        404: gettext("The page or record was not found."),
-        405: gettext("This action is not allowed here."),
-        500: gettext("Something went wrong on the server. The error has been logged."),
+        400: _l("The request could not be understood."),
+        403: _l("You do not have permission to do this."),
+        404: _l("The page or record was not found."),
+        405: _l("This action is not allowed here."),
+        500: _l("Something went wrong on the server. The error has been logged."),
     }
-    message = messages.get(status, messages[500])
+    lazy_message = messages.get(status, messages[500])
 
     def handler(error):
+        message = str(lazy_message)  # in the language of this request, not of start-up
         if status == 500:
             current_app.logger.exception("unhandled error: %s", error)
         if request.path.startswith("/api/"):

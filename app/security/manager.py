@@ -3,9 +3,11 @@ from flask import current_app, has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role
 from flask_appbuilder.security.utils import is_null_password
+from flask_appbuilder.security.views import UserDBModelView
 from sqlalchemy import update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.formatting import format_bool
 from app.request_cache import per_request
 from app.security import audit, clock
 from app.security.login import AuthDBView, lockout_until
@@ -19,10 +21,18 @@ def _jwt_only(api: type) -> type:
     return type(api.__name__, (api,), {"allow_browser_login": False, "__doc__": api.__doc__})
 
 
+class ZizhuUserDBModelView(UserDBModelView):
+    """FAB's user view with yes/no instead of True/False."""
+
+    class_permission_name = "UserDBModelView"  # FAB's permission names stay as they are
+    formatters_columns = {"active": lambda value: format_bool(value)}
+
+
 class ZizhuSecurityManager(SecurityManager):
     """FAB's SQLAlchemy security manager with uniform, throttled, audited logins (issue 3)."""
 
     authdbview = AuthDBView
+    userdbmodelview = ZizhuUserDBModelView
     permission_api = _jwt_only(SecurityManager.permission_api)
     role_api = _jwt_only(SecurityManager.role_api)
     user_api = _jwt_only(SecurityManager.user_api)

@@ -70,12 +70,23 @@ def allowed(role: str, permission_set: str, action: str) -> bool:
     return area is not None and action in GRANTS.get(role, {}).get(area, set())
 
 
+# every signed-in user may see their own account and change their own password
+SELF_SERVICE = {
+    ("UserDBModelView", "can_userinfo"),
+    ("UserDBModelView", "can_resetmypassword"),
+    ("ResetMyPasswordView", "can_this_form_get"),
+    ("ResetMyPasswordView", "can_this_form_post"),
+}
+
+
 def grants_for(role: str, view_name: str, permission: str, menu_models: dict | None = None) -> bool:
     """Whether `role` gets FAB permission `permission` (can_read, menu_access…) on `view_name`.
 
     Menu entries are granted when the role may read a model behind them (`menu_models` maps a
     menu or category name to its models).
     """
+    if (view_name, permission) in SELF_SERVICE:
+        return True
     if permission == "menu_access":
         return any(allowed(role, m, R) for m in (menu_models or {}).get(view_name, ()))
     action = permission.removeprefix("can_")

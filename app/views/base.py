@@ -160,27 +160,32 @@ class ZizhuModelView(ScopedViewMixin, ModelView):
     def _add_formatters(self):
         """Enums, booleans, dates, money and to-many relations shown in the user's language."""
         for col in self.list_columns + self.show_columns:
-            if col in self.formatters_columns:
-                continue
-            if is_sensitive(col):
-                self.formatters_columns[col] = list_formatter(col)
-            elif self.datamodel.is_relation_many_to_many(col) or self.datamodel.is_relation_one_to_many(col):
-                self.formatters_columns[col] = format_many
-            elif col not in self.datamodel.list_columns:
-                continue
-            elif self.datamodel.is_enum(col):
-                enum_cls = self.datamodel.list_columns[col].type.enum_class
-                self.formatters_columns[col] = lambda v, e=enum_cls: enum_label(
-                    e(v) if isinstance(v, str) else v
-                )
-            elif self.datamodel.is_boolean(col):
-                self.formatters_columns[col] = format_bool
-            elif self.datamodel.is_date(col) or self.datamodel.is_datetime(col):
-                self.formatters_columns[col] = format_date
-            elif is_money(self.datamodel.list_columns[col]):
-                self.formatters_columns[col] = format_money
-            else:
-                self.formatters_columns[col] = format_blank
+            if col not in self.formatters_columns:
+                formatter = self._formatter_for(col)
+                if formatter is not None:
+                    self.formatters_columns[col] = formatter
+
+    def _formatter_for(self, col):
+        """The formatter of one column by its kind; None leaves the value as FAB shows it."""
+        model = self.datamodel
+        if is_sensitive(col):
+            return list_formatter(col)
+        if model.is_relation_many_to_many(col) or model.is_relation_one_to_many(col):
+            return format_many
+        if model.is_relation_many_to_one(col):
+            return format_blank
+        if col not in model.list_columns:
+            return None
+        if model.is_enum(col):
+            enum_cls = model.list_columns[col].type.enum_class
+            return lambda v, e=enum_cls: enum_label(e(v) if isinstance(v, str) else v)
+        if model.is_boolean(col):
+            return format_bool
+        if model.is_date(col) or model.is_datetime(col):
+            return format_date
+        if is_money(model.list_columns[col]):
+            return format_money
+        return format_blank
 
     def _list_relations(self) -> list[str]:
         """Many-to-one relations shown in the list, loaded in the same query (no N+1)."""

@@ -7,8 +7,19 @@
     searching: function () { return t.searching; },
     noResults: function () { return t.noResults; },
     loadingMore: function () { return t.loadingMore; },
-    errorLoading: function () { return t.errorLoading; }
+    errorLoading: function () { return t.errorLoading; },
+    removeAllItems: function () { return t.removeAllItems; },
+    removeItem: function () { return t.removeItem; }
   };
+  if ($.fn.select2 && $.fn.select2.defaults) {
+    $.fn.select2.defaults.set("language", language);  // FAB's own selects too
+  }
+
+  // FAB's optional relation selects carry a "__None" option that select2 would print; this
+  // script runs at the end of the page, before FAB's ready handler builds the select2 boxes
+  $('option[value="__None"]').each(function () {
+    if (!this.text || this.text === "__None") { this.text = t.noChoice; }
+  });
 
   function initLookup(el) {
     if (el.getAttribute("data-zz-ready")) { return; }
