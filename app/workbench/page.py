@@ -9,10 +9,9 @@ from app.security.roles import ROLE_LABELS
 from app.security.scope import Scope
 from app.services.progress import ProgressTable
 from app.workbench.context import Window, application_window, local_now, make_context
-from app.workbench.counts import ctx_application_counts
 from app.workbench.links import link
-from app.workbench.progress import school_progress
 from app.workbench.registry import Todo, WorkbenchContext, allowed_actions, collect_todos
+from app.workbench.schools import ctx_progress
 
 SHOWN_SCHOOLS = 10  # the workbench lists the schools most behind; the report lists them all
 
@@ -82,7 +81,7 @@ def _progress(ctx: WorkbenchContext, allowed) -> ProgressTable | None:
     """The schools' progress for district-wide users who may read the report; None otherwise."""
     if ctx.term is None or ctx.scope.school_id is not None or not allowed(("can_read", "SchoolProgress")):
         return None
-    return school_progress(ctx.session, ctx.scope, ctx.term.id, ctx_application_counts(ctx))
+    return ctx_progress(ctx)
 
 
 def build_workbench(session, user, scope: Scope, allowed) -> Workbench:

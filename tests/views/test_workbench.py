@@ -85,8 +85,7 @@ def test_class_teacher_counts_only_own_classes(client, busy, session, as_user):
 
 def test_leader_sees_progress_but_no_pupil_work(client, busy, as_user):
     page = _workbench(client, "leader", as_user)
-    assert _cards(page) == {}
-    assert "Nothing waiting for you right now." in page
+    assert set(_cards(page)) <= {"Schools well behind with applications"}  # only district-wide work
     assert busy.a.name in page and busy.b.name in page
     assert "/studentmodelview/add" not in page and "/reports/progress/" in page
 

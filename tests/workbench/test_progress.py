@@ -66,3 +66,26 @@ def test_progress_query_counts_enrolled_pupils_and_statuses_in_scope(session):
     assert (rows[a.id].pupils, rows[a.id].not_submitted, rows[a.id].in_review, rows[a.id].decided) == (5, 2, 1, 1)
     assert rows[b.id].share_done == 1.0
     assert school_progress(session, Scope(), term.id).rows == ()  # no scope: nothing
+
+
+def test_schools_well_behind_become_a_district_todo_naming_them(app, session, make_user):
+    from app.security.scope import scope_for
+    from app.workbench.context import make_context
+    from app.workbench.schools import schools_behind
+
+    term = session.query(Term).filter_by(is_current=True).one()
+    d = make_district(session)
+    schools = [make_school(session, district=d, name=f"进度{i}小学") for i in range(3)]
+    plan = {0: [S.DRAFT] * 4 + [S.SUBMITTED], 1: [S.SUBMITTED] * 5, 2: [S.SUBMITTED] * 4 + [S.DRAFT]}
+    for index, statuses in plan.items():
+        for status in statuses:
+            pupil = make_student(session, school=schools[index])
+            session.add(Application(student_id=pupil.id, school_id=schools[index].id, term_id=term.id,
+                                    school_year_id=term.school_year_id, status=status))
+    session.commit()
+    district_user = make_user("watcher", "DistrictOfficer", district=d)
+    school_user = make_user("inside", "SchoolOfficer", school=schools[1])
+    with app.test_request_context():
+        found = schools_behind(make_context(session, district_user, scope_for(district_user, session)))
+        assert found.count == 1 and "进度0小学" in str(found.hint) and found.url.endswith("/reports/progress/")
+        assert schools_behind(make_context(session, school_user, scope_for(school_user, session))) is None
