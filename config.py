@@ -134,3 +134,5 @@ JOBS_PROGRESS_INTERVAL = 0.5  # seconds between two progress writes
 JOBS_PAUSE_SECONDS = float(os.environ.get("APP_JOBS_PAUSE_SECONDS", "0"))
 JOBS_STALE_SECONDS = int(os.environ.get("APP_JOBS_STALE_SECONDS", "120"))  # no heartbeat: requeue
 JOBS_WORKERS = int(os.environ.get("APP_JOBS_WORKERS", "2"))
+# result files hold pupils' data: deleted this many days after the job ended (the row stays)
+JOBS_KEEP_DAYS = int(os.environ.get("APP_JOBS_KEEP_DAYS", "7"))

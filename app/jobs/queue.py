@@ -35,6 +35,7 @@ class JobQueue:
         self._run = self.huey.task(name=TASK_NAME)(self._execute)
         self.huey.periodic_task(crontab(minute="*"), name="zizhu.recover_jobs")(self._recover_stale)
         self.huey.on_startup(name="zizhu.recover_on_startup")(self._recover_on_startup)
+        self.huey.periodic_task(crontab(minute="7"), name="zizhu.purge_results")(self._purge)
 
     def _execute(self, job_id: int) -> None:
         """Task body: run the job inside an app context of this process."""
@@ -58,6 +59,14 @@ class JobQueue:
         for job_id in ids:
             log.info("requeued job %s", job_id)
             self._run(job_id)
+
+    def _purge(self) -> None:
+        """Every hour: result files past JOBS_KEEP_DAYS are deleted."""
+        from app.jobs.retention import purge_results
+
+        with self.app.app_context():
+            purge_results(db.session, self.app.config["JOBS_KEEP_DAYS"])
+            db.session.remove()
 
     def _recover_stale(self) -> None:
         """Every minute: running jobs without a heartbeat go back to the queue."""

@@ -148,3 +148,25 @@ def test_recover_requeues_stale_running_jobs_and_gives_up_after_three_attempts(s
     assert stale.status == JobStatus.QUEUED and worn.status == JobStatus.FAILED
     assert worn.error_code == "interrupted" and fresh.status == JobStatus.RUNNING
     assert recover(session, 120, include_queued=True) == sorted([stale.id, waiting.id])
+
+
+def test_old_result_files_are_deleted_and_the_download_says_so(session, owner, app, tmp_path):
+    from app.jobs.retention import purge_results
+    from app.jobs.runner import jobs_dir
+
+    with app.test_request_context():
+        folder = jobs_dir()
+    old_file, new_file = folder / "job-old.xlsx", folder / "job-new.xlsx"
+    old_file.write_bytes(b"PK")
+    new_file.write_bytes(b"PK")
+    old = Job(kind="pupil_roster", user_id=owner.id, status=JobStatus.SUCCEEDED, result_file=old_file.name,
+              finished_at=utcnow() - timedelta(days=8))
+    new = Job(kind="pupil_roster", user_id=owner.id, status=JobStatus.SUCCEEDED, result_file=new_file.name,
+              finished_at=utcnow() - timedelta(days=1))
+    session.add_all([old, new])
+    session.commit()
+    assert purge_results(session, 7) == 1
+    session.expire_all()
+    assert not old_file.exists() and new_file.exists()
+    assert old.result_file is None and new.result_file == new_file.name
+    assert describe(old)["has_file"] is False
