@@ -44,7 +44,7 @@ def app(tmp_path_factory):
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
-        "SECRET_KEY": "test-secret",
+        "SECRET_KEY": "test-secret-key-long-enough-for-hs256-jwt",
         "RATELIMIT_ENABLED": False,
         # a cheap hash keeps hundreds of test logins fast; production uses scrypt (config.py)
         "FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
