@@ -77,6 +77,10 @@ def worker_command(workers):
     from app.jobs.queue import job_queue
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # start-up and problems, not a line per task and per minute of the scheduler
+    logging.getLogger("huey").setLevel(logging.WARNING)
+    logging.getLogger("huey.consumer").setLevel(logging.INFO)
+    logging.getLogger("huey.consumer.Scheduler").setLevel(logging.WARNING)
     huey = job_queue().huey
     click.echo(gettext("Job worker: %(queue)s", queue=current_app.config["JOBS_QUEUE_URL"]))
     consumer = huey.create_consumer(workers=workers or current_app.config["JOBS_WORKERS"],
