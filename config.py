@@ -136,3 +136,8 @@ JOBS_STALE_SECONDS = int(os.environ.get("APP_JOBS_STALE_SECONDS", "120"))  # no 
 JOBS_WORKERS = int(os.environ.get("APP_JOBS_WORKERS", "2"))
 # result files hold pupils' data: deleted this many days after the job ended (the row stays)
 JOBS_KEEP_DAYS = int(os.environ.get("APP_JOBS_KEEP_DAYS", "7"))
+
+# --- Workbench (issue 4) ------------------------------------------------------------------------
+# seconds the per-school pupil counts of the progress table are reused (they change rarely and
+# take ~250 ms at 1 M pupils on PostgreSQL); to-do counts are always live
+WORKBENCH_CACHE_SECONDS = int(os.environ.get("APP_WORKBENCH_CACHE_SECONDS", "300"))

@@ -51,6 +51,7 @@ def app(tmp_path_factory):
         # jobs run at once in the calling thread; tests/jobs/ also drive a real worker
         "JOBS_QUEUE_URL": "immediate://",
         "JOBS_DIR": str(tmp_path_factory.mktemp("jobs")),
+        "WORKBENCH_CACHE_SECONDS": 0,  # counts must follow each test's data
     })
     with application.app_context():
         upgrade()

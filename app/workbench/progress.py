@@ -4,6 +4,7 @@ from sqlalchemy import select
 from app.models import Term
 from app.security.scope import Scope
 from app.services.progress import ProgressTable, SchoolProgress, rank_schools
+from app.workbench.cache import kept
 from app.workbench.counts import (
     DECIDED,
     IN_REVIEW,
@@ -23,14 +24,15 @@ def school_progress(session, scope: Scope, term_id: int, counts: dict | None = N
     """The progress table of the scope's schools for a term (`counts`: already queried ones)."""
     if counts is None:
         counts = application_counts(session, scope, term_id)
-    left = pupils_not_enrolled(session, scope)
+    left = kept("not_enrolled", session, scope, lambda: pupils_not_enrolled(session, scope))
+    schools = kept("schools", session, scope, lambda: schools_with_pupils(session, scope))
     rows = [
         SchoolProgress(
             school_id=school_id, name=name, district_id=district_id, pupils=pupils - left[school_id],
             not_submitted=_sum(counts, school_id, NOT_SUBMITTED), in_review=_sum(counts, school_id, IN_REVIEW),
             decided=_sum(counts, school_id, DECIDED),
         )
-        for school_id, name, district_id, pupils in schools_with_pupils(session, scope)
+        for school_id, name, district_id, pupils in schools
     ]
     return rank_schools(rows)
 

@@ -89,3 +89,17 @@ def test_schools_well_behind_become_a_district_todo_naming_them(app, session, ma
         found = schools_behind(make_context(session, district_user, scope_for(district_user, session)))
         assert found.count == 1 and "进度0小学" in str(found.hint) and found.url.endswith("/reports/progress/")
         assert schools_behind(make_context(session, school_user, scope_for(school_user, session))) is None
+
+
+def test_pupil_counts_are_reused_for_a_while_when_the_cache_is_on(app, session, monkeypatch):
+    from app.workbench import cache
+
+    calls = []
+    monkeypatch.setitem(app.config, "WORKBENCH_CACHE_SECONDS", 60)
+    monkeypatch.setattr(cache, "_KEPT", {})
+    scope = Scope(district_id=1)
+    for _ in range(2):
+        assert cache.kept("n", session, scope, lambda: calls.append(1) or len(calls)) == 1
+    assert cache.kept("n", session, Scope(district_id=2), lambda: calls.append(1) or len(calls)) == 2
+    monkeypatch.setitem(app.config, "WORKBENCH_CACHE_SECONDS", 0)
+    assert cache.kept("n", session, scope, lambda: calls.append(1) or len(calls)) == 3
