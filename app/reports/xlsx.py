@@ -6,7 +6,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-MAX_ROWS = 1_048_575  # one sheet holds this many data rows under its header
+HEADER_ROWS = 4  # title, subtitle, blank, column headers
+MAX_ROWS = 1_048_576 - HEADER_ROWS  # data rows one sheet holds; more go on a next sheet
 
 
 @dataclass(frozen=True)
@@ -20,10 +21,10 @@ class Column:
 class Sheet:
     """Rows appended in order and written to disk as they come (constant memory)."""
 
-    def __init__(self, path: Path, title: str, columns: list[Column], subtitle: str = ""):
+    def __init__(self, path: Path, title: str, columns: list[Column], subtitle: str = "",
+                 max_rows: int = MAX_ROWS):
         self.book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
-        self.sheet = self.book.add_worksheet(title[:31])
-        self.columns = columns
+        self.title, self.subtitle, self.columns, self.max_rows = title, subtitle, columns, max_rows
         self.formats = {
             "title": self.book.add_format({"bold": True, "font_size": 14}),
             "header": self.book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1,
@@ -31,22 +32,39 @@ class Sheet:
             "date": self.book.add_format({"num_format": "yyyy-mm-dd"}),
             "money": self.book.add_format({"num_format": "#,##0.00"}),
         }
-        for index, column in enumerate(columns):
+        self.sheets = 0
+        self.rows = 0
+        self._new_sheet()
+
+    def _new_sheet(self) -> None:
+        """A worksheet with the title, subtitle and column headers; rows follow below."""
+        if self.sheets:
+            self._finish_sheet()
+        self.sheets += 1
+        name = self.title if self.sheets == 1 else f"{self.title} ({self.sheets})"
+        self.sheet = self.book.add_worksheet(name[:31])
+        for index, column in enumerate(self.columns):
             self.sheet.set_column(index, index, column.width)
-        self.sheet.write(0, 0, title, self.formats["title"])
-        self.sheet.write(1, 0, subtitle)
-        for index, column in enumerate(columns):
-            self.sheet.write(3, index, column.header, self.formats["header"])
-        self.sheet.freeze_panes(4, 0)
-        self.next_row = 4
+        self.sheet.write(0, 0, self.title, self.formats["title"])
+        self.sheet.write(1, 0, self.subtitle)
+        for index, column in enumerate(self.columns):
+            self.sheet.write(HEADER_ROWS - 1, index, column.header, self.formats["header"])
+        self.sheet.freeze_panes(HEADER_ROWS, 0)
+        self.next_row = HEADER_ROWS
+
+    def _finish_sheet(self) -> None:
+        """The filter over the data rows of the current sheet."""
+        if self.next_row > HEADER_ROWS:
+            self.sheet.autofilter(HEADER_ROWS - 1, 0, self.next_row - 1, len(self.columns) - 1)
 
     def append(self, values: list) -> None:
-        """Write one data row; text stays text (a 学籍号 never becomes a number)."""
-        if self.next_row - 4 >= MAX_ROWS:
-            raise OverflowError("sheet full")
+        """Write one data row (on a new sheet when this one is full); text stays text."""
+        if self.next_row - HEADER_ROWS >= self.max_rows:
+            self._new_sheet()
         for index, value in enumerate(values):
             self._write(self.next_row, index, value)
         self.next_row += 1
+        self.rows += 1
 
     def _write(self, row: int, col: int, value) -> None:
         """One cell, typed: dates as dates, money with two places, everything else as text."""
@@ -62,9 +80,7 @@ class Sheet:
             self.sheet.write_string(row, col, str(value))
 
     def close(self) -> int:
-        """Add the filter over the data and finish the file; returns the number of data rows."""
-        rows = self.next_row - 4
-        if rows:
-            self.sheet.autofilter(3, 0, self.next_row - 1, len(self.columns) - 1)
+        """Finish the file; returns the number of data rows over all sheets."""
+        self._finish_sheet()
         self.book.close()
-        return rows
+        return self.rows
