@@ -166,6 +166,7 @@
       $(box).find("input:visible, select:visible, textarea:visible").first().trigger("focus");
     });
     $(document).on("click", ".zz-reveal", function () { reveal(this); });
+    $(document).on("click", "[data-zz-print]", function () { window.print(); });
     initAll(document);
     new MutationObserver(function (mutations) {
       mutations.forEach(function (m) {
