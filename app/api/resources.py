@@ -1,5 +1,6 @@
 """Every REST resource, one line each: model, resource name, list columns."""
 from app.api.base import api_for
+from app.api.jobs import JobApi
 from app.models import (
     AidItem,
     AidStandard,
@@ -51,4 +52,5 @@ RESOURCES = [
         FundAccount, "fund_account",
         ["id", "code", "name", "source", "fiscal_year", "district.id", "school.id", "active"],
     ),
+    JobApi,
 ]

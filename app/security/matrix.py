@@ -1,17 +1,18 @@
 """The role matrix, generated from the registered views and the grants (docs/role-matrix.md)."""
 from flask_babel import force_locale, gettext
 
-from app.security.roles import ACTIONS, AREA_LABELS, AREAS, GRANTS, PERMISSION_FOLD, ROLE_LABELS
+from app.security.roles import ACTIONS, AREA_LABELS, AREAS, GRANTS, ROLE_LABELS
 
 ROLES = [r for r in ROLE_LABELS if r != "Admin"]
 
 
 def zizhu_views(appbuilder):
-    """Our ModelViews and APIs (FAB's own security views stay Admin-only)."""
-    from app.api.base import ZizhuApi
-    from app.views.base import ZizhuModelView
+    """Our views and APIs behind permissions (FAB's security views stay Admin-only; the home
+    page is open to every signed-in user)."""
+    from flask_appbuilder import IndexView
 
-    return [v for v in appbuilder.baseviews if isinstance(v, (ZizhuModelView, ZizhuApi))]
+    return [v for v in appbuilder.baseviews
+            if type(v).__module__.startswith(("app.views.", "app.api.")) and not isinstance(v, IndexView)]
 
 
 def exposed_methods(view) -> list[str]:
@@ -52,6 +53,7 @@ def render_markdown(appbuilder) -> str:
         for perm_set, area in AREAS.items():
             views = [v for v in zizhu_views(appbuilder) if v.class_permission_name == perm_set]
             names = ", ".join(sorted(type(v).__name__ for v in views)) or "—"
-            methods = sorted({f"{m}→{PERMISSION_FOLD.get(m, m)}" for v in views for m in exposed_methods(v)})
+            methods = sorted({f"{m}→{v.method_permission_name.get(m, m)}" for v in views
+                              for m in exposed_methods(v)})
             lines.append(f"| {perm_set} | {area} | {names} | {', '.join(methods)} |")
     return "\n".join(lines) + "\n"

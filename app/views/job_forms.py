@@ -28,8 +28,8 @@ def _fields(session) -> dict:
     }
 
 
-def start_form(kind, session, formdata=None) -> FlaskForm:
-    """A form with the kind's options (none: only the CSRF token)."""
+def start_form(kind, session, formdata=None, csrf: bool = True) -> FlaskForm:
+    """A form with the kind's options (none: only the CSRF token; the API has none)."""
     fields = _fields(session)
 
     class StartForm(FlaskForm):
@@ -37,7 +37,7 @@ def start_form(kind, session, formdata=None) -> FlaskForm:
 
     for name in kind.options:
         setattr(StartForm, name, fields[name])
-    return StartForm(formdata=formdata)
+    return StartForm(formdata=formdata, meta={} if csrf else {"csrf": False})
 
 
 def chosen_params(form) -> dict:
