@@ -7,6 +7,7 @@ from app.api.base import ZizhuApi
 from app.commands.errors import DomainError
 from app.commands.jobs import cancel_job, start_job
 from app.jobs import KINDS
+from app.jobs.forms import chosen_params, start_form
 from app.jobs.queue import job_queue
 from app.jobs.runner import jobs_dir
 from app.jobs.status import describe
@@ -15,7 +16,6 @@ from app.security import audit
 from app.security.roles import PERMISSION_FOLD
 from app.security.scope import current_scope, limit
 from app.views.interface import ZizhuInterface
-from app.views.job_forms import chosen_params, start_form
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

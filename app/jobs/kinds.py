@@ -46,7 +46,7 @@ class JobKind:
     permission: tuple[str, str]  # FAB (permission, view menu) the owner needs to start it
     run: Callable[[JobContext], JobResult]
     icon: str = "fa-cog"
-    options: tuple = ()  # names of the start form's fields (see app/views/job_forms.py)
+    options: tuple = ()  # names of the start form's fields (see app/jobs/forms.py)
 
 
 KINDS: dict[str, JobKind] = {}

@@ -11,6 +11,7 @@ from app.commands.jobs import cancel_job, start_job
 from app.extensions import db
 from app.formatting import person_name
 from app.jobs import KINDS
+from app.jobs.forms import chosen_params, start_form
 from app.jobs.queue import job_queue
 from app.jobs.runner import jobs_dir
 from app.jobs.status import describe, kind_label
@@ -19,7 +20,6 @@ from app.security import audit
 from app.security.scope import current_scope, limit
 from app.views.base import ZizhuModelView
 from app.views.interface import ZizhuInterface
-from app.views.job_forms import chosen_params, start_form
 
 
 def _job_link(job_id) -> Markup:
