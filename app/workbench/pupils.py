@@ -16,6 +16,6 @@ def pupil_data(ctx: WorkbenchContext):
     return [
         Todo(gettext("Enrolled pupils without a household"), no_household, enrolled,
              hint=gettext("Link each pupil to a household before the family applies.")),
-        Todo(gettext("Enrolled pupils with a temporary 学籍号"), temporary, enrolled,
+        Todo(gettext("Enrolled pupils with a temporary student number"), temporary, enrolled,
              hint=gettext("Temporary numbers start with L; replace them once the national number is issued.")),
     ]

@@ -98,7 +98,7 @@ def test_pupil_data_to_fix_counted_per_school(client, busy, session, as_user):
     session.commit()
     cards = _cards(_workbench(client, "school_a", as_user))
     assert cards["Enrolled pupils without a household"] == 1
-    assert cards["Enrolled pupils with a temporary 学籍号"] == 1
+    assert cards["Enrolled pupils with a temporary student number"] == 1
     district = _cards(_workbench(client, "district", as_user))
     assert district["Enrolled pupils without a household"] == 2
 
