@@ -3,10 +3,14 @@
 Flask-AppBuilder keeps per-app state (views, menu, security manager) on its AppBuilder, so
 create_app() makes one per app (see `new_appbuilder`); code reaches it as current_app.appbuilder.
 """
+import sqlite3
+
 from flask_appbuilder import AppBuilder
 from flask_appbuilder.models.sqla.base import SQLA
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 db = SQLA()
 migrate = Migrate()
@@ -16,3 +20,14 @@ csrf = CSRFProtect()
 def new_appbuilder() -> AppBuilder:
     """A fresh, unbound AppBuilder; permissions are synced by `flask aid init`, not at start-up."""
     return AppBuilder(update_perms=False)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_for_two_processes(dbapi_connection, _record) -> None:
+    """SQLite only: the web process and the job worker share the file. WAL lets readers go on
+    while one writes, and a writer waits up to 15 s for the lock instead of failing at once."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.close()

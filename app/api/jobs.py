@@ -5,17 +5,18 @@ from werkzeug.datastructures import MultiDict
 
 from app.api.base import ZizhuApi
 from app.commands.errors import DomainError
-from app.commands.jobs import cancel_job, start_job
+from app.commands.jobs import NotJobOwner, cancel_job, start_job
 from app.jobs import KINDS
 from app.jobs.forms import chosen_params, start_form
 from app.jobs.queue import job_queue
 from app.jobs.runner import jobs_dir
-from app.jobs.status import describe
+from app.jobs.status import describe, stalled
 from app.models import Job
 from app.security import audit
 from app.security.roles import PERMISSION_FOLD
 from app.security.scope import current_scope, limit
 from app.views.interface import ZizhuInterface
+from app.views.jobs import downloadable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -78,7 +79,10 @@ class JobApi(ZizhuApi):
         if job is None:
             return self.response_404()
         try:
-            cancel_job(self.datamodel.session, job)
+            cancel_job(self.datamodel.session, job, user_id=g.user.id, stale=stalled(job))
+        except NotJobOwner as err:
+            self.datamodel.session.rollback()
+            return self.response(403, message=str(err))
         except DomainError as err:
             self.datamodel.session.rollback()
             return self.response(409, message=str(err))
@@ -91,7 +95,7 @@ class JobApi(ZizhuApi):
         """The result file (audited), 404 when there is none."""
         job = self._job(pk)
         path = jobs_dir() / (job.result_file or "") if job is not None else None
-        if job is None or not describe(job)["has_file"] or not path.is_file():
+        if job is None or not downloadable(job, current_scope()) or not path.is_file():
             return self.response_404()
         audit.record(audit.EXPORT, entity="job", entity_id=job.id, school_id=job.school_id,
                      detail=f"download {job.result_name}", row_count=job.result_rows, commit=True)

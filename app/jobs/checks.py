@@ -61,13 +61,15 @@ def _facts(record) -> PupilFacts:
 
 
 @job_kind("pupil_check", label=_l("Pupil data check"),
-          description=_l("Checks every pupil record you can see (ID number, student number, household, "
-                         "age and grade) and lists what to fix."),
+          description=_l("Checks the record of every enrolled pupil you can see (ID number, student "
+                         "number, household, age and grade) and lists what to fix."),
           permission=("can_read", "Student"), icon="fa-stethoscope")
 def check_pupil_records(ctx: JobContext) -> JobResult:
     """Check all pupils in the scope; one xlsx line per problem found."""
     today = date.today()
+    # former pupils (transferred, graduated…) are no longer the school's to correct
     where = [w for w in (criterion(Student, ctx.scope),) if w is not None]
+    where.append(Student.status == StudentStatus.ENROLLED)
     with force_locale(ctx.params.get("locale") or "zh"):
         total = ctx.session.execute(select(func.count(Student.id)).where(*where)).scalar_one()
         ctx.progress(0, total)

@@ -50,7 +50,7 @@ class JobQueue:
 
     def _recover(self, include_queued: bool) -> None:
         """Requeue jobs that a stopped worker left behind."""
-        from app.jobs.runner import recover
+        from app.jobs.recovery import recover
 
         with self.app.app_context():
             ids = recover(db.session, self.app.config["JOBS_STALE_SECONDS"],

@@ -1,7 +1,8 @@
 """Result files are exports of children's data: kept for a few days, then deleted."""
+import time
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.jobs.runner import jobs_dir
 from app.models import Job
@@ -9,14 +10,24 @@ from app.models.base import utcnow
 from app.security import audit
 
 
+def _purge_strays(folder, keep_days: int, known: set[str]) -> None:
+    """Files no job points to (left by a worker killed mid-write) go after `keep_days` too."""
+    cutoff = time.time() - keep_days * 86400
+    for path in folder.glob("job-*"):
+        if path.name not in known and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
 def purge_results(session, keep_days: int) -> int:
     """Delete the result files of jobs finished more than `keep_days` ago; returns how many."""
     cutoff = utcnow() - timedelta(days=keep_days)
+    folder = jobs_dir()
+    known = set(session.scalars(select(Job.result_file).where(Job.result_file.isnot(None))))
+    _purge_strays(folder, keep_days, known)
     old = session.query(Job.id, Job.result_file).filter(
         Job.result_file.isnot(None), Job.finished_at < cutoff).all()
     if not old:
         return 0
-    folder = jobs_dir()
     for row in old:
         (folder / row.result_file).unlink(missing_ok=True)
     session.execute(update(Job).where(Job.id.in_([row.id for row in old])).values(result_file=None))

@@ -1,13 +1,20 @@
-"""Running one job in the worker: claim it, do its work under the owner's scope, record the end."""
+"""Running one job in the worker: claim it, do its work under the owner's scope, record the end.
+
+Every state change is a compare-and-set on (status, attempt): a run that lost its job (requeued
+after a stale heartbeat, then claimed again) can no longer write progress or an outcome.
+"""
 import logging
+import os
+import socket
+import threading
 import time
 import uuid
-from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
+from sqlalchemy.exc import OperationalError
 
 from app.commands.errors import DomainError
 from app.extensions import db
@@ -18,32 +25,11 @@ from app.security import audit
 from app.security.scope import scope_for
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 3  # a job interrupted this often (worker killed mid-job) is given up
+WORKER = f"{socket.gethostname()}:{os.getpid()}"[:64]
 
 
-class Progress:
-    """Writes how far a job got, at most every `interval` seconds, and notices cancellation."""
-
-    def __init__(self, job_id: int, interval: float, pause: float):
-        self.job_id, self.interval, self.pause = job_id, interval, pause
-        self.last = 0.0
-
-    def __call__(self, done: int, total: int | None = None) -> None:
-        """Record `done` of `total` rows; raise JobCancelled when the owner asked to stop."""
-        if self.pause:
-            time.sleep(self.pause)  # breathing room for the web process between chunks
-        now = time.monotonic()
-        if now - self.last < self.interval and (total is None or done < total):
-            return
-        self.last = now
-        values = {"rows_done": done, "heartbeat_at": utcnow()}
-        if total is not None:
-            values["rows_total"] = total
-        with db.engine.begin() as conn:  # its own transaction: the work's session stays as it is
-            conn.execute(update(Job).where(Job.id == self.job_id).values(**values))
-            cancel = conn.execute(select(Job.cancel_requested).where(Job.id == self.job_id)).scalar()
-        if cancel:
-            raise JobCancelled()
+class JobTakenOver(Exception):
+    """Another run owns the job now (this one was thought dead); stop without a word."""
 
 
 def jobs_dir() -> Path:
@@ -53,31 +39,96 @@ def jobs_dir() -> Path:
     return path
 
 
-def claim(job_id: int) -> bool:
-    """Mark a queued job running; False when it was cancelled, already taken or finished."""
+def _mine(job_id: int, attempt: int):
+    """WHERE clause: the job is still running as this attempt."""
+    return and_(Job.id == job_id, Job.status == JobStatus.RUNNING, Job.attempts == attempt)
+
+
+class Progress:
+    """Writes how far a job got, at most every `interval` seconds, and notices cancellation."""
+
+    def __init__(self, job_id: int, attempt: int, interval: float, pause: float):
+        self.job_id, self.attempt, self.interval, self.pause = job_id, attempt, interval, pause
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int | None = None) -> None:
+        """Record `done` of `total` rows; raise JobCancelled when the owner asked to stop."""
+        if self.pause:
+            time.sleep(self.pause)  # breathing room for the web process between chunks
+        now = time.monotonic()
+        if now - self.last < self.interval and (total is None or done < total):
+            return
+        values = {"rows_done": done, "heartbeat_at": utcnow()}
+        if total is not None:
+            values["rows_total"] = total
+        try:
+            with db.engine.begin() as conn:  # its own transaction: the work's session stays as it is
+                if not conn.execute(update(Job).where(_mine(self.job_id, self.attempt)).values(**values)).rowcount:
+                    raise JobTakenOver()
+                cancel = conn.execute(select(Job.cancel_requested).where(Job.id == self.job_id)).scalar()
+        except OperationalError:  # the database is busy (SQLite): skip this report, not the job
+            log.warning("job %s: progress not recorded (database busy)", self.job_id)
+            return
+        self.last = now
+        if cancel:
+            raise JobCancelled()
+
+
+class Heartbeat(threading.Thread):
+    """Keeps the job's heartbeat fresh while its work is between two progress reports."""
+
+    def __init__(self, app, job_id: int, attempt: int, every: float):
+        super().__init__(daemon=True, name=f"job-{job_id}-heartbeat")
+        self.app, self.job_id, self.attempt, self.every = app, job_id, attempt, every
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        """Stamp the heartbeat every `every` seconds until stopped (or the job is taken over)."""
+        with self.app.app_context():
+            while not self.stopped.wait(self.every):
+                try:
+                    with db.engine.begin() as conn:
+                        if not conn.execute(update(Job).where(_mine(self.job_id, self.attempt))
+                                            .values(heartbeat_at=utcnow())).rowcount:
+                            return
+                except OperationalError:
+                    log.warning("job %s: heartbeat not recorded (database busy)", self.job_id)
+
+
+def claim(job_id: int) -> int | None:
+    """Mark a queued job running for this worker; its attempt number, or None when not ours.
+
+    A job cancelled while it waited is ended as cancelled here.
+    """
     now = utcnow()
     with db.engine.begin() as conn:
+        conn.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED,
+                                       Job.cancel_requested.is_(True))
+                     .values(status=JobStatus.CANCELLED, finished_at=now))
         taken = conn.execute(
-            update(Job)
-            .where(Job.id == job_id, Job.status == JobStatus.QUEUED, Job.cancel_requested.is_(False))
-            .values(status=JobStatus.RUNNING, started_at=now, heartbeat_at=now,
+            update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
+            .values(status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, worker=WORKER,
                     attempts=Job.attempts + 1, rows_done=0)
         ).rowcount
-    return taken == 1
+        if not taken:
+            return None
+        return conn.execute(select(Job.attempts).where(Job.id == job_id)).scalar()
 
 
-def _finish(job: Job, status: JobStatus, **values) -> None:
-    """Record how the job ended and add one audit event saying so."""
+def finish(job: Job, status: JobStatus, *, attempt: int | None = None, username=None, **values) -> bool:
+    """Record how the job ended and add one audit event; False when another run owns it."""
+    where = _mine(job.id, attempt) if attempt is not None else (Job.id == job.id)
     with db.engine.begin() as conn:
-        conn.execute(update(Job).where(Job.id == job.id).values(
-            status=status, finished_at=utcnow(), heartbeat_at=utcnow(), **values))
-    audit.record(audit.JOB, entity="job", entity_id=job.id, school_id=job.school_id,
-                 detail=f"{job.kind}: {status.value}", user_id=job.user_id,
-                 username=job.user.username if job.user else None,
-                 row_count=values.get("result_rows"), commit=True)
+        ended = conn.execute(update(Job).where(where).values(
+            status=status, finished_at=utcnow(), heartbeat_at=utcnow(), **values)).rowcount
+    if ended:
+        audit.record(audit.JOB, entity="job", entity_id=job.id, school_id=job.school_id,
+                     detail=f"{job.kind}: {status.value}", user_id=job.user_id, username=username,
+                     row_count=values.get("result_rows"), commit=True)
+    return bool(ended)
 
 
-def _context(job: Job, user, output: list) -> JobContext:
+def _context(job: Job, user, attempt: int, output: list) -> JobContext:
     """The context a kind's `run` gets: session, owner, scope, parameters and helpers."""
     config = current_app.config
 
@@ -89,7 +140,7 @@ def _context(job: Job, user, output: list) -> JobContext:
     return JobContext(
         job_id=job.id, session=db.session, user=user, scope=scope_for(user, db.session),
         params=dict(job.params or {}), chunk_rows=config["JOBS_CHUNK_ROWS"],
-        progress=Progress(job.id, config["JOBS_PROGRESS_INTERVAL"], config["JOBS_PAUSE_SECONDS"]),
+        progress=Progress(job.id, attempt, config["JOBS_PROGRESS_INTERVAL"], config["JOBS_PAUSE_SECONDS"]),
         output=make_output,
     )
 
@@ -103,74 +154,71 @@ def _error_detail(err: DomainError) -> dict:
     return {"text": str(message)}
 
 
-def _run(job: Job, kind) -> None:
-    """Do the work and record success, cancellation or failure; never raises."""
-    outputs: list[Path] = []
+def _owner(job: Job, kind):
+    """The owner, still active and still allowed to start this kind of job."""
+    user = db.session.get(User, job.user_id)
+    if user is None or not user.active:
+        raise DomainError(_l("The account that started this job is no longer active."))
+    if not current_app.appbuilder.sm._has_view_access(user, *kind.permission):
+        raise DomainError(_l("The account that started this job may no longer do this."))
+    return user
+
+
+def _work(job: Job, kind, attempt: int, outputs: list) -> tuple[JobStatus, dict]:
+    """Run the kind's work; the end status and the values to record."""
     try:
-        user = db.session.get(User, job.user_id)
-        if user is None or not user.active:
-            raise DomainError(_l("The account that started this job is no longer active."))
-        result: JobResult = kind.run(_context(job, user, outputs))
-        db.session.rollback()  # the work only reads; nothing of it stays open
-        _finish(job, JobStatus.SUCCEEDED, result_file=result.file.name if result.file else None,
-                result_name=result.download_name, result_rows=result.rows,
-                summary=audit.json_safe(result.summary))
+        user = _owner(job, kind)
+        result: JobResult = kind.run(_context(job, user, attempt, outputs))
     except JobCancelled:
-        _discard(outputs)
-        _finish(job, JobStatus.CANCELLED)
+        return JobStatus.CANCELLED, {}
     except DomainError as err:
-        _discard(outputs)
-        db.session.rollback()
-        _finish(job, JobStatus.FAILED, error_code="refused", error_detail=_error_detail(err))
+        return JobStatus.FAILED, {"error_code": "refused", "error_detail": _error_detail(err)}
+    except JobTakenOver:
+        raise
     except Exception:  # an unexpected failure must still end the job, with a reference for support
         log.exception("job %s (%s) failed", job.id, job.kind)
-        _discard(outputs)
-        db.session.rollback()
-        _finish(job, JobStatus.FAILED, error_code="internal")
+        return JobStatus.FAILED, {"error_code": "internal"}
+    return JobStatus.SUCCEEDED, {
+        "result_file": result.file.name if result.file else None, "result_name": result.download_name,
+        "result_rows": result.rows, "summary": audit.json_safe(result.summary)}
+
+
+def _run(job: Job, kind, attempt: int, username: str | None) -> None:
+    """Do the work with a heartbeat beside it and record the outcome; never raises."""
+    outputs: list[Path] = []
+    beat = Heartbeat(current_app._get_current_object(), job.id, attempt,
+                     max(1.0, current_app.config["JOBS_STALE_SECONDS"] / 4))
+    beat.start()
+    try:
+        status, values = _work(job, kind, attempt, outputs)
+    except JobTakenOver:
+        status, values = None, {}
+    finally:
+        beat.stopped.set()
+        db.session.rollback()  # the work only reads; nothing of it stays open
+    kept = values.get("result_file")
+    ended = status is not None and finish(job, status, attempt=attempt, username=username, **values)
+    _discard([p for p in outputs if not (ended and p.name == kept)])
 
 
 def _discard(paths: list[Path]) -> None:
-    """Remove partial result files of a job that did not succeed."""
+    """Remove result files of a run that did not succeed (or lost its job)."""
     for path in paths:
         path.unlink(missing_ok=True)
 
 
 def execute(job_id: int) -> None:
     """The queue's task: run job `job_id` once (a duplicate delivery finds it taken and stops)."""
-    if not claim(job_id):
-        return
-    job = db.session.get(Job, job_id)
-    kind = KINDS.get(job.kind)
-    if kind is None:
-        _finish(job, JobStatus.FAILED, error_code="unknown_kind")
+    attempt = claim(job_id)
+    if attempt is None:
         return
     try:
-        _run(job, kind)
+        job = db.session.get(Job, job_id)
+        username = db.session.scalar(select(User.username).where(User.id == job.user_id))
+        kind = KINDS.get(job.kind)
+        if kind is None:
+            finish(job, JobStatus.FAILED, attempt=attempt, username=username, error_code="unknown_kind")
+        else:
+            _run(job, kind, attempt, username)
     finally:
         db.session.remove()
-
-
-def stale_jobs(session, stale_after: int) -> list[Job]:
-    """Running jobs whose worker stopped sending heartbeats `stale_after` seconds ago."""
-    cutoff = utcnow() - timedelta(seconds=stale_after)
-    return session.query(Job).filter(Job.status == JobStatus.RUNNING, Job.heartbeat_at < cutoff).all()
-
-
-def recover(session, stale_after: int, *, include_queued: bool) -> list[int]:
-    """Jobs a stopped worker left behind, set back to queued (given up after MAX_ATTEMPTS).
-
-    Returns the ids to enqueue again: the requeued ones and, when `include_queued` (at worker
-    start-up, since a Redis queue may have lost its entries), every job still waiting.
-    """
-    ids = []
-    for job in stale_jobs(session, stale_after):
-        if job.attempts >= MAX_ATTEMPTS:
-            _finish(job, JobStatus.FAILED, error_code="interrupted")
-            continue
-        job.status = JobStatus.QUEUED
-        ids.append(job.id)
-    session.commit()
-    if include_queued:
-        waiting = session.query(Job.id).filter(Job.status == JobStatus.QUEUED).order_by(Job.id)
-        ids = sorted(set(ids) | {row.id for row in waiting})
-    return ids

@@ -1,6 +1,7 @@
 """How a job is shown: percent, rows, time left, and why it failed, in the user's language."""
 from datetime import timedelta
 
+from flask import current_app
 from flask_babel import format_timedelta, gettext
 from flask_babel import lazy_gettext as _l
 
@@ -43,6 +44,12 @@ def seconds_left(job: Job) -> int | None:
     return int((job.rows_total - job.rows_done) / rate) if rate else None
 
 
+def stalled(job: Job) -> bool:
+    """Running, but its worker has not been heard of for longer than the stale limit."""
+    limit = timedelta(seconds=current_app.config["JOBS_STALE_SECONDS"])
+    return job.status == JobStatus.RUNNING and (job.heartbeat_at is None or utcnow() - job.heartbeat_at > limit)
+
+
 def explanation(job: Job) -> str | None:
     """A sentence for the owner: why it failed, or why it is still waiting."""
     if job.status == JobStatus.FAILED:
@@ -52,9 +59,13 @@ def explanation(job: Job) -> str | None:
         if job.error_code == "refused" and "text" in detail:
             return detail["text"]
         return str(FAILURES.get(job.error_code, FAILURES["internal"])) % {"id": job.id}
-    if job.status == JobStatus.QUEUED and utcnow() - job.created_on > WAITING_HINT_AFTER:
-        return gettext("Still waiting for the job worker. If this lasts, the worker may not be "
-                       "running: `make run` starts it, or run `flask --app run.py aid worker`.")
+    if job.status == JobStatus.QUEUED and utcnow() - (job.queued_at or job.created_on) > WAITING_HINT_AFTER:
+        return gettext("Still waiting to start: other jobs may be ahead of it. If it has not "
+                       "started after a few minutes, tell the system administrator that the job "
+                       "worker may not be running.")
+    if stalled(job):
+        return gettext("The job worker has stopped answering; the job will start again when the "
+                       "worker is back. You can also cancel it.")
     if job.status == JobStatus.RUNNING and job.cancel_requested:
         return gettext("Stopping…")
     return None
@@ -68,6 +79,7 @@ def describe(job: Job) -> dict:
         "status": job.status.value,
         "status_label": enum_label(job.status),
         "active": job.is_active,
+        "stalled": stalled(job),
         "rows_done": job.rows_done,
         "rows_total": job.rows_total,
         "percent": percent(job),

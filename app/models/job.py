@@ -49,6 +49,8 @@ class Job(Model):
     finished_at = Column(DateTime)
     cancel_requested = Column(Boolean, nullable=False, default=False)
     attempts = Column(Integer, nullable=False, default=0)
+    queued_at = Column(DateTime)  # when it last entered the queue (start or requeue)
+    worker = Column(String(64))  # host:pid of the worker running it, to requeue after a crash
     result_file = Column(String(255))  # a name inside the jobs folder, never a path from outside
     result_name = Column(String(255))  # the file name offered for download
     result_rows = Column(Integer)

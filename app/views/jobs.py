@@ -7,14 +7,14 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from app.commands.errors import DomainError
-from app.commands.jobs import cancel_job, start_job
+from app.commands.jobs import cancel_job, may_download, start_job
 from app.extensions import db
 from app.formatting import person_name
 from app.jobs import KINDS
 from app.jobs.forms import chosen_params, start_form
 from app.jobs.queue import job_queue
 from app.jobs.runner import jobs_dir
-from app.jobs.status import describe, kind_label
+from app.jobs.status import describe, kind_label, stalled
 from app.models import Job
 from app.security import audit
 from app.security.scope import current_scope, limit
@@ -25,6 +25,14 @@ from app.views.interface import ZizhuInterface
 def _job_link(job_id) -> Markup:
     """A link to the job's progress page."""
     return Markup('<a href="%s">#%s</a>') % (url_for("JobView.show", pk=job_id), job_id)
+
+
+def downloadable(job: Job, scope) -> bool:
+    """A finished result the user may still take: their scope still holds the job's school or
+    district and they may still start this kind of job."""
+    kind = KINDS.get(job.kind)
+    return (describe(job)["has_file"] and kind is not None and may_download(job, scope)
+            and current_app.appbuilder.sm.has_access(*kind.permission))
 
 
 def startable_kinds() -> list:
@@ -112,7 +120,7 @@ class JobView(BaseView):
         """Ask the job to stop (a waiting job stops at once)."""
         job = self._job(pk)
         try:
-            cancel_job(db.session, job)
+            cancel_job(db.session, job, user_id=current_user.id, stale=stalled(job))
             flash(gettext("The job is being cancelled."), "info")
         except DomainError as err:
             db.session.rollback()
@@ -124,9 +132,8 @@ class JobView(BaseView):
     def download(self, pk):
         """The result file; every download is in the audit trail."""
         job = self._job(pk)
-        info = describe(job)
         path = jobs_dir() / (job.result_file or "")
-        if not info["has_file"] or not path.is_file():
+        if not downloadable(job, current_scope()) or not path.is_file():
             flash(gettext("This job has no file to download (any more)."), "warning")
             return redirect(url_for("JobView.show", pk=pk))
         audit.record(audit.EXPORT, entity="job", entity_id=job.id, school_id=job.school_id,

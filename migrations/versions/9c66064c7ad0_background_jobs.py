@@ -34,6 +34,8 @@ def upgrade():
     sa.Column('finished_at', sa.DateTime(), nullable=True),
     sa.Column('cancel_requested', sa.Boolean(), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('queued_at', sa.DateTime(), nullable=True),
+    sa.Column('worker', sa.String(length=64), nullable=True),
     sa.Column('result_file', sa.String(length=255), nullable=True),
     sa.Column('result_name', sa.String(length=255), nullable=True),
     sa.Column('result_rows', sa.Integer(), nullable=True),

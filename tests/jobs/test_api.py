@@ -42,3 +42,15 @@ def test_a_waiting_job_is_cancelled_over_the_api(client, world, jwt, session):
     session.commit()
     resp = client.post(f"/api/v1/job/{job.id}/cancel", headers=headers)
     assert resp.status_code == 200 and resp.get_json()["status"] == "cancelled"
+
+
+def test_an_auditor_cannot_cancel_someone_elses_job_over_the_api(client, world, jwt, session):
+    resp = client.post("/api/v1/job/start/pupil_check", json={}, headers=jwt("district"))
+    job_id = resp.get_json()["id"]
+    owner_id = session.query(Job.user_id).filter_by(id=job_id).scalar()
+    session.add(Job(kind="pupil_roster", user_id=owner_id, status=JobStatus.QUEUED))
+    session.commit()
+    queued_id = session.query(Job.id).filter_by(status=JobStatus.QUEUED).scalar()
+    assert client.post(f"/api/v1/job/{queued_id}/cancel", headers=jwt("auditor")).status_code == 403
+    session.expire_all()
+    assert session.get(Job, queued_id).status == JobStatus.QUEUED

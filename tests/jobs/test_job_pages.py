@@ -102,3 +102,48 @@ def test_starting_and_ending_a_job_is_audited(as_user, world, session):
     assert any(d.startswith("pupil roster, job") for d in details)
     assert any(d.startswith("download ") for d in details)
     assert all(e.school_id == world.a.id for e in events)
+
+
+def test_only_the_owner_can_cancel_even_an_auditor_cannot(as_user, world, session):
+    from app.models import User
+
+    owner_id = session.query(User.id).filter_by(username="district").scalar()
+    job = Job(kind="pupil_roster", user_id=owner_id, status=JobStatus.QUEUED)
+    session.add(job)
+    session.commit()
+    client = as_user("auditor")
+    assert "zz-job-cancel" not in client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    client.post(f"/jobs/{job.id}/cancel")
+    session.expire_all()
+    assert session.get(Job, job.id).status == JobStatus.QUEUED
+
+
+def test_a_result_is_not_handed_out_after_the_owner_moved_school(as_user, world, session):
+    from app.models import User, UserScope
+
+    client = as_user("school_a")
+    _start(client)
+    job = session.query(Job).one()
+    assert client.get(f"/jobs/{job.id}/download").status_code == 200
+    user_id = session.query(User.id).filter_by(username="school_a").scalar()
+    session.query(UserScope).filter_by(user_id=user_id).update({"school_id": world.b.id})
+    session.commit()
+    resp = client.get(f"/jobs/{job.id}/download")
+    assert resp.status_code == 302 and not resp.data.startswith(b"PK")
+
+
+def test_the_data_check_ignores_former_pupils(as_user, world, session):
+    from app.models import StudentStatus
+
+    pupil = world.pupil["A"]
+    pupil.student_no = "L" + pupil.id_number[:6] + "20170301" + "0001"  # temporary: a problem
+    session.commit()
+    client = as_user("school_a")
+    _start(client, "pupil_check")
+    assert session.query(Job).order_by(Job.id.desc()).first().summary["problems"] == 1
+    pupil.status = StudentStatus.GRADUATED
+    session.commit()
+    _start(client, "pupil_check")
+    session.expire_all()
+    latest = session.query(Job).order_by(Job.id.desc()).first()
+    assert latest.summary == {"checked": 0, "pupils": 0, "problems": 0}

@@ -2,12 +2,13 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 
 from app.commands.errors import DomainError
 from app.extensions import db
 from app.jobs import KINDS, JobKind, JobResult
-from app.jobs.runner import MAX_ATTEMPTS, execute, recover
+from app.jobs.recovery import MAX_ATTEMPTS, recover
+from app.jobs.runner import execute
 from app.jobs.status import describe
 from app.models import AuditEvent, Job, JobStatus
 from app.models.base import utcnow
@@ -38,8 +39,9 @@ def _queued(session, owner, kind="test_kind") -> Job:
 
 
 def _reload(session, job) -> Job:
+    """The job as stored now (the runner may have detached and expired the test's object)."""
     session.expire_all()
-    return session.get(Job, job.id)
+    return session.get(Job, inspect(job).identity[0])
 
 
 def test_progress_is_recorded_and_result_kept(session, owner, kind, app):
@@ -129,7 +131,7 @@ def test_a_cancelled_waiting_job_never_starts(session, owner, kind):
     job.cancel_requested = True
     session.commit()
     execute(job.id)
-    assert runs == [] and _reload(session, job).status == JobStatus.QUEUED
+    assert runs == [] and _reload(session, job).status == JobStatus.CANCELLED
 
 
 def test_recover_requeues_stale_running_jobs_and_gives_up_after_three_attempts(session, owner):
@@ -170,3 +172,76 @@ def test_old_result_files_are_deleted_and_the_download_says_so(session, owner, a
     assert not old_file.exists() and new_file.exists()
     assert old.result_file is None and new.result_file == new_file.name
     assert describe(old)["has_file"] is False
+
+
+def test_a_run_that_lost_its_job_stops_without_recording_anything(session, owner, kind):
+    written = []
+
+    def work(ctx):
+        path = ctx.output(".txt")
+        path.write_text("x")
+        written.append(path)
+        with db.engine.begin() as conn:  # recovery thought this run dead and a new one claimed it
+            conn.execute(update(Job).where(Job.id == ctx.job_id).values(attempts=Job.attempts + 1))
+        ctx.progress(1, 1)
+        raise AssertionError("not reached")
+
+    job = _queued(session, owner, kind(work))
+    execute(job.id)
+    job = _reload(session, job)
+    assert job.status == JobStatus.RUNNING and job.finished_at is None  # left to the new owner
+    assert not written[0].exists()
+    assert session.query(AuditEvent).filter_by(action="job", entity_id=str(job.id)).count() == 0
+
+
+def test_a_cancelled_job_whose_worker_died_ends_cancelled_not_requeued(session, owner):
+    old = utcnow() - timedelta(minutes=10)
+    job = Job(kind="pupil_roster", user_id=owner.id, status=JobStatus.RUNNING, heartbeat_at=old,
+              attempts=1, cancel_requested=True)
+    session.add(job)
+    session.commit()
+    assert recover(session, 120, include_queued=True) == []
+    assert _reload(session, job).status == JobStatus.CANCELLED
+
+
+def test_two_recoveries_requeue_a_stale_job_once(session, owner):
+    job = Job(kind="pupil_roster", user_id=owner.id, status=JobStatus.RUNNING,
+              heartbeat_at=utcnow() - timedelta(minutes=10), attempts=1, worker="elsewhere:1")
+    session.add(job)
+    session.commit()
+    assert recover(session, 120, include_queued=False) == [job.id]
+    assert recover(session, 120, include_queued=False) == []
+    assert _reload(session, job).status == JobStatus.QUEUED
+
+
+def test_the_heartbeat_stays_fresh_during_a_long_step_without_progress(session, owner, kind, app, monkeypatch):
+    import time
+
+    monkeypatch.setitem(app.config, "JOBS_STALE_SECONDS", 4)  # a beat every second
+    beats = []
+
+    def work(ctx):
+        start = db.session.execute(select(Job.heartbeat_at).where(Job.id == ctx.job_id)).scalar()
+        time.sleep(2.5)
+        db.session.rollback()
+        beats.append((start, db.session.execute(select(Job.heartbeat_at).where(Job.id == ctx.job_id)).scalar()))
+        return JobResult()
+
+    job = _queued(session, owner, kind(work))
+    execute(job.id)
+    start, later = beats[0]
+    assert later > start and _reload(session, job).status == JobStatus.SUCCEEDED
+
+
+def test_an_owner_who_lost_the_permission_gets_a_refused_job(session, kind, make_user, app):
+    from tests.factories import make_district
+
+    leader = make_user("former_officer", "Leader", district=make_district(session))
+    runs = []
+    monkey_kind = kind(lambda ctx: runs.append(1))
+    KINDS[monkey_kind] = KINDS[monkey_kind].__class__(
+        monkey_kind, "Test", "", ("can_read", "Student"), KINDS[monkey_kind].run)
+    job = _queued(session, leader, monkey_kind)
+    execute(job.id)
+    job = _reload(session, job)
+    assert runs == [] and job.status == JobStatus.FAILED and job.error_code == "refused"

@@ -2,6 +2,10 @@
 (function ($) {
   "use strict";
   var t = window.ZZ_JOB_I18N || {};
+  // one click, one job: the start button is disabled once the form is sent
+  $(document).on("submit", "#zz-job-start", function () {
+    $(this).find("button[type=submit]").prop("disabled", true);
+  });
   var box = document.getElementById("zz-job");
   if (!box) { return; }
 
