@@ -147,3 +147,15 @@ def test_the_data_check_ignores_former_pupils(as_user, world, session):
     session.expire_all()
     latest = session.query(Job).order_by(Job.id.desc()).first()
     assert latest.summary == {"checked": 0, "pupils": 0, "problems": 0}
+
+
+def test_a_class_teachers_export_holds_only_their_classes(as_user, world, session):
+    from tests.factories import make_student
+
+    make_student(session, school=world.a, name="别班学生", grade=4, class_name="2班")
+    session.commit()
+    client = as_user("teacher_a")
+    _start(client)
+    job = session.query(Job).one()
+    text = _xlsx_text(client.get(f"/jobs/{job.id}/download").data)
+    assert "A学生" in text and "别班学生" not in text and job.result_rows == 1
