@@ -9,16 +9,12 @@ from app.commands.jobs import NotJobOwner, cancel_job, start_job
 from app.jobs import KINDS
 from app.jobs.forms import chosen_params, start_form
 from app.jobs.queue import job_queue
-from app.jobs.runner import jobs_dir
 from app.jobs.status import describe, stalled
 from app.models import Job
-from app.security import audit
 from app.security.roles import PERMISSION_FOLD
 from app.security.scope import current_scope, limit
 from app.views.interface import ZizhuInterface
-from app.views.jobs import downloadable
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from app.views.jobs import XLSX, result_for
 
 
 class JobApi(ZizhuApi):
@@ -94,9 +90,7 @@ class JobApi(ZizhuApi):
     def download(self, pk):
         """The result file (audited), 404 when there is none."""
         job = self._job(pk)
-        path = jobs_dir() / (job.result_file or "") if job is not None else None
-        if job is None or not downloadable(job, current_scope()) or not path.is_file():
+        path = result_for(job) if job is not None else None
+        if path is None:
             return self.response_404()
-        audit.record(audit.EXPORT, entity="job", entity_id=job.id, school_id=job.school_id,
-                     detail=f"download {job.result_name}", row_count=job.result_rows, commit=True)
         return send_file(path, as_attachment=True, download_name=job.result_name, mimetype=XLSX)

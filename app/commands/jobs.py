@@ -1,9 +1,13 @@
 """Starting, cancelling and handing out background jobs (the worker runs them: app/jobs/runner.py)."""
+from pathlib import Path
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
 from app.commands.errors import DomainError
 from app.jobs import KINDS
+from app.jobs.runner import jobs_dir
+from app.jobs.status import has_result
 from app.models import ACTIVE_STATUSES, Job, JobStatus, User
 from app.models.base import utcnow
 from app.security import audit
@@ -73,10 +77,23 @@ def cancel_job(session, job: Job, *, user_id: int, stale: bool = False) -> Job:
     return job
 
 
-def may_download(job: Job, scope: Scope) -> bool:
+def _in_scope(job: Job, scope: Scope) -> bool:
     """A result stays the user's only while the job's school or district is still in their scope."""
     if scope.everything:
         return True
     if job.district_id is not None and job.district_id != scope.district_id:
         return False
     return scope.school_id is None or job.school_id == scope.school_id
+
+
+def take_result(job: Job, scope: Scope, *, may_start_kind: bool) -> Path | None:
+    """The result file the user may take now, the download audited; None when there is none.
+
+    `may_start_kind`: the user still holds the permission the job's kind needs.
+    """
+    path = jobs_dir() / (job.result_file or "")
+    if not (may_start_kind and has_result(job) and _in_scope(job, scope) and path.is_file()):
+        return None
+    audit.record(audit.EXPORT, entity="job", entity_id=job.id, school_id=job.school_id,
+                 detail=f"download {job.result_name}", row_count=job.result_rows, commit=True)
+    return path

@@ -5,7 +5,7 @@ from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app.jobs.kinds import JobContext, JobResult, job_kind
+from app.jobs.kinds import JobContext, JobResult, job_kind, keyset_chunks
 from app.labels import COLUMN_LABELS
 from app.messages import reason_message
 from app.models import School, Student, StudentStatus
@@ -37,12 +37,9 @@ def _chunks(ctx: JobContext, where: list):
                Student.name, Student.id_number, Student.student_no, Student.birth_date,
                Student.status, Student.household_id)
         .join(School, School.id == Student.school_id)
-        .where(*where).order_by(Student.id).limit(ctx.chunk_rows)
+        .where(*where)
     )
-    last = 0
-    while rows := ctx.session.execute(query.where(Student.id > last)).all():
-        yield rows
-        last = rows[-1].id
+    return keyset_chunks(ctx, query, Student.id)
 
 
 def _columns() -> list[Column]:

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.formatting import format_bool
-from app.jobs.kinds import JobContext, JobResult, job_kind
+from app.jobs.kinds import JobContext, JobResult, job_kind, keyset_chunks
 from app.labels import COLUMN_LABELS, enum_label
 from app.models import Household, School, Sex, Student, StudentStatus
 from app.reports.xlsx import Column, Sheet
@@ -55,15 +55,9 @@ def _chunks(ctx: JobContext, where: list):
                Student.status, Household.guardian_name, Household.phone)
         .join(School, School.id == Student.school_id)
         .outerjoin(Household, Household.id == Student.household_id)
-        .where(*where).order_by(Student.id).limit(ctx.chunk_rows)
+        .where(*where)
     )
-    last = 0
-    while True:
-        rows = ctx.session.execute(query.where(Student.id > last)).all()
-        if not rows:
-            return
-        yield rows
-        last = rows[-1].id
+    return keyset_chunks(ctx, query, Student.id)
 
 
 def count(ctx: JobContext, where: list) -> int:

@@ -52,6 +52,16 @@ class JobKind:
 KINDS: dict[str, JobKind] = {}
 
 
+def keyset_chunks(ctx: JobContext, query, key):
+    """Rows of `query` in `key` order, `ctx.chunk_rows` at a time (keyset, no OFFSET); the
+    query's first column must be `key`."""
+    query = query.order_by(key).limit(ctx.chunk_rows)
+    last = 0
+    while rows := ctx.session.execute(query.where(key > last)).all():
+        yield rows
+        last = rows[-1][0]
+
+
 def job_kind(key: str, *, label, description, permission: tuple[str, str], icon: str = "fa-cog",
              options: tuple = ()):
     """Register the decorated `run(ctx) -> JobResult` as the job kind `key`."""

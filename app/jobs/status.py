@@ -26,6 +26,11 @@ def kind_label(kind: str) -> str:
     return str(found.label) if found else kind
 
 
+def has_result(job: Job) -> bool:
+    """A finished job whose result file is still on record."""
+    return job.status == JobStatus.SUCCEEDED and bool(job.result_file)
+
+
 def percent(job: Job) -> int | None:
     """Share done, 0–100; None while the total is unknown."""
     if job.status == JobStatus.SUCCEEDED:
@@ -87,5 +92,5 @@ def describe(job: Job) -> dict:
         "time_left": format_timedelta(timedelta(seconds=left), threshold=1.0) if left is not None else None,
         "message": explanation(job),
         "summary": job.summary or {},
-        "has_file": bool(job.result_file) and job.status == JobStatus.SUCCEEDED,
+        "has_file": has_result(job),
     }

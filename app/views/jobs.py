@@ -7,19 +7,19 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from app.commands.errors import DomainError
-from app.commands.jobs import cancel_job, may_download, start_job
+from app.commands.jobs import cancel_job, start_job, take_result
 from app.extensions import db
 from app.formatting import person_name
 from app.jobs import KINDS
 from app.jobs.forms import chosen_params, start_form
 from app.jobs.queue import job_queue
-from app.jobs.runner import jobs_dir
 from app.jobs.status import describe, kind_label, stalled
 from app.models import Job
-from app.security import audit
 from app.security.scope import current_scope, limit
 from app.views.base import ZizhuModelView
 from app.views.interface import ZizhuInterface
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _job_link(job_id) -> Markup:
@@ -27,12 +27,11 @@ def _job_link(job_id) -> Markup:
     return Markup('<a href="%s">#%s</a>') % (url_for("JobView.show", pk=job_id), job_id)
 
 
-def downloadable(job: Job, scope) -> bool:
-    """A finished result the user may still take: their scope still holds the job's school or
-    district and they may still start this kind of job."""
+def result_for(job: Job):
+    """The result file the signed-in user may take now (download audited), or None."""
     kind = KINDS.get(job.kind)
-    return (describe(job)["has_file"] and kind is not None and may_download(job, scope)
-            and current_app.appbuilder.sm.has_access(*kind.permission))
+    return take_result(job, current_scope(),
+                       may_start_kind=kind is not None and current_app.appbuilder.sm.has_access(*kind.permission))
 
 
 def startable_kinds() -> list:
@@ -132,12 +131,8 @@ class JobView(BaseView):
     def download(self, pk):
         """The result file; every download is in the audit trail."""
         job = self._job(pk)
-        path = jobs_dir() / (job.result_file or "")
-        if not downloadable(job, current_scope()) or not path.is_file():
+        path = result_for(job)
+        if path is None:
             flash(gettext("This job has no file to download (any more)."), "warning")
             return redirect(url_for("JobView.show", pk=pk))
-        audit.record(audit.EXPORT, entity="job", entity_id=job.id, school_id=job.school_id,
-                     detail=f"download {job.result_name}", row_count=job.result_rows,
-                     commit=True)
-        return send_file(path, as_attachment=True, download_name=job.result_name,
-                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return send_file(path, as_attachment=True, download_name=job.result_name, mimetype=XLSX)
