@@ -57,3 +57,50 @@ def make_student(session, school=None, household=None, **kw) -> Student:
     session.add(row)
     session.flush()
     return row
+
+
+def make_member(session, household, **kw):
+    """A household member (an able, healthy father earning 12 000 a year unless told otherwise)."""
+    from decimal import Decimal
+
+    from app.models import HouseholdMember, Relation
+
+    row = HouseholdMember(**{"household_id": household.id, "name": "王建国", "relation": Relation.FATHER,
+                             "annual_income": Decimal("12000.00"), **kw})
+    session.add(row)
+    session.flush()
+    return row
+
+
+def current_term(session):
+    """The current term (seeded by the test database's clean-up)."""
+    from app.models import Term
+
+    return session.query(Term).filter_by(is_current=True).first()
+
+
+def make_standard(session, district, **kw):
+    """The default standard in force for the district's current school year (version 1)."""
+    from app.commands.standards import seed_standard
+
+    term = current_term(session)
+    row = seed_standard(session, district.id, term.school_year_id)
+    for key, value in kw.items():
+        setattr(row, key, value)
+    session.flush()
+    return row
+
+
+def make_application(session, student, term=None, **kw):
+    """A draft application of the pupil for the term, commitment and consent signed today."""
+    from app.models import Application
+
+    term = term or current_term(session)
+    row = Application(**{
+        "student_id": student.id, "school_id": student.school_id, "school_year_id": term.school_year_id,
+        "term_id": term.id, "commitment_signed_on": date.today(), "consent_signed_on": date.today(),
+        "reason": "家庭收入低", **kw,
+    })
+    session.add(row)
+    session.flush()
+    return row

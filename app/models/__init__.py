@@ -22,6 +22,7 @@ from app.models.people import (
     Household,
     HouseholdMember,
     HukouType,
+    Presence,
     Relation,
     Sex,
     SpecialGroup,
@@ -30,10 +31,15 @@ from app.models.people import (
     WorkAbility,
     household_special_group,
 )
+from app.models.public_notice import NoticeEntry, NoticeStatus, Objection, ObjectionOutcome, PublicNotice
+from app.models.review import HomeVisit, ReviewDecision, ReviewOutcome, ReviewStage
+from app.models.standard import AssessmentStandard, StandardStatus
 
 __all__ = [
     "ACTIVE_STATUSES", "AidCategory", "AidItem", "AidKind", "AidStandard", "AmountUnit",
-    "Application", "ApplicationStatus", "AuditEvent", "District", "FundAccount", "FundSource",
+    "Application", "ApplicationStatus", "AssessmentStandard", "HomeVisit", "NoticeEntry", "NoticeStatus",
+    "Objection", "ObjectionOutcome", "Presence", "PublicNotice", "ReviewDecision", "ReviewOutcome",
+    "ReviewStage", "StandardStatus", "AuditEvent", "District", "FundAccount", "FundSource",
     "Health", "Household", "household_special_group", "HouseholdMember", "HukouType", "Job",
     "JobStatus", "Model", "Payee", "Relation", "School", "SchoolLevel", "SchoolYear", "Season",
     "Sex", "SpecialGroup", "Student", "StudentStatus", "Term", "Tier", "User", "UserScope",

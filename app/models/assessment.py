@@ -1,4 +1,4 @@
-"""Identification: tiers and applications (standards, visits and notices arrive with issue 5)."""
+"""Identification: tiers and applications (standards, reviews and notices have modules of their own)."""
 import enum
 
 from flask_appbuilder import Model
@@ -76,17 +76,27 @@ class Application(Stamped, Model):
     household_snapshot = Column(JSON)
     score = Column(Numeric(6, 2))
     breakdown = Column(JSON)
+    standard_id = Column(Integer, ForeignKey("assessment_standard.id"), index=True)
     standard_version = Column(Integer)
+    decided_by = Column(String(8))  # score or direct (identification by special group)
+    assessed_on = Column(DateTime)
     suggested_tier_id = Column(Integer, ForeignKey("tier.id"))
     final_tier_id = Column(Integer, ForeignKey("tier.id"), index=True)
     tier_reason = Column(Text)
     decided_on = Column(DateTime)
+    approved_on = Column(DateTime)
+    return_reason = Column(Text)
+    cancel_reason = Column(Text)
+    recover_aid = Column(Boolean, nullable=False, default=False)  # information proved false
     student = relationship("Student")
     school = relationship("School")
     school_year = relationship("SchoolYear")
     term = relationship("Term")
     suggested_tier = relationship("Tier", foreign_keys=[suggested_tier_id])
     final_tier = relationship("Tier", foreign_keys=[final_tier_id])
+    standard = relationship("AssessmentStandard")
+    home_visits = relationship("HomeVisit", back_populates="application", order_by="HomeVisit.visited_on")
+    decisions = relationship("ReviewDecision", back_populates="application", order_by="ReviewDecision.id")
 
     def __repr__(self) -> str:
         return f"{self.student} · {self.term}"

@@ -61,6 +61,14 @@ class Relation(enum.Enum):
     OTHER = "other"
 
 
+class Presence(enum.Enum):
+    """Whether a household member is there for the family (外出务工 still counts as present)."""
+
+    PRESENT = "present"
+    MISSING = "missing"  # whereabouts unknown, in prison
+    DECEASED = "deceased"
+
+
 class StudentStatus(enum.Enum):
     """Enrolment status of a pupil (学籍状态)."""
 
@@ -108,6 +116,9 @@ class Household(Stamped, Model):
     address = Column(String(200))
     hukou_type = Column(str_enum(HukouType, "hukou_type"), nullable=False, default=HukouType.RURAL)
     lives_rural = Column(Boolean, nullable=False, default=True)
+    single_parent = Column(Boolean, nullable=False, default=False)
+    sudden_event_on = Column(Date)  # disaster, accident, serious illness (突发事件)
+    sudden_event = Column(String(200))
     payee_name = Column(String(32))
     bank_name = Column(String(64))
     bank_account = Column(String(32))
@@ -141,6 +152,7 @@ class HouseholdMember(Stamped, Model):
     annual_income = Column(Money, nullable=False, default=0)
     occupation = Column(String(64))
     in_school = Column(Boolean, nullable=False, default=False)
+    presence = Column(str_enum(Presence, "presence"), nullable=False, default=Presence.PRESENT)
     household = relationship("Household", back_populates="members")
 
     def __repr__(self) -> str:

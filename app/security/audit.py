@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 CREATE, UPDATE, DELETE = "create", "update", "delete"
 LOGIN, LOGIN_FAILED, LOGOUT, DENIED = "login", "login_failed", "logout", "denied"
 EXPORT, REVEAL, IMPORT, APPROVE, JOB = "export", "reveal", "import", "approve", "job"
+WORKFLOW = "workflow"
 
 ACTION_LABELS = {
     CREATE: _l("Created"),
@@ -36,6 +37,7 @@ ACTION_LABELS = {
     IMPORT: _l("Imported"),
     APPROVE: _l("Approval"),
     JOB: _l("Background job"),
+    WORKFLOW: _l("Identification step"),
 }
 
 PENDING = "audit_pending"  # session.info: events to write once the session's transaction ends

@@ -18,8 +18,9 @@ PERMISSION_FOLD = {
     "add": "write", "edit": "write", "delete": "write", "post": "write", "put": "write",
     "action": "write", "action_post": "write",
     "reveal": "reveal", "reveal_api": "reveal",
+    "assess": "assess",
 }
-ACTIONS = ("read", "write", "reveal")
+ACTIONS = ("read", "write", "reveal", "assess")
 
 # permission set (model) -> area
 AREAS = {
@@ -28,25 +29,28 @@ AREAS = {
     "AidItem": "aid", "AidStandard": "aid", "FundAccount": "funds",
     "District": "org", "School": "org", "SchoolYear": "calendar", "Term": "calendar",
     "AuditEvent": "audit", "UserScope": "users", "Job": "jobs", "SchoolProgress": "reports",
+    "HomeVisit": "identification", "ReviewDecision": "identification", "PublicNotice": "identification",
+    "Objection": "identification", "Assessment": "identification",
+    "AssessmentStandard": "standards", "StandardSimulation": "standards", "PracticeCheck": "reports",
 }
 AREA_LABELS = {
     "pupils": _l("Pupils"), "families": _l("Households"), "identification": _l("Identification"),
     "codes": _l("Code lists"), "aid": _l("Aid items and standards"), "funds": _l("Funds"),
     "org": _l("Districts and schools"), "calendar": _l("School years and terms"),
     "audit": _l("Audit trail"), "users": _l("Users"), "jobs": _l("Background jobs"),
-    "reports": _l("Reports"),
+    "reports": _l("Reports"), "standards": _l("Identification standards"),
 }
 
-R, W, V = "read", "write", "reveal"
+R, W, V, A = "read", "write", "reveal", "assess"
 GRANTS = {
     "DistrictOfficer": {
-        "pupils": {R, W, V}, "families": {R, W, V}, "identification": {R, W}, "codes": {R, W},
+        "pupils": {R, W, V}, "families": {R, W, V}, "identification": {R, W, A}, "codes": {R, W},
         "aid": {R, W}, "funds": {R, W}, "org": {R, W}, "calendar": {R, W}, "audit": {R},
-        "users": {R, W}, "jobs": {R, W}, "reports": {R},
+        "users": {R, W}, "jobs": {R, W}, "reports": {R}, "standards": {R, W},
     },
     "SchoolOfficer": {
-        "pupils": {R, W, V}, "families": {R, W, V}, "identification": {R, W}, "codes": {R},
-        "aid": {R}, "funds": {R}, "org": {R}, "calendar": {R}, "jobs": {R, W},
+        "pupils": {R, W, V}, "families": {R, W, V}, "identification": {R, W, A}, "codes": {R},
+        "aid": {R}, "funds": {R}, "org": {R}, "calendar": {R}, "jobs": {R, W}, "standards": {R},
     },
     "ClassTeacher": {
         "pupils": {R}, "families": {R, W}, "identification": {R, W}, "codes": {R}, "calendar": {R},
@@ -54,12 +58,12 @@ GRANTS = {
     },
     "Leader": {
         "codes": {R}, "aid": {R}, "funds": {R}, "org": {R}, "calendar": {R}, "jobs": {R, W},
-        "reports": {R},
+        "reports": {R}, "standards": {R},
     },
     "Auditor": {
         "pupils": {R, V}, "families": {R, V}, "identification": {R}, "codes": {R}, "aid": {R},
         "funds": {R}, "org": {R}, "calendar": {R}, "audit": {R}, "users": {R}, "jobs": {R, W},
-        "reports": {R},
+        "reports": {R}, "standards": {R},
     },
 }
 

@@ -8,12 +8,18 @@ from sqlalchemy import and_, exists, false, or_, select
 
 from app.models import (
     Application,
+    AssessmentStandard,
     AuditEvent,
     District,
     FundAccount,
+    HomeVisit,
     Household,
     HouseholdMember,
     Job,
+    NoticeEntry,
+    Objection,
+    PublicNotice,
+    ReviewDecision,
     School,
     Student,
     User,
@@ -121,6 +127,14 @@ RULES = {
     HouseholdMember: lambda s: HouseholdMember.household_id.in_(select(Household.id).where(_households(s))),
     Application: lambda s: (Application.student_id.in_(select(Student.id).where(_students(s)))
                             if s.classes else _by_school(Application.school_id, s)),
+    HomeVisit: lambda s: HomeVisit.application_id.in_(select(Application.id).where(RULES[Application](s))),
+    ReviewDecision: lambda s: ReviewDecision.application_id.in_(
+        select(Application.id).where(RULES[Application](s))),
+    PublicNotice: lambda s: _by_school(PublicNotice.school_id, s),
+    NoticeEntry: lambda s: NoticeEntry.notice_id.in_(select(PublicNotice.id).where(RULES[PublicNotice](s))),
+    Objection: lambda s: _by_school(Objection.school_id, s),
+    # a school reads the standard of its district
+    AssessmentStandard: lambda s: AssessmentStandard.district_id == s.district_id,
     FundAccount: lambda s: (FundAccount.school_id == s.school_id if s.school_id
                             else FundAccount.district_id == s.district_id),
     UserScope: lambda s: _by_school(UserScope.school_id, s) if s.school_id else UserScope.district_id == s.district_id,

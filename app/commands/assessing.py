@@ -1,0 +1,143 @@
+"""The school's assessment of an application: scoring, home visits, class review, committee decision.
+
+Scoring keeps the standard version an application was first scored with: re-scoring the same
+snapshot never changes its result, and a newer version of the standard never rewrites it.
+"""
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+
+from app.commands.errors import FieldErrors
+from app.commands.identification import REQUIRED, check_step, load, transition
+from app.commands.standards import active_standard, compiled, tier_ids
+from app.models import Application, AssessmentStandard, HomeVisit, ReviewDecision, ReviewOutcome, ReviewStage, Tier
+from app.security.scope import Scope
+from app.services.facts import facts_from_snapshot
+from app.services.scoring import Assessment, assess
+
+
+def breakdown_json(result: Assessment) -> dict:
+    """The result as stored on the application (JSON: decimals as strings)."""
+    return {
+        "lines": [{"indicator": ln.indicator, "block": ln.block, "answer": _plain(ln.answer),
+                   "points": str(ln.points), "reason": ln.reason} for ln in result.lines],
+        "capped_blocks": list(result.capped_blocks),
+        "score_tier": result.score_tier, "direct_tier": result.direct_tier,
+        "direct_groups": list(result.direct_groups), "suggested_tier": result.suggested_tier,
+        "decided_by": result.decided_by,
+    }
+
+
+def _plain(answer):
+    """An answer JSON can hold: ratios as strings rounded to 4 places, flags and counts as they are."""
+    if isinstance(answer, (bool, int)):
+        return answer
+    return str(answer.quantize(type(answer)("0.0001"))) if hasattr(answer, "quantize") else str(answer)
+
+
+def standard_for(session, app: Application) -> AssessmentStandard:
+    """The version the application was scored with; the one in force if it was never scored."""
+    if app.standard_id is not None:
+        return session.get(AssessmentStandard, app.standard_id)
+    return active_standard(session, app.student.district_id, app.school_year_id)
+
+
+def apply_result(app: Application, row: AssessmentStandard, result: Assessment, tiers: dict,
+                 now: datetime) -> None:
+    """Store a result on the application and mark the standard version as used."""
+    app.score, app.breakdown = result.total, breakdown_json(result)
+    app.standard_id, app.standard_version = row.id, row.version
+    app.suggested_tier_id, app.decided_by = tiers[result.suggested_tier], result.decided_by
+    app.assessed_on = now
+    if row.first_used_at is None:
+        row.first_used_at = now
+
+
+def score(session, application_id: int, scope: Scope, *, now: datetime) -> tuple[Application, Assessment]:
+    """Score one application from its snapshot; it goes to school review (学校认定)."""
+    app = load(session, application_id, scope, lock=True)
+    check_step(session, app, "assess")
+    row = standard_for(session, app)
+    result = assess(compiled(row), facts_from_snapshot(app.household_snapshot))
+    tiers = tier_ids(session)
+    transition(session, app, "assess", lambda a: apply_result(a, row, result, tiers, now),
+               detail=f"v{row.version} {result.total}")
+    return app, result
+
+
+def add_home_visit(session, application_id: int, scope: Scope, *, visited_on: date, visitors: str,
+                   findings: str, facts_confirmed: bool) -> HomeVisit:
+    """Record a home visit or interview (家访) against an open application."""
+    app = load(session, application_id, scope)
+    check_step(session, app, "home_visit")
+    errors = {}
+    for field, value in (("visited_on", visited_on), ("visitors", visitors), ("findings", findings)):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            errors[field] = [REQUIRED]
+    if errors:
+        raise FieldErrors(errors)
+    visit = HomeVisit(application_id=app.id, visited_on=visited_on, visitors=visitors.strip(),
+                      findings=findings.strip(), facts_confirmed=bool(facts_confirmed))
+    session.add(visit)
+    session.flush()
+    return visit
+
+
+def _check_votes(members: str, votes: tuple[int, int, int], decided_on) -> None:
+    """Members and date are required; votes are whole numbers, not negative."""
+    errors = {}
+    if not (members or "").strip():
+        errors["members"] = [REQUIRED]
+    if decided_on is None:
+        errors["decided_on"] = [REQUIRED]
+    for field, value in zip(("votes_for", "votes_against", "votes_abstain"), votes, strict=True):
+        if value is None or int(value) < 0:
+            errors[field] = [_l("must be a whole number, 0 or more")]
+    if errors:
+        raise FieldErrors(errors)
+
+
+def record_class_review(session, application_id: int, scope: Scope, *, outcome: ReviewOutcome,
+                        decided_on: date, members: str, votes: tuple[int, int, int],
+                        minutes: str = "") -> ReviewDecision:
+    """The class's democratic review (班级评议); the application moves on to the school either way."""
+    app = load(session, application_id, scope, lock=True)
+    check_step(session, app, "class_review")
+    _check_votes(members, votes, decided_on)
+    decision = ReviewDecision(application_id=app.id, stage=ReviewStage.CLASS, outcome=outcome,
+                              decided_on=decided_on, members=members.strip(), votes_for=votes[0],
+                              votes_against=votes[1], votes_abstain=votes[2], minutes=minutes or None)
+    session.add(decision)
+    transition(session, app, "class_review", detail=outcome.value)
+    return decision
+
+
+def decide(session, application_id: int, scope: Scope, *, tier_code: str, decided_on: date, members: str,
+           votes: tuple[int, int, int], minutes: str = "", tier_reason: str = "",
+           now: datetime) -> ReviewDecision:
+    """The committee's decision (认定工作组): a final tier; differing from the suggestion needs a reason."""
+    app = load(session, application_id, scope, lock=True)
+    check_step(session, app, "decide")
+    if app.score is None:
+        raise FieldErrors({"score": [_l("is missing; score the application before the committee decides")]})
+    _check_votes(members, votes, decided_on)
+    tier = session.query(Tier).filter_by(code=tier_code, active=True).one_or_none()
+    if tier is None:
+        raise FieldErrors({"final_tier": [REQUIRED]})
+    if tier.id != app.suggested_tier_id and not (tier_reason or "").strip():
+        raise FieldErrors({"tier_reason": [_l("is required when the final tier differs from the suggested tier")]})
+    outcome = ReviewOutcome.PASSED if tier.is_needy else ReviewOutcome.NOT_PASSED
+    decision = ReviewDecision(
+        application_id=app.id, stage=ReviewStage.SCHOOL, outcome=outcome, decided_on=decided_on,
+        members=members.strip(), votes_for=votes[0], votes_against=votes[1], votes_abstain=votes[2],
+        tier_id=tier.id, suggested_tier_id=app.suggested_tier_id, tier_reason=(tier_reason or "").strip() or None,
+        minutes=(minutes or "").strip() or None)
+    session.add(decision)
+
+    def change(a):
+        a.final_tier_id, a.decided_on = tier.id, now
+        a.tier_reason = decision.tier_reason
+
+    transition(session, app, "decide", change, detail=tier.code)
+    return decision
+
