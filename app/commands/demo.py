@@ -9,6 +9,7 @@ from app.commands.demo_data import Draw, load_demo_data
 from app.commands.demo_rows import BulkWriter, DemoRun, IdNumbers, PrimaryKeys, TermInfo, sync_sequences
 from app.commands.demo_users import check_roles, create_accounts, format_summary
 from app.commands.errors import DomainError
+from app.commands.standards import seed_standard
 from app.models import AidItem, District, FundAccount, School, SpecialGroup, Term
 from app.models.base import utcnow
 
@@ -105,6 +106,7 @@ def seed_demo(appbuilder, session, *, schools: int, pupils: int, password: str, 
         _write_people(run, plans)
         run.writer.flush()
         sync_sequences(session, KEYED_TABLES)
+        seed_standard(session, run.district_id, term.school_year_id)
         district = data["places"]["district"]["name"]
         accounts = create_accounts(appbuilder, session, run, district, plans, password)
         session.commit()
