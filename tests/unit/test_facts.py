@@ -1,0 +1,64 @@
+"""Facts from a household snapshot: size, income, parents, illness, single parent, events, siblings."""
+from decimal import Decimal
+
+import pytest
+
+from app.services.facts import facts_from_snapshot, parents_unable, sudden_event_recent
+
+
+def member(relation="father", work="full", health="healthy", presence="present", income="0", in_school=False):
+    return {"name": "x", "relation": relation, "work_ability": work, "health": health, "presence": presence,
+            "annual_income": income, "in_school": in_school}
+
+
+def snapshot(members, **household):
+    return {"taken_on": "2026-10-08T09:30:00", "pupil": {"disabled": False},
+            "household": {"hukou_type": "rural", "lives_rural": True, **household}, "members": members}
+
+
+def test_size_counts_the_pupil_and_living_members_and_income_every_member():
+    facts = facts_from_snapshot(snapshot([member(income="12000.50"), member("mother", income="3000"),
+                                          member("grandparent", presence="deceased", income="100")]))
+    assert facts.household_size == 3
+    assert facts.household_income == Decimal("15100.50")
+
+
+@pytest.mark.parametrize(("members", "expected"), [
+    ([member(), member("mother")], 0),
+    ([member(), member("mother", work="none")], 1),
+    ([member(), member("mother", presence="missing")], 1),
+    ([member()], 1),  # one parent recorded: the other is not there for the family
+    ([member(work="none"), member("mother", presence="deceased")], 2),
+    ([], 2),
+    ([member("guardian")], 1),  # orphans: the guardian counts
+    ([member("grandparent")], 2),  # grandparents are not parents
+])
+def test_parents_unable(members, expected):
+    assert parents_unable(members) == expected
+
+
+def test_illness_of_a_deceased_member_does_not_count():
+    assert not facts_from_snapshot(snapshot([member(health="disabled", presence="deceased")])).family_illness
+    assert facts_from_snapshot(snapshot([member("grandparent", health="serious_illness")])).family_illness
+
+
+def test_single_parent_by_flag_or_deceased_parent():
+    assert facts_from_snapshot(snapshot([member()], single_parent=True)).single_parent
+    assert facts_from_snapshot(snapshot([member(), member("mother", presence="deceased")])).single_parent
+    assert not facts_from_snapshot(snapshot([member(), member("mother")])).single_parent
+
+
+@pytest.mark.parametrize(("event_on", "expected"), [
+    ("2026-10-08", True), ("2025-10-08", True), ("2025-10-07", False), ("2026-10-09", False), (None, False),
+])
+def test_sudden_event_within_twelve_months_before_the_snapshot(event_on, expected):
+    assert sudden_event_recent(event_on, "2026-10-08T09:30:00") is expected
+
+
+def test_siblings_rural_and_groups():
+    facts = facts_from_snapshot(dict(snapshot(
+        [member("sibling", in_school=True), member("sibling"), member("sibling", in_school=True)],
+        groups=["dibao"], hukou_type="urban"), pupil={"disabled": True}))
+    assert facts.siblings_in_school == 2
+    assert not facts.rural
+    assert facts.groups == frozenset({"dibao", "disabled_student"})
