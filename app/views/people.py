@@ -43,11 +43,15 @@ class HouseholdMemberModelView(ZizhuModelView):
     add_title = _l("Add household member")
     edit_title = _l("Edit household member")
     list_columns = ["name", "relation", "household", "birth_year", "work_ability", "health", "annual_income"]
-    search_columns = ["name", "relation", "work_ability", "health", "household"]
+    search_columns = ["name", "relation", "work_ability", "health", "presence", "household"]
     add_columns = edit_columns = show_columns = [
-        "household", "name", "relation", "birth_year", "work_ability", "health", "annual_income",
+        "household", "name", "relation", "birth_year", "presence", "work_ability", "health", "annual_income",
         "occupation", "in_school",
     ]
+    description_columns = {
+        "presence": _l("Working away from home still counts as with the family"),
+        "annual_income": _l("All income of the last 12 months: wages, farming, pensions, transfers"),
+    }
     order_columns = ["name", "birth_year", "annual_income"]
     base_order = ("id", "desc")
 
@@ -61,15 +65,20 @@ class HouseholdModelView(ZizhuModelView):
     add_title = _l("Add household")
     edit_title = _l("Edit household")
     list_columns = ["guardian_name", "phone", "address", "hukou_type", "special_groups"]
-    search_columns = ["guardian_name", "phone", "address", "hukou_type", "lives_rural", "special_groups"]
+    search_columns = ["guardian_name", "phone", "address", "hukou_type", "lives_rural", "special_groups",
+                      "single_parent"]
     add_columns = edit_columns = [
         "guardian_name", "guardian_id_number", "phone", "address", "hukou_type", "lives_rural",
-        "special_groups", "payee_name", "bank_name", "bank_account", "notes", "district",
+        "special_groups", "single_parent", "sudden_event_on", "sudden_event",
+        "payee_name", "bank_name", "bank_account", "notes", "district",
     ]
     show_columns = add_columns + ["created_on", "changed_on"]
     order_columns = ["guardian_name"]
     base_order = ("id", "desc")
     related_views = [HouseholdMemberModelView, StudentModelView]
+    description_columns = {
+        "sudden_event_on": _l("Scored when it happened in the 12 months before the application was submitted"),
+    }
 
 
 class SpecialGroupModelView(ZizhuModelView):
