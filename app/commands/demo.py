@@ -1,10 +1,10 @@
 """`flask aid seed-demo`: a deterministic, realistic demo district written in bulk, with demo accounts."""
-from datetime import date
+from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import text
 
-from app.commands import demo_household, demo_org, demo_pupils
+from app.commands import demo_household, demo_identification, demo_org, demo_pupils
 from app.commands.demo_data import Draw, load_demo_data
 from app.commands.demo_rows import BulkWriter, DemoRun, IdNumbers, PrimaryKeys, TermInfo, sync_sequences
 from app.commands.demo_users import check_roles, create_accounts, format_summary
@@ -107,6 +107,8 @@ def seed_demo(appbuilder, session, *, schools: int, pupils: int, password: str, 
         run.writer.flush()
         sync_sequences(session, KEYED_TABLES)
         seed_standard(session, run.district_id, term.school_year_id)
+        demo_identification.snapshot_submissions(session, run.district_id)
+        demo_identification.advance(session, [plan.id for plan in plans], datetime.combine(today, time(10)))
         district = data["places"]["district"]["name"]
         accounts = create_accounts(appbuilder, session, run, district, plans, password)
         session.commit()

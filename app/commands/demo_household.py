@@ -1,6 +1,6 @@
 """Demo households: special groups, guardian, address, payee, notes, and the rows of a drawn family."""
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from app.commands.demo_family import (
     PARENTS,
@@ -125,6 +125,15 @@ def _notes(run: DemoRun, people: list[Person], left_behind: bool) -> str | None:
     return "".join(parts) or None
 
 
+def _sudden_event(run: DemoRun, groups: list[str]) -> tuple[date | None, str | None]:
+    """A disaster, accident or illness in the last year: always for 突发严重困难户, rarely otherwise."""
+    draw, homes = run.draw, run.data["households"]
+    poor = any(code in homes["poor_groups"] for code in groups)
+    if "monitor_sudden" not in groups and not draw.chance(homes["sudden_event_share"]["poor" if poor else "other"]):
+        return None, None
+    return run.today - timedelta(days=draw.between(20, 330)), draw.pick(homes["sudden_events"])
+
+
 def _write(run: DemoRun, hid: int, school: SchoolPlan, people: list[Person], guardian: Person,
            groups: list[str], notes: str | None) -> None:
     """Queue the household, its members and its special groups."""
@@ -133,6 +142,7 @@ def _write(run: DemoRun, hid: int, school: SchoolPlan, people: list[Person], gua
     urban_hukou = draw.chance(hukou_share)
     birth = draw.day_between(date(guardian.birth_year, 1, 1), date(guardian.birth_year, 12, 31))
     banked = draw.chance(homes["with_bank_account_share"])
+    event_on, event = _sudden_event(run, groups)
     run.writer.add(Household.__table__, {
         "id": hid, "district_id": run.district_id, "guardian_name": guardian.name,
         "guardian_id_number": run.ids.make(home_code(run), birth, guardian.male),
@@ -141,7 +151,8 @@ def _write(run: DemoRun, hid: int, school: SchoolPlan, people: list[Person], gua
         "lives_rural": school.is_rural, "payee_name": guardian.name if banked else None,
         "bank_name": draw.table("banks") if banked else None,
         "bank_account": bank_account(homes["bank_account_prefix"], hid) if banked else None,
-        "notes": notes, **run.stamps(),
+        "notes": notes, "single_parent": sum(p.relation in PARENTS for p in people) == 1,
+        "sudden_event_on": event_on, "sudden_event": event, **run.stamps(),
     })
     for p in people:
         run.writer.add(HouseholdMember.__table__, {

@@ -216,17 +216,29 @@ def test_special_groups_link_existing_codes(dbs):
     assert codes and "dibao" in codes
 
 
-def test_applications_are_drafts_or_submitted_in_the_current_term(dbs):
+def test_applications_are_in_the_current_term_and_submitted_ones_frozen(dbs):
     term = dbs.scalars(select(Term).filter_by(is_current=True)).one()
     apps = dbs.scalars(select(Application)).all()
     assert 0.04 * PUPILS < len(apps) < 0.25 * PUPILS
-    assert {a.status for a in apps} == {ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED}
+    assert {ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.SCHOOL_REVIEW} <= {
+        a.status for a in apps}
     for a in apps:
         assert a.term_id == term.id and a.school_year_id == term.school_year_id
         assert a.reason.endswith("特申请资助。")
-        assert (a.submitted_on is not None) == (a.status == ApplicationStatus.SUBMITTED)
+        assert (a.submitted_on is not None) == (a.status != ApplicationStatus.DRAFT)
+        assert (a.household_snapshot is not None) == (a.status != ApplicationStatus.DRAFT)
         if a.submitted_on:
             assert term.start_date <= a.commitment_signed_on <= a.submitted_on.date() <= TODAY
+
+
+def test_first_school_is_part_way_and_second_school_decided_everything(dbs):
+    schools = dbs.scalars(select(School).order_by(School.code)).all()
+    first = {a.status for a in dbs.scalars(select(Application).filter_by(school_id=schools[0].id))}
+    second = dbs.scalars(select(Application).filter_by(school_id=schools[1].id)).all()
+    assert ApplicationStatus.SUBMITTED in first and ApplicationStatus.SCHOOL_REVIEW in first
+    assert all(a.final_tier is not None for a in second if a.status is not ApplicationStatus.DRAFT)
+    scored = [a for a in second if a.score is not None]
+    assert scored and all(a.standard_version == 1 and a.breakdown["lines"] for a in scored)
 
 
 def test_one_fund_account_per_source_for_living_subsidy(dbs):
