@@ -49,8 +49,8 @@ def awaiting_review(ctx: WorkbenchContext):
     totals, due = _totals(ctx), _future_deadline(ctx)
     titles = (
         (S.SUBMITTED, gettext("Submitted, awaiting review")),
-        (S.CLASS_REVIEW, gettext("In class review")),
-        (S.SCHOOL_REVIEW, gettext("Awaiting school review and scoring")),
+        (S.CLASS_REVIEW, gettext("Reviewed by the class, awaiting scoring")),
+        (S.SCHOOL_REVIEW, gettext("In school assessment: home visits and committee")),
     )
     return [Todo(title, totals[status], application_list(ctx, status), due=due)
             for status, title in titles]
