@@ -8,7 +8,7 @@ from marshmallow import fields
 
 from app.commands.errors import FieldErrors
 from app.commands.reveal import RecordNotFound, reveal_value
-from app.commands.rules import validate_item
+from app.commands.rules import check_editable, validate_item
 from app.security.roles import PERMISSION_FOLD
 from app.security.scope import current_scope
 from app.security.scope_filter import SCOPE_BASE_FILTER
@@ -55,6 +55,16 @@ class ZizhuApi(ModelRestApi):
     def pre_update(self, item):
         """Same on update: a record cannot leave the user's scope."""
         validate_item(self.datamodel.session, item, scope=current_scope())
+
+    def delete_headless(self, pk):
+        """DELETE, refused with 422 when the row may no longer change (a submitted application)."""
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is not None:
+            try:
+                check_editable(item)
+            except FieldErrors as err:
+                return self.response_422(message=err.as_dict())
+        return super().delete_headless(pk)
 
     def pre_get(self, data):
         """Mask sensitive values of a single record."""

@@ -1,4 +1,5 @@
 """Field rules per model (ID numbers, 学籍号, phones, money) and uniqueness, for forms and APIs."""
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect as sa_inspect
 
 from app.commands.errors import FieldErrors
@@ -75,12 +76,25 @@ def _derive_student(session, item) -> None:
 
 DERIVED = {Application: _derive_application, Student: _derive_student}
 
+EDITABLE = {"draft", "returned"}  # an application is the family's own text only until submitted
+
+
+def check_editable(item) -> None:
+    """A submitted application changes only through the identification steps (and is never deleted)."""
+    if isinstance(item, Application) and sa_inspect(item).persistent:
+        committed = sa_inspect(item).attrs.status.history
+        status = (committed.deleted or committed.unchanged or [item.status])[0]
+        if status is not None and status.value not in EDITABLE:
+            raise FieldErrors({"status": [_l(
+                "the application has been submitted; it can only be changed after it is returned for correction")]})
+
 
 def validate_item(session, item, scope=None) -> None:
     """Derive server-set fields, keep the item in `scope`, check ruled and unique columns.
 
     Raises FieldErrors naming every refused field; nothing is written by this function.
     """
+    check_editable(item)
     with session.no_autoflush:
         DERIVED.get(type(item), lambda *_: None)(session, item)
     if scope is not None:

@@ -3,9 +3,9 @@ from flask import abort, jsonify, request
 from flask_appbuilder import expose, has_access
 from sqlalchemy import or_
 
-from app.commands.errors import FieldErrors
+from app.commands.errors import DomainError, FieldErrors
 from app.commands.reveal import RecordNotFound, reveal_value
-from app.commands.rules import validate_item
+from app.commands.rules import check_editable, validate_item
 from app.security.scope import current_scope, limit
 from app.views.lookup import LOOKUP_LIMIT, lookup_fields
 from app.views.masking import is_sensitive, show_formatter
@@ -50,13 +50,25 @@ class ScopedViewMixin:
         return jsonify(results=results, pagination={"more": len(rows) > LOOKUP_LIMIT})
 
     # validation and scope, shared with the API ------------------------------
+    def _refuse_cleanly(self, check, item):
+        """Run `check`; when it refuses, forget the form's changes (FAB leaves the row dirty) and re-raise."""
+        try:
+            check(item)
+        except DomainError:
+            self.datamodel.session.rollback()
+            raise
+
     def pre_add(self, item):
         """Scope fields set by the server, then whole-record rules, before the insert."""
-        validate_item(self.datamodel.session, item, scope=current_scope())
+        self._refuse_cleanly(lambda i: validate_item(self.datamodel.session, i, scope=current_scope()), item)
 
     def pre_update(self, item):
         """Same before an update: a record cannot leave the user's scope."""
-        validate_item(self.datamodel.session, item, scope=current_scope())
+        self._refuse_cleanly(lambda i: validate_item(self.datamodel.session, i, scope=current_scope()), item)
+
+    def pre_delete(self, item):
+        """Only what may still change may go (a submitted application never)."""
+        self._refuse_cleanly(check_editable, item)
 
     # actions: FAB loads their rows without the base filters -------------------
     def _in_scope(self, pk) -> bool:
