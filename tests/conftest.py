@@ -8,6 +8,8 @@ from sqlalchemy import create_engine, text
 from app import create_app
 from app.extensions import db as _db
 
+pytest_plugins = ["tests.place"]  # the identification `place` fixture, for every test package
+
 TEST_PASSWORD = "Test-pass-2026!"
 KEEP_TABLES = {"alembic_version", "ab_permission", "ab_view_menu", "ab_permission_view",
                "ab_role", "ab_permission_view_role"}

@@ -1,4 +1,4 @@
-"""A school with its officers, the default standard in force, and a pupil's household ready to apply."""
+"""The `place` fixture (plugged in by tests/conftest.py): a school, its officers, the default standard, a household."""
 from dataclasses import dataclass
 
 import pytest
