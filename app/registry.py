@@ -4,10 +4,14 @@ from flask_babel import lazy_gettext as _l
 from app.api.resources import RESOURCES
 from app.views.aid import AidItemModelView, AidStandardModelView
 from app.views.assessment import ApplicationModelView, TierModelView
+from app.views.assessment_page import AssessmentView
 from app.views.audit import AuditEventModelView
 from app.views.calendar import SchoolYearModelView, TermModelView
 from app.views.funds import FundAccountModelView
 from app.views.jobs import JobModelView, JobView
+from app.views.notice_objections import ObjectionView
+from app.views.notice_print import NoticePrintView
+from app.views.notices import PublicNoticeView
 from app.views.org import DistrictModelView, SchoolModelView
 from app.views.people import (
     HouseholdMemberModelView,
@@ -15,7 +19,10 @@ from app.views.people import (
     SpecialGroupModelView,
     StudentModelView,
 )
+from app.views.practices import PracticeCheckView
 from app.views.reports import SchoolProgressView
+from app.views.simulation import SimulationView
+from app.views.standards import StandardView
 from app.views.users import DistrictUserModelView
 
 PEOPLE = ("People", _l("Pupils and households"), "fa-users")
@@ -29,13 +36,19 @@ MENU = [
     (StudentModelView, "Pupils", _l("Pupils"), "fa-child", PEOPLE),
     (HouseholdModelView, "Households", _l("Households"), "fa-home", PEOPLE),
     (HouseholdMemberModelView, "Household members", _l("Household members"), "fa-user", PEOPLE),
+    (AssessmentView, "Assessment", _l("Assessment"), "fa-balance-scale", ASSESSMENT),
     (ApplicationModelView, "Applications", _l("Applications"), "fa-file-text-o", ASSESSMENT),
+    (PublicNoticeView, "Public notices", _l("Public notices"), "fa-bullhorn", ASSESSMENT),
+    (ObjectionView, "Objections", _l("Objections"), "fa-comments-o", ASSESSMENT),
     (TierModelView, "Tiers", _l("Tiers"), "fa-signal", ASSESSMENT),
     (SpecialGroupModelView, "Special groups", _l("Special groups"), "fa-tags", ASSESSMENT),
+    (StandardView, "Identification standards", _l("Identification standards"), "fa-sliders", ASSESSMENT),
+    (SimulationView, "Simulation", _l("Simulation"), "fa-flask", ASSESSMENT),
     (AidItemModelView, "Aid items", _l("Aid items"), "fa-gift", AID),
     (AidStandardModelView, "Aid standards", _l("Aid standards"), "fa-list-ol", AID),
     (FundAccountModelView, "Fund accounts", _l("Fund accounts"), "fa-university", FUNDS),
     (SchoolProgressView, "School progress", _l("School progress"), "fa-tasks", REPORTS),
+    (PracticeCheckView, "Fairness checks", _l("Fairness checks"), "fa-balance-scale", REPORTS),
     (JobModelView, "Background jobs", _l("Exports and jobs"), "fa-hourglass-half", REPORTS),
     (DistrictModelView, "Districts", _l("Districts"), "fa-map", SYSTEM),
     (SchoolModelView, "Schools", _l("Schools"), "fa-building", SYSTEM),
@@ -54,5 +67,6 @@ def register(appbuilder) -> None:
             category_label=category_label, category_icon=category_icon,
         )
     appbuilder.add_view_no_menu(JobView)
+    appbuilder.add_view_no_menu(NoticePrintView)
     for api in RESOURCES:
         appbuilder.add_api(api)

@@ -1,10 +1,12 @@
 """Every REST resource, one line each: model, resource name, list columns."""
 from app.api.base import api_for
+from app.api.identification import ApplicationApi
 from app.api.jobs import JobApi
+from app.api.notices import ObjectionApi, PublicNoticeApi
+from app.api.standards import AssessmentStandardApi
 from app.models import (
     AidItem,
     AidStandard,
-    Application,
     District,
     FundAccount,
     Household,
@@ -22,9 +24,6 @@ STUDENT_COLUMNS = [
     "boarding", "status",
 ]
 
-# school and school year follow the pupil and the term (app/commands/rules.py)
-APPLICATION_INPUT = ["student", "term", "reason", "is_midyear", "commitment_signed_on", "consent_signed_on"]
-
 RESOURCES = [
     api_for(District, "district", ["id", "code", "name"]),
     api_for(School, "school", ["id", "code", "name", "township", "has_boarding", "is_rural", "active"]),
@@ -38,11 +37,7 @@ RESOURCES = [
     api_for(SchoolYear, "school_year", ["id", "name", "start_date", "end_date", "is_current"]),
     api_for(Term, "term", ["id", "name", "school_year.id", "season", "start_date", "end_date", "is_current"]),
     api_for(Tier, "tier", ["id", "code", "name", "rank", "is_needy", "active"]),
-    api_for(
-        Application, "application",
-        ["id", "student.id", "student.name", "school.id", "term.id", "status", "score", "final_tier.name"],
-        add_columns=APPLICATION_INPUT, edit_columns=APPLICATION_INPUT,
-    ),
+    ApplicationApi,
     api_for(AidItem, "aid_item", ["id", "code", "name", "category", "kind", "payee", "active"]),
     api_for(
         AidStandard, "aid_standard",
@@ -52,5 +47,8 @@ RESOURCES = [
         FundAccount, "fund_account",
         ["id", "code", "name", "source", "fiscal_year", "district.id", "school.id", "active"],
     ),
+    PublicNoticeApi,
+    ObjectionApi,
+    AssessmentStandardApi,
     JobApi,
 ]

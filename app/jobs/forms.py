@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 
 from app.labels import COLUMN_LABELS, enum_label
-from app.models import School, StudentStatus
+from app.models import School, StudentStatus, Term
 from app.security.scope import limit
 
 GRADES = range(1, 7)
@@ -16,9 +16,18 @@ def _school_choices(session) -> list[tuple[str, str]]:
     return [("", _l("All schools"))] + [(str(s.id), s.name) for s in schools]
 
 
+def _term_choices(session) -> tuple[list[tuple[str, str]], str]:
+    """Terms, newest first, and the current one as the default."""
+    terms = session.query(Term.id, Term.name, Term.is_current).order_by(Term.start_date.desc()).all()
+    current = next((str(t.id) for t in terms if t.is_current), str(terms[0].id) if terms else "")
+    return [(str(t.id), t.name) for t in terms], current
+
+
 def _fields(session) -> dict:
     """Every option a kind may ask for, as a form field."""
+    terms, current = _term_choices(session)
     return {
+        "term_id": SelectField(COLUMN_LABELS["term"], choices=terms, default=current),
         "school_id": SelectField(COLUMN_LABELS["school"], choices=_school_choices(session), default=""),
         "grade": SelectField(COLUMN_LABELS["grade"], default="",
                              choices=[("", _l("All grades"))] + [(str(g), str(g)) for g in GRADES]),

@@ -61,11 +61,14 @@ class JobQueue:
             self._run(job_id)
 
     def _purge(self) -> None:
-        """Every hour: result files past JOBS_KEEP_DAYS are deleted."""
+        """Every hour: result files past JOBS_KEEP_DAYS are deleted, ended public notices withdrawn."""
+        from app.commands.notices import run_expiry
         from app.jobs.retention import purge_results
+        from app.models.base import utcnow
 
         with self.app.app_context():
             purge_results(db.session, self.app.config["JOBS_KEEP_DAYS"])
+            run_expiry(db.session, utcnow())  # public notices past their end date are withdrawn
             db.session.remove()
 
     def _recover_stale(self) -> None:
@@ -79,7 +82,7 @@ class JobQueue:
 
 def init_app(app: Flask) -> None:
     """Create the app's job queue and load the job kinds."""
-    from app.jobs import checks, exports, todos  # noqa: F401  (register kinds and to-dos)
+    from app.jobs import checks, exports, scoring, todos  # noqa: F401  (register kinds and to-dos)
 
     app.extensions["zizhu.jobs"] = JobQueue(app)
 

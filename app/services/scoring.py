@@ -5,6 +5,7 @@ A standard is plain data (seed/assessment_standard.json is the default); `parse_
 """
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 FLAG, CHOICE, AT_MOST, AT_LEAST = "flag", "choice", "at_most", "at_least"
 KINDS = (FLAG, CHOICE, AT_MOST, AT_LEAST)
@@ -32,6 +33,11 @@ class Indicator:
     options: tuple[tuple[str, Decimal], ...] = ()  # choice: answer → points
     brackets: tuple[tuple[Decimal, Decimal], ...] = ()  # at_most / at_least: bound → points
 
+    @cached_property
+    def option_points(self) -> dict:
+        """options as a dict, built once."""
+        return dict(self.options)
+
 
 @dataclass(frozen=True)
 class Standard:
@@ -49,7 +55,12 @@ class Standard:
 
     def rank(self, tier: str | None) -> int:
         """Higher is more difficult; -1 for no tier."""
-        return dict(self.tier_ranks).get(tier, -1)
+        return self._ranks.get(tier, -1)
+
+    @cached_property
+    def _ranks(self) -> dict:
+        """tier_ranks as a dict, built once (a frozen dataclass without slots keeps a __dict__)."""
+        return dict(self.tier_ranks)
 
 
 @dataclass(frozen=True)
@@ -112,7 +123,7 @@ def score_line(indicator: Indicator, answer) -> tuple[Decimal, str]:
     if indicator.kind == FLAG:
         return (indicator.points, "flag.yes") if answer else (ZERO, "flag.no")
     if indicator.kind == CHOICE:
-        points = dict(indicator.options).get(str(answer))
+        points = indicator.option_points.get(str(answer))
         return (points, "choice") if points is not None else (ZERO, "choice.none")
     for bound, points in indicator.brackets:
         if (answer <= bound) if indicator.kind == AT_MOST else (answer >= bound):

@@ -1,4 +1,4 @@
-"""Views of identification: tiers and applications (the assessment page comes with issue 5)."""
+"""Views of identification: tiers and applications (the assessment page is app/views/assessment_page.py)."""
 from flask_babel import lazy_gettext as _l
 
 from app.models import Application, Tier
@@ -25,6 +25,8 @@ class ApplicationModelView(ZizhuModelView):
 
     datamodel = ZizhuInterface(Application)
     list_title = _l("Applications")
+    list_template = "zizhu/assessment/application_list.html"  # with a button to the assessment page
+    show_template = "zizhu/assessment/application_show.html"
     show_title = _l("Application")
     add_title = _l("Add application")
     edit_title = _l("Edit application")

@@ -1,0 +1,86 @@
+"""Custom REST endpoints that run one command each: the body checked, the transaction, the answer."""
+from decimal import Decimal
+
+from flask import request
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields
+
+from app.api.base import ZizhuApi
+from app.commands.errors import DomainError, FieldErrors
+from app.security.scope import current_scope
+
+CENT = Decimal("0.01")
+
+# marshmallow's own messages, translated (they name the field in the 422 answer)
+fields.Field.default_error_messages.update({
+    "required": _l("is required"), "null": _l("may not be empty"), "invalid": _l("has a value of the wrong type"),
+})
+for kind, message in ((fields.Date, _l("is not a valid date (YYYY-MM-DD)")),
+                      (fields.DateTime, _l("is not a valid date and time")),
+                      (fields.Integer, _l("must be a whole number")),
+                      (fields.Boolean, _l("must be true or false")),
+                      (fields.String, _l("must be text")),
+                      (fields.Decimal, _l("must be a number"))):
+    kind.default_error_messages = {**kind.default_error_messages, "invalid": message}
+
+
+class BadBody(Exception):
+    """The request body is not a JSON object."""
+
+
+def request_values(schema: Schema | None) -> dict:
+    """The JSON body checked by `schema` (an empty body is `{}`); BadBody or ValidationError."""
+    if schema is None:
+        return {}
+    data = request.get_json(silent=True)
+    if data is None and not request.get_data():
+        data = {}
+    if not isinstance(data, dict):
+        raise BadBody()
+    return schema.load(data)
+
+
+def money_text(value) -> str | None:
+    """A Decimal as a string with two places ("67.00"); None stays None."""
+    return None if value is None else str(Decimal(value).quantize(CENT))
+
+
+def day_text(value) -> str | None:
+    """An ISO date or date-time, or None."""
+    return None if value is None else value.isoformat()
+
+
+class CommandApi(ZizhuApi):
+    """A scoped resource whose custom endpoints run one command each, in one transaction.
+
+    Refused fields answer 422 {message: {field: [message]}} like every other resource (a string
+    message on a 422 is hidden as a database error); a body that is not a JSON object 400; the
+    `not_found` errors 404; any other DomainError (an illegal step, an open objection, no standard
+    in force…) 409 {message}.
+    """
+
+    not_found: tuple[type[DomainError], ...] = ()
+
+    def run_command(self, schema: Schema | None, command, answer, status: int = 200, aliases=None):
+        """Check the body, run `command(session, scope, values)`, commit, answer `answer(result)`.
+
+        `aliases` renames the command's refused fields to the body's (return_reason → reason).
+        """
+        try:
+            values = request_values(schema)
+        except BadBody:
+            return self.response_400(message=gettext("The request body must be a JSON object."))
+        except ValidationError as err:
+            return self.response_422(message=err.messages)
+        session = self.datamodel.session
+        try:
+            result = command(session, current_scope(), values)
+            session.commit()
+        except FieldErrors as err:
+            session.rollback()
+            return self.response_422(message={(aliases or {}).get(f, f): m for f, m in err.as_dict().items()})
+        except DomainError as err:
+            session.rollback()
+            return self.response(404 if isinstance(err, self.not_found) else 409, message=str(err))
+        return self.response(status, **answer(result))

@@ -1,0 +1,21 @@
+"""REST, read only: the district's identification standards (each version with its JSON data)."""
+from app.api.base import ZizhuApi
+from app.models import AssessmentStandard
+from app.views.interface import ZizhuInterface
+
+STANDARD_LIST = ["id", "district.id", "school_year.id", "version", "name", "status", "activated_at",
+                 "first_used_at"]
+
+
+class AssessmentStandardApi(ZizhuApi):
+    """/api/v1/assessment_standard/: list and read the versions of one's district; no writes here."""
+
+    datamodel = ZizhuInterface(AssessmentStandard)
+    resource_name = "assessment_standard"
+    openapi_spec_tag = "AssessmentStandard"
+    include_route_methods = {"get", "get_list", "info"}
+    # the permission set is shared with StandardView, which writes: FAB must not prune can_write
+    base_permissions = ["can_read", "can_write"]
+    list_columns = STANDARD_LIST
+    show_columns = STANDARD_LIST + ["data", "notes"]
+    base_order = ("id", "desc")

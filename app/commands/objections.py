@@ -1,0 +1,175 @@
+"""Objections (异议) to entries of a public notice: record, answer, and what is due when.
+
+An objection is recorded while its notice is published and must be answered within the notice's
+objection working days; an application is approved only once every objection to it is answered.
+An UPHELD objection takes the application off the notice (back to school review): the committee
+decides again, and the pupil is either not approved or listed on a new notice with the new tier.
+"""
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+
+from app.commands.errors import DomainError, FieldErrors
+from app.commands.identification import REQUIRED, transition
+from app.commands.notices import NoticeState, calendar_for, notice_calendar
+from app.commands.standards import NoActiveStandard
+from app.models import (
+    ApplicationStatus,
+    NoticeEntry,
+    NoticeStatus,
+    Objection,
+    ObjectionOutcome,
+    SchoolYear,
+)
+from app.security.scope import Scope, limit
+from app.services.workdays import next_working_day
+
+OPEN, ANSWERED, OVERDUE = "open", "answered", "overdue"
+STATES = (OPEN, OVERDUE, ANSWERED)
+
+
+class ObjectionNotFound(DomainError):
+    """No such objection or notice entry in the user's scope."""
+
+
+class ObjectionAnswered(DomainError):
+    """An answered objection is never changed."""
+
+
+def _entry(session, entry_id: int, scope: Scope) -> NoticeEntry:
+    """The notice entry if it is in `scope`."""
+    entry = limit(session.query(NoticeEntry).filter(NoticeEntry.id == entry_id), NoticeEntry, scope).one_or_none()
+    if entry is None:
+        raise ObjectionNotFound(_l("No such notice entry, or it is not in your school."))
+    return entry
+
+
+def load_objection(session, objection_id: int, scope: Scope, *, lock: bool = False) -> Objection:
+    """The objection if it is in `scope`."""
+    query = limit(session.query(Objection).filter(Objection.id == objection_id), Objection, scope)
+    objection = (query.with_for_update(of=Objection) if lock else query).one_or_none()
+    if objection is None:
+        raise ObjectionNotFound(_l("No such objection, or it is not in your school."))
+    return objection
+
+
+def _blank(value) -> bool:
+    """None or only spaces."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def record_objection(session, entry_id: int, scope: Scope, *, received_on: date, content: str,
+                     raised_by: str | None = None) -> Objection:
+    """Record an objection received during the notice; it is due N working days after receipt."""
+    entry = _entry(session, entry_id, scope)
+    notice = entry.notice
+    if notice.status is not NoticeStatus.PUBLISHED:
+        raise NoticeState(_l("Objections are recorded while the notice is published."))
+    errors = {}
+    if _blank(content):
+        errors["content"] = [REQUIRED]
+    if received_on is None:
+        errors["received_on"] = [REQUIRED]
+    elif not notice.starts_on <= received_on <= notice.ends_on:
+        errors["received_on"] = [_l("must fall within the notice, %(start)s to %(end)s",
+                                    start=notice.starts_on.isoformat(), end=notice.ends_on.isoformat())]
+    if errors:
+        raise FieldErrors(errors)
+    due_on = notice_calendar(session, notice).add(received_on + timedelta(days=1), notice.objection_days)
+    objection = Objection(notice_id=notice.id, entry_id=entry.id, application_id=entry.application_id,
+                          school_id=notice.school_id, received_on=received_on, content=content.strip(),
+                          raised_by=(raised_by or "").strip()[:64] or None, due_on=due_on)
+    session.add(objection)
+    session.flush()
+    return objection
+
+
+def _check_answer(objection: Objection, answer: str, outcome, answered_on: date) -> None:
+    """Answer, outcome and a date on or after receipt are required."""
+    errors = {}
+    if _blank(answer):
+        errors["answer"] = [REQUIRED]
+    if not isinstance(outcome, ObjectionOutcome):
+        errors["outcome"] = [REQUIRED]
+    if answered_on is None:
+        errors["answered_on"] = [REQUIRED]
+    elif answered_on < objection.received_on:
+        errors["answered_on"] = [_l("cannot be before the objection was received (%(day)s)",
+                                    day=objection.received_on.isoformat())]
+    if errors:
+        raise FieldErrors(errors)
+
+
+def answer_objection(session, objection_id: int, scope: Scope, *, answer: str, outcome: ObjectionOutcome,
+                     answered_on: date) -> Objection:
+    """Answer once; an upheld objection sends the application back to school review."""
+    objection = load_objection(session, objection_id, scope, lock=True)
+    if objection.answered_on is not None:
+        raise ObjectionAnswered(_l("This objection has been answered; an answer is never changed."))
+    _check_answer(objection, answer, outcome, answered_on)
+    objection.answer, objection.outcome, objection.answered_on = answer.strip(), outcome, answered_on
+    session.flush()
+    app = objection.application
+    if outcome is ObjectionOutcome.UPHELD and app.status is ApplicationStatus.NOTICE:
+        transition(session, app, "withdraw", detail=f"objection {objection.id} upheld")
+    return objection
+
+
+@dataclass(frozen=True)
+class ObjectionsDue:
+    """Unanswered objections: all of them, those due by the next working day, those overdue."""
+
+    open: int
+    soon: int
+    overdue: int
+    soon_until: date
+
+
+def soon_until(session, scope: Scope, today: date) -> date:
+    """The next working day after today (with the scope district's holidays when it has a standard)."""
+    year = session.query(SchoolYear).filter(SchoolYear.start_date <= today,
+                                            SchoolYear.end_date >= today).first()
+    if scope.district_id is not None and year is not None:
+        try:
+            return calendar_for(session, scope.district_id, year.id).next_working_day(today + timedelta(days=1))
+        except NoActiveStandard:
+            pass
+    return next_working_day(today + timedelta(days=1))
+
+
+def objections_due(session, scope: Scope, *, today: date) -> ObjectionsDue:
+    """Counts of unanswered objections in scope: open, due by the next working day, overdue."""
+    until = soon_until(session, scope, today)
+    unanswered = limit(session.query(Objection.due_on, func.count(Objection.id)), Objection, scope).filter(
+        Objection.answered_on.is_(None)).group_by(Objection.due_on)
+    total = soon = overdue = 0
+    for due_on, count in unanswered:
+        total += count
+        if due_on < today:
+            overdue += count
+        elif due_on <= until:
+            soon += count
+    return ObjectionsDue(total, soon, overdue, until)
+
+
+def urgency(objection: Objection, today: date, until: date) -> str | None:
+    """'overdue', 'soon' (due by the next working day) or None; answered objections have none."""
+    if objection.answered_on is not None:
+        return None
+    if objection.due_on < today:
+        return OVERDUE
+    return "soon" if objection.due_on <= until else None
+
+
+def objections(session, scope: Scope, *, state: str | None, today: date):
+    """Query: objections in scope, optionally only open, overdue or answered; soonest due first."""
+    query = limit(session.query(Objection), Objection, scope)
+    if state == OPEN:
+        query = query.filter(Objection.answered_on.is_(None))
+    elif state == OVERDUE:
+        query = query.filter(Objection.answered_on.is_(None), Objection.due_on < today)
+    elif state == ANSWERED:
+        query = query.filter(Objection.answered_on.isnot(None))
+    return query.order_by(Objection.answered_on.isnot(None), Objection.due_on, Objection.id)

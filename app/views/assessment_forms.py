@@ -1,0 +1,110 @@
+"""The assessment page's forms: posted text to the plain values the commands take, step by step."""
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from app.commands import assessing, identification
+from app.commands.errors import FieldErrors
+from app.models import ReviewOutcome
+from app.models.base import utcnow
+from app.workbench.context import local_now
+
+BAD_DATE = _l("is not a date (YYYY-MM-DD)")
+BAD_NUMBER = _l("must be a whole number, 0 or more")
+
+# workflow steps taken with one button on the page; the others have forms of their own
+# (score, home visit, class review, decision) or live on the public notice (publish, withdraw)
+BUTTON_STEPS = ("submit", "return", "reassess", "cancel", "reject", "approve", "archive")
+ASSESS_STEPS = ("return", "reassess", "cancel", "reject", "approve", "archive")
+REASON_STEPS = ("return", "reassess", "cancel", "reject")
+DONE = {
+    "submit": _l("The application was submitted."),
+    "return": _l("The application was returned for correction."),
+    "reassess": _l("The application will be assessed again."),
+    "cancel": _l("The identification was cancelled."),
+    "reject": _l("The application was not approved."),
+    "approve": _l("The application was approved."),
+    "archive": _l("The application was archived."),
+}
+
+
+def parse_date(form, field: str, errors: dict) -> date | None:
+    """A YYYY-MM-DD date; empty is None (the command says whether it is required)."""
+    text = (form.get(field) or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        errors[field] = [BAD_DATE]
+        return None
+
+
+def parse_votes(form, errors: dict) -> tuple[int, int, int]:
+    """(for, against, abstain) as whole numbers; empty counts as 0."""
+    votes = []
+    for field in ("votes_for", "votes_against", "votes_abstain"):
+        text = (form.get(field) or "0").strip() or "0"
+        if not text.isdigit():
+            errors[field] = [BAD_NUMBER]
+            votes.append(0)
+        else:
+            votes.append(int(text))
+    return tuple(votes)
+
+
+def _raise(errors: dict) -> None:
+    """Refuse the form when a field could not be read."""
+    if errors:
+        raise FieldErrors(errors)
+
+
+def home_visit(session, pk: int, scope, form):
+    """Record a home visit from the form."""
+    errors = {}
+    visited_on = parse_date(form, "visited_on", errors)
+    _raise(errors)
+    return assessing.add_home_visit(session, pk, scope, visited_on=visited_on,
+                                    visitors=form.get("visitors", ""), findings=form.get("findings", ""),
+                                    facts_confirmed=form.get("facts_confirmed") == "y")
+
+
+def class_review(session, pk: int, scope, form):
+    """Record the class review (班级评议) from the form."""
+    errors = {}
+    decided_on, votes = parse_date(form, "decided_on", errors), parse_votes(form, errors)
+    outcome = form.get("outcome", ReviewOutcome.PASSED.value)
+    if outcome not in {o.value for o in ReviewOutcome}:
+        errors["outcome"] = [identification.REQUIRED]
+    _raise(errors)
+    return assessing.record_class_review(session, pk, scope, outcome=ReviewOutcome(outcome),
+                                         decided_on=decided_on, members=form.get("members", ""),
+                                         votes=votes, minutes=form.get("minutes", ""))
+
+
+def decide(session, pk: int, scope, form):
+    """Record the committee's decision from the form."""
+    errors = {}
+    decided_on, votes = parse_date(form, "decided_on", errors), parse_votes(form, errors)
+    _raise(errors)
+    return assessing.decide(session, pk, scope, tier_code=form.get("tier", ""), decided_on=decided_on,
+                            members=form.get("members", ""), votes=votes, minutes=form.get("minutes", ""),
+                            tier_reason=form.get("tier_reason", ""), now=utcnow())
+
+
+def take_step(session, pk: int, scope, step: str, form):
+    """One workflow button: the command of `step` with the reason (and recovery flag) posted."""
+    reason, now = form.get("reason", ""), utcnow()
+    if step == "submit":
+        return identification.submit(session, pk, scope, now=now)
+    if step == "return":
+        return identification.return_for_correction(session, pk, scope, reason=reason)
+    if step == "reassess":
+        return identification.reassess(session, pk, scope, reason=reason, now=now)
+    if step == "cancel":
+        return identification.cancel(session, pk, scope, reason=reason, recover_aid=form.get("recover_aid") == "y")
+    if step == "reject":
+        return identification.reject(session, pk, scope, reason=reason, now=now)
+    if step == "approve":
+        return identification.approve(session, pk, scope, today=local_now().date(), now=now)
+    return identification.archive(session, pk, scope)

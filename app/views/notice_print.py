@@ -1,0 +1,59 @@
+"""The printable A4 page and the xlsx of a public notice (only a published notice is for posting)."""
+from flask import Response, flash, redirect, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import get_locale, gettext
+
+from app.commands import notices as cmd
+from app.commands.errors import DomainError
+from app.extensions import db
+from app.models import NoticeStatus
+from app.reports.notice_xlsx import entry_rows, headers, notice_workbook, objection_sentence, period
+from app.security import audit
+from app.security.scope import current_scope
+from app.views.notice_forms import expire_notices, refuse
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class NoticePrintView(BaseView):
+    """A4 page and xlsx of a notice. Drafts and withdrawn notices are shown to staff, marked, not for posting."""
+
+    route_base = "/notices"
+    class_permission_name = "PublicNotice"
+    method_permission_name = {"print_page": "read", "xlsx": "read"}
+
+    def _notice(self, pk: int):
+        """The notice in the user's scope (404 otherwise), after expired ones were withdrawn."""
+        expire_notices()
+        try:
+            return cmd.load_notice(db.session, pk, current_scope())
+        except DomainError as err:
+            refuse(err)
+
+    @expose("/<int:pk>/print")
+    @has_access
+    def print_page(self, pk):
+        """The notice on A4 with its own minimal template (no navigation)."""
+        notice = self._notice(pk)
+        return self.render_template(
+            "zizhu/notices/print.html", notice=notice, headers=headers(), rows=entry_rows(notice),
+            period=period(notice), objection_sentence=objection_sentence(notice),
+            postable=notice.status is NoticeStatus.PUBLISHED,
+            lang="zh-CN" if str(get_locale() or "zh").startswith("zh") else "en")
+
+    @expose("/<int:pk>/xlsx")
+    @has_access
+    def xlsx(self, pk):
+        """The notice as xlsx, only while it is published; every download is audited."""
+        notice = self._notice(pk)
+        if notice.status is not NoticeStatus.PUBLISHED:
+            flash(gettext("Only a published notice can be downloaded; a draft or withdrawn notice is not "
+                          "for posting."), "warning")
+            return redirect(url_for("PublicNoticeView.show", pk=pk))
+        content = notice_workbook(notice)
+        audit.record(audit.EXPORT, entity="public_notice", entity_id=notice.id, school_id=notice.school_id,
+                     detail="public notice xlsx", row_count=len(notice.entries))
+        db.session.commit()
+        name = f"notice-{notice.id}-{notice.starts_on.isoformat()}.xlsx"
+        return Response(content, mimetype=XLSX,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,0 +1,67 @@
+"""What-if simulation (模拟测算): a standard's version, changed or not in the form, tried on a school year."""
+import time
+
+from flask import abort, flash, redirect, request, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import gettext
+
+from app.commands import simulation
+from app.commands.errors import DomainError, FieldErrors
+from app.commands.standard_versions import StandardNotFound, load
+from app.extensions import db
+from app.models import AssessmentStandard, SchoolYear, StandardStatus
+from app.security.scope import current_scope, limit
+from app.views.standards import data_from_form, error_lines, form_context, form_id
+from app.workbench.context import local_now
+
+
+class SimulationView(BaseView):
+    """Simulate a version on the applications of a school year; nothing is ever saved."""
+
+    route_base = "/standards/simulate"
+    class_permission_name = "StandardSimulation"
+    method_permission_name = {"index": "read", "simulate": "read"}
+    default_view = "index"
+
+    @expose("/")
+    @has_access
+    def index(self):
+        """The menu's entry: the newest draft of the district (else the newest version) to simulate."""
+        rows = limit(db.session.query(AssessmentStandard), AssessmentStandard).join(SchoolYear).order_by(
+            (AssessmentStandard.status == StandardStatus.DRAFT).desc(), SchoolYear.start_date.desc(),
+            AssessmentStandard.version.desc())
+        row = rows.first()
+        if row is None:
+            flash(gettext("Your district has no identification standard yet."), "info")
+            return redirect(url_for("StandardView.index"))
+        return redirect(url_for("SimulationView.simulate", pk=row.id))
+
+    @expose("/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    def simulate(self, pk):
+        """GET: the form with the version's values (results with ?run=1); POST: simulate the form's values."""
+        session, scope = db.session, current_scope()
+        try:
+            row = load(session, pk, scope)
+        except StandardNotFound:
+            abort(404)
+        data = data_from_form(row.data, request.form) if request.method == "POST" else row.data
+        year = session.get(SchoolYear, form_id("school_year_id") or row.school_year_id) or row.school_year
+        report, errors, seconds = None, [], None
+        if request.method == "POST" or request.args.get("run"):
+            started = time.perf_counter()
+            try:
+                report = simulation.run(session, scope, standard_id=pk, school_year_id=year.id,
+                                        today=local_now().date(),
+                                        data=data if request.method == "POST" else None)
+            except FieldErrors as err:
+                errors = error_lines(err, data)
+            except DomainError as err:
+                errors = [("", str(err))]
+            finally:
+                session.rollback()  # a simulation never writes
+            seconds = time.perf_counter() - started
+        years = session.query(SchoolYear).order_by(SchoolYear.start_date.desc()).all()
+        return self.render_template("zizhu/standards/simulate.html", **form_context(session, row, data),
+                                    report=report, errors=errors, year=year, years=years, seconds=seconds,
+                                    changed=request.method == "POST")

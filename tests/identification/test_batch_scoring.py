@@ -1,0 +1,159 @@
+"""Scoring all submitted applications of a school and term at once, directly and as a job."""
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import inspect
+
+from app.commands import assessing, identification
+from app.commands.batch_scoring import SchoolNotInScope, score_submitted
+from app.jobs.runner import execute
+from app.models import (
+    Application,
+    ApplicationStatus,
+    AssessmentStandard,
+    AuditEvent,
+    Job,
+    JobStatus,
+    StandardStatus,
+)
+from app.security.scope import Scope
+from tests.factories import current_term, make_application, make_student
+
+NOW = datetime(2026, 10, 8, 9, 30)
+
+
+@pytest.fixture
+def batch(session, place):
+    """Three submitted applications at the school (one already scored), a draft one, and a
+    submitted one at the other school."""
+    ids = [place.application.id]
+    for _ in range(2):
+        ids.append(make_application(session, make_student(session, school=place.school,
+                                                          household=place.household)).id)
+    draft = make_application(session, make_student(session, school=place.school, household=place.household))
+    other = make_application(session, make_student(session, school=place.other_school, household=place.household))
+    session.commit()
+    for app_id in (*ids, other.id):
+        identification.submit(session, app_id, place.district_scope, now=NOW)
+    assessing.score(session, ids[0], place.scope, now=NOW)
+    session.commit()
+    return {"scored": ids[0], "ready": ids[1:], "draft": draft.id, "other": other.id}
+
+
+def _app(session, app_id) -> Application:
+    session.expire_all()
+    return session.get(Application, app_id)
+
+
+def _workflow_events(session, app_id) -> list[str]:
+    return [e.summary for e in session.query(AuditEvent).filter_by(
+        action="workflow", entity="application", entity_id=str(app_id)).order_by(AuditEvent.id)]
+
+
+def test_scores_the_schools_submitted_applications_only(session, place, batch):
+    counts = score_submitted(session, place.scope, school_id=place.school.id, term_id=current_term(session).id,
+                             now=NOW, user_id=None, username="batch")
+    session.commit()
+    assert counts == {"scored": 2, "skipped": {"already_scored": 1, "not_submitted": 1}}
+    for app_id in batch["ready"]:
+        app = _app(session, app_id)
+        assert app.status is ApplicationStatus.SCHOOL_REVIEW and app.score == Decimal(67)
+        assert app.suggested_tier.code == "relative" and app.standard_version == 1
+        assert app.breakdown["lines"][0]["indicator"] == "income_ratio"
+        assert _workflow_events(session, app_id) == ["submit", "assess: v1 67"]
+    assert _app(session, batch["other"]).status is ApplicationStatus.SUBMITTED
+    assert _app(session, batch["draft"]).status is ApplicationStatus.DRAFT
+
+
+def test_same_result_as_scoring_one_by_one(session, place, batch):
+    score_submitted(session, place.scope, school_id=None, term_id=current_term(session).id, now=NOW)
+    session.commit()
+    one, many = _app(session, batch["scored"]), _app(session, batch["ready"][0])
+    assert (one.score, one.breakdown, one.suggested_tier_id, one.decided_by) == (
+        many.score, many.breakdown, many.suggested_tier_id, many.decided_by)
+
+
+def test_already_scored_applications_keep_their_version(session, place, batch):
+    old = place.standard
+    old.status = StandardStatus.RETIRED
+    data = dict(old.data, thresholds=[["special", 60], ["relative", 40], ["general", 20]])
+    session.add(AssessmentStandard(district_id=old.district_id, school_year_id=old.school_year_id, version=2,
+                                   name="v2", data=data, status=StandardStatus.ACTIVE))
+    session.commit()
+    before = _app(session, batch["scored"]).assessed_on
+    score_submitted(session, place.scope, school_id=place.school.id, term_id=current_term(session).id, now=NOW)
+    session.commit()
+    kept = _app(session, batch["scored"])
+    assert kept.standard_version == 1 and kept.assessed_on == before
+    assert len(_workflow_events(session, batch["scored"])) == 2  # submit, assess: nothing new
+    fresh = _app(session, batch["ready"][0])
+    assert fresh.standard_version == 2 and fresh.suggested_tier.code == "special"  # 67 ≥ 60 under v2
+    again = score_submitted(session, place.scope, school_id=place.school.id, term_id=current_term(session).id,
+                            now=NOW)
+    assert again["scored"] == 0 and again["skipped"]["already_scored"] == 3
+
+
+def test_district_runs_it_for_every_school(session, place, batch):
+    counts = score_submitted(session, place.district_scope, school_id=None, term_id=current_term(session).id,
+                             now=NOW)
+    session.commit()
+    assert counts["scored"] == 3 and _app(session, batch["other"]).score == Decimal(67)
+
+
+def test_class_review_first_when_the_district_asks_for_it(session, place, batch):
+    place.standard.data = dict(place.standard.data, parameters={
+        **place.standard.data["parameters"], "class_review": True})
+    session.commit()
+    counts = score_submitted(session, place.scope, school_id=place.school.id, term_id=current_term(session).id,
+                             now=NOW, chunk=1)
+    assert counts["scored"] == 0 and counts["skipped"]["class_review_first"] == 2
+
+
+def test_a_school_cannot_score_another_school(session, place, batch):
+    with pytest.raises(SchoolNotInScope):
+        score_submitted(session, place.scope, school_id=place.other_school.id,
+                        term_id=current_term(session).id, now=NOW)
+    outside = Scope(district_id=place.school.district_id + 999)
+    with pytest.raises(SchoolNotInScope):
+        score_submitted(session, outside, school_id=place.school.id, term_id=current_term(session).id, now=NOW)
+
+
+def test_progress_is_reported_per_chunk(session, place, batch):
+    seen = []
+    score_submitted(session, place.district_scope, school_id=None, term_id=current_term(session).id, now=NOW,
+                    progress=lambda done, total: seen.append((done, total)), chunk=2)
+    assert seen == [(0, 3), (2, 3), (3, 3)]
+
+
+def test_the_job_kind_runs_through_the_runner(session, app, place, batch, make_user):
+    from app.models import User
+
+    user = session.query(User).filter_by(username="school1").one()
+    job = Job(kind="score_applications", user_id=user.id, status=JobStatus.QUEUED, params={},
+              school_id=place.school.id, district_id=place.school.district_id)
+    session.add(job)
+    session.commit()
+    job_id = inspect(job).identity[0]
+    execute(job_id)
+    session.expire_all()
+    job = session.get(Job, job_id)
+    assert job.status is JobStatus.SUCCEEDED, (job.error_code, job.error_detail)
+    assert job.summary["scored"] == 2 and job.rows_done == 2
+    assert _app(session, batch["ready"][1]).status is ApplicationStatus.SCHOOL_REVIEW
+    assert _app(session, batch["other"]).status is ApplicationStatus.SUBMITTED
+    events = session.query(AuditEvent).filter(AuditEvent.action == "workflow",
+                                              AuditEvent.summary.like("assess%")).all()
+    assert {e.username for e in events if e.entity_id != str(batch["scored"])} == {"school1"}
+
+
+def test_a_class_teacher_may_not_run_the_job(session, app, place, batch, make_user):
+    teacher = make_user("teacher", "ClassTeacher", school=place.school, class_names="3年级1班")
+    job = Job(kind="score_applications", user_id=teacher.id, status=JobStatus.QUEUED, params={})
+    session.add(job)
+    session.commit()
+    job_id = inspect(job).identity[0]
+    execute(job_id)
+    session.expire_all()
+    assert session.get(Job, job_id).status is JobStatus.FAILED
+    assert _app(session, batch["ready"][0]).status is ApplicationStatus.SUBMITTED
