@@ -108,7 +108,8 @@ def seed_demo(appbuilder, session, *, schools: int, pupils: int, password: str, 
         sync_sequences(session, KEYED_TABLES)
         seed_standard(session, run.district_id, term.school_year_id)
         demo_identification.snapshot_submissions(session, run.district_id)
-        demo_identification.advance(session, [plan.id for plan in plans], datetime.combine(today, time(10)))
+        demo_identification.advance(session, [plan.id for plan in plans], term.id,
+                                    datetime.combine(today, time(10)))
         district = data["places"]["district"]["name"]
         accounts = create_accounts(appbuilder, session, run, district, plans, password)
         session.commit()

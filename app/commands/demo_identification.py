@@ -1,13 +1,13 @@
 """Demo identification: snapshots of the seeded submissions, then two schools part-way through the work.
 
 The first school (school1) has applications scored and some decided by its committee, the rest
-waiting to be scored; the second (school2) has scored and decided everything, so it can put up a notice.
+waiting to be scored; the second (school2) has scored and decided everything and put its results on a public notice.
 """
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import selectinload
 
-from app.commands import assessing, identification
+from app.commands import assessing, identification, notices, objections
 from app.commands.snapshots import take_snapshot
 from app.models import Application, ApplicationStatus, Household, Student, Tier
 from app.security import audit
@@ -55,8 +55,19 @@ def _decide(session, app_id: int, tiers: dict, decided_on: date, now: datetime) 
         identification.reject(session, app_id, EVERYTHING, reason="综合评分未达到认定标准。", now=now)
 
 
-def advance(session, school_ids: list[int], now: datetime) -> dict:
-    """Score and decide part of the first school's applications and all of the second's."""
+def _notice(session, school_id: int, term_id: int, now: datetime) -> None:
+    """The second school puts its decisions on a public notice; a parent objects to one entry."""
+    notice = notices.create_notice(session, EVERYTHING, school_id=school_id, term_id=term_id,
+                                   starts_on=now.date(), contact="学校资助办公室，电话 0000-1234567")
+    notices.publish_notice(session, notice.id, EVERYTHING, now=now)
+    if notice.entries and notice.starts_on <= now.date() <= notice.ends_on:
+        objections.record_objection(session, notice.entries[0].id, EVERYTHING, received_on=now.date(),
+                                    content="该生家庭新购置了小汽车，认定档次是否偏高？", raised_by="匿名")
+
+
+def advance(session, school_ids: list[int], term_id: int, now: datetime) -> dict:
+    """Score and decide part of the first school's applications and all of the second's, whose
+    results go on a public notice."""
     tiers = {id_: code for id_, code in session.query(Tier.id, Tier.code)}
     counts = {"scored": 0, "decided": 0}
     for index, school_id in enumerate(school_ids[:2]):
@@ -70,5 +81,8 @@ def advance(session, school_ids: list[int], now: datetime) -> dict:
             _decide(session, app_id, tiers, decided_on, now)
         counts["scored"] += len(to_score)
         counts["decided"] += len(to_decide)
+        if index == 1 and to_decide:
+            session.flush()
+            _notice(session, school_id, term_id, now)
     session.flush()
     return counts

@@ -21,6 +21,8 @@ from app.models import (
     Household,
     HouseholdMember,
     Model,
+    NoticeStatus,
+    PublicNotice,
     Relation,
     School,
     SpecialGroup,
@@ -239,6 +241,11 @@ def test_first_school_is_part_way_and_second_school_decided_everything(dbs):
     assert all(a.final_tier is not None for a in second if a.status is not ApplicationStatus.DRAFT)
     scored = [a for a in second if a.score is not None]
     assert scored and all(a.standard_version == 1 and a.breakdown["lines"] for a in scored)
+    notice = dbs.scalars(select(PublicNotice).filter_by(school_id=schools[1].id)).one()
+    assert notice.status is NoticeStatus.PUBLISHED and notice.ends_on > notice.starts_on
+    listed = {e.application_id for e in notice.entries}
+    assert listed == {a.id for a in second if a.status is ApplicationStatus.NOTICE}
+    assert all(a.final_tier.is_needy for a in second if a.id in listed)
 
 
 def test_one_fund_account_per_source_for_living_subsidy(dbs):
