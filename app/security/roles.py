@@ -54,7 +54,7 @@ GRANTS = {
     },
     "ClassTeacher": {
         "pupils": {R}, "families": {R, W}, "identification": {R, W}, "codes": {R}, "calendar": {R},
-        "jobs": {R, W},
+        "jobs": {R, W}, "standards": {R},
     },
     "Leader": {
         "codes": {R}, "aid": {R}, "funds": {R}, "org": {R}, "calendar": {R}, "jobs": {R, W},

@@ -15,8 +15,9 @@ INDICATOR_LABELS = {
 }
 BLOCK_LABELS = {
     "income": _l("Income"), "labour": _l("Labour"), "health": _l("Health"), "family": _l("Family structure"),
-    "events": _l("Sudden events"), "burden": _l("Schooling burden"), "area": _l("Area"),
+    "events": _l("Sudden events"), "burden": _l("Schooling burden"), "area": _l("Registration and residence"),
 }
+COUNTED = ("parents_unable", "siblings_in_school")  # answers that are a number of people
 DECIDED_BY = {"score": _l("Score"), "direct": _l("Direct identification (special group)")}
 
 
@@ -40,6 +41,8 @@ def answer_text(fact: str, answer) -> str:
         return gettext("Yes") if answer else gettext("No")
     if fact == "income_ratio":
         return gettext("%(ratio)s × the 低保 line", ratio=Decimal(str(answer)).quantize(Decimal("0.01")))
+    if fact in COUNTED:
+        return gettext("%(n)s persons", n=answer)
     return str(answer)
 
 
