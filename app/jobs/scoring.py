@@ -29,9 +29,9 @@ def _school_id(ctx: JobContext) -> int | None:
 
 
 @job_kind("score_applications", label=_l("Score submitted applications"),
-          description=_l("Scores every submitted application of the school and term that is ready "
-                         "for scoring, under the identification standard in force; applications "
-                         "scored before keep their result."),
+          description=_l("Scores every application of the term that is ready for scoring, in the "
+                         "chosen school or in every school, under the identification standard in "
+                         "force; applications scored before keep their result."),
           permission=("can_assess", "Assessment"), icon="fa-calculator", options=("term_id", "school_id"))
 def score_applications(ctx: JobContext) -> JobResult:
     """Score chunk by chunk; each chunk is committed before its progress is reported."""
