@@ -12,6 +12,7 @@ from app.formatting import format_bool, format_date
 from app.labels import COLUMN_LABELS
 from app.models import AuditEvent
 from app.security.audit import ACTION_LABELS
+from app.views.audit_summary import format_summary
 from app.views.base import ZizhuModelView
 from app.views.filters import SafeFilterConverter
 from app.views.interface import ZizhuInterface
@@ -35,6 +36,12 @@ ENTITY_LABELS = {
     "ab_user": _l("User"),
     "ab_role": _l("Role"),
     "job": _l("Background job"),
+    "assessment_standard": _l("Identification standard"),
+    "public_notice": _l("Public notice"),
+    "objection": _l("Objection"),
+    "home_visit": _l("Home visit"),
+    "review_decision": _l("Review decision"),
+    "notice_entry": _l("Notice entry"),
 }
 
 LABELS = {
@@ -153,6 +160,7 @@ class AuditEventModelView(ZizhuModelView):
         "username": format_username,
         "action": format_action,
         "entity": format_entity,
+        "summary": format_summary,
         "changes": format_changes,
     }
 

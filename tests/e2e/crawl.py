@@ -13,6 +13,8 @@ ALLOWED_WORDS = frozenset({
     "ID",       # as in "ID number" (身份证号), usual in Chinese text too
     "LDAP", "OpenID",  # protocol names in FAB's own Chinese help text on the user form
     "admin", "district", "leader", "auditor",  # demo user names (lower case, unlike any label)
+    "Ctrl",     # the key's name as printed on Chinese keyboards
+    "YYYY",     # the date format YYYY-MM-DD, written as users type it
 })
 # FAB's user and role admin shows role identifiers (ab_role.name) as data; app/security/roles.py labels them.
 ROLE_NAMES = ["Admin", "Public", "DistrictOfficer", "SchoolOfficer", "ClassTeacher", "Leader", "Auditor"]

@@ -1,0 +1,49 @@
+"""Reading an audit event's summary: the codes commands write (steps, states, job kinds) in words.
+
+Summaries are stored as written, in plain codes ("decide: relative", "pupil_check: started");
+the viewer shows each known code in the user's language and leaves names, numbers and dates as they are.
+"""
+import re
+
+from flask_babel import lazy_gettext as _l
+
+from app.commands.identification import STEP_LABELS
+
+PHRASES = {
+    "default standard seeded": _l("default standard put in place"),
+    "draft from the default standard": _l("new draft from the default standard"),
+    "put in force": _l("put in force"),
+    "cancel requested": _l("cancel requested"),
+    "pupil roster": _l("pupil roster"),
+    "result files older than": _l("result files deleted: older than"),
+    "days deleted": _l("days"),
+}
+WORDS = {
+    "notice": _l("public notice"), "objection": _l("objection"), "upheld": _l("upheld"),
+    "ended": _l("period ended"), "passed": _l("passed"), "not_passed": _l("not passed"),
+    "started": _l("started"), "cancelled": _l("cancelled"), "succeeded": _l("finished"),
+    "failed": _l("failed"), "queued": _l("waiting"), "running": _l("running"), "download": _l("download"),
+    "edited": _l("edited"), "deleted": _l("deleted"), "copy": _l("copy"), "draft": _l("draft"),
+    "job": _l("job"), "special": _l("special difficulty"), "relative": _l("relative difficulty"),
+    "general": _l("general difficulty"), "none": _l("not in difficulty"),
+    "pupil_roster": _l("pupil roster export"), "pupil_check": _l("pupil data check"),
+    "score_applications": _l("batch scoring"), "of": "",
+    "return_for_correction": STEP_LABELS["return"],
+}
+TOKEN = re.compile(r"[A-Za-z][a-z_]+")
+
+
+def _word(match) -> str:
+    """A known code in words, anything else as written."""
+    code = match.group()
+    label = STEP_LABELS.get(code, WORDS.get(code))
+    return match.group() if label is None else str(label)
+
+
+def format_summary(text) -> str:
+    """The summary with known codes translated; ': ' becomes the Chinese colon style of the catalogue."""
+    if not text:
+        return ""
+    for phrase, label in PHRASES.items():
+        text = text.replace(phrase, str(label))
+    return TOKEN.sub(_word, text)
