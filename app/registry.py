@@ -1,4 +1,6 @@
 """Every view, API and menu entry, registered in menu order."""
+from collections import defaultdict
+
 from flask_babel import lazy_gettext as _l
 
 from app.api.resources import RESOURCES
@@ -36,7 +38,7 @@ MENU = [
     (StudentModelView, "Pupils", _l("Pupils"), "fa-child", PEOPLE),
     (HouseholdModelView, "Households", _l("Households"), "fa-home", PEOPLE),
     (HouseholdMemberModelView, "Household members", _l("Household members"), "fa-user", PEOPLE),
-    (AssessmentView, "Assessment", _l("Assessment"), "fa-balance-scale", ASSESSMENT),
+    (AssessmentView, "Assessment queue", _l("Assessment"), "fa-balance-scale", ASSESSMENT),
     (ApplicationModelView, "Applications", _l("Applications"), "fa-file-text-o", ASSESSMENT),
     (PublicNoticeView, "Public notices", _l("Public notices"), "fa-bullhorn", ASSESSMENT),
     (ObjectionView, "Objections", _l("Objections"), "fa-comments-o", ASSESSMENT),
@@ -59,14 +61,29 @@ MENU = [
 ]
 
 
+NO_MENU = [JobView, NoticePrintView]
+
+
+def share_permission_sets(views: list) -> None:
+    """Views and APIs of one permission set (a ModelView, its API, custom pages) declare the same
+    permissions: FAB prunes, when it registers a view, every permission of the set the view itself
+    does not declare."""
+    union: dict[str, set] = defaultdict(set)
+    for view in views:
+        union[view.class_permission_name] |= set(view.base_permissions or ())
+    for view in views:
+        view.base_permissions = sorted(union[view.class_permission_name])
+
+
 def register(appbuilder) -> None:
     """Add every view to the menu and every REST resource under /api/v1/."""
-    for view, name, label, icon, (category, category_label, category_icon) in MENU:
+    menu = [(view(), *rest) for view, *rest in MENU]
+    others = [view() for view in NO_MENU + RESOURCES]
+    share_permission_sets([view for view, *_ in menu] + others)
+    for view, name, label, icon, (category, category_label, category_icon) in menu:
         appbuilder.add_view(
             view, name, label=label, icon=icon, category=category,
             category_label=category_label, category_icon=category_icon,
         )
-    appbuilder.add_view_no_menu(JobView)
-    appbuilder.add_view_no_menu(NoticePrintView)
-    for api in RESOURCES:
-        appbuilder.add_api(api)
+    for view in others:
+        appbuilder.add_view_no_menu(view)

@@ -14,8 +14,6 @@ class AssessmentStandardApi(ZizhuApi):
     resource_name = "assessment_standard"
     openapi_spec_tag = "AssessmentStandard"
     include_route_methods = {"get", "get_list", "info"}
-    # the permission set is shared with StandardView, which writes: FAB must not prune can_write
-    base_permissions = ["can_read", "can_write"]
     list_columns = STANDARD_LIST
     show_columns = STANDARD_LIST + ["data", "notes"]
     base_order = ("id", "desc")

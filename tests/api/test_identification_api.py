@@ -147,7 +147,7 @@ def test_refused_input_names_the_field(client, session, place, jwt):
     pk = _submitted(client, place, headers)
     bad_day = _post(client, headers, pk, "home_visit", {**VISIT, "visited_on": "2026-13-40"})
     assert bad_day.status_code == 422 and "visited_on" in bad_day.get_json()["message"]
-    assert "is not a valid date (YYYY-MM-DD)" in str(bad_day.get_json()["message"]["visited_on"])  # translated
+    assert "YYYY-MM-DD" in str(bad_day.get_json()["message"]["visited_on"])  # the format is named
     bad_votes = _post(client, headers, pk, "class_review", {"outcome": "passed", **MEETING, "votes_for": "five"})
     assert bad_votes.status_code == 422 and list(bad_votes.get_json()["message"]) == ["votes_for"]
     bad_outcome = _post(client, headers, pk, "class_review", {**MEETING, "outcome": "maybe"})
