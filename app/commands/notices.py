@@ -6,13 +6,13 @@ counted in working days with the holidays of the district's standard. Objections
 are local days in China.
 """
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists
 
+from app.commands.clock import local_day
 from app.commands.errors import DomainError, FieldErrors
 from app.commands.identification import load, transition
 from app.commands.standards import active_standard, parameters
@@ -35,7 +35,6 @@ from app.services.workdays import add_working_days, next_working_day
 
 LIVE = (NoticeStatus.DRAFT, NoticeStatus.PUBLISHED)
 SYSTEM = "system"
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 
 
 class NoticeNotFound(DomainError):
@@ -70,11 +69,6 @@ class Calendar:
     def next_working_day(self, day: date) -> date:
         """`day` when it is a working day, else the next one."""
         return next_working_day(day, self.holidays, self.workdays)
-
-
-def local_day(now: datetime) -> date:
-    """The local (China) day of a naive UTC time."""
-    return now.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).date()
 
 
 def calendar_for(session, district_id: int, school_year_id: int) -> Calendar:
@@ -171,6 +165,8 @@ def create_notice(session, scope: Scope, *, school_id: int, term_id: int, starts
     if starts_on is None:
         raise FieldErrors({"starts_on": [_l("is required")]})
     school, term = _school_and_term(session, scope, school_id, term_id)
+    # two officers saving a draft at once: the second waits here, then sees the first's draft
+    session.query(School.id).filter(School.id == school.id).with_for_update().one()
     entries = preview(session, scope, school_id=school_id, term_id=term_id)
     if not entries:
         raise NothingToNotice(_l("No application of this school and term has a committee decision "
@@ -225,10 +221,13 @@ def publish_notice(session, notice_id: int, scope: Scope, *, now: datetime) -> P
     if notice.status is not NoticeStatus.DRAFT:
         raise NoticeState(_l("Only a draft notice can be published."))
     apps = [load(session, entry.application_id, scope, lock=True) for entry in notice.entries]
-    for app in apps:
-        if app.status is not ApplicationStatus.SCHOOL_REVIEW:
+    for entry, app in zip(notice.entries, apps, strict=True):
+        decided = app.final_tier is not None and app.final_tier.is_needy and app.decided_on is not None
+        if app.status is not ApplicationStatus.SCHOOL_REVIEW or not decided:
             raise NoticeState(_l("%(name)s is no longer waiting for the notice; make a new draft.",
                                  name=app.student.name))
+        for key, value in entry_values(app).items():  # the committee may have decided again since
+            setattr(entry, key, value)
     today = local_day(now)
     if notice.starts_on < today:
         cal = notice_calendar(session, notice)
@@ -241,12 +240,22 @@ def publish_notice(session, notice_id: int, scope: Scope, *, now: datetime) -> P
 
 
 def withdraw_notice(session, notice_id: int, scope: Scope, *, now: datetime) -> PublicNotice:
-    """Take a published notice down (its applications stay in NOTICE, approved after its end date),
-    or discard a draft (it never listed anyone publicly)."""
+    """Take a published notice down, or discard a draft (it never listed anyone publicly).
+
+    After its end date the applications stay in NOTICE, to be approved; taken down earlier, they go
+    back to school review and need a new notice.
+    """
     notice = load_notice(session, notice_id, scope, lock=True)
     if notice.status not in LIVE:
         raise NoticeState(_l("This notice has already been withdrawn."))
     step = "withdraw" if notice.status is NoticeStatus.PUBLISHED else "discard"
+    if step == "withdraw" and local_day(now) <= notice.ends_on:
+        # taken down before its period ended: the public did not see it long enough, so its pupils
+        # go back to school review and need a new notice
+        for entry in notice.entries:
+            app = load(session, entry.application_id, scope, lock=True)
+            if app.status is ApplicationStatus.NOTICE:
+                transition(session, app, "withdraw", detail=f"notice {notice.id} taken down early")
     return set_status(session, notice, NoticeStatus.WITHDRAWN, now, step)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func
 
 from app.commands.errors import DomainError, FieldErrors
 from app.commands.identification import REQUIRED, transition
-from app.commands.notices import NoticeState, calendar_for, notice_calendar
+from app.commands.notices import NoticeState, calendar_for, load_notice, notice_calendar
 from app.commands.standards import NoActiveStandard
 from app.models import (
     ApplicationStatus,
@@ -64,9 +64,12 @@ def record_objection(session, entry_id: int, scope: Scope, *, received_on: date,
                      raised_by: str | None = None) -> Objection:
     """Record an objection received during the notice; it is due N working days after receipt."""
     entry = _entry(session, entry_id, scope)
-    notice = entry.notice
+    notice = load_notice(session, entry.notice_id, scope, lock=True)  # serialised with approval
     if notice.status is not NoticeStatus.PUBLISHED:
         raise NoticeState(_l("Objections are recorded while the notice is published."))
+    if entry.application.status is not ApplicationStatus.NOTICE:
+        raise NoticeState(_l("%(name)s is no longer on the public notice (already approved or taken off).",
+                             name=entry.name))
     errors = {}
     if _blank(content):
         errors["content"] = [REQUIRED]
@@ -104,7 +107,8 @@ def _check_answer(objection: Objection, answer: str, outcome, answered_on: date)
 
 def answer_objection(session, objection_id: int, scope: Scope, *, answer: str, outcome: ObjectionOutcome,
                      answered_on: date) -> Objection:
-    """Answer once; an upheld objection sends the application back to school review."""
+    """Answer once; an upheld objection sends the application back to school review, where the
+    committee decides again before it can go on a new notice."""
     objection = load_objection(session, objection_id, scope, lock=True)
     if objection.answered_on is not None:
         raise ObjectionAnswered(_l("This objection has been answered; an answer is never changed."))
@@ -113,7 +117,10 @@ def answer_objection(session, objection_id: int, scope: Scope, *, answer: str, o
     session.flush()
     app = objection.application
     if outcome is ObjectionOutcome.UPHELD and app.status is ApplicationStatus.NOTICE:
-        transition(session, app, "withdraw", detail=f"objection {objection.id} upheld")
+        def undecide(a):
+            a.final_tier_id = a.decided_on = None  # the committee must decide again
+
+        transition(session, app, "withdraw", undecide, detail=f"objection {objection.id} upheld")
     return objection
 
 

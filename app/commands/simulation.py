@@ -70,7 +70,7 @@ def living_amounts(session, on: date) -> dict:
 
 
 def _chunks(session, scope: Scope, school_year_id: int):
-    """Rows (id, student, school, term, boarding, final tier, suggested tier, snapshot), by id.
+    """Rows (id, student, school, term, boarding, final tier, suggested tier, snapshot, status), by id.
 
     The snapshot is read as text and parsed by the caller only for the pupil's latest application
     (parsing is most of the time of a simulation).
@@ -78,6 +78,7 @@ def _chunks(session, scope: Scope, school_year_id: int):
     base = limit(session.query(
         Application.id, Application.student_id, Application.school_id, Application.term_id, Student.boarding,
         Application.final_tier_id, Application.suggested_tier_id, type_coerce(Application.household_snapshot, Text),
+        Application.status,
     ).join(Student, Student.id == Application.student_id).filter(
         Application.school_year_id == school_year_id, Application.status.in_(CONSIDERED),
         Application.household_snapshot.is_not(None),
@@ -99,14 +100,17 @@ def _snapshot(value) -> dict:
 def load_pupils(session, scope: Scope, school_year_id: int) -> list[Pupil]:
     """One record per pupil: their latest application of the year (a mid-year one replaces the first)."""
     codes = dict(session.query(Tier.id, Tier.code).all())
+    not_needy = session.query(Tier.code).filter(Tier.is_needy.is_(False)).order_by(Tier.rank).limit(1).scalar()
     starts = dict(session.query(Term.id, Term.start_date).all())
     latest = {}
     for rows in _chunks(session, scope, school_year_id):
-        for app_id, student_id, school_id, term_id, boarding, final_id, suggested_id, snapshot in rows:
+        for app_id, student_id, school_id, term_id, boarding, final_id, suggested_id, snapshot, status in rows:
             key = (starts[term_id], app_id)
             if student_id in latest and latest[student_id][0] >= key:
                 continue
             tier = codes.get(final_id) or codes.get(suggested_id)
+            if status is ApplicationStatus.REJECTED:
+                tier = not_needy or tier  # not approved: receives nothing today, whatever was decided
             facts = facts_from_snapshot(_snapshot(snapshot))
             latest[student_id] = (key, Pupil(school_id, bool(boarding), facts, tier))
     return [pupil for _, pupil in latest.values()]

@@ -88,6 +88,8 @@ def _new_draft(session, *, district_id: int, school_year_id: int, name: str, dat
 
 def create_from_default(session, scope: Scope, *, district_id: int, school_year_id: int) -> AssessmentStandard:
     """A new draft holding the seeded default standard."""
+    if district_id is None:
+        raise FieldErrors({"district": [_l("is required")]})
     _district_only(scope, district_id)
     data = default_standard_data()
     return _new_draft(session, district_id=district_id, school_year_id=school_year_id,

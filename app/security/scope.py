@@ -131,8 +131,12 @@ RULES = {
     ReviewDecision: lambda s: ReviewDecision.application_id.in_(
         select(Application.id).where(RULES[Application](s))),
     PublicNotice: lambda s: _by_school(PublicNotice.school_id, s),
-    NoticeEntry: lambda s: NoticeEntry.notice_id.in_(select(PublicNotice.id).where(RULES[PublicNotice](s))),
-    Objection: lambda s: _by_school(Objection.school_id, s),
+    NoticeEntry: lambda s: (NoticeEntry.application_id.in_(select(Application.id).where(RULES[Application](s)))
+                            if s.classes else
+                            NoticeEntry.notice_id.in_(select(PublicNotice.id).where(RULES[PublicNotice](s)))),
+    # a class teacher sees the objections to their classes' applications only
+    Objection: lambda s: (Objection.application_id.in_(select(Application.id).where(RULES[Application](s)))
+                          if s.classes else _by_school(Objection.school_id, s)),
     # a school reads the standard of its district
     AssessmentStandard: lambda s: AssessmentStandard.district_id == s.district_id,
     FundAccount: lambda s: (FundAccount.school_id == s.school_id if s.school_id

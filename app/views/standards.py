@@ -12,7 +12,7 @@ from app.commands import standard_versions as versions
 from app.commands.errors import DomainError, FieldErrors
 from app.commands.standards import parameters
 from app.extensions import db
-from app.models import AssessmentStandard, SchoolYear, SpecialGroup, StandardStatus, Tier
+from app.models import AssessmentStandard, District, SchoolYear, SpecialGroup, StandardStatus, Tier
 from app.models.base import utcnow
 from app.security.scope import current_scope, limit
 from app.views.indicators import block_label, indicator_label
@@ -158,9 +158,11 @@ class StandardView(BaseView):
         rows = limit(session.query(AssessmentStandard), AssessmentStandard).join(SchoolYear).order_by(
             SchoolYear.start_date.desc(), AssessmentStandard.version.desc()).all()
         years = session.query(SchoolYear).order_by(SchoolYear.start_date.desc()).all()
-        return self.render_template("zizhu/standards/list.html", rows=rows, years=years,
+        scope = current_scope()
+        districts = session.query(District).order_by(District.code).all() if scope.everything else []
+        return self.render_template("zizhu/standards/list.html", rows=rows, years=years, districts=districts,
                                     can_write=self._can("can_write", "AssessmentStandard"),
-                                    district_user=current_scope().school_id is None)
+                                    district_user=scope.school_id is None)
 
     @staticmethod
     def _can(permission: str, view: str) -> bool:
@@ -216,7 +218,8 @@ class StandardView(BaseView):
         """A new draft from the default standard for the chosen school year."""
         scope = current_scope()
         try:
-            row = versions.create_from_default(db.session, scope, district_id=scope.district_id,
+            row = versions.create_from_default(db.session, scope,
+                                               district_id=scope.district_id or form_id("district_id"),
                                                school_year_id=form_id("school_year_id") or 0)
             db.session.commit()
         except DomainError as err:

@@ -1,15 +1,13 @@
 """The workbench context: today in China Standard Time, the current school year and term."""
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from app.commands.clock import LOCAL_ZONE
 from app.models import SchoolYear, Term
 from app.security.scope import Scope
 from app.workbench.registry import WorkbenchContext
-
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 
 
 def local_now() -> datetime:

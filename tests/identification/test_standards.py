@@ -158,3 +158,19 @@ def test_district_officer_edits_a_draft_through_the_form_and_puts_it_in_force(cl
     assert client.post(f"/standards/{draft.id}/edit", data=fields).status_code == 302
     session.refresh(draft)
     assert draft.name == "修订版" and draft.data["parameters"]["notice_working_days"] == 7
+
+
+def test_an_administrator_chooses_the_district_of_a_new_draft(session, client, login, make_user, place):
+    from app.models import AssessmentStandard
+
+    make_user("root", "Admin")
+    login("root")
+    page = client.get("/standards/").get_data(as_text=True)
+    assert 'name="district_id"' in page
+    year = place.standard.school_year_id
+    refused = client.post("/standards/new", data={"school_year_id": str(year)}, follow_redirects=True)
+    assert refused.status_code == 200
+    assert session.query(AssessmentStandard).count() == 1
+    client.post("/standards/new", data={"school_year_id": str(year), "district_id": str(place.school.district_id)})
+    session.expire_all()
+    assert session.query(AssessmentStandard).filter_by(version=2, district_id=place.school.district_id).count() == 1
