@@ -58,6 +58,8 @@ class Application(Stamped, Model):
     __table_args__ = (
         UniqueConstraint("student_id", "school_year_id", "term_id", name="uq_application_student_term"),
         Index("ix_application_school_term_status", "school_id", "term_id", "status"),
+        # the assessment page's previous/next within a school's term, walked by id
+        Index("ix_application_school_term_id", "school_id", "term_id", "id"),
     )
     id = Column(Integer, primary_key=True)
     student_id = Column(Integer, ForeignKey("student.id"), nullable=False, index=True)
