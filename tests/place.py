@@ -6,6 +6,7 @@ import pytest
 from app.models import Health, Relation, WorkAbility
 from app.security.scope import Scope
 from tests.factories import (
+    current_term,
     make_application,
     make_household,
     make_member,
@@ -29,12 +30,18 @@ class Place:
     district_scope: Scope
 
 
+def _window_open_all_term(term) -> None:
+    """Applications open for the whole term, so that tests may submit on any day of it."""
+    term.application_opens, term.application_closes = term.start_date, term.end_date
+
+
 @pytest.fixture
 def place(session, make_user):
     """A rural household of four (mother unable to work, father earning 12 000 a year) with one
     pupil whose draft application is signed; the default standard in force; school1 and district users."""
     school = make_school(session)
     other = make_school(session, district=school.district)
+    _window_open_all_term(current_term(session))
     standard = make_standard(session, school.district)
     household = make_household(session, district=school.district, school_id=school.id)
     make_member(session, household, name="王建国", relation=Relation.FATHER)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
+from app.commands.clock import local_day
 from app.commands.errors import DomainError, FieldErrors
 from app.commands.snapshots import take_snapshot
 from app.commands.standards import class_review_on
@@ -91,7 +92,10 @@ def _need(errors: dict, field: str, value) -> None:
 
 
 def submit(session, application_id: int, scope: Scope, *, now: datetime) -> Application:
-    """Submit: the guardian's commitment and consent must be dated; the household is frozen."""
+    """Submit: the guardian's commitment and consent must be dated; the household is frozen.
+
+    After the term's application window only a mid-year application (sudden hardship) is accepted.
+    """
     app = load(session, application_id, scope, lock=True)
     check_step(session, app, "submit")
     errors = {}
@@ -99,6 +103,11 @@ def submit(session, application_id: int, scope: Scope, *, now: datetime) -> Appl
     _need(errors, "consent_signed_on", app.consent_signed_on)
     if app.student.household is None:
         errors["student"] = [_l("has no household recorded; link the pupil to a household first")]
+    closes = app.term.application_closes
+    if closes is not None and local_day(now) > closes and not app.is_midyear:
+        errors["is_midyear"] = [_l(
+            "applications for this term closed on %(day)s; after that only a mid-year application "
+            "(a family that met sudden hardship) can be submitted", day=closes.isoformat())]
     if errors:
         raise FieldErrors(errors)
 

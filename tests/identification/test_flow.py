@@ -116,3 +116,25 @@ def test_every_step_is_audited(session, place):
         action="workflow", entity="application", entity_id=str(app.id)).order_by(AuditEvent.id)]
     assert steps == ["submit", "assess", "cancel"]
     assert app.recover_aid and session.query(Tier).count() == 4
+
+
+def test_after_the_window_only_a_mid_year_application_is_submitted(session, place):
+    term = place.application.term
+    term.application_closes = date(2026, 9, 30)
+    session.commit()
+    late = datetime(2026, 10, 8, 2, 0)  # 10:00 in Beijing, eight days after the window closed
+    with pytest.raises(FieldErrors) as err:
+        identification.submit(session, place.application.id, place.scope, now=late)
+    assert "is_midyear" in err.value.errors
+    place.application.is_midyear = True
+    session.commit()
+    identification.submit(session, place.application.id, place.scope, now=late)
+    assert place.application.status is ApplicationStatus.SUBMITTED
+
+
+def test_the_last_day_of_the_window_counts_in_china(session, place):
+    place.application.term.application_closes = date(2026, 9, 30)
+    session.commit()
+    # 23:30 on 30 September in Beijing is 15:30 UTC the same day; 00:30 on 1 October is 16:30 UTC on 30 Sept
+    identification.submit(session, place.application.id, place.scope, now=datetime(2026, 9, 30, 15, 30))
+    assert place.application.status is ApplicationStatus.SUBMITTED
