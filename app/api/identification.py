@@ -11,7 +11,7 @@ from app.models.base import utcnow
 from app.security.roles import PERMISSION_FOLD
 from app.security.scope import current_scope
 from app.views.interface import ZizhuInterface
-from app.workbench.context import local_now
+from app.workbench.context import local_today
 
 APPLICATION_LIST = ["id", "student.id", "student.name", "school.id", "term.id", "status", "score", "final_tier.name"]
 # school and school year follow the pupil and the term (app/commands/rules.py)
@@ -194,7 +194,7 @@ class ApplicationApi(CommandApi):
     @safe
     def approve(self, pk):
         """Approve after the public notice has ended and every objection is answered."""
-        return self.step(pk, lambda s, i, scope: ident.approve(s, i, scope, today=local_now().date(), now=utcnow()))
+        return self.step(pk, lambda s, i, scope: ident.approve(s, i, scope, today=local_today(), now=utcnow()))
 
     @expose("/<int:pk>/archive", methods=["POST"])
     @protect()

@@ -3,7 +3,6 @@
 A notice's entries carry only name, grade, class, tier and aid item (and their own row id, which an
 objection names). Stamps are UTC; "today" is the day in the schools' time zone, as in the views.
 """
-from datetime import date
 
 from flask_appbuilder.api import expose, protect, safe
 from marshmallow import Schema, fields
@@ -16,7 +15,7 @@ from app.models import NoticeEntry, Objection, ObjectionOutcome, PublicNotice
 from app.models.base import utcnow
 from app.security.roles import PERMISSION_FOLD
 from app.views.interface import ZizhuInterface
-from app.workbench.context import local_now
+from app.workbench.context import local_today as today  # tests move this clock
 
 ENTRY_FIELDS = ("id", "name", "grade", "class_name", "tier_name", "aid_item")
 NOTICE_LIST = ["id", "school.id", "school.name", "term.id", "title", "status", "starts_on", "ends_on"]
@@ -34,11 +33,6 @@ ObjectionSchema = Schema.from_dict({
 AnswerSchema = Schema.from_dict({
     "answer": fields.String(load_default=""), "answered_on": fields.Date(load_default=None),
     "outcome": fields.Enum(ObjectionOutcome, by_value=True, load_default=None)}, name="AnswerSchema")
-
-
-def today() -> date:
-    """Today where the schools are: a notice's working days are local days."""
-    return local_now().date()
 
 
 def entry_json(entry: NoticeEntry) -> dict:

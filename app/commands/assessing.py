@@ -8,7 +8,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 
 from app.commands.errors import FieldErrors
-from app.commands.identification import REQUIRED, check_step, load, transition
+from app.commands.identification import REQUIRED, check_step, load, need, transition
 from app.commands.standards import active_standard, compiled, tier_ids
 from app.models import Application, AssessmentStandard, HomeVisit, ReviewDecision, ReviewOutcome, ReviewStage, Tier
 from app.security.scope import Scope
@@ -72,8 +72,7 @@ def add_home_visit(session, application_id: int, scope: Scope, *, visited_on: da
     check_step(session, app, "home_visit")
     errors = {}
     for field, value in (("visited_on", visited_on), ("visitors", visitors), ("findings", findings)):
-        if value is None or (isinstance(value, str) and not value.strip()):
-            errors[field] = [REQUIRED]
+        need(errors, field, value)
     if errors:
         raise FieldErrors(errors)
     visit = HomeVisit(application_id=app.id, visited_on=visited_on, visitors=visitors.strip(),
@@ -86,10 +85,8 @@ def add_home_visit(session, application_id: int, scope: Scope, *, visited_on: da
 def _check_votes(members: str, votes: tuple[int, int, int], decided_on) -> None:
     """Members and date are required; votes are whole numbers, not negative."""
     errors = {}
-    if not (members or "").strip():
-        errors["members"] = [REQUIRED]
-    if decided_on is None:
-        errors["decided_on"] = [REQUIRED]
+    need(errors, "members", members)
+    need(errors, "decided_on", decided_on)
     for field, value in zip(("votes_for", "votes_against", "votes_abstain"), votes, strict=True):
         if value is None or int(value) < 0:
             errors[field] = [_l("must be a whole number, 0 or more")]

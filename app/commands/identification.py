@@ -85,9 +85,14 @@ def transition(session, app: Application, step: str, change=None, *, detail: str
     return app
 
 
-def _need(errors: dict, field: str, value) -> None:
-    """Record `field` as required when `value` is empty."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+def blank(value) -> bool:
+    """Nothing given: None, or text of spaces only."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def need(errors: dict, field: str, value) -> None:
+    """Record `field` as required when `value` is blank."""
+    if blank(value):
         errors[field] = [REQUIRED]
 
 
@@ -99,8 +104,8 @@ def submit(session, application_id: int, scope: Scope, *, now: datetime) -> Appl
     app = load(session, application_id, scope, lock=True)
     check_step(session, app, "submit")
     errors = {}
-    _need(errors, "commitment_signed_on", app.commitment_signed_on)
-    _need(errors, "consent_signed_on", app.consent_signed_on)
+    need(errors, "commitment_signed_on", app.commitment_signed_on)
+    need(errors, "consent_signed_on", app.consent_signed_on)
     if app.student.household is None:
         errors["student"] = [_l("has no household recorded; link the pupil to a household first")]
     closes = app.term.application_closes

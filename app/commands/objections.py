@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from app.commands.errors import DomainError, FieldErrors
-from app.commands.identification import REQUIRED, transition
+from app.commands.identification import REQUIRED, blank, transition
 from app.commands.notices import NoticeState, calendar_for, load_notice, notice_calendar
 from app.commands.standards import NoActiveStandard
 from app.models import (
@@ -55,11 +55,6 @@ def load_objection(session, objection_id: int, scope: Scope, *, lock: bool = Fal
     return objection
 
 
-def _blank(value) -> bool:
-    """None or only spaces."""
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def record_objection(session, entry_id: int, scope: Scope, *, received_on: date, content: str,
                      raised_by: str | None = None) -> Objection:
     """Record an objection received during the notice; it is due N working days after receipt."""
@@ -71,7 +66,7 @@ def record_objection(session, entry_id: int, scope: Scope, *, received_on: date,
         raise NoticeState(_l("%(name)s is no longer on the public notice (already approved or taken off).",
                              name=entry.name))
     errors = {}
-    if _blank(content):
+    if blank(content):
         errors["content"] = [REQUIRED]
     if received_on is None:
         errors["received_on"] = [REQUIRED]
@@ -92,7 +87,7 @@ def record_objection(session, entry_id: int, scope: Scope, *, received_on: date,
 def _check_answer(objection: Objection, answer: str, outcome, answered_on: date) -> None:
     """Answer, outcome and a date on or after receipt are required."""
     errors = {}
-    if _blank(answer):
+    if blank(answer):
         errors["answer"] = [REQUIRED]
     if not isinstance(outcome, ObjectionOutcome):
         errors["outcome"] = [REQUIRED]

@@ -1,5 +1,4 @@
 """The assessment page's forms: posted text to the plain values the commands take, step by step."""
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
@@ -7,9 +6,9 @@ from app.commands import assessing, identification
 from app.commands.errors import FieldErrors
 from app.models import ReviewOutcome
 from app.models.base import utcnow
-from app.workbench.context import local_now
+from app.views.form_values import parse_date
+from app.workbench.context import local_today
 
-BAD_DATE = _l("is not a date (YYYY-MM-DD)")
 BAD_NUMBER = _l("must be a whole number, 0 or more")
 
 # workflow steps taken with one button on the page; the others have forms of their own
@@ -26,18 +25,6 @@ DONE = {
     "approve": _l("The application was approved."),
     "archive": _l("The application was archived."),
 }
-
-
-def parse_date(form, field: str, errors: dict) -> date | None:
-    """A YYYY-MM-DD date; empty is None (the command says whether it is required)."""
-    text = (form.get(field) or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        errors[field] = [BAD_DATE]
-        return None
 
 
 def parse_votes(form, errors: dict) -> tuple[int, int, int]:
@@ -106,5 +93,5 @@ def take_step(session, pk: int, scope, step: str, form):
     if step == "reject":
         return identification.reject(session, pk, scope, reason=reason, now=now)
     if step == "approve":
-        return identification.approve(session, pk, scope, today=local_now().date(), now=now)
+        return identification.approve(session, pk, scope, today=local_today(), now=now)
     return identification.archive(session, pk, scope)

@@ -28,7 +28,7 @@ from app.views.assessment_queue import (
     status_counts,
     terms,
 )
-from app.workbench.context import current_term, local_now
+from app.workbench.context import current_term, local_today
 
 PERMISSION = "Assessment"
 
@@ -97,7 +97,7 @@ class AssessmentView(BaseView):
             context = page(db.session, pk, current_scope(), request.args.get("status") or None)
         except ApplicationNotFound:
             abort(404)
-        return self.render_template("zizhu/assessment/show.html", today=local_now().date(),
+        return self.render_template("zizhu/assessment/show.html", today=local_today(),
                                     can_assess=may("assess"), can_write=may("write"),
                                     status_filter=request.args.get("status") or "", **context)
 

@@ -8,7 +8,9 @@ from app.commands.errors import DomainError, FieldErrors
 from app.extensions import db
 from app.models import ObjectionOutcome
 from app.security.scope import current_scope
-from app.views.notice_forms import parse_date, parse_id, refuse, today
+from app.views.form_values import parse_date, parse_id
+from app.views.notice_forms import refuse
+from app.workbench.context import local_today as today
 
 PAGE = 50
 

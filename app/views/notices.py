@@ -17,8 +17,10 @@ from app.models import NoticeEntry, NoticeStatus, Objection, PublicNotice, Schoo
 from app.models.base import utcnow
 from app.security.scope import current_scope, limit
 from app.services.workdays import next_working_day
-from app.views.notice_forms import expire_notices, parse_date, parse_id, refuse, today
+from app.views.form_values import parse_date, parse_id
+from app.views.notice_forms import expire_notices, refuse
 from app.workbench.context import current_term
+from app.workbench.context import local_today as today
 
 PAGE = 30
 

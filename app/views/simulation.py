@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import AssessmentStandard, SchoolYear, StandardStatus
 from app.security.scope import current_scope, limit
 from app.views.standards import data_from_form, error_lines, form_context, form_id
-from app.workbench.context import local_now
+from app.workbench.context import local_today
 
 
 class SimulationView(BaseView):
@@ -52,7 +52,7 @@ class SimulationView(BaseView):
             started = time.perf_counter()
             try:
                 report = simulation.run(session, scope, standard_id=pk, school_year_id=year.id,
-                                        today=local_now().date(),
+                                        today=local_today(),
                                         data=data if request.method == "POST" else None)
             except FieldErrors as err:
                 errors = error_lines(err, data)

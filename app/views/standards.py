@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models import AssessmentStandard, District, SchoolYear, SpecialGroup, StandardStatus, Tier
 from app.models.base import utcnow
 from app.security.scope import current_scope, limit
+from app.views.form_values import parse_id
 from app.views.indicators import block_label, indicator_label
 
 PARTS = {"thresholds": _l("Tier thresholds"), "total_cap": _l("Total cap"), "direct": _l("Direct identification"),
@@ -44,8 +45,7 @@ def _whole(text: str):
 
 def form_id(name: str) -> int | None:
     """An id from a form or query argument, None when missing or not a number."""
-    value = _whole(request.values.get(name))
-    return value if isinstance(value, int) else None
+    return parse_id(request.values.get(name))
 
 
 def _indicator_from_form(raw: dict, form) -> None:

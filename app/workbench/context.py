@@ -15,6 +15,11 @@ def local_now() -> datetime:
     return datetime.now(LOCAL_ZONE)
 
 
+def local_today() -> date:
+    """Today in Asia/Shanghai (the day notices, deadlines and approvals are counted in)."""
+    return local_now().date()
+
+
 def current_term(session) -> Term | None:
     """The term marked current (the latest one if several are)."""
     query = select(Term).where(Term.is_current.is_(True)).order_by(Term.start_date.desc()).limit(1)
@@ -33,7 +38,7 @@ def make_context(session, user, scope: Scope, today: date | None = None) -> Work
     """Everything a to-do provider needs, computed once per page."""
     term = current_term(session)
     return WorkbenchContext(
-        session=session, user=user, scope=scope, today=today or local_now().date(),
+        session=session, user=user, scope=scope, today=today or local_today(),
         school_year=current_school_year(session, term), term=term,
     )
 
