@@ -33,6 +33,7 @@ from app.models.people import (
 )
 from app.models.public_notice import NoticeEntry, NoticeStatus, Objection, ObjectionOutcome, PublicNotice
 from app.models.review import HomeVisit, ReviewDecision, ReviewOutcome, ReviewStage
+from app.models.session import UserSession  # noqa: F401  (session epochs)
 from app.models.standard import AssessmentStandard, StandardStatus
 
 __all__ = [
