@@ -1,16 +1,22 @@
 """Custom REST endpoints that run one command each: the body checked, the transaction, the answer."""
 from decimal import Decimal
 
-from flask import request
+from flask import g, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from marshmallow import Schema, ValidationError, fields
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.api.base import ZizhuApi
+from app.commands import idempotency
 from app.commands.errors import DomainError, FieldErrors
+from app.commands.locking import STALE
 from app.security.scope import current_scope
 
 CENT = Decimal("0.01")
+KEY_HEADER = "Idempotency-Key"
 
 # marshmallow's own messages, translated (they name the field in the 422 answer)
 fields.Field.default_error_messages.update({
@@ -65,17 +71,37 @@ class CommandApi(ZizhuApi):
     def run_command(self, schema: Schema | None, command, answer, status: int = 200, aliases=None):
         """Check the body, run `command(session, scope, values)`, commit, answer `answer(result)`.
 
-        `aliases` renames the command's refused fields to the body's (return_reason → reason).
+        `aliases` renames the command's refused fields to the body's (return_reason → reason). With
+        an `Idempotency-Key` header the request is carried out once per user and key: the key is
+        stored with the answer in the same transaction, and a repeat (or a concurrent twin) gets
+        the first answer again, marked `Idempotent-Replayed: true`.
         """
         try:
             values = request_values(schema)
+            key = idempotency.checked_key(request.headers.get(KEY_HEADER))
         except BadBody:
             return self.response_400(message=gettext("The request body must be a JSON object."))
         except ValidationError as err:
             return self.response_422(message=err.messages)
-        session = self.datamodel.session
+        except idempotency.BadRequestKey as err:
+            return self.response_400(message=str(err))
+        session, user_id = self.datamodel.session, _user_id()
+        claimed = None
+        if key is not None and user_id is not None:
+            try:
+                claimed = idempotency.claim(session, user_id, key, request.path)
+            except IntegrityError:  # used before, or by a twin that has just committed
+                session.rollback()
+                return self._replay(idempotency.recorded(session, user_id, key))
+        return self._run(session, lambda: command(session, current_scope(), values), answer, status,
+                         aliases, claimed)
+
+    def _run(self, session, run, answer, status: int, aliases, claimed):
+        """Run, keep the answer with the claimed key, commit; refusals roll back (the key too)."""
         try:
-            result = command(session, current_scope(), values)
+            body = answer(run())
+            if claimed is not None:
+                idempotency.remember(claimed, status, body)
             session.commit()
         except FieldErrors as err:
             session.rollback()
@@ -83,4 +109,24 @@ class CommandApi(ZizhuApi):
         except DomainError as err:
             session.rollback()
             return self.response(404 if isinstance(err, self.not_found) else 409, message=str(err))
-        return self.response(status, **answer(result))
+        except StaleDataError:  # another request changed the row between our read and our write
+            session.rollback()
+            return self.response(409, message=str(STALE))
+        return self.response(status, **body)
+
+    def _replay(self, row):
+        """The answer given to the first request with this key (409 when the key named another)."""
+        if row is None or row.status is None:
+            return self.response(409, message=gettext("The same request is being carried out; try again."))
+        if row.path != request.path[:255]:
+            return self.response(409, message=gettext("This Idempotency-Key was already used for another "
+                                                      "request."))
+        response = self.response(row.status, **(row.answer or {}))
+        response.headers["Idempotent-Replayed"] = "true"
+        return response
+
+
+def _user_id() -> int | None:
+    """The id of the API's user (FAB puts the JWT user in g.user)."""
+    user = g.get("user") or current_user
+    return getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None

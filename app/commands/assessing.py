@@ -8,6 +8,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 
 from app.commands.errors import FieldErrors
+from app.commands.idempotency import AlreadyRecorded
 from app.commands.identification import REQUIRED, check_step, load, need, transition
 from app.commands.standards import active_standard, compiled, tier_ids
 from app.models import Application, AssessmentStandard, HomeVisit, ReviewDecision, ReviewOutcome, ReviewStage, Tier
@@ -54,11 +55,16 @@ def apply_result(app: Application, row: AssessmentStandard, result: Assessment, 
 
 
 def score(session, application_id: int, scope: Scope, *, now: datetime) -> tuple[Application, Assessment]:
-    """Score one application from its snapshot; it goes to school review (学校认定)."""
+    """Score one application from its snapshot; it goes to school review (学校认定).
+
+    Scored already, it keeps its result (the same snapshot and version give the same score): nothing
+    is written again, so a repeated or concurrent post scores once."""
     app = load(session, application_id, scope, lock=True)
     check_step(session, app, "assess")
     row = standard_for(session, app)
     result = assess(compiled(row), facts_from_snapshot(app.household_snapshot))
+    if app.score is not None:
+        return app, result
     tiers = tier_ids(session)
     transition(session, app, "assess", lambda a: apply_result(a, row, result, tiers, now),
                detail=f"v{row.version} {result.total}")
@@ -68,7 +74,7 @@ def score(session, application_id: int, scope: Scope, *, now: datetime) -> tuple
 def add_home_visit(session, application_id: int, scope: Scope, *, visited_on: date, visitors: str,
                    findings: str, facts_confirmed: bool) -> HomeVisit:
     """Record a home visit or interview (家访) against an open application."""
-    app = load(session, application_id, scope)
+    app = load(session, application_id, scope, lock=True)
     check_step(session, app, "home_visit")
     errors = {}
     for field, value in (("visited_on", visited_on), ("visitors", visitors), ("findings", findings)):
@@ -109,6 +115,17 @@ def record_class_review(session, application_id: int, scope: Scope, *, outcome: 
     return decision
 
 
+def _refuse_repeat(session, app: Application, tier_id: int, decided_on, members: str, votes: tuple) -> None:
+    """AlreadyRecorded when the committee's latest decision, still in force, is this one (a form sent twice)."""
+    latest = session.query(ReviewDecision).filter_by(application_id=app.id, stage=ReviewStage.SCHOOL).order_by(
+        ReviewDecision.id.desc()).first()
+    if latest is not None and app.final_tier_id == tier_id and (
+            latest.tier_id, latest.decided_on, latest.members, (latest.votes_for, latest.votes_against,
+                                                                 latest.votes_abstain)
+    ) == (tier_id, decided_on, members.strip(), tuple(votes)):
+        raise AlreadyRecorded(_l("This decision of the committee is already recorded."))
+
+
 def decide(session, application_id: int, scope: Scope, *, tier_code: str, decided_on: date, members: str,
            votes: tuple[int, int, int], minutes: str = "", tier_reason: str = "",
            now: datetime) -> ReviewDecision:
@@ -124,6 +141,7 @@ def decide(session, application_id: int, scope: Scope, *, tier_code: str, decide
     if tier.id != app.suggested_tier_id and not (tier_reason or "").strip():
         raise FieldErrors({"tier_reason": [_l("is required when the final tier differs from the suggested tier")]})
     outcome = ReviewOutcome.PASSED if tier.is_needy else ReviewOutcome.NOT_PASSED
+    _refuse_repeat(session, app, tier.id, decided_on, members, votes)
     decision = ReviewDecision(
         application_id=app.id, stage=ReviewStage.SCHOOL, outcome=outcome, decided_on=decided_on,
         members=members.strip(), votes_for=votes[0], votes_against=votes[1], votes_abstain=votes[2],

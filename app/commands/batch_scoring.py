@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from app.commands.assessing import apply_result
 from app.commands.errors import DomainError
 from app.commands.identification import AUDITED
+from app.commands.locking import lock_select
 from app.commands.standards import NoActiveStandard, active_standard, compiled, parameters, tier_ids
 from app.models import Application, ApplicationStatus, AssessmentStandard, School, Student
 from app.models.audit import AuditEvent
@@ -116,13 +117,13 @@ def _collector_paused():
 
 
 def _candidates(where: list, after: int, size: int):
-    """The next chunk of applications that may be scored (not yet scored), locked for the step."""
+    """The next chunk of applications that may be scored (not yet scored); locked by the caller."""
     return (
         select(APP.c.id, APP.c.status, APP.c.household_snapshot, APP.c.standard_id, APP.c.school_id,
                APP.c.school_year_id, Student.district_id, *(APP.c[k] for k in AUDITED if k != "status"))
         .join(Student, Student.id == APP.c.student_id)
         .where(*where, APP.c.id > after, APP.c.status.in_(SCORABLE), APP.c.score.is_(None))
-        .order_by(APP.c.id).limit(size).with_for_update(of=APP)
+        .order_by(APP.c.id).limit(size)
     )
 
 
@@ -147,7 +148,8 @@ def _score_one(rules: Rules, row, now: datetime) -> tuple[dict, dict] | str:
 
 def _write(session, rows: list, changes: list, user: tuple) -> None:
     """One UPDATE (compare-and-set on the status) and one INSERT of workflow events for a chunk."""
-    statement = update(APP).where(APP.c.id == bindparam("_id"), APP.c.status == bindparam("_old"))
+    statement = update(APP).where(APP.c.id == bindparam("_id"), APP.c.status == bindparam("_old"),
+                                  APP.c.score.is_(None)).values(version=APP.c.version + 1)
     params = [{"_id": row.id, "_old": row.status, "changed_by_fk": user[0], **values}
               for row, (values, _event) in zip(rows, changes, strict=True)]
     session.execute(statement, params)
@@ -172,7 +174,7 @@ def score_submitted(session, scope: Scope, *, school_id: int | None, term_id: in
     if progress is not None:
         progress(0, total)
     with audit.paused(session), _collector_paused():
-        while rows := session.execute(_candidates(where, last, chunk)).all():
+        while rows := session.execute(lock_select(session, _candidates(where, last, chunk), APP)).all():
             last = rows[-1].id
             outcomes = [(row, _score_one(rules, row, now)) for row in rows]
             ready = [(row, out) for row, out in outcomes if not isinstance(out, str)]

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.commands.clock import local_day
 from app.commands.errors import DomainError, FieldErrors
+from app.commands.locking import lock_one
 from app.commands.snapshots import take_snapshot
 from app.commands.standards import class_review_on
 from app.labels import enum_label
@@ -42,11 +43,10 @@ class ObjectionOpen(DomainError):
 
 
 def load(session, application_id: int, scope: Scope, *, lock: bool = False) -> Application:
-    """The application if it exists in `scope` (row-locked for a step on PostgreSQL)."""
+    """The application if it exists in `scope`; `lock` for a step: locked and re-read, so two
+    concurrent posts of one step take it once (app/commands/locking.py)."""
     query = limit(session.query(Application).filter(Application.id == application_id), Application, scope)
-    if lock:
-        query = query.with_for_update(of=Application)
-    app = query.one_or_none()
+    app = lock_one(session, query, Application, application_id) if lock else query.one_or_none()
     if app is None:
         raise ApplicationNotFound(_l("No such application, or it is not in your school."))
     return app

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
 from app.commands.errors import DomainError
+from app.commands.locking import lock_one
 from app.jobs import KINDS
 from app.jobs.runner import jobs_dir
 from app.jobs.status import has_result
@@ -32,13 +33,13 @@ def start_job(session, *, user_id: int, username: str, scope: Scope, kind: str, 
 
     The caller has checked that the user may start this kind; the job runs under the user's
     scope as it is when the worker picks it up. The user's row is locked while counting, so two
-    quick clicks cannot both pass the limit (PostgreSQL; SQLite writes one at a time anyway).
+    quick clicks cannot both pass the limit.
     """
     if kind not in KINDS:
         raise DomainError(_l("Unknown kind of job."))
     if scope.nothing:
         raise DomainError(_l("Your account has no district or school; ask the district office."))
-    session.query(User.id).filter(User.id == user_id).with_for_update().one()
+    lock_one(session, session.query(User.id).filter(User.id == user_id), User, user_id)
     active = session.query(Job.id).filter(Job.user_id == user_id,
                                           Job.status.in_(ACTIVE_STATUSES)).count()
     if active >= per_user:

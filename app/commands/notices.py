@@ -15,6 +15,7 @@ from sqlalchemy import exists
 from app.commands.clock import local_day
 from app.commands.errors import DomainError, FieldErrors
 from app.commands.identification import load, transition
+from app.commands.locking import lock_all, lock_one
 from app.commands.standards import active_standard, parameters
 from app.models import (
     Application,
@@ -96,7 +97,7 @@ def notice_of(session, application_id: int) -> PublicNotice | None:
 def load_notice(session, notice_id: int, scope: Scope, *, lock: bool = False) -> PublicNotice:
     """The notice if it exists in `scope`, else NoticeNotFound."""
     query = limit(session.query(PublicNotice).filter(PublicNotice.id == notice_id), PublicNotice, scope)
-    notice = (query.with_for_update(of=PublicNotice) if lock else query).one_or_none()
+    notice = lock_one(session, query, PublicNotice, notice_id) if lock else query.one_or_none()
     if notice is None:
         raise NoticeNotFound(_l("No such public notice, or it is not in your school."))
     return notice
@@ -166,7 +167,7 @@ def create_notice(session, scope: Scope, *, school_id: int, term_id: int, starts
         raise FieldErrors({"starts_on": [_l("is required")]})
     school, term = _school_and_term(session, scope, school_id, term_id)
     # two officers saving a draft at once: the second waits here, then sees the first's draft
-    session.query(School.id).filter(School.id == school.id).with_for_update().one()
+    lock_one(session, session.query(School.id).filter(School.id == school.id), School, school.id)
     entries = preview(session, scope, school_id=school_id, term_id=term_id)
     if not entries:
         raise NothingToNotice(_l("No application of this school and term has a committee decision "
@@ -265,7 +266,8 @@ def withdraw_expired(session, *, today: date, now: datetime) -> int:
                                                PublicNotice.ends_on < today)
     if not session.query(query.exists()).scalar():
         return 0  # the usual case on a page load: nothing written, no lock taken
-    found = query.with_for_update(skip_locked=True).all()
+    found = [n for n in lock_all(session, query, PublicNotice, skip_locked=True)
+             if n.status is NoticeStatus.PUBLISHED]  # re-read: another request may have taken it down
     for notice in found:
         set_status(session, notice, NoticeStatus.WITHDRAWN, now, "withdraw",
                     "ended on " + notice.ends_on.isoformat(), system=True)

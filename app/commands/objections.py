@@ -13,6 +13,7 @@ from sqlalchemy import func
 
 from app.commands.errors import DomainError, FieldErrors
 from app.commands.identification import REQUIRED, blank, transition
+from app.commands.locking import lock_one
 from app.commands.notices import NoticeState, calendar_for, load_notice, notice_calendar
 from app.commands.standards import NoActiveStandard
 from app.models import (
@@ -49,7 +50,7 @@ def _entry(session, entry_id: int, scope: Scope) -> NoticeEntry:
 def load_objection(session, objection_id: int, scope: Scope, *, lock: bool = False) -> Objection:
     """The objection if it is in `scope`."""
     query = limit(session.query(Objection).filter(Objection.id == objection_id), Objection, scope)
-    objection = (query.with_for_update(of=Objection) if lock else query).one_or_none()
+    objection = lock_one(session, query, Objection, objection_id) if lock else query.one_or_none()
     if objection is None:
         raise ObjectionNotFound(_l("No such objection, or it is not in your school."))
     return objection

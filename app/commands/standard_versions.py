@@ -10,8 +10,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from app.commands.errors import DomainError, FieldErrors
+from app.commands.locking import lock_one
 from app.commands.standards import default_standard_data
-from app.models import Application, AssessmentStandard, SchoolYear, SpecialGroup, StandardStatus
+from app.models import Application, AssessmentStandard, District, SchoolYear, SpecialGroup, StandardStatus
 from app.security import audit
 from app.security.scope import Scope, limit
 from app.services.scoring import InvalidStandard
@@ -42,10 +43,11 @@ class StandardLocked(DomainError):
     """The version is in force, retired or used: it cannot change."""
 
 
-def load(session, standard_id: int, scope: Scope) -> AssessmentStandard:
-    """The version if the scope reads it (its district), else StandardNotFound."""
-    row = limit(session.query(AssessmentStandard), AssessmentStandard, scope).filter(
-        AssessmentStandard.id == standard_id).one_or_none()
+def load(session, standard_id: int, scope: Scope, *, lock: bool = False) -> AssessmentStandard:
+    """The version if the scope reads it (its district), else StandardNotFound; `lock` before a change."""
+    query = limit(session.query(AssessmentStandard), AssessmentStandard, scope).filter(
+        AssessmentStandard.id == standard_id)
+    row = lock_one(session, query, AssessmentStandard, standard_id) if lock else query.one_or_none()
     if row is None:
         raise StandardNotFound(_l("No such identification standard, or it is not your district's."))
     return row
@@ -57,6 +59,12 @@ def _district_only(scope: Scope, district_id: int | None) -> None:
                             and scope.district_id == district_id):
         return
     raise StandardNotFound(_l("No such identification standard, or it is not your district's."))
+
+
+def _lock_district(session, district_id: int) -> None:
+    """Serialise the district's new versions and activations (two at once would share a number,
+    or both be put in force)."""
+    lock_one(session, session.query(District.id).filter(District.id == district_id), District, district_id)
 
 
 def _next_version(session, district_id: int, school_year_id: int) -> int:
@@ -76,6 +84,7 @@ def _new_draft(session, *, district_id: int, school_year_id: int, name: str, dat
     """Insert a draft version (audited once)."""
     if session.get(SchoolYear, school_year_id) is None:
         raise FieldErrors({"school_year": [_l("is required")]})
+    _lock_district(session, district_id)
     row = AssessmentStandard(district_id=district_id, school_year_id=school_year_id, name=name[:64],
                              version=_next_version(session, district_id, school_year_id),
                              status=StandardStatus.DRAFT, data=copy.deepcopy(data))
@@ -106,7 +115,7 @@ def copy_version(session, standard_id: int, scope: Scope, *, school_year_id: int
 
 def _editable(session, standard_id: int, scope: Scope) -> AssessmentStandard:
     """A draft never used, in the user's district, else StandardLocked / StandardNotFound."""
-    row = load(session, standard_id, scope)
+    row = load(session, standard_id, scope, lock=True)
     _district_only(scope, row.district_id)
     if row.status is not StandardStatus.DRAFT or row.first_used_at is not None:
         raise StandardLocked(_l("This version is in force, replaced or already used to score applications; "
@@ -165,6 +174,7 @@ def activate(session, standard_id: int, scope: Scope, *, now: datetime) -> Asses
     """Put a draft in force; the version in force before is retired (its applications keep it)."""
     row = _editable(session, standard_id, scope)
     check_data(session, row.data, row.version)
+    _lock_district(session, row.district_id)
     previous = session.query(AssessmentStandard).filter_by(
         district_id=row.district_id, school_year_id=row.school_year_id, status=StandardStatus.ACTIVE).all()
     with audit.paused(session):

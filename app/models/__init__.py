@@ -32,6 +32,7 @@ from app.models.people import (
     household_special_group,
 )
 from app.models.public_notice import NoticeEntry, NoticeStatus, Objection, ObjectionOutcome, PublicNotice
+from app.models.request_key import RequestKey  # noqa: F401  (idempotency keys)
 from app.models.review import HomeVisit, ReviewDecision, ReviewOutcome, ReviewStage
 from app.models.session import UserSession  # noqa: F401  (session epochs)
 from app.models.standard import AssessmentStandard, StandardStatus

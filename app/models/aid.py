@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship
 
-from app.models.base import Money, Stamped, str_enum
+from app.models.base import Money, Stamped, Versioned, str_enum
 
 
 class AidCategory(enum.Enum):
@@ -59,7 +59,7 @@ class AmountUnit(enum.Enum):
     PER_SCHOOL_DAY = "per_school_day"
 
 
-class AidItem(Stamped, Model):
+class AidItem(Versioned, Stamped, Model):
     """An aid item (living subsidy, nutrition, supplies …) configured by the district."""
 
     __tablename__ = "aid_item"
@@ -80,7 +80,7 @@ class AidItem(Stamped, Model):
         return self.name
 
 
-class AidStandard(Stamped, Model):
+class AidStandard(Versioned, Stamped, Model):
     """Amount of an item for a tier / boarding status, valid over a date range."""
 
     __tablename__ = "aid_standard"

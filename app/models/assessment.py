@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship
 
-from app.models.base import Stamped, str_enum
+from app.models.base import Stamped, Versioned, str_enum
 
 
 class ApplicationStatus(enum.Enum):
@@ -36,7 +36,7 @@ class ApplicationStatus(enum.Enum):
     ARCHIVED = "archived"
 
 
-class Tier(Stamped, Model):
+class Tier(Versioned, Stamped, Model):
     """Code list of difficulty tiers; `rank` orders them (higher is more difficult)."""
 
     __tablename__ = "tier"
@@ -51,7 +51,7 @@ class Tier(Stamped, Model):
         return self.name
 
 
-class Application(Stamped, Model):
+class Application(Versioned, Stamped, Model):
     """A pupil's application for identification in one school year (and term of application)."""
 
     __tablename__ = "application"

@@ -49,4 +49,16 @@ class Stamped:
         return Column(Integer, ForeignKey("ab_user.id"), nullable=True)
 
 
-__all__ = ["Model", "Money", "Stamped", "is_money", "str_enum", "utcnow"]
+class Versioned:
+    """A row version checked and raised by every UPDATE (SQLAlchemy's version counter): a save based
+    on a stale read matches no row and fails (StaleDataError) instead of undoing another's change."""
+
+    version = Column(Integer, nullable=False, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        """Use `version` as the mapper's version counter."""
+        return {"version_id_col": cls.version}
+
+
+__all__ = ["Model", "Money", "Stamped", "Versioned", "is_money", "str_enum", "utcnow"]

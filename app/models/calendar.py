@@ -5,7 +5,7 @@ from flask_appbuilder import Model
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import relationship
 
-from app.models.base import Stamped, str_enum
+from app.models.base import Stamped, Versioned, str_enum
 
 
 class Season(enum.Enum):
@@ -15,7 +15,7 @@ class Season(enum.Enum):
     SPRING = "spring"
 
 
-class SchoolYear(Stamped, Model):
+class SchoolYear(Versioned, Stamped, Model):
     """A school year such as 2026-2027; identification is done once per year."""
 
     __tablename__ = "school_year"
@@ -30,7 +30,7 @@ class SchoolYear(Stamped, Model):
         return self.name
 
 
-class Term(Stamped, Model):
+class Term(Versioned, Stamped, Model):
     """A term; aid is paid per term and applications are adjusted every term."""
 
     __tablename__ = "term"

@@ -5,7 +5,7 @@ from flask_appbuilder import Model
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import relationship
 
-from app.models.base import Stamped, str_enum
+from app.models.base import Stamped, Versioned, str_enum
 
 
 class FundSource(enum.Enum):
@@ -18,7 +18,7 @@ class FundSource(enum.Enum):
     DONATION = "donation"
 
 
-class FundAccount(Stamped, Model):
+class FundAccount(Versioned, Stamped, Model):
     """A separate account (专户) for one source and fiscal year; balances come from the ledger."""
 
     __tablename__ = "fund_account"

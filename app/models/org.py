@@ -3,10 +3,10 @@ from flask_appbuilder import Model
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import relationship
 
-from app.models.base import Stamped
+from app.models.base import Stamped, Versioned
 
 
-class District(Stamped, Model):
+class District(Versioned, Stamped, Model):
     """A county-level education bureau (区县教育局)."""
 
     __tablename__ = "district"
@@ -19,7 +19,7 @@ class District(Stamped, Model):
         return self.name
 
 
-class School(Stamped, Model):
+class School(Versioned, Stamped, Model):
     """A primary school; `code` is the 10-digit national school code."""
 
     __tablename__ = "school"
@@ -41,7 +41,7 @@ class School(Stamped, Model):
         return self.name
 
 
-class UserScope(Model):
+class UserScope(Versioned, Model):
     """Where a user works: a whole district or one school (optionally some classes)."""
 
     __tablename__ = "user_scope"

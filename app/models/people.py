@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship
 
-from app.models.base import Money, Stamped, str_enum
+from app.models.base import Money, Stamped, Versioned, str_enum
 
 
 class HukouType(enum.Enum):
@@ -78,7 +78,7 @@ class StudentStatus(enum.Enum):
     GRADUATED = "graduated"
 
 
-class SpecialGroup(Stamped, Model):
+class SpecialGroup(Versioned, Stamped, Model):
     """Code list of special groups (低保, 特困, 孤儿 …) used for direct identification."""
 
     __tablename__ = "special_group"
@@ -101,7 +101,7 @@ household_special_group = Table(
 )
 
 
-class Household(Stamped, Model):
+class Household(Versioned, Stamped, Model):
     """A family; pupils and members hang off it. Scoped through its district."""
 
     __tablename__ = "household"
@@ -136,7 +136,7 @@ class Household(Stamped, Model):
         return f"{self.guardian_name}（{self.address or ''}）" if self.address else self.guardian_name
 
 
-class HouseholdMember(Stamped, Model):
+class HouseholdMember(Versioned, Stamped, Model):
     """A member of a household other than the pupil (parents, grandparents, siblings)."""
 
     __tablename__ = "household_member"
@@ -159,7 +159,7 @@ class HouseholdMember(Stamped, Model):
         return self.name
 
 
-class Student(Stamped, Model):
+class Student(Versioned, Stamped, Model):
     """A pupil: identified by ID number and 学籍号, both unique across the deployment."""
 
     __tablename__ = "student"

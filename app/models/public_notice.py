@@ -5,7 +5,7 @@ from flask_appbuilder import Model
 from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import relationship
 
-from app.models.base import Stamped, str_enum
+from app.models.base import Stamped, Versioned, str_enum
 
 
 class NoticeStatus(enum.Enum):
@@ -23,7 +23,7 @@ class ObjectionOutcome(enum.Enum):
     UPHELD = "upheld"  # the identification is changed or not approved
 
 
-class PublicNotice(Stamped, Model):
+class PublicNotice(Versioned, Stamped, Model):
     """One notice for a school and term; entries hold only what a notice may show."""
 
     __tablename__ = "public_notice"
@@ -68,7 +68,7 @@ class NoticeEntry(Model):
         return self.name
 
 
-class Objection(Stamped, Model):
+class Objection(Versioned, Stamped, Model):
     """An objection (异议) to an entry, with its due date and the school's answer."""
 
     __tablename__ = "objection"

@@ -39,6 +39,9 @@ class AssessmentStandard(Stamped, Model):
     first_used_at = Column(DateTime)
     district = relationship("District")
     school_year = relationship("SchoolYear")
+    # the row's version counter (lost updates); `version` above is the standard's own version number
+    row_version = Column(Integer, nullable=False, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": row_version}
 
     def __repr__(self) -> str:
         return f"{self.name} v{self.version}"

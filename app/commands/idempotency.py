@@ -1,0 +1,50 @@
+"""Idempotency keys: a create that a client may retry is recorded once per user and key.
+
+The key is inserted in the same transaction as the create, under a UNIQUE (user, key) constraint:
+a repeat finds it, and a concurrent twin waits on the constraint until the first commits, then
+fails with IntegrityError; the runner rolls back and answers what the first answered.
+"""
+import re
+
+from flask_babel import lazy_gettext as _l
+
+from app.commands.errors import DomainError
+from app.models.base import utcnow
+from app.models.request_key import RequestKey
+
+KEY = re.compile(r"[\x21-\x7e]{1,128}")  # printable ASCII, no spaces
+
+
+class AlreadyRecorded(DomainError):
+    """The same thing was recorded a moment ago (a form or request sent twice); nothing new is written."""
+
+
+class BadRequestKey(DomainError):
+    """The key is empty, too long or has characters other than printable ASCII."""
+
+
+def checked_key(value: str | None) -> str | None:
+    """The key sent (None when none was), else BadRequestKey."""
+    if value is None:
+        return None
+    if not KEY.fullmatch(value):
+        raise BadRequestKey(_l("The Idempotency-Key must be 1 to 128 printable characters without spaces."))
+    return value
+
+
+def recorded(session, user_id: int, key: str) -> RequestKey | None:
+    """The request already carried out under this user's key, if any."""
+    return session.query(RequestKey).filter_by(user_id=user_id, key=key).one_or_none()
+
+
+def claim(session, user_id: int, key: str, path: str) -> RequestKey:
+    """Insert the key now, before the create (IntegrityError when it is already taken)."""
+    row = RequestKey(user_id=user_id, key=key, path=path[:255], created_on=utcnow())
+    session.add(row)
+    session.flush()
+    return row
+
+
+def remember(row: RequestKey, status: int, answer: dict) -> None:
+    """Keep the answer given, to give it again to a repeat of the request."""
+    row.status, row.answer = status, answer
