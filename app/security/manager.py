@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.formatting import format_bool
 from app.request_cache import per_request
-from app.security import audit, clock
+from app.security import audit, clock, epochs
 from app.security.login import AuthDBView, lockout_until
 
 DEMO_EMAIL_SUFFIX = "@demo.zizhu.local"  # app/commands/demo_users.py EMAIL_DOMAIN
@@ -148,8 +148,16 @@ class ZizhuSecurityManager(SecurityManager):
         return user
 
     def on_user_logout(self, user) -> None:
-        """Audit an explicit logout."""
+        """Audit an explicit logout, which ends every session and token of the user."""
         audit.record("logout", username=user.username, user_id=user.id, commit=True)
+        epochs.end_sessions(self.session, user.id)
+        self.session.commit()
+
+    def create_jwt_manager(self, app):
+        """FAB's JWT manager; tokens carry the session epoch and die with it."""
+        jwt_manager = super().create_jwt_manager(app)
+        epochs.init_jwt(jwt_manager)
+        return jwt_manager
 
     # --- permissions --------------------------------------------------------------------------
 

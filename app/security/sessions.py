@@ -1,12 +1,13 @@
-"""Browser sessions: idle timeout and absolute limit, kept as timestamps in the signed session."""
+"""Browser sessions: idle timeout, absolute limit and session epoch, kept in the signed session."""
 from flask import Flask, current_app, flash, jsonify, redirect, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 
-from app.security import clock
+from app.security import clock, epochs
 
 LOGIN_AT = "zz_login_at"
 SEEN_AT = "zz_seen_at"
+EPOCH = "zz_epoch"
 KEEP = ("locale",)
 STATIC_ENDPOINTS = ("static", "appbuilder.static")
 EXPIRED = _l("Your session has expired. Please sign in again.")
@@ -31,12 +32,22 @@ def clear_keeping_locale() -> None:
     session.update(kept)
 
 
-def begin() -> None:
-    """Stamp a new login: a permanent cookie (PERMANENT_SESSION_LIFETIME) and both timestamps."""
+def begin(user_id: int) -> None:
+    """Stamp a new login: a permanent cookie (PERMANENT_SESSION_LIFETIME), both timestamps, the epoch."""
+    from app.extensions import db
+
     session.permanent = True
     stamp = clock.now().timestamp()
     session[LOGIN_AT] = stamp
     session[SEEN_AT] = stamp
+    session[EPOCH] = epochs.current_epoch(db.session, user_id)
+
+
+def is_revoked(user_id: int) -> bool:
+    """The session was opened under an older epoch: logout, password change or disabled since."""
+    from app.extensions import db
+
+    return session.get(EPOCH) != epochs.current_epoch(db.session, user_id)
 
 
 def _limits() -> dict:
@@ -53,11 +64,13 @@ def _end(reason: str):
     user_id, username = current_user.id, current_user.username
     logout_user()
     clear_keeping_locale()
-    audit.record("logout", username=username, user_id=user_id, detail=f"session {reason} timeout",
-                 commit=True)
+    revoked = reason == "revoked"
+    audit.record("logout", username=username, user_id=user_id, commit=True,
+                 detail="session revoked" if revoked else f"session {reason} timeout")
+    message = str(epochs.ENDED if revoked else EXPIRED)
     if request.path.startswith("/api/"):
-        return jsonify(message=str(EXPIRED)), 401
-    flash(str(EXPIRED), "warning")
+        return jsonify(message=message), 401
+    flash(message, "warning")
     if request.endpoint and request.endpoint.endswith(".login"):
         return None
     next_url = request.full_path.rstrip("?") if request.method == "GET" else None
@@ -65,13 +78,15 @@ def _end(reason: str):
 
 
 def check_session():
-    """before_request: end sessions past their idle or absolute limit, else note the activity."""
+    """before_request: end sessions past their limits or of an older epoch, else note the activity."""
     if request.endpoint in STATIC_ENDPOINTS or "_user_id" not in session:
         return None
     if not current_user.is_authenticated:
         return None
     now = clock.now().timestamp()
     reason = session_expiry(now, session.get(LOGIN_AT), session.get(SEEN_AT), **_limits())
+    if reason is None and is_revoked(current_user.id):
+        reason = "revoked"
     if reason:
         return _end(reason)
     session[SEEN_AT] = now
@@ -79,7 +94,8 @@ def check_session():
 
 
 def init_app(app: Flask) -> None:
-    """Check every request's session before its view runs."""
+    """Check every request's session before its view runs; credential changes end sessions."""
     app.config.setdefault("APP_IDLE_TIMEOUT_MINUTES", 30)
     app.config.setdefault("APP_SESSION_MAX_HOURS", 8)
+    epochs.watch_credentials()
     app.before_request(check_session)
