@@ -1,21 +1,96 @@
-"""District user management: who may create, change and disable which accounts."""
+"""User management: which accounts a manager may see, create, change and disable, and with which roles.
+
+One rule for every path: a manager sees and changes only users of their scope whose every role they
+may grant; Admin and Auditor accounts are never among them; nobody gives a role they may not grant,
+and a manager cannot disable or demote themselves out of managing users.
+"""
+from dataclasses import dataclass
+
+from flask_appbuilder.security.sqla.models import Role, assoc_user_role
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from app.commands.errors import FieldErrors
-from app.models import School, UserScope
+from app.models import School, User, UserScope
 from app.security.scope import Scope
 
-MANAGEABLE_ROLES = ("DistrictOfficer", "SchoolOfficer", "ClassTeacher", "Leader", "Auditor")
+# roles of district staff, in the order the role picker shows them
+MANAGEABLE_ROLES = ("DistrictOfficer", "SchoolOfficer", "ClassTeacher", "Leader")
 SCHOOL_ROLES = ("SchoolOfficer", "ClassTeacher")
+DISTRICT_ROLES = ("DistrictOfficer",)  # a district-wide station: never tied to one school
+MANAGER_ROLES = ("Admin", "DistrictOfficer")  # roles that may manage users (permission set UserScope)
+
+NOT_GRANTABLE = _l("This role cannot be given here.")
+NOT_YOURSELF = _l("You cannot disable your own account or take away your own right to manage users.")
+NOT_AVAILABLE = _l("The chosen record does not exist or is not available.")
 
 
-def check_roles(roles) -> None:
-    """One role at least, none outside what a district may hand out (never Admin)."""
+@dataclass(frozen=True)
+class Manager:
+    """Who is managing users: their account id, role names and scope."""
+
+    user_id: int | None
+    roles: frozenset[str]
+    scope: Scope
+
+    @property
+    def manages(self) -> bool:
+        """Whether these roles manage users at all (others may only read, within their scope)."""
+        return bool(self.roles & set(MANAGER_ROLES))
+
+
+def grantable_roles(manager: Manager) -> tuple[str, ...]:
+    """Roles a manager may give: district staff roles; school roles only for a school-wide manager."""
+    scope = manager.scope
+    if not manager.manages or scope.nothing:
+        return ()
+    if scope.school_id is not None:
+        return SCHOOL_ROLES
+    return MANAGEABLE_ROLES
+
+
+def visible_users(manager: Manager):
+    """SQL criterion on User: for a manager, only accounts whose every role they may grant.
+
+    None for read-only roles (the scope filter alone limits what they read).
+    """
+    if not manager.manages:
+        return None
+    return ~User.roles.any(Role.name.notin_(grantable_roles(manager)))
+
+
+def stored_roles(session, user_id: int | None) -> set[str]:
+    """Role names of a user as stored (not as the form just set them)."""
+    if user_id is None:
+        return set()
+    with session.no_autoflush:
+        rows = session.execute(select(Role.name).join(assoc_user_role, assoc_user_role.c.role_id == Role.id)
+                               .where(assoc_user_role.c.user_id == user_id))
+        return {name for (name,) in rows}
+
+
+def check_change(session, manager: Manager, user, roles) -> None:
+    """Refuse a create or change the manager may not make: roles, an account above them, lock-out."""
     names = {r.name for r in roles or ()}
+    grantable = set(grantable_roles(manager))
     if not names:
         raise FieldErrors({"roles": [_l("Choose a role.")]})
-    if names - set(MANAGEABLE_ROLES):
-        raise FieldErrors({"roles": [_l("This role cannot be given here.")]})
+    if names - grantable or stored_roles(session, user.id) - grantable:
+        raise FieldErrors({"roles": [NOT_GRANTABLE]})
+    if user.id is not None and user.id == manager.user_id:
+        keeps = manager.roles & set(MANAGER_ROLES) & grantable
+        if not user.active or not keeps <= names:
+            raise FieldErrors({"active": [NOT_YOURSELF]})
+
+
+def _school_in_scope(session, scope: Scope, school):
+    """The chosen school reloaded, when it lies in the manager's district (and school)."""
+    school = session.get(School, school.id)
+    if school is None or (scope.district_id is not None and school.district_id != scope.district_id):
+        raise FieldErrors({"school": [NOT_AVAILABLE]})
+    if scope.school_id is not None and school.id != scope.school_id:
+        raise FieldErrors({"school": [NOT_AVAILABLE]})
+    return school
 
 
 def scope_row_values(session, scope: Scope, roles, school, class_names: str | None) -> dict:
@@ -23,12 +98,12 @@ def scope_row_values(session, scope: Scope, roles, school, class_names: str | No
     names = {r.name for r in roles or ()}
     district_id = scope.district_id
     if school is not None:
-        school = session.get(School, school.id)
-        if scope.district_id is not None and school.district_id != scope.district_id:
-            raise FieldErrors({"school": [_l("The chosen record does not exist or is not available.")]})
+        school = _school_in_scope(session, scope, school)
         district_id = school.district_id
-    if names & set(SCHOOL_ROLES) and school is None:
+    if school is None and (names & set(SCHOOL_ROLES) or scope.school_id is not None):
         raise FieldErrors({"school": [_l("School staff need a school.")]})
+    if school is not None and names & set(DISTRICT_ROLES):
+        raise FieldErrors({"school": [_l("District officers work for the whole district: leave the school empty.")]})
     if district_id is None:
         raise FieldErrors({"school": [_l("Choose the school (or district) this user works for.")]})
     return {"district_id": district_id, "school_id": school.id if school else None,

@@ -1,14 +1,23 @@
 """Users of the district: district officers create, change and disable them (never delete)."""
-from flask import current_app
+from flask import current_app, g
 from flask_appbuilder.fields import QuerySelectField, QuerySelectMultipleField
 from flask_appbuilder.fieldwidgets import Select2ManyWidget, Select2Widget
+from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from werkzeug.security import generate_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Regexp
 
 from app.commands.errors import FieldErrors
-from app.commands.users import MANAGEABLE_ROLES, check_roles, save_scope, scope_row_values
+from app.commands.users import (
+    Manager,
+    check_change,
+    grantable_roles,
+    save_scope,
+    scope_row_values,
+    visible_users,
+)
 from app.models import School, User, UserScope
 from app.security.passwords import check_password_policy
 from app.security.roles import ROLE_LABELS
@@ -25,11 +34,32 @@ def _role_label(role) -> str:
     return str(ROLE_LABELS.get(role.name, role.name))
 
 
+def current_manager() -> Manager:
+    """The signed-in user (page session or JWT) as a user manager."""
+    user = g.get("user") or current_user
+    if not getattr(user, "is_authenticated", False):
+        return Manager(None, frozenset(), current_scope())
+    return Manager(user.id, frozenset(r.name for r in user.roles), current_scope())
+
+
+class ManageableUsersFilter(BaseFilter):
+    """Limits every query of the view (list, show, edit, actions) to the users one may manage."""
+
+    name = "manageable"
+    arg_name = "manageable"
+
+    def apply(self, query, value):
+        """Add the user rule's criterion (none for read-only roles)."""
+        where = visible_users(current_manager())
+        return query if where is None else query.filter(where)
+
+
 def _roles_field():
-    """Role picker listing only the roles a district may hand out, in Chinese."""
+    """Role picker listing only the roles the signed-in manager may hand out, in Chinese."""
     def roles():
         sm = current_app.appbuilder.sm
-        return sm.session.query(sm.role_model).filter(sm.role_model.name.in_(MANAGEABLE_ROLES))
+        names = grantable_roles(current_manager())
+        return sm.session.query(sm.role_model).filter(sm.role_model.name.in_(names))
     return QuerySelectMultipleField(_l("Roles"), query_func=roles, get_label=_role_label, get_pk_func=_pk,
                                     widget=Select2ManyWidget(), validators=[DataRequired()])
 
@@ -59,6 +89,7 @@ class DistrictUserModelView(ZizhuModelView):
         "active": _l("Untick to disable the account; it is kept for the audit trail."),
     }
     base_order = ("username", "asc")
+    base_filters = [["id", ManageableUsersFilter, None]]
 
     def _init_properties(self):
         """The extra fields: school lookup, classes, password, translated roles."""
@@ -91,11 +122,11 @@ class DistrictUserModelView(ZizhuModelView):
             form.class_names.data = row.class_names
 
     def _save_scope(self, item) -> None:
-        """Check roles and school against the manager's scope, then write the user's scope row."""
-        check_roles(item.roles)
-        values = scope_row_values(self.datamodel.session, current_scope(), item.roles,
-                                  getattr(item, "school", None), getattr(item, "class_names", None))
+        """Check the change against the user rules and the manager's scope, then write the scope row."""
         session = self.datamodel.session
+        check_change(session, current_manager(), item, item.roles)
+        values = scope_row_values(session, current_scope(), item.roles,
+                                  getattr(item, "school", None), getattr(item, "class_names", None))
         session.add(item)
         session.flush()
         save_scope(session, item.id, values)
@@ -109,9 +140,9 @@ class DistrictUserModelView(ZizhuModelView):
             item.password, method=current_app.config.get("FAB_PASSWORD_HASH_METHOD", "scrypt"))
         item.active = True
         super().pre_add(item)
-        self._save_scope(item)
+        self._refuse_cleanly(self._save_scope, item)
 
     def pre_update(self, item):
         """Roles and scope row; disabling is `active` unticked (accounts are never deleted)."""
         super().pre_update(item)
-        self._save_scope(item)
+        self._refuse_cleanly(self._save_scope, item)
