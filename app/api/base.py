@@ -6,6 +6,8 @@ from flask_appbuilder.api import ModelRestApi, expose, protect, safe
 from flask_appbuilder.api.convert import Model2SchemaConverter
 from marshmallow import fields
 
+from app.api import writes
+from app.api.fields import IdList, IdRelated, ScopedNested
 from app.commands.errors import FieldErrors
 from app.commands.reveal import RecordNotFound, reveal_value
 from app.commands.rules import check_editable, validate_item
@@ -14,16 +16,33 @@ from app.security.scope import current_scope
 from app.security.scope_filter import SCOPE_BASE_FILTER
 from app.services.masking import mask_column
 from app.views.interface import ZizhuInterface
+from app.views.request_state import PerRequestFilters
 
 
 class SchemaConverter(Model2SchemaConverter):
-    """FAB's converter; enums with a default are optional, money is never rounded silently."""
+    """FAB's converter; relations by id only (in scope), nested answers scoped, money never rounded."""
 
     def _column2field(self, datamodel, column, nested=True, parent_schema_name=None):
         field = super()._column2field(datamodel, column, nested, parent_schema_name)
         if isinstance(field, fields.Decimal):
             field.places = None  # an amount with 3 places is refused by the money rule
             field.as_string = True
+        return field
+
+    def _column2relation(self, datamodel, column, nested=False, parent_schema_name=None):
+        """Written relations take ids (a list of ids for to-many); read relations list rows in scope."""
+        model = datamodel.get_related_model(column.name)
+        many = datamodel.is_relation_many_to_many(column.name) or datamodel.is_relation_one_to_many(column.name)
+        if nested:
+            field = super()._column2relation(datamodel, column, nested, parent_schema_name)
+            scoped = ScopedNested(field.nested, model, many=many, required=field.required)
+            scoped.unique = field.unique
+            return scoped
+        required = not many and not datamodel.is_nullable(column.name)
+        field = IdRelated(model, required=required, allow_none=not required)
+        if many:
+            field = IdList(IdRelated(model), model, required=False)
+        field.unique = False
         return field
 
     def _column2enum(self, datamodel, column):
@@ -33,7 +52,7 @@ class SchemaConverter(Model2SchemaConverter):
         return field
 
 
-class ZizhuApi(ModelRestApi):
+class ZizhuApi(PerRequestFilters, ModelRestApi):
     """Base for every resource; the permission name is the model's, shared with its ModelView."""
 
     page_size = 20
@@ -46,6 +65,10 @@ class ZizhuApi(ModelRestApi):
         if not type(self).__dict__.get("class_permission_name"):
             self.class_permission_name = self.datamodel.obj.__name__
         self.base_filters = [SCOPE_BASE_FILTER] + list(type(self).base_filters or [])
+        columns = self.datamodel.get_user_columns_list()
+        for kind in ("add_columns", "edit_columns"):  # the server's stamps are never written by a body
+            chosen = getattr(type(self), kind, None) or columns
+            setattr(self, kind, [c for c in chosen if c not in writes.SERVER_COLUMNS])
         super().__init__()
 
     def pre_add(self, item):
@@ -80,21 +103,46 @@ class ZizhuApi(ModelRestApi):
             field, [SCOPE_BASE_FILTER] + list(filter_rel_field or []), page, page_size
         )
 
+    def _get_field_info(self, field, filter_rel_field, page=None, page_size=None):
+        """FAB's field description in `_info`, with the choices of id relations and no empty description
+        (gettext("") is the translation catalogue's header)."""
+        info = super()._get_field_info(field, filter_rel_field, page=page, page_size=page_size)
+        description = self.description_columns.get(field.name)
+        info["description"] = str(description) if description else ""
+        if isinstance(field, (IdRelated, IdList)):
+            info["type"] = "RelatedList" if isinstance(field, IdList) else "Related"
+        return info
+
     def post_headless(self):
-        """POST, answering refused fields with 422 {message: {field: [reason]}}; masked echo."""
+        """POST: a fresh schema, relations by id in scope, the record's rules; refusals as 4xx; masked echo."""
+        session = self.datamodel.session
         try:
-            return _masked(super().post_headless())
-        except FieldErrors as err:
-            self.datamodel.session.rollback()
-            return self.response_422(message=err.as_dict())
+            schema = writes.fresh(self.add_model_schema)
+            item = writes.load(schema, writes.body())
+            writes.save(session, item, self.pre_add, self.datamodel.add)
+        except writes.Refused as refused:
+            session.rollback()
+            return self.response(refused.status, message=refused.message)
+        self.post_add(item)
+        return _masked(self.response(201, result=schema.dump(item), id=item.id))
 
     def put_headless(self, pk):
-        """PUT, answering refused fields with 422 and leaving the row untouched; masked echo."""
+        """PUT: the fields sent change, the others keep their values; a stale `version` (or If-Match) answers 409, nothing written."""
+        session = self.datamodel.session
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            return self.response_404()
         try:
-            return _masked(super().put_headless(pk))
-        except FieldErrors as err:
-            self.datamodel.session.rollback()
-            return self.response_422(message=err.as_dict())
+            schema = writes.fresh(self.edit_model_schema)
+            data = writes.body()
+            writes.check_version(item, writes.expected_version(data))
+            item = writes.load(schema, data, instance=item)
+            writes.save(session, item, self.pre_update, self.datamodel.edit)
+        except writes.Refused as refused:
+            session.rollback()
+            return self.response(refused.status, message=refused.message)
+        self.post_update(item)
+        return _masked(self.response(200, result=schema.dump(item)))
 
     @expose("/<int:pk>/reveal", methods=["POST"])
     @protect()

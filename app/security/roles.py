@@ -27,7 +27,7 @@ AREAS = {
     "Student": "pupils", "Household": "families", "HouseholdMember": "families",
     "Application": "identification", "SpecialGroup": "codes", "Tier": "codes",
     "AidItem": "aid", "AidStandard": "aid", "FundAccount": "funds",
-    "District": "org", "School": "org", "SchoolYear": "calendar", "Term": "calendar",
+    "District": "districts", "School": "org", "SchoolYear": "calendar", "Term": "calendar",
     "AuditEvent": "audit", "UserScope": "users", "Job": "jobs", "SchoolProgress": "reports",
     "HomeVisit": "identification", "ReviewDecision": "identification", "PublicNotice": "identification",
     "Objection": "identification", "Assessment": "identification",
@@ -36,7 +36,7 @@ AREAS = {
 AREA_LABELS = {
     "pupils": _l("Pupils"), "families": _l("Households"), "identification": _l("Identification"),
     "codes": _l("Code lists"), "aid": _l("Aid items and standards"), "funds": _l("Funds"),
-    "org": _l("Districts and schools"), "calendar": _l("School years and terms"),
+    "districts": _l("Districts"), "org": _l("Schools"), "calendar": _l("School years and terms"),
     "audit": _l("Audit trail"), "users": _l("Users"), "jobs": _l("Background jobs"),
     "reports": _l("Reports"), "standards": _l("Identification standards"),
 }
@@ -44,26 +44,28 @@ AREA_LABELS = {
 R, W, V, A = "read", "write", "reveal", "assess"
 GRANTS = {
     "DistrictOfficer": {
-        "pupils": {R, W, V}, "families": {R, W, V}, "identification": {R, W, A}, "codes": {R, W},
-        "aid": {R, W}, "funds": {R, W}, "org": {R, W}, "calendar": {R, W}, "audit": {R},
+        # districts and the code lists (tiers, special groups) are the system's: Admin changes them
+        "pupils": {R, W, V}, "families": {R, W, V}, "identification": {R, W, A}, "codes": {R},
+        "aid": {R, W}, "funds": {R, W}, "districts": {R}, "org": {R, W}, "calendar": {R, W}, "audit": {R},
         "users": {R, W}, "jobs": {R, W}, "reports": {R}, "standards": {R, W},
     },
     "SchoolOfficer": {
         "pupils": {R, W, V}, "families": {R, W, V}, "identification": {R, W, A}, "codes": {R},
-        "aid": {R}, "funds": {R}, "org": {R}, "calendar": {R}, "jobs": {R, W}, "standards": {R},
+        "aid": {R}, "funds": {R}, "districts": {R}, "org": {R}, "calendar": {R}, "jobs": {R, W},
+        "standards": {R},
     },
     "ClassTeacher": {
         "pupils": {R}, "families": {R, W}, "identification": {R, W}, "codes": {R}, "calendar": {R},
         "jobs": {R, W}, "standards": {R},
     },
     "Leader": {
-        "codes": {R}, "aid": {R}, "funds": {R}, "org": {R}, "calendar": {R}, "jobs": {R, W},
-        "reports": {R}, "standards": {R},
+        "codes": {R}, "aid": {R}, "funds": {R}, "districts": {R}, "org": {R}, "calendar": {R},
+        "jobs": {R, W}, "reports": {R}, "standards": {R},
     },
     "Auditor": {
         "pupils": {R, V}, "families": {R, V}, "identification": {R}, "codes": {R}, "aid": {R},
-        "funds": {R}, "org": {R}, "calendar": {R}, "audit": {R}, "users": {R}, "jobs": {R, W},
-        "reports": {R}, "standards": {R},
+        "funds": {R}, "districts": {R}, "org": {R}, "calendar": {R}, "audit": {R}, "users": {R},
+        "jobs": {R, W}, "reports": {R}, "standards": {R},
     },
 }
 

@@ -1,0 +1,105 @@
+"""POST and PUT of a REST resource: a fresh schema per request, the version check, database refusals as 4xx."""
+import logging
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
+from flask_appbuilder.exceptions import DatabaseException
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.commands.errors import FieldErrors
+
+log = logging.getLogger(__name__)
+
+# columns the server keeps: never taken from a body
+SERVER_COLUMNS = ("id", "created_on", "changed_on", "created_by", "changed_by", "version")
+NOT_JSON = _l("The request body must be a JSON object.")
+STALE = _l("This record was changed by someone else after you opened it. Reload it and make your change again.")
+CONFLICT = _l("The record could not be saved: it conflicts with another record.")
+BUSY = _l("The system is busy. Please try again in a moment.")
+BAD_VALUE = _l("The record could not be saved: a value is out of range or too long.")
+
+
+class Refused(Exception):
+    """A write refused before or while saving; `status` and `message` make the answer."""
+
+    def __init__(self, status: int, message):
+        super().__init__(status)
+        self.status = status
+        self.message = message
+
+
+def fresh(schema):
+    """A new instance of a load schema: marshmallow-sqlalchemy keeps the instance being loaded on
+    the schema object, so one schema shared by concurrent requests mixes their rows."""
+    return type(schema)()
+
+
+def body() -> dict:
+    """The request's JSON object, or Refused(400)."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Refused(400, str(NOT_JSON))
+    return data
+
+
+def expected_version(data: dict):
+    """The version the client edited: `version` in the body or an If-Match header; None if not sent."""
+    sent = data.pop("version", None)
+    if sent is None and request.headers.get("If-Match"):
+        sent = request.headers["If-Match"].strip().removeprefix("W/").strip('"')
+    if sent is None:
+        return None
+    try:
+        number = int(sent)
+    except (TypeError, ValueError):
+        raise Refused(422, {"version": [str(_l("must be a whole number"))]}) from None
+    if isinstance(sent, bool) or not 0 <= number < 2**31:
+        raise Refused(422, {"version": [str(_l("must be a whole number"))]})
+    return number
+
+
+def check_version(item, expected) -> None:
+    """Refuse (409) a PUT made on an older version of the record than the one stored."""
+    current = getattr(item, "version", None)
+    if expected is not None and current is not None and expected != current:
+        raise Refused(409, str(STALE))
+
+
+def load(schema, data: dict, instance=None):
+    """The body loaded into a new or an existing row; field errors as Refused(422)."""
+    data = {k: v for k, v in data.items() if k not in SERVER_COLUMNS}
+    try:
+        if instance is None:
+            return schema.load(data)
+        return schema.load(data, instance=instance, partial=True)  # PUT changes only what it sends
+    except ValidationError as err:
+        raise Refused(422, err.messages) from None
+
+
+def save(session, item, check, commit) -> None:
+    """Run the record's rules (`check`), then `commit`; every refusal rolls back and becomes Refused."""
+    try:
+        check(item)
+        commit(item)
+    except FieldErrors as err:
+        session.rollback()
+        raise Refused(422, err.as_dict()) from None
+    except (SQLAlchemyError, DatabaseException) as err:
+        session.rollback()
+        raise _refusal(err.__cause__ if isinstance(err, DatabaseException) else err) from None
+
+
+def _refusal(error) -> Exception:
+    """The answer to a database refusal: a stale version or a conflict 409, a bad value 422, busy 503."""
+    if isinstance(error, StaleDataError):
+        return Refused(409, str(STALE))
+    log.warning("database refused a write: %s", type(error).__name__, exc_info=error)
+    if isinstance(error, IntegrityError):
+        return Refused(409, str(CONFLICT))
+    if isinstance(error, DataError):
+        return Refused(422, {"_schema": [str(BAD_VALUE)]})
+    if isinstance(error, OperationalError):
+        return Refused(503, str(BUSY))
+    return error
