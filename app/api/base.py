@@ -127,7 +127,7 @@ class ZizhuApi(PerRequestFilters, ModelRestApi):
         return _masked(self.response(201, result=schema.dump(item), id=item.id))
 
     def put_headless(self, pk):
-        """PUT: the fields sent change, the others keep their values; a stale `version` (or If-Match) answers 409, nothing written."""
+        """PUT: the fields sent change, the others keep theirs; a stale `version` or If-Match answers 409."""
         session = self.datamodel.session
         item = self.datamodel.get(pk, self._base_filters)
         if item is None:

@@ -2,9 +2,9 @@
 import logging
 
 from flask import request
+from flask_appbuilder.exceptions import DatabaseException
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
-from flask_appbuilder.exceptions import DatabaseException
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
