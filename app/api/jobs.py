@@ -1,9 +1,14 @@
 """REST for background jobs: list and read one's jobs, start, follow, cancel, download."""
-from flask import current_app, g, request, send_file
+from flask import current_app, g, send_file
 from flask_appbuilder.api import expose, protect, safe
+from flask_babel import gettext
+from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from app.api.base import ZizhuApi
+from app.api.command_api import BadBody, request_values
+from app.api.schemas import EmptyBody, JobStartBody
+from app.api.spec import DocumentedApi
 from app.commands.errors import DomainError
 from app.commands.jobs import NotJobOwner, cancel_job, start_job
 from app.jobs import KINDS
@@ -17,7 +22,7 @@ from app.views.interface import ZizhuInterface
 from app.views.jobs import XLSX, result_for
 
 
-class JobApi(ZizhuApi):
+class JobApi(DocumentedApi, ZizhuApi):
     """/api/v1/job/: the caller's jobs (everyone's for auditors); no create, edit or delete."""
 
     datamodel = ZizhuInterface(Job)
@@ -39,12 +44,31 @@ class JobApi(ZizhuApi):
     @protect()
     @safe
     def start(self, kind):
-        """POST {school_id?, grade?, status?} → 201 {id, status}: queue a job of `kind`."""
+        """POST {school_id?, grade?, status?, term_id?} → 201 {id, status}: queue a job of `kind`.
+        ---
+        post:
+          summary: Queue a job (pupil_roster, score_applications, pupil_check) with its options
+          parameters: [{in: path, name: kind, required: true, schema: {type: string}}]
+          requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/JobStartBody'}}}}
+          responses:
+            201: {$ref: '#/components/responses/JobStarted'}
+            400: {$ref: '#/components/responses/400'}
+            401: {$ref: '#/components/responses/401'}
+            403: {$ref: '#/components/responses/403'}
+            404: {$ref: '#/components/responses/404'}
+            409: {$ref: '#/components/responses/Conflict'}
+            422: {$ref: '#/components/responses/FieldErrors'}
+        """
         found = KINDS.get(kind)
         if found is None or not current_app.appbuilder.sm.has_access(*found.permission):
             return self.response_404()
-        form = start_form(found, self.datamodel.session, MultiDict(request.get_json(silent=True) or {}),
-                          csrf=False)
+        try:
+            values = request_values(JobStartBody())
+        except BadBody:
+            return self.response_400(message=gettext("The request body must be a JSON object."))
+        except ValidationError as err:
+            return self.response_422(message=err.messages)
+        form = start_form(found, self.datamodel.session, MultiDict(_form_values(values)), csrf=False)
         if not form.validate():
             return self.response_422(message=form.errors)
         try:
@@ -54,7 +78,7 @@ class JobApi(ZizhuApi):
                             per_user=current_app.config["JOBS_PER_USER"])
         except DomainError as err:
             self.datamodel.session.rollback()
-            return self.response_400(message=str(err))
+            return self.response(409, message=str(err))
         job_queue().enqueue(job.id)
         return self.response(201, id=job.id, status=job.status.value)
 
@@ -62,7 +86,18 @@ class JobApi(ZizhuApi):
     @protect()
     @safe
     def status(self, pk):
-        """Progress: percent, rows, time left, and why it failed."""
+        """Progress: percent, rows, time left, and why it failed.
+        ---
+        get:
+          summary: A job's progress (percent, rows, time left) and why it failed
+          parameters: [{in: path, name: pk, required: true, schema: {type: integer, minimum: 1, maximum: 2147483647}}]
+          responses:
+            200: {$ref: '#/components/responses/JobProgress'}
+            400: {$ref: '#/components/responses/400'}
+            401: {$ref: '#/components/responses/401'}
+            403: {$ref: '#/components/responses/403'}
+            404: {$ref: '#/components/responses/404'}
+        """
         job = self._job(pk)
         return self.response_404() if job is None else self.response(200, **describe(job))
 
@@ -70,10 +105,30 @@ class JobApi(ZizhuApi):
     @protect()
     @safe
     def cancel(self, pk):
-        """Stop a waiting or running job (409 when it has already finished)."""
+        """Stop a waiting or running job (409 when it has already finished).
+        ---
+        post:
+          summary: Stop a waiting or running job of one's own
+          parameters: [{in: path, name: pk, required: true, schema: {type: integer, minimum: 1, maximum: 2147483647}}]
+          requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/EmptyBody'}}}}
+          responses:
+            200: {$ref: '#/components/responses/JobProgress'}
+            400: {$ref: '#/components/responses/400'}
+            401: {$ref: '#/components/responses/401'}
+            403: {$ref: '#/components/responses/403'}
+            404: {$ref: '#/components/responses/404'}
+            409: {$ref: '#/components/responses/Conflict'}
+            422: {$ref: '#/components/responses/FieldErrors'}
+        """
         job = self._job(pk)
         if job is None:
             return self.response_404()
+        try:
+            request_values(EmptyBody())
+        except BadBody:
+            return self.response_400(message=gettext("The request body must be a JSON object."))
+        except ValidationError as err:
+            return self.response_422(message=err.messages)
         try:
             cancel_job(self.datamodel.session, job, user_id=g.user.id, stale=stalled(job))
         except NotJobOwner as err:
@@ -88,9 +143,25 @@ class JobApi(ZizhuApi):
     @protect()
     @safe
     def download(self, pk):
-        """The result file (audited), 404 when there is none."""
+        """The result file (audited), 404 when there is none.
+        ---
+        get:
+          summary: Download a finished job's result file (audited)
+          parameters: [{in: path, name: pk, required: true, schema: {type: integer, minimum: 1, maximum: 2147483647}}]
+          responses:
+            200: {$ref: '#/components/responses/JobFile'}
+            400: {$ref: '#/components/responses/400'}
+            401: {$ref: '#/components/responses/401'}
+            403: {$ref: '#/components/responses/403'}
+            404: {$ref: '#/components/responses/404'}
+        """
         job = self._job(pk)
         path = result_for(job) if job is not None else None
         if path is None:
             return self.response_404()
         return send_file(path, as_attachment=True, download_name=job.result_name, mimetype=XLSX)
+
+
+def _form_values(values: dict) -> dict:
+    """The checked options as the start form's text values (None: left out)."""
+    return {name: str(value) for name, value in values.items() if value is not None}

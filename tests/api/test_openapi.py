@@ -1,0 +1,111 @@
+"""The served OpenAPI spec describes the API: every route, and the bodies and refusals of custom POSTs."""
+import re
+
+import pytest
+
+from tests.conftest import TEST_PASSWORD
+
+FAB_BUILTINS = {"get", "get_list", "info", "post", "put", "delete", "related", "distinct"}
+CUSTOM_REFUSALS = ("400", "401", "403", "404", "409", "422")
+
+
+@pytest.fixture
+def spec(app, client, make_user):
+    """The spec served at /api/v1/_openapi, fetched with an administrator's JWT."""
+    make_user("admin", "Admin")
+    login = client.post("/api/v1/security/login",
+                        json={"username": "admin", "password": TEST_PASSWORD, "provider": "db"})
+    token = login.get_json()["access_token"]
+    resp = client.get("/api/v1/_openapi", headers={"Authorization": f"Bearer {token}"})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    return resp.get_json()
+
+
+def _api_routes(app):
+    """(path in OpenAPI form, method, endpoint) of every /api/v1/ route the app serves."""
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/"):
+            continue
+        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield path, method.lower(), rule.endpoint
+
+
+def _custom_posts(app, spec):
+    """The POST operations of our own endpoints (and of model POSTs we replaced), by path."""
+    for path, method, endpoint in _api_routes(app):
+        api_name, _, func = endpoint.partition(".")
+        if method == "post" and not path.startswith("/api/v1/security/") and (
+                func not in FAB_BUILTINS or _replaced_post(app, api_name, func)):
+            yield path, spec["paths"].get(path, {}).get("post", {})
+
+
+def _replaced_post(app, api_name: str, func: str) -> bool:
+    """A model POST whose body is not the model's (the API documents its own)."""
+    api = next((v for v in app.appbuilder.baseviews if v.endpoint == api_name), None)
+    return func == "post" and api is not None and "post" in getattr(api, "openapi_spec_methods", {})
+
+
+def test_every_api_route_is_in_the_spec_with_its_methods(app, spec):
+    missing = [(method.upper(), path) for path, method, _ in _api_routes(app)
+               if method not in spec["paths"].get(path, {})]
+    assert not missing, missing
+
+
+def test_a_route_missing_from_the_spec_would_be_found(app, spec):
+    del spec["paths"]["/api/v1/application/{pk}/submit"]
+    missing = [path for path, method, _ in _api_routes(app) if method not in spec["paths"].get(path, {})]
+    assert missing == ["/api/v1/application/{pk}/submit"]
+
+
+def test_every_custom_post_declares_its_body_and_refusals(app, spec):
+    posts = dict(_custom_posts(app, spec))
+    assert len(posts) >= 30
+    undocumented = {path: sorted(set(CUSTOM_REFUSALS) - set(op.get("responses", {})))
+                    for path, op in posts.items()
+                    if "requestBody" not in op or not set(CUSTOM_REFUSALS) <= set(op.get("responses", {}))}
+    assert not undocumented, undocumented
+
+
+def test_custom_path_parameters_are_declared_as_integers(spec):
+    for path in ("/api/v1/application/{pk}/decide", "/api/v1/public_notice/{pk}/publish",
+                 "/api/v1/objection/{pk}/answer", "/api/v1/job/{pk}/status"):
+        operation = next(iter(spec["paths"][path].values()))
+        (param,) = [p for p in operation["parameters"] if p.get("in") == "path"]
+        assert param["name"] == "pk" and param["required"] and param["schema"]["type"] == "integer"
+
+
+def _resolve(spec, node):
+    """Follow a local $ref."""
+    while "$ref" in node:
+        for part in node["$ref"].lstrip("#/").split("/"):
+            spec = spec[part]
+        node = spec
+    return node
+
+
+def test_refusals_follow_the_conventions(spec):
+    decide = spec["paths"]["/api/v1/application/{pk}/decide"]["post"]["responses"]
+    message = {code: _resolve(spec, decide[code])["content"]["application/json"]["schema"]["properties"]["message"]
+               for code in ("404", "409", "422")}
+    assert message["404"]["type"] == "string" and message["409"]["type"] == "string"
+    assert message["422"]["type"] == "object"
+    assert message["422"]["additionalProperties"]["items"]["type"] == "string"
+
+
+def test_answers_carry_decimals_as_strings_and_ids_as_integers(spec):
+    schemas = spec["components"]["schemas"]
+    assert schemas["Score"]["properties"]["total"]["type"] == "string"
+    assert schemas["BreakdownLine"]["properties"]["points"]["type"] == "string"
+    assert schemas["ApplicationState"]["properties"]["id"]["type"] == "integer"
+    assert schemas["NoticeBody"]["properties"]["term_id"]["type"] == "integer"
+    assert schemas["ObjectionBody"]["properties"]["entry_id"]["type"] == "integer"
+
+
+def test_request_bodies_refuse_unknown_fields_in_the_spec(spec):
+    schemas = spec["components"]["schemas"]
+    for name in ("EmptyBody", "ReasonBody", "ClassReviewBody", "DecideBody", "HomeVisitBody", "NoticeBody",
+                 "ObjectionBody", "AnswerBody", "JobStartBody"):
+        assert schemas[name]["additionalProperties"] is False, name
+    assert "outcome" in schemas["ClassReviewBody"]["required"]
+    assert schemas["ClassReviewBody"]["properties"]["members"]["maxLength"] == 200
