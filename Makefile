@@ -8,7 +8,7 @@ DEMO_SCHOOLS ?= 12
 DEMO_PUPILS ?= 3000
 FLASK := $(BIN)/flask --app run.py
 
-.PHONY: install translations extract-translations db run test lint bench clean
+.PHONY: install translations extract-translations db run test lint bench fuzz clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ lint: install
 
 bench: translations
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Schemathesis against a scratch server (fresh SQLite under /tmp) as school1 and district; not part of `make test`
+fuzz: translations
+	$(BIN)/python bench/fuzz.py $(FUZZ_ARGS)
 
 clean:
 	rm -rf instance/zizhu.db bench/out
