@@ -5,7 +5,7 @@ from app.commands.errors import DomainError, FieldErrors
 from app.messages import reason_message
 from app.security.audit import record
 from app.security.scope import Scope, limit
-from app.services.masking import SENSITIVE_COLUMNS, check_reveal_reason
+from app.services.masking import check_reveal_reason, is_sensitive_column
 from app.services.validation import InvalidValue
 
 
@@ -18,7 +18,7 @@ class RecordNotFound(DomainError):
 
 def reveal_value(session, model, pk, column: str, reason: str, scope: Scope) -> str:
     """The full value of `column` of one record in `scope`; the reveal is audited with its reason."""
-    if column not in SENSITIVE_COLUMNS or column not in model.__table__.columns:
+    if not is_sensitive_column(column) or column not in model.__table__.columns:
         raise RecordNotFound()
     try:
         reason = check_reveal_reason(reason)
@@ -34,4 +34,5 @@ def reveal_value(session, model, pk, column: str, reason: str, scope: Scope) -> 
     record("reveal", entity=model.__tablename__, entity_id=row.id, detail=f"{column}: {reason}",
            school_id=getattr(row, "school_id", None))
     session.commit()
-    return getattr(row, column) or ""
+    value = getattr(row, column)
+    return value.isoformat() if hasattr(value, "isoformat") else (value or "")

@@ -15,7 +15,7 @@ from sqlalchemy import insert
 from app.extensions import db
 from app.models.audit import AuditEvent
 from app.models.base import utcnow
-from app.services.masking import mask_bank_account, mask_column, mask_id_number
+from app.services.masking import mask_bank_account, mask_column, mask_id_number, mask_phone
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +44,15 @@ PENDING = "audit_pending"  # session.info: events to write once the session's tr
 WROTE = "audit_wrote"  # session.info: the open transaction holds writes, hence locks
 PAUSED = "audit_paused"  # session.info: per-row capture paused (a bulk import records one event)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-# an ID number or card number inside any text (学籍号 G + ID number, notes, reasons)
-_ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
-_LONG_DIGITS = re.compile(r"(?<![0-9])[0-9]{16,19}(?![0-9])")
+# ID numbers, card numbers and phone numbers inside any text (学籍号 G + ID number, notes, reasons,
+# minutes, objections, old → new values); the first that matches a stretch of digits wins
+_EMBEDDED = (
+    (re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])"), mask_id_number),
+    (re.compile(r"(?<![0-9])[0-9]{16,19}(?![0-9])"), lambda m: mask_bank_account(m).replace(" ", "")),
+    (re.compile(r"(?<![0-9])[0-9]{14}[0-9Xx](?![0-9])"), mask_id_number),  # 15-character ID numbers
+    (re.compile(r"(?<![0-9])1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}(?![0-9])"), mask_phone),  # mobiles
+    (re.compile(r"(?<![0-9])0[0-9]{2,3}[ -]?[0-9]{7,8}(?![0-9])"), mask_phone),  # landlines
+)
 
 
 def request_id() -> str | None:
@@ -97,18 +103,29 @@ def json_safe(value):
 
 
 def scrub(value):
-    """Mask ID and card numbers embedded in a text (a 学籍号 contains the ID number)."""
+    """Mask ID, card and phone numbers embedded in a text (a 学籍号 contains the ID number)."""
     if not isinstance(value, str):
         return value
-    value = _ID_NUMBER.sub(lambda m: mask_id_number(m.group()), value)
-    return _LONG_DIGITS.sub(lambda m: mask_bank_account(m.group()).replace(" ", ""), value)
+    for pattern, hide in _EMBEDDED:
+        value = pattern.sub(lambda m, hide=hide: hide(m.group()), value)
+    return value
+
+
+def _clean(key, value):
+    """One JSON-safe value: masked by its key's kind, nested keys too, free text scrubbed."""
+    if isinstance(value, dict):
+        return {k: _clean(k, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(key, v) for v in value]
+    return scrub(mask_column(key, value))
 
 
 def masked(values: dict | None) -> dict | None:
-    """Values made JSON-safe, sensitive columns masked as in the UI, embedded numbers scrubbed."""
+    """Values made JSON-safe, sensitive columns masked as in the UI (in nested JSON too), embedded
+    numbers scrubbed from every text."""
     if values is None:
         return None
-    return {key: scrub(mask_column(key, json_safe(value))) for key, value in values.items()}
+    return _clean(None, json_safe(values))
 
 
 def _text(value, length: int) -> str | None:

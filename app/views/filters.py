@@ -1,5 +1,6 @@
 """List filters that answer an odd value with an empty result instead of a server error."""
 import re
+from datetime import date
 
 from flask import current_app, has_request_context
 from flask_appbuilder.models.sqla.filters import (
@@ -11,7 +12,7 @@ from flask_appbuilder.models.sqla.filters import (
 )
 from sqlalchemy import false
 
-from app.services.masking import SENSITIVE_COLUMNS
+from app.services.masking import is_sensitive_column
 
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 
@@ -81,8 +82,8 @@ def _safe(filter_cls):
 
 
 class SensitiveEqual(FilterEqual):
-    """The only filter on an ID number, bank account or phone: exact match, for roles that may
-    reveal such values; anyone else gets no rows (no guessing by prefix or by elimination)."""
+    """The only filter on an ID number, bank account, phone or birth date: exact match, for roles
+    that may reveal such values; anyone else gets no rows (no guessing by prefix or by elimination)."""
 
     def apply(self, query, value):
         """Exact match if permitted, else an always-false condition."""
@@ -90,7 +91,13 @@ class SensitiveEqual(FilterEqual):
             "can_reveal", self.model.__name__)
         if not permitted or not isinstance(value, str):
             return query.filter(false())
-        return super().apply(query, value.strip().upper())
+        value = value.strip().upper()
+        if self.datamodel.is_date(self.column_name):
+            try:
+                value = date.fromisoformat(value)
+            except ValueError:
+                return query.filter(false())
+        return super().apply(query, value)
 
 
 class SafeFilterConverter(SQLAFilterConverter):
@@ -103,6 +110,6 @@ class SafeFilterConverter(SQLAFilterConverter):
 
     def convert(self, col_name):
         """Filters offered on a column (list pages and the API's `q` alike)."""
-        if col_name in SENSITIVE_COLUMNS:
+        if is_sensitive_column(col_name):
             return [SensitiveEqual(col_name, self.datamodel)]
         return super().convert(col_name)

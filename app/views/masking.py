@@ -1,15 +1,19 @@
-"""Masked display and editing of sensitive columns (ID numbers, bank accounts, phones)."""
+"""Masked display and editing of sensitive columns (ID numbers, bank accounts, phones, birth dates)."""
+from datetime import date
+
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import StringField
 
-from app.services.masking import SENSITIVE_COLUMNS, mask_column
+from app.services.masking import BIRTH, is_sensitive_column, kind_of, mask_column
+
+NOT_A_DATE = _l("Not a valid date; write it as 2016-09-01.")
 
 
 def is_sensitive(column: str) -> bool:
     """Whether a column holds a value that is masked in every output."""
-    return column in SENSITIVE_COLUMNS
+    return is_sensitive_column(column)
 
 
 def list_formatter(column: str):
@@ -45,7 +49,16 @@ class SensitiveField(StringField):
     def process_formdata(self, valuelist):
         """A typed value replaces the stored one; an empty field keeps it (see populate_obj)."""
         self.typed = (valuelist or [""])[0].strip()
-        self.data = self.typed if self.typed else getattr(self, "stored", None)
+        self.data = self._parsed(self.typed) if self.typed else getattr(self, "stored", None)
+
+    def _parsed(self, text: str):
+        """The typed text as the column stores it: a date for a birth date (ValueError if none)."""
+        if kind_of(self.name) != BIRTH:
+            return text
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(str(NOT_A_DATE)) from None
 
     def populate_obj(self, obj, name):
         """Write only a typed value: on a POST the form never saw the stored one."""

@@ -7,12 +7,49 @@ from app.commands.errors import DomainError, FieldErrors
 from app.commands.reveal import RecordNotFound, reveal_value
 from app.commands.rules import check_editable, validate_item
 from app.security.scope import current_scope, limit
+from app.views.interface import is_sensitive_order
 from app.views.lookup import LOOKUP_LIMIT, lookup_fields
 from app.views.masking import is_sensitive, show_formatter
 
 
+def _check_paging_args() -> None:
+    """FAB reads page_<view> and psize_<view> with int(): anything else is a 400, not a 500."""
+    for key, value in request.args.items(multi=True):
+        if "page_" in key or "psize_" in key:
+            try:
+                int(value)
+            except ValueError:
+                abort(400)
+
+
 class ScopedViewMixin:
     """Mixed into ZizhuModelView before FAB's ModelView: every path stays inside the scope."""
+
+    def _init_properties(self):
+        """FAB's properties; no sort link on a masked column (sorting by it is refused)."""
+        super()._init_properties()
+        self.order_columns = [c for c in self.order_columns if not is_sensitive_order(c)]
+
+    # FAB's pages, with their page and page-size arguments checked first -------
+    def _list(self, **kwargs):
+        """FAB's list; a page number that is no number is a 400."""
+        _check_paging_args()
+        return super()._list(**kwargs)
+
+    def _show(self, pk):
+        """FAB's show page (with its related lists)."""
+        _check_paging_args()
+        return super()._show(pk)
+
+    def _edit(self, pk):
+        """FAB's edit page (with its related lists)."""
+        _check_paging_args()
+        return super()._edit(pk)
+
+    @expose("/download/<string:filename>")
+    def download(self, filename):
+        """FAB's file download: no model here stores files, so there is nothing to download (404)."""
+        abort(404)
 
     # lookups ---------------------------------------------------------------
     def lookup_query(self, col_name: str):
