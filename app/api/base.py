@@ -124,7 +124,7 @@ class ZizhuApi(PerRequestFilters, ModelRestApi):
             session.rollback()
             return self.response(refused.status, message=refused.message)
         self.post_add(item)
-        return _masked(self.response(201, result=schema.dump(item), id=item.id))
+        return _masked(self.response(201, result=writes.echo(schema, item), id=item.id))
 
     def put_headless(self, pk):
         """PUT: the fields sent change, the others keep theirs; a stale `version` or If-Match answers 409."""
@@ -142,7 +142,7 @@ class ZizhuApi(PerRequestFilters, ModelRestApi):
             session.rollback()
             return self.response(refused.status, message=refused.message)
         self.post_update(item)
-        return _masked(self.response(200, result=schema.dump(item)))
+        return _masked(self.response(200, result=writes.echo(schema, item)))
 
     @expose("/<int:pk>/reveal", methods=["POST"])
     @protect()

@@ -36,6 +36,14 @@ def fresh(schema):
     return type(schema)()
 
 
+def echo(schema, item) -> dict:
+    """The saved record as the answer shows it, with the version to send with the next PUT."""
+    result = schema.dump(item)
+    if getattr(item, "version", None) is not None:
+        result["version"] = item.version
+    return result
+
+
 def body() -> dict:
     """The request's JSON object, or Refused(400)."""
     data = request.get_json(silent=True)
