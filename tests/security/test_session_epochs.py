@@ -1,4 +1,6 @@
 """Logout, a password change and disabling an account end every session and token of that user."""
+import threading
+
 import pytest
 
 from app.models import User
@@ -206,3 +208,53 @@ def test_editing_an_account_without_disabling_it_keeps_its_sessions(app, session
           data=_district_form(app, target, staff, active=True))
     assert _tokens_work(app, access, refresh) == (200, 200)
     assert _call(app, victim, "get", LIST).status_code == 200
+
+
+def test_an_administrator_disabling_an_account_on_fabs_page_ends_its_tokens(app, session, staff):
+    target = session.query(User).filter_by(username="officer1").one()
+    access, refresh = _tokens(app, "officer1")
+    bystander = _tokens(app, "officer2")
+    admin = _browser(app, "boss")
+    form = {"first_name": target.first_name, "last_name": target.last_name, "username": target.username,
+            "email": target.email, "roles": [str(app.appbuilder.sm.find_role("SchoolOfficer").id)]}
+    resp = _call(app, admin, "post", f"/users/edit/{target.id}", data=form)  # 'active' unticked
+    assert resp.status_code == 302
+    session.expire_all()
+    assert session.get(User, target.id).active is False
+    assert _tokens_work(app, access, refresh) == (401, 401)
+    assert _tokens_work(app, *bystander) == (200, 200)
+
+
+def test_a_password_reset_from_the_command_line_ends_the_users_tokens(app, session, staff):
+    target = session.query(User).filter_by(username="officer1").one()
+    access, refresh = _tokens(app, "officer1")
+    bystander = _tokens(app, "officer2")
+    app.appbuilder.sm.reset_password(target.id, NEW_PASSWORD)  # what `flask fab reset-password` calls
+    assert _tokens_work(app, access, refresh) == (401, 401)
+    assert _tokens_work(app, *bystander) == (200, 200)
+
+
+def test_concurrent_logouts_each_raise_the_epoch_once(app, session, staff):
+    from app.extensions import db
+    from app.security.epochs import current_epoch, raise_epoch
+
+    user_id = session.query(User).filter_by(username="officer1").one().id
+    workers, barrier, failures = 8, threading.Barrier(8, timeout=30), []
+
+    def logout():
+        with app.app_context():
+            try:
+                barrier.wait()
+                raise_epoch(db.session.connection(), user_id)
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 (collected and asserted below)
+                failures.append(error)
+
+    threads = [threading.Thread(target=logout) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads) and failures == []
+    session.expire_all()
+    assert current_epoch(session, user_id) == workers
