@@ -8,7 +8,7 @@ DEMO_SCHOOLS ?= 12
 DEMO_PUPILS ?= 3000
 FLASK := $(BIN)/flask --app run.py
 
-.PHONY: install translations extract-translations db run test lint bench fuzz clean
+.PHONY: install translations extract-translations db run test lint bench fuzz mutation clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,14 @@ bench: translations
 # Schemathesis against a scratch server (fresh SQLite under /tmp) as school1 and district; not part of `make test`
 fuzz: translations
 	$(BIN)/python bench/fuzz.py $(FUZZ_ARGS)
+
+# mutmut over the scope, masking, workflow, working-day and scoring rules, on SQLite, one worker
+# (docs/mutation.md); not part of `make test`. `mutmut results` / `mutmut show <name>` afterwards.
+MUTATION_ARGS ?= --max-children 1
+mutation: translations
+	rm -rf mutants
+	env -u APP_TEST_DATABASE_URL $(BIN)/mutmut run $(MUTATION_ARGS)
+	$(BIN)/python bench/mutation_report.py
 
 clean:
 	rm -rf instance/zizhu.db bench/out
