@@ -3,8 +3,11 @@
 Flask-AppBuilder keeps per-app state (views, menu, security manager) on its AppBuilder, so
 create_app() makes one per app (see `new_appbuilder`); code reaches it as current_app.appbuilder.
 """
+import os
 import sqlite3
+from pathlib import Path
 
+from flask import current_app, has_app_context
 from flask_appbuilder import AppBuilder
 from flask_appbuilder.models.sqla.base import SQLA
 from flask_migrate import Migrate
@@ -30,4 +33,21 @@ def _sqlite_for_two_processes(dbapi_connection, _record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=15000")
+        files = [row[2] for row in cursor.execute("PRAGMA database_list").fetchall() if row[2]]
         cursor.close()
+        for path in files:
+            _owner_only(Path(path))
+
+
+def _owner_only(database: Path) -> None:
+    """The database file (with its WAL files) readable by its owner only, and the instance folder
+    holding it (pupils' data, the secret key, job results) openable by its owner only."""
+    try:
+        for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+            if path.exists():
+                os.chmod(path, 0o600)
+        instance = current_app.config.get("INSTANCE_DIR") if has_app_context() else None
+        if instance and database.parent.resolve() == Path(instance).resolve():
+            os.chmod(database.parent, 0o700)
+    except OSError:  # a file of another owner (a read-only deployment) keeps its mode
+        pass

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from babel.numbers import format_currency
 from flask import Flask
-from flask_babel import get_locale, get_translations, gettext, to_user_timezone
+from flask_babel import force_locale, get_domain, get_locale, get_translations, gettext, to_user_timezone
 
 from app.labels import enum_label
 from app.request_cache import per_request
@@ -76,8 +76,26 @@ def _template_ngettext(singular, plural, n):
     return _translations().ungettext(singular, plural, n)
 
 
+def drop_catalogue_header() -> None:
+    """gettext("") is "" again: a catalogue keeps its header (Project-Id-Version…) under the empty
+    msgid, and FAB translates empty labels and descriptions (the `_info` of every REST API)."""
+    get_translations()  # this request's language, loaded (and cached) if it was not yet
+    for translations in list(get_domain().cache.values()):
+        getattr(translations, "_catalog", {}).pop("", None)
+
+
+def _load_catalogues(app: Flask) -> None:
+    """Load every language's catalogue once, headers dropped (jobs translate outside requests)."""
+    with app.test_request_context():
+        for language in app.config.get("LANGUAGES") or ("zh", "en"):
+            with force_locale(language):
+                drop_catalogue_header()
+
+
 def init_app(app: Flask) -> None:
     """Register the formatters as Jinja filters and the fast template gettext."""
+    _load_catalogues(app)
+    app.before_request(drop_catalogue_header)
     app.jinja_env.install_gettext_callables(_template_gettext, _template_ngettext, newstyle=True)
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["date"] = format_date

@@ -73,7 +73,7 @@ def check_pupil_records(ctx: JobContext) -> JobResult:
         path = ctx.output(".xlsx")
         title = gettext("Pupil data check")
         sheet = Sheet(path, title, _columns(),
-                      subtitle=gettext("Job %(id)s · checked on %(day)s", id=ctx.job_id, day=today))
+                      subtitle=gettext("Job %(id)s · checked on %(day)s", id=ctx.job_id, day=today), tmpdir=ctx.workdir)
         done, pupils_with_problems = 0, 0
         try:
             for rows in _chunks(ctx, where):

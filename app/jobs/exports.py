@@ -81,7 +81,7 @@ def export_pupil_roster(ctx: JobContext) -> JobResult:
         sheet = Sheet(path, title, [Column(str(COLUMN_LABELS.get(key, key)), width)
                                     for key, width in ROSTER_COLUMNS],
                       subtitle=gettext("Job %(id)s · ID numbers and phone numbers are masked",
-                                       id=ctx.job_id))
+                                       id=ctx.job_id), tmpdir=ctx.workdir)
         done, labels = 0, _labels()
         try:
             for rows in _chunks(ctx, where):

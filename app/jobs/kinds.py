@@ -23,7 +23,8 @@ class JobContext:
     """What a job's work sees: the database session, its owner and scope, its parameters.
 
     `progress(done, total)` records how far the work got and raises JobCancelled when the owner
-    asked to stop; call it after every chunk. `output(suffix)` is where to write the result file.
+    asked to stop; call it after every chunk. `output(suffix)` is where to write the result file;
+    `workdir` is the run's own folder for temporary files (removed when the run ends).
     """
 
     job_id: int
@@ -34,6 +35,7 @@ class JobContext:
     chunk_rows: int
     progress: Callable[[int, int | None], None]
     output: Callable[[str], Path]
+    workdir: Path | None = None
 
 
 @dataclass(frozen=True)

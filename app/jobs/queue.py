@@ -1,11 +1,13 @@
 """The task queue under the jobs: huey on SQLite (embedded, no server) or on Redis (production)."""
 import logging
+from pathlib import Path
 from urllib.parse import urlparse
 
 from flask import Flask, current_app
 from huey import RedisHuey, SqliteHuey, crontab
 
 from app.extensions import db
+from app.jobs.files import private_file_kept
 
 log = logging.getLogger(__name__)
 TASK_NAME = "zizhu.run_job"
@@ -18,7 +20,9 @@ def make_huey(url: str, name: str = "zizhu"):
     """
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
-        return SqliteHuey(name, filename=url.removeprefix("sqlite:///"))
+        filename = url.removeprefix("sqlite:///")
+        private_file_kept(Path(filename))
+        return SqliteHuey(name, filename=filename)
     if parsed.scheme in ("redis", "rediss", "unix"):
         return RedisHuey(name, url=url)
     if parsed.scheme == "immediate":

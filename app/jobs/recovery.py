@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import and_, or_, select, update
 
 from app.extensions import db
+from app.jobs.retention import purge_work
 from app.models import Job, JobStatus, User
 from app.models.base import utcnow
 from app.security import audit
@@ -69,5 +70,6 @@ def recover(session, stale_after: int, *, include_queued: bool) -> list[int]:
     ids = {row.id for row in _orphans(session, stale_after, include_queued) if _settle(row)}
     if include_queued:
         ids |= set(session.scalars(select(Job.id).where(Job.status == JobStatus.QUEUED)))
+    purge_work(session)  # temporary files of the runs settled above, or of a worker killed earlier
     session.rollback()
     return sorted(ids)

@@ -4,8 +4,9 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from app.jobs.files import purge_work_folders, work_folder_name
 from app.jobs.runner import jobs_dir
-from app.models import Job
+from app.models import Job, JobStatus
 from app.models.base import utcnow
 from app.security import audit
 
@@ -14,14 +15,21 @@ def _purge_strays(folder, keep_days: int, known: set[str]) -> None:
     """Files no job points to (left by a worker killed mid-write) go after `keep_days` too."""
     cutoff = time.time() - keep_days * 86400
     for path in folder.glob("job-*"):
-        if path.name not in known and path.stat().st_mtime < cutoff:
+        if path.is_file() and path.name not in known and path.stat().st_mtime < cutoff:
             path.unlink(missing_ok=True)
+
+
+def purge_work(session, grace: float = 60.0) -> int:
+    """Working folders (temporary files of an export) of runs no longer going: a killed worker's."""
+    running = session.execute(select(Job.id, Job.attempts).where(Job.status == JobStatus.RUNNING)).all()
+    return purge_work_folders(jobs_dir(), {work_folder_name(r.id, r.attempts) for r in running}, grace)
 
 
 def purge_results(session, keep_days: int) -> int:
     """Delete the result files of jobs finished more than `keep_days` ago; returns how many."""
     cutoff = utcnow() - timedelta(days=keep_days)
     folder = jobs_dir()
+    purge_work(session)
     known = set(session.scalars(select(Job.result_file).where(Job.result_file.isnot(None))))
     _purge_strays(folder, keep_days, known)
     old = session.query(Job.id, Job.result_file).filter(

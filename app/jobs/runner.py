@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from app.commands.errors import DomainError
 from app.extensions import db
+from app.jobs.files import private_file, private_folder, remove_folder, work_folder_name
 from app.jobs.kinds import KINDS, JobCancelled, JobContext, JobResult
 from app.models import Job, JobStatus, User
 from app.models.base import utcnow
@@ -33,10 +34,8 @@ class JobTakenOver(Exception):
 
 
 def jobs_dir() -> Path:
-    """The folder holding result files (created on first use)."""
-    path = Path(current_app.config["JOBS_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """The folder holding result files, readable by the owner only (created on first use)."""
+    return private_folder(Path(current_app.config["JOBS_DIR"]))
 
 
 def _mine(job_id: int, attempt: int):
@@ -135,13 +134,13 @@ def _context(job: Job, user, attempt: int, output: list) -> JobContext:
     def make_output(suffix: str) -> Path:
         path = jobs_dir() / f"job-{job.id}-{uuid.uuid4().hex[:12]}{suffix}"
         output.append(path)
-        return path
+        return private_file(path)
 
     return JobContext(
         job_id=job.id, session=db.session, user=user, scope=scope_for(user, db.session),
         params=dict(job.params or {}), chunk_rows=config["JOBS_CHUNK_ROWS"],
         progress=Progress(job.id, attempt, config["JOBS_PROGRESS_INTERVAL"], config["JOBS_PAUSE_SECONDS"]),
-        output=make_output,
+        output=make_output, workdir=private_folder(jobs_dir() / work_folder_name(job.id, attempt)),
     )
 
 
@@ -196,6 +195,7 @@ def _run(job: Job, kind, attempt: int, username: str | None) -> None:
     finally:
         beat.stopped.set()
         db.session.rollback()  # the work only reads; nothing of it stays open
+        remove_folder(jobs_dir() / work_folder_name(job.id, attempt))  # temporary files with names
     kept = values.get("result_file")
     ended = status is not None and finish(job, status, attempt=attempt, username=username, **values)
     _discard([p for p in outputs if not (ended and p.name == kept)])

@@ -22,8 +22,11 @@ class Sheet:
     """Rows appended in order and written to disk as they come (constant memory)."""
 
     def __init__(self, path: Path, title: str, columns: list[Column], subtitle: str = "",
-                 max_rows: int = MAX_ROWS):
-        self.book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
+                 max_rows: int = MAX_ROWS, tmpdir: Path | None = None):
+        """Temporary files go to `tmpdir` (a job's own folder), else beside the result, never to
+        the system's temp folder."""
+        self.book = xlsxwriter.Workbook(str(path), {
+            "constant_memory": True, "strings_to_numbers": False, "tmpdir": str(tmpdir or Path(path).parent)})
         self.title, self.subtitle, self.columns, self.max_rows = title, subtitle, columns, max_rows
         self.formats = {
             "title": self.book.add_format({"bold": True, "font_size": 14}),

@@ -22,7 +22,17 @@ def _check_paging_args() -> None:
                 abort(400)
 
 
-class ScopedViewMixin:
+class NoFileDownload:
+    """Mixed in before FAB's ModelView: its download route reads UPLOAD_FOLDER, which a system whose
+    models store no files never sets (a 500); here it answers 404."""
+
+    @expose("/download/<string:filename>")
+    def download(self, filename):
+        """Nothing to download: 404."""
+        abort(404)
+
+
+class ScopedViewMixin(NoFileDownload):
     """Mixed into ZizhuModelView before FAB's ModelView: every path stays inside the scope."""
 
     def _init_properties(self):
@@ -46,10 +56,6 @@ class ScopedViewMixin:
         _check_paging_args()
         return super()._edit(pk)
 
-    @expose("/download/<string:filename>")
-    def download(self, filename):
-        """FAB's file download: no model here stores files, so there is nothing to download (404)."""
-        abort(404)
 
     # lookups ---------------------------------------------------------------
     def lookup_query(self, col_name: str):
