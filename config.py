@@ -141,3 +141,10 @@ JOBS_KEEP_DAYS = int(os.environ.get("APP_JOBS_KEEP_DAYS", "7"))
 # seconds the per-school pupil counts of the progress table are reused (they change rarely and
 # take ~250 ms at 1 M pupils on PostgreSQL); to-do counts are always live
 WORKBENCH_CACHE_SECONDS = int(os.environ.get("APP_WORKBENCH_CACHE_SECONDS", "300"))
+
+# --- Request sizes (issue 10) -----------------------------------------------------------------
+# JSON bodies and forms are small; multipart uploads (imports to come) may be larger. A body over
+# its limit answers 413. MAX_CONTENT_LENGTH is the ceiling werkzeug enforces for every request.
+APP_MAX_BODY_BYTES = int(os.environ.get("APP_MAX_BODY_BYTES", str(1024 * 1024)))
+APP_MAX_UPLOAD_BYTES = int(os.environ.get("APP_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+MAX_CONTENT_LENGTH = max(APP_MAX_BODY_BYTES, APP_MAX_UPLOAD_BYTES)

@@ -14,9 +14,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_object("config")
     if test_config:
         app.config.update(test_config)
-    from app.security import hardening
+    from app.messages import translate_validators
+    from app.security import hardening, limits
 
     hardening.check_settings(app)
+    limits.register_converters(app)  # before any route is registered
+    translate_validators()
 
     from app.extensions import csrf, db, migrate, new_appbuilder
 

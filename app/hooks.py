@@ -3,6 +3,7 @@ from flask import Flask, g, has_request_context
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
 
 from app.models.base import Stamped
 from app.security import audit
@@ -60,11 +61,18 @@ def _error_page(status: int):
         if status == 500:
             current_app.logger.exception("unhandled error: %s", error)
         if request.path.startswith("/api/"):
-            return jsonify(message=message), status
+            return jsonify(message=message), status, _kept_headers(error)
         return render_template("zizhu/error.html", status=status, message=message,
-                               appbuilder=current_app.appbuilder), status
+                               appbuilder=current_app.appbuilder), status, _kept_headers(error)
 
     return handler
+
+
+def _kept_headers(error) -> dict:
+    """The error's own headers (a 405's Allow, a 401's WWW-Authenticate), without its body's type."""
+    if not isinstance(error, HTTPException):
+        return {}
+    return {k: v for k, v in error.get_headers() if k.lower() not in ("content-type", "content-length")}
 
 
 def init_error_pages(app: Flask) -> None:

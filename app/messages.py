@@ -17,7 +17,15 @@ REASONS = {
     "money.places": _l("may have at most two decimal places"),
     "money.positive": _l("must be greater than zero"),
     "money.too_large": _l("is too large"),
-    "unique": _l("already exists: %(value)s"),
+    "unique": _l("already exists"),
+    "text.blank": _l("is required"),
+    "text.control": _l("contains control characters (only line breaks and tabs are allowed, in multi-line text)"),
+    "text.too_long": _l("must be at most %(max)s characters long"),
+    "date.range": _l("must be a date from %(earliest)s to %(latest)s"),
+    "date.future": _l("cannot be in the future"),
+    "number.range": _l("must be a whole number from %(min)s to %(max)s"),
+    "number.too_large": _l("is too large"),
+    "school_year.format": _l("must be two consecutive years, such as 2026-2027"),
     "reveal.reason": _l("give a reason of at least 4 characters for seeing the full value"),
 }
 
@@ -28,3 +36,13 @@ def reason_message(code: str, **params) -> str:
     if message is None:
         return code
     return str(message) % params if params else str(message)
+
+
+TOO_LONG = _l("may be at most {max} characters long")  # the wording of app/api/schemas.py
+
+
+def translate_validators() -> None:
+    """marshmallow's length message in the request's language: the API checks String(n) before our rules."""
+    from marshmallow import validate
+
+    validate.Length.message_max = TOO_LONG

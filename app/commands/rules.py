@@ -1,11 +1,25 @@
-"""Field rules per model (ID numbers, 学籍号, phones, money) and uniqueness, for forms and APIs."""
+"""Field rules per model (ID numbers, 学籍号, phones, money, ranges) and uniqueness, for forms and APIs."""
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect as sa_inspect
 
+from app.commands.clock import LOCAL_ZONE
+from app.commands.column_rules import column_checks, required_columns
 from app.commands.errors import FieldErrors
 from app.commands.scoping import assign_scope, check_scope
 from app.messages import reason_message
-from app.models import AidStandard, Application, Household, HouseholdMember, School, Student, Term
+from app.models import (
+    AidStandard,
+    Application,
+    FundAccount,
+    Household,
+    HouseholdMember,
+    School,
+    SchoolYear,
+    Student,
+    Term,
+)
 from app.services.validation import (
     InvalidValue,
     normalize_id_number,
@@ -13,6 +27,7 @@ from app.services.validation import (
     normalize_student_no,
     parse_money,
 )
+from app.services.value_checks import check_birth_date, check_grade, check_school_year_name, check_year
 
 
 def _wrap(fn, field):
@@ -33,15 +48,27 @@ RULES = {
         "student_no": lambda v, values: normalize_student_no(
             v, id_number=_safe_id(values.get("id_number"))
         ),
+        "grade": lambda v, _: check_grade(v),
+        "birth_date": lambda v, _: check_birth_date(v, "birth_date", today=_local_today()),
     },
     Household: {
         "phone": lambda v, _: normalize_phone(v),
         "guardian_id_number": lambda v, _: normalize_id_number(v, check_age=False, field="guardian_id_number"),
     },
-    HouseholdMember: {"annual_income": lambda v, _: parse_money(v, allow_zero=True)},
+    HouseholdMember: {
+        "annual_income": lambda v, _: parse_money(v, allow_zero=True),
+        "birth_year": lambda v, _: check_year(v, "birth_year", latest=_local_today().year),
+    },
     AidStandard: {"amount": lambda v, _: parse_money(v)},
     School: {"contact_phone": lambda v, _: normalize_phone(v, field="contact_phone")},
+    FundAccount: {"fiscal_year": lambda v, _: check_year(v, "fiscal_year")},
+    SchoolYear: {"name": lambda v, _: check_school_year_name(v)},
 }
+
+
+def _local_today():
+    """Today in China, the day a birth date may not come after."""
+    return datetime.now(LOCAL_ZONE).date()
 
 
 def _safe_id(raw):
@@ -53,8 +80,28 @@ def _safe_id(raw):
 
 
 def field_rules(model) -> dict:
-    """{column: rule(value, values) → normalised value} for a model (empty if none)."""
-    return {col: _wrap(fn, col) for col, fn in RULES.get(model, {}).items()}
+    """{column: rule(value, values) → normalised value} for a model's form fields.
+
+    Each column's type check (clean text, dates and numbers in range) runs first, then its own rule.
+    """
+    checks, specific, required = column_checks(model), RULES.get(model, {}), required_columns(model)
+    return {col: _wrap(_both(checks.get(col), specific.get(col), col in required), col)
+            for col in {*checks, *specific}}
+
+
+def _both(check, rule, required: bool):
+    """One rule(value, values): the type check, then (on a non-blank value) the column's own rule."""
+
+    def combined(value, values):
+        if check is not None:
+            value = check(value)
+        if value == "" and required:
+            raise InvalidValue("text.blank")
+        if rule is None or value in (None, ""):
+            return value
+        return rule(value, values)
+
+    return combined
 
 
 def _derive_application(session, item) -> None:
@@ -100,11 +147,11 @@ def validate_item(session, item, scope=None) -> None:
     if scope is not None:
         assign_scope(session, item, scope)
         check_scope(session, item, scope)
-    errors = {}
     values = {c.key: getattr(item, c.key) for c in sa_inspect(type(item)).column_attrs}
-    for col, rule in field_rules(type(item)).items():
+    errors = _check_columns(item, values)
+    for col, rule in _specific_rules(type(item)).items():
         value = getattr(item, col)
-        if value in (None, ""):
+        if value in (None, "") or col in errors:
             continue
         try:
             setattr(item, col, rule(value, values))
@@ -114,6 +161,36 @@ def validate_item(session, item, scope=None) -> None:
     errors.update(_duplicates(session, item, values))
     if errors:
         raise FieldErrors(errors)
+
+
+def _specific_rules(model) -> dict:
+    """The model's own rules (ID numbers, phones, money, grades…), raising FieldErrors."""
+    return {col: _wrap(fn, col) for col, fn in RULES.get(model, {}).items()}
+
+
+def _check_columns(item, values) -> dict:
+    """Type checks of the columns this write changes; blank text becomes NULL, or is refused where required.
+
+    Cleaned values are set on the item and in `values`; returns {field: [message]} of the refused ones.
+    """
+    errors, state, model = {}, sa_inspect(item), type(item)
+    for key, check in column_checks(model).items():
+        if not state.attrs[key].history.has_changes():
+            continue  # stored values are not re-judged by an unrelated edit
+        try:
+            value = check(values[key])
+        except InvalidValue as err:
+            errors[key] = [reason_message(err.code, **err.params)]
+            continue
+        if value == "":
+            if key in required_columns(model):
+                errors[key] = [reason_message("text.blank")]
+                continue
+            value = None
+        if value is not values[key]:
+            setattr(item, key, value)
+            values[key] = value
+    return errors
 
 
 def _duplicates(session, item, values) -> dict:
@@ -128,5 +205,5 @@ def _duplicates(session, item, values) -> dict:
             query = query.filter(model.id != item.id)
         with session.no_autoflush:
             if query.first() is not None:
-                found[col.key] = [reason_message("unique", value=values[col.key])]
+                found[col.key] = [reason_message("unique")]  # no value: it may be a stored ID number
     return found

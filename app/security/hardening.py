@@ -4,6 +4,7 @@ import logging
 import secrets
 
 from flask import Flask, current_app, g, jsonify, render_template, request
+from flask_appbuilder import ModelView
 from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
@@ -11,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.security import audit, sessions
+from app.security import audit, limits, sessions
 
 log = logging.getLogger(__name__)
 
@@ -20,9 +21,11 @@ TOO_MANY = _l("Too many attempts. Please wait a minute and try again.")
 CSRF_FAILED = _l("The form has expired or did not come from this site. Please reload the page and try again.")
 NOT_SAVED = _l("The record could not be saved.")
 BAD_REQUEST = _l("The request could not be understood.")
+NOT_SIGNED_IN = _l("Sign in again: the access token is missing, invalid or expired.")
 HSTS = "max-age=31536000; includeSubDomains"
 PLAIN_TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 STATIC_ENDPOINTS = sessions.STATIC_ENDPOINTS
+FORM_ENDPOINTS = ("add", "edit")  # FAB's CRUD forms: a valid post redirects, a refused one shows the form
 
 
 def check_settings(app: Flask) -> None:
@@ -95,6 +98,16 @@ def hide_database_errors(response):
     return response
 
 
+def refused_forms_are_422(response):
+    """after_request: a CRUD form posted and shown again (refused fields) answers 422, not 200."""
+    if request.method != "POST" or response.status_code != 200 or response.mimetype != "text/html":
+        return response
+    view = getattr(current_app.view_functions.get(request.endpoint), "__self__", None)
+    if isinstance(view, ModelView) and request.endpoint.rsplit(".", 1)[-1] in FORM_ENDPOINTS:
+        response.status_code = 422
+    return response
+
+
 def _error(status: int, message) -> tuple:
     """A translated error answer: JSON under /api/, else the app's error page."""
     if request.path.startswith("/api/"):
@@ -103,6 +116,19 @@ def _error(status: int, message) -> tuple:
         g.user = current_user
     return render_template("zizhu/error.html", status=status, message=str(message),
                            appbuilder=current_app.appbuilder), status
+
+
+def _unauthorized(*_args):
+    """A missing, malformed, foreign-signed or expired JWT: 401 with a translated message."""
+    return jsonify(message=str(NOT_SIGNED_IN)), 401, {"WWW-Authenticate": "Bearer"}
+
+
+def init_jwt_answers(app: Flask) -> None:
+    """flask-jwt-extended answers 422 to a malformed token by default; every bad token is a 401."""
+    jwt = app.appbuilder.sm.jwt_manager
+    jwt.unauthorized_loader(_unauthorized)
+    jwt.invalid_token_loader(_unauthorized)
+    jwt.expired_token_loader(_unauthorized)
 
 
 def init_app(app: Flask) -> None:
@@ -116,6 +142,9 @@ def init_app(app: Flask) -> None:
     # a Host outside TRUSTED_HOSTS: no URL can be built, so no templated page either
     app.register_error_handler(SecurityError, lambda error: (str(BAD_REQUEST), 400, PLAIN_TEXT))
     sessions.init_app(app)
+    limits.init_app(app, _error)
+    init_jwt_answers(app)
     app.after_request(hide_database_errors)
+    app.after_request(refused_forms_are_422)
     app.after_request(audit_denied)
     app.after_request(set_security_headers)
