@@ -25,7 +25,7 @@ class StudentModelView(ZizhuModelView):
         "class_name", "boarding", "disabled", "status", "enrolled_on", "household",
     ]
     show_columns = add_columns + ["created_on", "changed_on"]
-    order_columns = ["name", "student_no", "grade", "class_name"]
+    order_columns = ["name", "grade", "class_name"]  # never by 学籍号: it embeds the ID number
     base_order = ("id", "desc")
     description_columns = {
         "student_no": _l("G + the ID number, J + an 18-character code, or L + 18 digits"),
