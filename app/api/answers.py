@@ -1,9 +1,9 @@
 """What the custom endpoints answer: the JSON built from a record, and its schema in the OpenAPI spec."""
 from datetime import UTC
+from decimal import Decimal
 
 from marshmallow import Schema, fields
 
-from app.api.command_api import day_text, money_text
 from app.api.schemas import enum_text, instant, money
 from app.models import (
     Application,
@@ -19,6 +19,17 @@ from app.models import (
 )
 
 ENTRY_FIELDS = ("id", "name", "grade", "class_name", "tier_name", "aid_item")
+CENT = Decimal("0.01")
+
+
+def money_text(value) -> str | None:
+    """A Decimal as a string with two places ("67.00"); None stays None."""
+    return None if value is None else str(Decimal(value).quantize(CENT))
+
+
+def day_text(value) -> str | None:
+    """An ISO date, or None."""
+    return None if value is None else value.isoformat()
 
 
 def instant_text(value) -> str | None:

@@ -7,7 +7,7 @@ from marshmallow import Schema
 from app.api.answers import assessment_json, decision_json, full_assessment_json, status_json, visit_json
 from app.api.command_api import CommandApi
 from app.api.schemas import CancelBody, ClassReviewBody, DecideBody, EmptyBody, HomeVisitBody, ReasonBody
-from app.api.spec import DocumentedApi
+from app.api.spec import documented
 from app.commands import assessing
 from app.commands import identification as ident
 from app.models import Application
@@ -30,7 +30,8 @@ def meeting(values: dict) -> dict:
     return {**values, "votes": votes}
 
 
-class ApplicationApi(DocumentedApi, CommandApi):
+@documented
+class ApplicationApi(CommandApi):
     """/api/v1/application/: the resource plus one endpoint per workflow step."""
 
     datamodel = ZizhuInterface(Application)

@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 from app.api.base import ZizhuApi
 from app.api.command_api import BadBody, request_values
 from app.api.schemas import EmptyBody, JobStartBody
-from app.api.spec import DocumentedApi
+from app.api.spec import documented
 from app.commands.errors import DomainError
 from app.commands.jobs import NotJobOwner, cancel_job, start_job
 from app.jobs import KINDS
@@ -22,7 +22,8 @@ from app.views.interface import ZizhuInterface
 from app.views.jobs import XLSX, result_for
 
 
-class JobApi(DocumentedApi, ZizhuApi):
+@documented
+class JobApi(ZizhuApi):
     """/api/v1/job/: the caller's jobs (everyone's for auditors); no create, edit or delete."""
 
     datamodel = ZizhuInterface(Job)

@@ -9,7 +9,7 @@ from flask_appbuilder.api import expose, protect, safe
 from app.api.answers import ENTRY_FIELDS, notice_json, objection_json
 from app.api.command_api import CommandApi
 from app.api.schemas import AnswerBody, EmptyBody, NoticeBody, ObjectionBody
-from app.api.spec import DocumentedApi, custom_post
+from app.api.spec import custom_post, documented
 from app.commands import notice_approval, notices, objections
 from app.commands.errors import FieldErrors
 from app.commands.identification import REQUIRED
@@ -32,7 +32,8 @@ def _create_notice(session, scope, values: dict) -> PublicNotice:
     return notices.create_notice(session, scope, school_id=school_id, **values)
 
 
-class PublicNoticeApi(DocumentedApi, CommandApi):
+@documented
+class PublicNoticeApi(CommandApi):
     """/api/v1/public_notice/: list and read notices in scope; create, publish, withdraw, approve."""
 
     datamodel = ZizhuInterface(PublicNotice)
@@ -122,7 +123,8 @@ class PublicNoticeApi(DocumentedApi, CommandApi):
             lambda count: {"id": pk, "approved": count})
 
 
-class ObjectionApi(DocumentedApi, CommandApi):
+@documented
+class ObjectionApi(CommandApi):
     """/api/v1/objection/: list and read objections in scope; record one; answer it."""
 
     datamodel = ZizhuInterface(Objection)

@@ -1,5 +1,6 @@
 """REST, read only: the district's identification standards (each version with its JSON data)."""
 from app.api.base import ZizhuApi
+from app.api.spec import documented
 from app.models import AssessmentStandard
 from app.views.interface import ZizhuInterface
 
@@ -7,6 +8,7 @@ STANDARD_LIST = ["id", "district.id", "school_year.id", "version", "name", "stat
                  "first_used_at"]
 
 
+@documented
 class AssessmentStandardApi(ZizhuApi):
     """/api/v1/assessment_standard/: list and read the versions of one's district; no writes here."""
 

@@ -109,3 +109,32 @@ def test_request_bodies_refuse_unknown_fields_in_the_spec(spec):
         assert schemas[name]["additionalProperties"] is False, name
     assert "outcome" in schemas["ClassReviewBody"]["required"]
     assert schemas["ClassReviewBody"]["properties"]["members"]["maxLength"] == 200
+
+
+def _model_paths(spec):
+    """Paths of our own resources (FAB's user administration left out)."""
+    return {path: ops for path, ops in spec["paths"].items()
+            if path.startswith("/api/v1/") and not path.startswith(("/api/v1/security/", "/api/v1/menu/"))}
+
+
+@pytest.mark.parametrize("resource", ["application", "public_notice", "objection", "job", "assessment_standard"])
+def test_model_answers_declare_integer_ids(spec, resource):
+    one = spec["paths"][f"/api/v1/{resource}/{{pk}}"]["get"]["responses"]["200"]
+    listed = spec["paths"][f"/api/v1/{resource}/"]["get"]["responses"]["200"]
+    assert one["content"]["application/json"]["schema"]["properties"]["id"]["type"] == "integer"
+    assert listed["content"]["application/json"]["schema"]["properties"]["ids"]["items"]["type"] == "integer"
+
+
+def test_model_writes_declare_conflicts_and_refused_fields(spec):
+    put = spec["paths"]["/api/v1/application/{pk}"]["put"]["responses"]
+    assert put["409"] == {"$ref": "#/components/responses/Conflict"}
+    assert put["422"] == {"$ref": "#/components/responses/FieldErrors"}
+    info = spec["paths"]["/api/v1/application/_info"]["get"]["responses"]["200"]
+    assert info["content"]["application/json"]["schema"]["properties"]["add_columns"]["type"] == "array"
+
+
+def test_every_protected_operation_declares_401_and_403(spec):
+    undeclared = [(method.upper(), path) for path, ops in _model_paths(spec).items() for method, op in ops.items()
+                  if "security" in op and not {"401", "403"} <= set(op.get("responses", {}))]
+    assert not undeclared, undeclared
+
