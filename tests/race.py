@@ -18,17 +18,27 @@ class Answer:
 
 def api_headers(app, username: str) -> dict:
     """A fresh JWT of `username` as Authorization headers (one login per thread)."""
-    resp = app.test_client().post("/api/v1/security/login",
-                                  json={"username": username, "password": TEST_PASSWORD, "provider": "db"})
+    with app.app_context():
+        resp = app.test_client().post("/api/v1/security/login",
+                                      json={"username": username, "password": TEST_PASSWORD, "provider": "db"})
     assert resp.status_code == 200, resp.get_data(as_text=True)
     return {"Authorization": "Bearer " + resp.get_json()["access_token"]}
 
 
 def page_client(app, username: str):
-    """A test client signed in through the login form."""
+    """A test client signed in through the login form (in an app context of its own: the test's
+    context would lend the request its `g`, where another client's login is still remembered)."""
     client = app.test_client()
-    client.post("/login/", data={"username": username, "password": TEST_PASSWORD})
+    with app.app_context():
+        client.post("/login/", data={"username": username, "password": TEST_PASSWORD})
+    assert any(cookie.key == "session" for cookie in client._cookies.values()), "login failed"
     return client
+
+
+def fresh(app, call):
+    """`call()` (one request) in an app context of its own, as a real request would have."""
+    with app.app_context():
+        return call()
 
 
 def race(clients: list, send) -> list[Answer]:
@@ -41,7 +51,9 @@ def race(clients: list, send) -> list[Answer]:
         try:
             barrier.wait()
             resp = send(client, i)
-            answers[i] = Answer(resp.status_code, resp.get_json(silent=True), dict(resp.headers))
+            with client.application.app_context():  # reading JSON needs the app's JSON provider
+                body = resp.get_json(silent=True) if resp.is_json else None
+            answers[i] = Answer(resp.status_code, body, dict(resp.headers))
         except Exception as err:  # noqa: BLE001  (reported below, in the test's thread)
             errors.append(err)
 

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import text
 
 # a save based on a read that another save has overtaken (StaleDataError), on a page or the API
-STALE = _l("This record was changed by someone else after you opened it; open it again and redo your change.")
+STALE = _l("This record was changed by someone else after you opened it. Reload it and make your change again.")
 
 
 def on_sqlite(session) -> bool:

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from app.commands.errors import DomainError, FieldErrors
-from app.commands.locking import lock_one
+from app.commands.locking import STALE, lock_one
 from app.commands.standards import default_standard_data
 from app.models import Application, AssessmentStandard, District, SchoolYear, SpecialGroup, StandardStatus
 from app.security import audit
@@ -155,9 +155,12 @@ def _parameter_errors(params: dict) -> dict:
 
 
 def update_draft(session, standard_id: int, scope: Scope, *, data: dict, name: str,
-                 notes: str = "") -> AssessmentStandard:
-    """Replace a draft's data, name and notes after checking that the standard can be scored."""
+                 notes: str = "", row_version: int | None = None) -> AssessmentStandard:
+    """Replace a draft's data, name and notes after checking that the standard can be scored;
+    refused when the draft changed since the form showed it (`row_version`)."""
     row = _editable(session, standard_id, scope)
+    if row_version is not None and row_version != row.row_version:
+        raise FieldErrors({"standard": [STALE]})
     if not (name or "").strip():
         raise FieldErrors({"name": [_l("is required")]})
     check_data(session, data, row.version)

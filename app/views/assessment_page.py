@@ -8,11 +8,14 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import get_locale, gettext
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.commands import assessing
 from app.commands.errors import DomainError, FieldErrors
+from app.commands.idempotency import AlreadyRecorded
 from app.commands.identification import ApplicationNotFound
 from app.commands.jobs import start_job
+from app.commands.locking import STALE
 from app.extensions import db
 from app.jobs.queue import job_queue
 from app.models.base import utcnow
@@ -28,6 +31,7 @@ from app.views.assessment_queue import (
     status_counts,
     terms,
 )
+from app.views.once import ALREADY, OnceFormsMixin, claim_form
 from app.workbench.context import current_term, local_today
 
 PERMISSION = "Assessment"
@@ -38,7 +42,7 @@ def may(action: str) -> bool:
     return current_app.appbuilder.sm.has_access(f"can_{action}", PERMISSION)
 
 
-class AssessmentView(BaseView):
+class AssessmentView(OnceFormsMixin, BaseView):
     """The queue of a term's applications and the page of one application."""
 
     route_base = "/assessment"
@@ -55,7 +59,11 @@ class AssessmentView(BaseView):
         return redirect(url_for("AssessmentView.show", pk=pk, status=status) + (f"#{anchor}" if anchor else ""))
 
     def _run(self, pk: int, command, done, anchor: str = ""):
-        """Call `command()`, commit and flash `done`; on a refusal roll back and flash why."""
+        """Call `command()`, commit and flash `done`; on a refusal roll back and flash why. A form sent
+        twice (its one-time token taken) is carried out once."""
+        if not claim_form(db.session):
+            flash(str(ALREADY), "info")
+            return self._back(pk, anchor)
         try:
             command()
             db.session.commit()
@@ -65,9 +73,15 @@ class AssessmentView(BaseView):
         except FieldErrors as err:
             db.session.rollback()
             flash(err.first_message(), "danger")
+        except AlreadyRecorded as err:
+            db.session.rollback()
+            flash(str(err), "info")
         except DomainError as err:
             db.session.rollback()
             flash(str(err), "danger")
+        except StaleDataError:
+            db.session.rollback()
+            flash(str(STALE), "danger")
         else:
             flash(str(done), "success")
         return self._back(pk, anchor)
@@ -156,6 +170,9 @@ class AssessmentView(BaseView):
                 params[key] = int(request.form[key])
         if scope.school_id is not None:
             params["school_id"] = scope.school_id
+        if not claim_form(db.session):  # the button pressed twice: the first job is the one
+            flash(str(ALREADY), "info")
+            return redirect(url_for("AssessmentView.index"))
         try:
             job = start_job(db.session, user_id=current_user.id, username=current_user.username, scope=scope,
                             kind="score_applications", params=params,

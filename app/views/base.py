@@ -1,14 +1,16 @@
-"""The shared ModelView: lookups for relations, eager loading, translated enums, validation."""
-from flask import url_for
+"""The shared ModelView: lookups for relations, eager loading, translated enums, validation, versions."""
+from flask import g, request, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.fields import EnumField
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, ValidationError
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms import BooleanField, HiddenField, SelectField, ValidationError
 from wtforms.validators import DataRequired
 
-from app.commands.errors import FieldErrors
+from app.commands.errors import DomainError, FieldErrors
+from app.commands.locking import STALE
 from app.commands.rules import field_rules
 from app.formatting import format_blank, format_bool, format_date, format_many, format_money
 from app.labels import COLUMN_LABELS, enum_label
@@ -19,6 +21,7 @@ from app.views.lookup import LookupField, lookup_fields
 from app.views.masking import SensitiveField, is_sensitive, list_formatter
 from app.views.scoped import ScopedViewMixin
 
+ROW_VERSIONS = ("version", "row_version")
 KEEP_VALUE_HINT = _l("Shown masked; leave empty to keep the stored value, or type a new one.")
 
 
@@ -59,6 +62,24 @@ class RuleValidator:
             raise ValidationError(str(next(iter(err.errors.values()))[0])) from None
 
 
+class StaleEdit(DomainError):
+    """The record changed after the edit form was opened; nothing was written."""
+
+
+class VersionField(HiddenField):
+    """The record's version the edit form was opened on; never written to the record (the mapper
+    raises it on every UPDATE)."""
+
+    def populate_obj(self, obj, name):
+        """Leave the record's version to SQLAlchemy."""
+
+
+def posted_version() -> int | None:
+    """The version an edit form was opened on (None when the form carries none)."""
+    text = (request.form.get("version") or "").strip()
+    return int(text) if text.isdigit() and len(text) < 12 else None
+
+
 class ZizhuModelView(ScopedViewMixin, ModelView):
     """Base for every CRUD view. Subclasses set `datamodel = ZizhuInterface(Model)` and columns."""
 
@@ -77,6 +98,9 @@ class ZizhuModelView(ScopedViewMixin, ModelView):
         """Add labels, translated enum fields, lookup fields and formatters before FAB builds forms."""
         self.label_columns = {**COLUMN_LABELS, **(type(self).label_columns or {})}
         super()._init_properties()
+        # a record's version is SQLAlchemy's to raise, never typed in (edit forms carry it hidden)
+        self.add_columns = [c for c in self.add_columns if c not in ROW_VERSIONS]
+        self.edit_columns = [c for c in self.edit_columns if c not in ROW_VERSIONS]
         self.add_form_extra_fields = dict(self.add_form_extra_fields or {})
         self.edit_form_extra_fields = dict(self.edit_form_extra_fields or {})
         self.search_form_extra_fields = dict(self.search_form_extra_fields or {})
@@ -87,6 +111,46 @@ class ZizhuModelView(ScopedViewMixin, ModelView):
         self._add_rule_validators()
         self._add_formatters()
         self.datamodel.eager_relations = self._list_relations()
+
+    def _init_forms(self):
+        """FAB's forms; the edit form of a versioned record carries its version (a hidden field)."""
+        super()._init_forms()
+        if self._versioned():
+            self.edit_form = type(self.edit_form.__name__, (self.edit_form,), {"version": VersionField()})
+
+    def _versioned(self) -> bool:
+        """Whether the model's rows carry a `version` that every UPDATE checks (app/models/base.py)."""
+        column = self.datamodel.obj.__mapper__.version_id_col
+        return column is not None and column.key == "version"
+
+    def pre_update(self, item):
+        """The scope and record rules, then the version: a save based on an older version is refused."""
+        super().pre_update(item)
+        if not self._versioned():
+            return
+        session = self.datamodel.session
+        try:
+            posted = posted_version()
+            if posted is not None and posted != item.version:
+                raise StaleEdit(STALE)
+            session.flush()  # UPDATE … WHERE version = the one read: a save that won the race meanwhile
+        except (StaleEdit, StaleDataError):  # makes it match no row
+            session.rollback()
+            g.zizhu_stale_edit = True
+            raise StaleEdit(STALE) from None
+
+    def _edit(self, pk):
+        """FAB's edit; when the save was refused as stale, the form is shown again as it was sent."""
+        widgets = super()._edit(pk)
+        if widgets is not None or not g.get("zizhu_stale_edit"):
+            return widgets
+        item = self.datamodel.get(pk, self._base_filters)
+        form = self.edit_form.refresh(request.form)  # keeps the old version: reopen to save
+        exclude_cols = self._filters.get_relation_cols()
+        self._fill_form_exclude_cols(exclude_cols, form)
+        widgets = self._get_edit_widget(form=form, exclude_cols=exclude_cols)
+        return self._get_related_views_widgets(item, filters={}, orders={}, pages={}, page_sizes={},
+                                               widgets=widgets)
 
     def _columns_by_kind(self):
         """Yield (form extra-fields dict, column) for every form and search column."""

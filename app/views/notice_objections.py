@@ -2,6 +2,7 @@
 from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.commands import objections as cmd
 from app.commands.errors import DomainError, FieldErrors
@@ -10,6 +11,7 @@ from app.models import ObjectionOutcome
 from app.security.scope import current_scope
 from app.views.form_values import parse_date, parse_id
 from app.views.notice_forms import refuse
+from app.views.once import ALREADY, OnceFormsMixin, claim_form
 from app.workbench.context import local_today as today
 
 PAGE = 50
@@ -23,7 +25,7 @@ def _outcome(value) -> ObjectionOutcome | None:
         return None
 
 
-class ObjectionView(BaseView):
+class ObjectionView(OnceFormsMixin, BaseView):
     """Objections to notice entries; recording needs write, answering needs assess."""
 
     route_base = "/objections"
@@ -56,13 +58,16 @@ class ObjectionView(BaseView):
         """Record an objection received during the notice against one of its entries."""
         form, errors = request.form, {}
         received_on = parse_date(form, "received_on", errors)
+        if not claim_form(db.session):  # the form sent twice: the objection is recorded once
+            flash(str(ALREADY), "info")
+            return self._back(parse_id(form.get("notice_id")))
         try:
             if errors:
                 raise FieldErrors(errors)
             objection = cmd.record_objection(
                 db.session, parse_id(form.get("entry_id")) or 0, current_scope(), received_on=received_on,
                 content=form.get("content", ""), raised_by=form.get("raised_by"))
-        except DomainError as err:
+        except (DomainError, StaleDataError) as err:
             refuse(err)
         else:
             db.session.commit()
@@ -77,13 +82,16 @@ class ObjectionView(BaseView):
         form, errors = request.form, {}
         answered_on = parse_date(form, "answered_on", errors) or (None if errors else today())
         notice_id = None
+        if not claim_form(db.session):
+            flash(str(ALREADY), "info")
+            return self._back(parse_id(form.get("notice_id")))
         try:
             if errors:
                 raise FieldErrors(errors)
             objection = cmd.answer_objection(db.session, pk, current_scope(), answer=form.get("answer", ""),
                                              outcome=_outcome(form.get("outcome")), answered_on=answered_on)
             notice_id = objection.notice_id
-        except DomainError as err:
+        except (DomainError, StaleDataError) as err:
             refuse(err)
         else:
             db.session.commit()

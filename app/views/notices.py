@@ -6,6 +6,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import func
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.commands import notice_approval as approval
 from app.commands import notices as cmd
@@ -19,6 +20,7 @@ from app.security.scope import current_scope, limit
 from app.services.workdays import next_working_day
 from app.views.form_values import parse_date, parse_id
 from app.views.notice_forms import expire_notices, refuse
+from app.views.once import ALREADY, OnceFormsMixin, claim_form
 from app.workbench.context import current_term
 from app.workbench.context import local_today as today
 
@@ -36,7 +38,7 @@ def _schools():
     return limit(db.session.query(School), School).order_by(School.code).all()
 
 
-class PublicNoticeView(BaseView):
+class PublicNoticeView(OnceFormsMixin, BaseView):
     """The school's notices of identification results; steps need the assess permission."""
 
     route_base = "/notices"
@@ -107,9 +109,12 @@ class PublicNoticeView(BaseView):
         args = self._draft_args(request.form if request.method == "POST" else request.args)
         if request.method == "POST" and not args["errors"]:
             values = {k: v for k, v in args.items() if k != "errors"}
+            if not claim_form(db.session):  # "save the draft" pressed twice: the first draft stands
+                flash(str(ALREADY), "info")
+                return redirect(url_for("PublicNoticeView.index"))
             try:
                 notice = cmd.create_notice(db.session, current_scope(), **values)
-            except DomainError as err:
+            except (DomainError, StaleDataError) as err:
                 refuse(err)
             else:
                 db.session.commit()
@@ -143,9 +148,12 @@ class PublicNoticeView(BaseView):
 
     def _step(self, pk: int, run, done):
         """POST a step on the notice: run it, commit, flash `done(result)`; refusals are flashed."""
+        if not claim_form(db.session):
+            flash(str(ALREADY), "info")
+            return redirect(url_for("PublicNoticeView.show", pk=pk))
         try:
             result = run(db.session, pk, current_scope())
-        except DomainError as err:
+        except (DomainError, StaleDataError) as err:
             refuse(err)
         else:
             db.session.commit()

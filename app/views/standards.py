@@ -17,6 +17,7 @@ from app.models.base import utcnow
 from app.security.scope import current_scope, limit
 from app.views.form_values import parse_id
 from app.views.indicators import block_label, indicator_label
+from app.views.once import ALREADY, OnceFormsMixin, claim_form
 
 PARTS = {"thresholds": _l("Tier thresholds"), "total_cap": _l("Total cap"), "direct": _l("Direct identification"),
          "dibao_line_per_year": _l("低保 line per person and year"), "indicators": _l("Indicators"),
@@ -123,7 +124,7 @@ def form_context(session, row: AssessmentStandard, data: dict) -> dict:
             "indicator_label": indicator_label, "block_label": block_label}
 
 
-class StandardView(BaseView):
+class StandardView(OnceFormsMixin, BaseView):
     """The district's standard versions: list, read, edit drafts, put in force, delete drafts."""
 
     route_base = "/standards"
@@ -199,7 +200,8 @@ class StandardView(BaseView):
             data = data_from_form(row.data, request.form)
             try:
                 versions.update_draft(db.session, pk, current_scope(), data=data, name=request.form.get("name", ""),
-                                      notes=request.form.get("notes", ""))
+                                      notes=request.form.get("notes", ""),
+                                      row_version=parse_id(request.form.get("row_version")))
                 db.session.commit()
                 flash(gettext("The draft was saved."), "success")
                 return redirect(url_for("StandardView.show", pk=pk))
@@ -215,8 +217,11 @@ class StandardView(BaseView):
     @expose("/new", methods=["POST"])
     @has_access
     def create(self):
-        """A new draft from the default standard for the chosen school year."""
+        """A new draft from the default standard for the chosen school year (once per form sent)."""
         scope = current_scope()
+        if not claim_form(db.session):
+            flash(str(ALREADY), "info")
+            return redirect(url_for("StandardView.index"))
         try:
             row = versions.create_from_default(db.session, scope,
                                                district_id=scope.district_id or form_id("district_id"),
@@ -229,7 +234,10 @@ class StandardView(BaseView):
     @expose("/<int:pk>/copy", methods=["POST"])
     @has_access
     def copy(self, pk):
-        """A new draft from this version, in its school year or the one chosen."""
+        """A new draft from this version, in its school year or the one chosen (once per form sent)."""
+        if not claim_form(db.session):
+            flash(str(ALREADY), "info")
+            return redirect(url_for("StandardView.index"))
         try:
             row = versions.copy_version(db.session, pk, current_scope(),
                                         school_year_id=form_id("school_year_id"))
