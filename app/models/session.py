@@ -1,6 +1,8 @@
 """Session epochs: one counter per user that ends every browser session and token when raised."""
 from flask_appbuilder import Model
+from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import relationship
 
 
 class UserSession(Model):
@@ -17,3 +19,7 @@ class UserSession(Model):
 
     def __repr__(self) -> str:
         return f"UserSession({self.user_id}, {self.epoch})"
+
+
+# Loaded with the user in the same statement, so checking a session or token costs no query of its own.
+User.session_row = relationship(UserSession, uselist=False, lazy="joined", viewonly=True)

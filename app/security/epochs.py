@@ -19,9 +19,15 @@ _TABLE = UserSession.__table__
 
 
 def current_epoch(session, user_id) -> int:
-    """The user's epoch now (0 when it was never raised)."""
+    """The user's epoch now (0 when it was never raised), read from the database."""
     found = session.execute(select(_TABLE.c.epoch).where(_TABLE.c.user_id == int(user_id))).scalar()
     return found or 0
+
+
+def epoch_of(user) -> int:
+    """The epoch loaded with the user (joined into the user's own query; 0 when never raised)."""
+    row = user.session_row
+    return row.epoch if row is not None else 0
 
 
 def raise_epoch(connection, user_id: int) -> None:
@@ -62,21 +68,23 @@ def watch_credentials() -> None:
         event.listen(Session, "before_flush", _before_flush)
 
 
-def token_claims(identity) -> dict:
-    """additional_claims_loader: every access and refresh token carries the user's epoch."""
+def _user(identity):
+    """The user a token names, through the identity map (the same load FAB's user lookup uses)."""
     from app.extensions import db
 
-    return {CLAIM: current_epoch(db.session, identity)}
+    return db.session.get(User, int(identity)) if str(identity).isdigit() else None
+
+
+def token_claims(identity) -> dict:
+    """additional_claims_loader: every access and refresh token carries the user's epoch."""
+    user = _user(identity)
+    return {CLAIM: epoch_of(user) if user is not None else -1}
 
 
 def token_revoked(_jwt_header, jwt_data: dict) -> bool:
-    """token_in_blocklist_loader: a token of an older epoch (or none) is dead."""
-    from app.extensions import db
-
-    subject = jwt_data.get("sub")
-    if not str(subject).isdigit():
-        return True
-    return jwt_data.get(CLAIM) != current_epoch(db.session, subject)
+    """token_in_blocklist_loader: a token of an older epoch (or none, or of no user) is dead."""
+    user = _user(jwt_data.get("sub"))
+    return user is None or jwt_data.get(CLAIM) != epoch_of(user)
 
 
 def revoked_answer(_jwt_header, _jwt_data):

@@ -81,7 +81,7 @@ class AuthDBView(fab_views.AuthDBView):
                 return redirect(self.appbuilder.get_url_for_login_with(next_url))
             sessions.clear_keeping_locale()
             login_user(user, remember=False)
-            sessions.begin(user.id)
+            sessions.begin(user)
             return redirect(next_url)
         return self.render_template(self.login_template, title=self.title, form=form,
                                     appbuilder=self.appbuilder)

@@ -32,22 +32,18 @@ def clear_keeping_locale() -> None:
     session.update(kept)
 
 
-def begin(user_id: int) -> None:
+def begin(user) -> None:
     """Stamp a new login: a permanent cookie (PERMANENT_SESSION_LIFETIME), both timestamps, the epoch."""
-    from app.extensions import db
-
     session.permanent = True
     stamp = clock.now().timestamp()
     session[LOGIN_AT] = stamp
     session[SEEN_AT] = stamp
-    session[EPOCH] = epochs.current_epoch(db.session, user_id)
+    session[EPOCH] = epochs.epoch_of(user)
 
 
-def is_revoked(user_id: int) -> bool:
+def is_revoked(user) -> bool:
     """The session was opened under an older epoch: logout, password change or disabled since."""
-    from app.extensions import db
-
-    return session.get(EPOCH) != epochs.current_epoch(db.session, user_id)
+    return session.get(EPOCH) != epochs.epoch_of(user)
 
 
 def _limits() -> dict:
@@ -85,7 +81,7 @@ def check_session():
         return None
     now = clock.now().timestamp()
     reason = session_expiry(now, session.get(LOGIN_AT), session.get(SEEN_AT), **_limits())
-    if reason is None and is_revoked(current_user.id):
+    if reason is None and is_revoked(current_user):
         reason = "revoked"
     if reason:
         return _end(reason)
