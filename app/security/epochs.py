@@ -51,8 +51,7 @@ def _ends_sessions(user) -> bool:
         return False
     if state.attrs.password.history.has_changes():
         return True
-    active = state.attrs.active.history
-    return bool(active.deleted) and not user.active
+    return state.attrs.active.history.has_changes() and not user.active
 
 
 def _before_flush(session, _flush_context, _instances) -> None:
