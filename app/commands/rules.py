@@ -66,6 +66,9 @@ RULES = {
 }
 
 
+DEPENDS = {Student: {"student_no": ("id_number",)}}  # a G 学籍号 must equal G + the ID number
+
+
 def _local_today():
     """Today in China, the day a birth date may not come after."""
     return datetime.now(LOCAL_ZONE).date()
@@ -151,7 +154,7 @@ def validate_item(session, item, scope=None) -> None:
     errors = _check_columns(item, values)
     for col, rule in _specific_rules(type(item)).items():
         value = getattr(item, col)
-        if value in (None, "") or col in errors:
+        if value in (None, "") or col in errors or not _changed(item, col):
             continue
         try:
             setattr(item, col, rule(value, values))
@@ -161,6 +164,12 @@ def validate_item(session, item, scope=None) -> None:
     errors.update(_duplicates(session, item, values))
     if errors:
         raise FieldErrors(errors)
+
+
+def _changed(item, col) -> bool:
+    """Whether this write sets `col` or a column its rule reads: a stored value is not judged (nor quoted) again."""
+    state = sa_inspect(item)
+    return any(state.attrs[c].history.has_changes() for c in (col, *DEPENDS.get(type(item), {}).get(col, ())))
 
 
 def _specific_rules(model) -> dict:

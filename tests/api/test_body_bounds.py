@@ -163,3 +163,20 @@ def test_special_group_code_blank_is_refused_for_the_admin_too(client, session, 
     resp = client.post("/api/v1/special_group/", json={"code": " T9 ", "name": "测试"}, headers=auth)
     assert resp.status_code == 201, resp.get_data(as_text=True)
     assert session.get(SpecialGroup, resp.get_json()["id"]).code == "T9"
+
+
+def test_a_stored_value_is_not_judged_again_by_an_unrelated_edit_nor_quoted(client, session, rows_and_token):
+    _school, auth, rows = rows_and_token
+    adult = pupil_id_number(birth=date(CHINA_TODAY.year - 20, 3, 1))  # too old for the pupil rule
+    pupil = rows["student"]
+    pupil.id_number, pupil.student_no = adult, "G" + adult
+    session.commit()
+    assert client.put(f"/api/v1/student/{pupil.id}", json={"class_name": "2班"}, headers=auth).status_code == 200
+    resp = client.put(f"/api/v1/student/{pupil.id}", json={"id_number": adult, "grade": 5}, headers=auth)
+    assert resp.status_code == 200  # the same ID number sent back is no change
+    other = pupil_id_number(birth=date(CHINA_TODAY.year - 21, 3, 1))
+    resp = client.put(f"/api/v1/student/{pupil.id}", json={"id_number": other, "student_no": "G" + other}, headers=auth)
+    _refused(resp, "id_number")
+    assert adult not in resp.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Student, pupil.id).id_number == adult
