@@ -258,3 +258,11 @@ def test_concurrent_logouts_each_raise_the_epoch_once(app, session, staff):
     assert not any(thread.is_alive() for thread in threads) and failures == []
     session.expire_all()
     assert current_epoch(session, user_id) == workers
+
+
+def test_a_session_without_an_epoch_stamp_is_ended(app, staff):
+    owner = _browser(app, "officer1")
+    assert _call(app, owner, "get", LIST).status_code == 200
+    with owner.session_transaction() as stored:
+        del stored["zz_epoch"]
+    assert _sent_to_login(_call(app, owner, "get", LIST))
