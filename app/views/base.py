@@ -19,6 +19,7 @@ from app.security.roles import PERMISSION_FOLD
 from app.security.scope_filter import SCOPE_BASE_FILTER
 from app.views.lookup import LookupField, lookup_fields
 from app.views.masking import SensitiveField, is_sensitive, list_formatter
+from app.views.request_state import PerRequestFilters
 from app.views.scoped import ScopedViewMixin
 
 ROW_VERSIONS = ("version", "row_version")
@@ -80,8 +81,11 @@ def posted_version() -> int | None:
     return int(text) if text.isdigit() and len(text) < 12 else None
 
 
-class ZizhuModelView(ScopedViewMixin, ModelView):
-    """Base for every CRUD view. Subclasses set `datamodel = ZizhuInterface(Model)` and columns."""
+class ZizhuModelView(PerRequestFilters, ScopedViewMixin, ModelView):
+    """Base for every CRUD view. Subclasses set `datamodel = ZizhuInterface(Model)` and columns.
+
+    Nothing a request sets is kept on the view (it serves every request at once): search filters
+    are per request (PerRequestFilters), a stale edit is flagged in `g`."""
 
     page_size = 20
     method_permission_name = PERMISSION_FOLD
