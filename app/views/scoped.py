@@ -27,8 +27,9 @@ class NoFileDownload:
     models store no files never sets (a 500); here it answers 404."""
 
     @expose("/download/<string:filename>")
+    @has_access
     def download(self, filename):
-        """Nothing to download: 404."""
+        """Nothing to download: 404 (behind the same read permission as FAB's route)."""
         abort(404)
 
 

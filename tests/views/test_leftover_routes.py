@@ -51,3 +51,12 @@ def test_gettext_of_an_empty_string_is_empty_and_other_strings_still_translate(a
     with app.app_context(), force_locale(language):  # as a job translates, outside any request
         assert gettext("") == "" and str(lazy_gettext("")) == ""
         assert gettext("Pupils") == ("学生" if language == "zh" else "Pupils")
+
+
+def test_download_route_keeps_the_read_permission_of_its_view(app, session, client, make_user, login):
+    from tests.factories import make_district
+
+    make_user("leader", "Leader", district=make_district(session))
+    login("leader")
+    assert client.get("/studentmodelview/download/x.xlsx").status_code in (302, 403)
+    assert client.get("/schoolmodelview/download/x.xlsx").status_code == 404  # leaders read schools
