@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.security import audit, limits, sessions
+from app.security import audit, limits, sessions, text_guard
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +129,7 @@ def init_jwt_answers(app: Flask) -> None:
     jwt.unauthorized_loader(_unauthorized)
     jwt.invalid_token_loader(_unauthorized)
     jwt.expired_token_loader(_unauthorized)
+    jwt.user_lookup_error_loader(_unauthorized)  # a token of a user who no longer exists
 
 
 def init_app(app: Flask) -> None:
@@ -143,6 +144,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(SecurityError, lambda error: (str(BAD_REQUEST), 400, PLAIN_TEXT))
     sessions.init_app(app)
     limits.init_app(app, _error)
+    text_guard.init_app(app, _error)
     init_jwt_answers(app)
     app.after_request(hide_database_errors)
     app.after_request(refused_forms_are_422)

@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
+from app.security.text_guard import unstorable
+
 MAX_ID = 2**31 - 1  # ids are Integer columns: a larger one names no row (and overflows SQLite past 2^63)
 UPLOAD_TYPES = ("multipart/form-data",)
 TOO_LARGE = _l("The request is too large.")
@@ -62,9 +64,10 @@ def rison_ok() -> bool:
         return True
     for parse in (prison.loads, json.loads):  # FAB reads rison, then JSON
         try:
-            return isinstance(parse(request.args["q"]), dict)
+            value = parse(request.args["q"])
         except Exception:  # noqa: BLE001, S112 prison raises ParserException, ValueError, IndexError…
             continue
+        return isinstance(value, dict) and not unstorable(value)  # a NUL in a filter: PostgreSQL fails
     return False
 
 
