@@ -26,7 +26,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.security.scope import Scope, limit
 from app.services.facts import facts_from_snapshot
-from app.services.masking import mask_id_number, mask_student_no
+from app.services.masking import mask_column
 from app.services.workflow import allowed_steps
 from app.views.indicators import DECIDED_BY, answer_text, block_label, indicator_label, reason_text
 
@@ -182,6 +182,5 @@ def page(session, pk: int, scope: Scope, status_filter: str | None) -> dict:
         "neighbours": neighbours(session, app, scope, status_filter), "steps": allowed_steps(
             app.status.value, class_review=review), "tiers": [t for t in tiers.values() if t.active],
         "class_decision": next((d for d in app.decisions if d.stage.value == "class"), None),
-        "masked": {"id_number": mask_id_number(app.student.id_number),
-                   "student_no": mask_student_no(app.student.student_no)},
+        "masked": {key: mask_column(key, getattr(app.student, key)) for key in ("id_number", "student_no")},
     }
