@@ -36,6 +36,7 @@ def kind_of(column) -> str | None:
     """The kind of value a column (or JSON key) holds, None when it is not sensitive."""
     if not isinstance(column, str):
         return None
+    column = column.rsplit(".", 1)[-1]  # household.phone, student.birth_date
     kind = SENSITIVE_COLUMNS.get(column)
     if kind is None:
         kind = next((k for suffix, k in _KIND_SUFFIXES if column.endswith(suffix)), None)

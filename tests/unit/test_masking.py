@@ -98,3 +98,4 @@ def test_kinds_of_columns():
     assert (kind_of("id_number"), kind_of("guardian_id_number"), kind_of("contact_phone")) == (ID, ID, PHONE)
     assert (kind_of("bank_account"), kind_of("birth_date"), kind_of("grade")) == (BANK, BIRTH, None)
     assert kind_of(3) is None
+    assert (kind_of("household.phone"), kind_of("student.birth_date"), kind_of("school.name")) == (PHONE, BIRTH, None)
