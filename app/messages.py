@@ -41,8 +41,13 @@ def reason_message(code: str, **params) -> str:
 TOO_LONG = _l("may be at most {max} characters long")  # the wording of app/api/schemas.py
 
 
+NOT_A_CHOICE = _l("is not one of the allowed values")
+
+
 def translate_validators() -> None:
-    """marshmallow's length message in the request's language: the API checks String(n) before our rules."""
-    from marshmallow import validate
+    """marshmallow's length and choice messages in the request's language: the API checks them before our rules."""
+    from marshmallow import fields, validate
 
     validate.Length.message_max = TOO_LONG
+    validate.OneOf.default_message = NOT_A_CHOICE
+    fields.Enum.default_error_messages = {**fields.Enum.default_error_messages, "unknown": NOT_A_CHOICE}

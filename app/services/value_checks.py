@@ -17,9 +17,14 @@ LINE_BREAKS = "\t\n\r"
 _SCHOOL_YEAR_RE = re.compile(r"([0-9]{4})-([0-9]{4})")
 
 
+# invisible characters that hide or reorder text: zero-width spaces and marks, bidi overrides, the BOM
+_INVISIBLE = frozenset("\u200b\u200c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                       "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff")
+
+
 def _is_control(ch: str) -> bool:
-    """Control characters, lone surrogates and the Unicode line/paragraph separators."""
-    return unicodedata.category(ch) in ("Cc", "Cs") or ch in "\u2028\u2029"
+    """Control characters, lone surrogates, line/paragraph separators and invisible reordering marks."""
+    return unicodedata.category(ch) in ("Cc", "Cs") or ch in "\u2028\u2029" or ch in _INVISIBLE
 
 
 def clean_text(raw: str, field: str, *, max_length: int, multiline: bool = False) -> str:

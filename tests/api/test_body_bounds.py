@@ -22,7 +22,8 @@ BAD = [
     ("student", "enrolled_on", "40000-01-01"),
     ("student", "name", ""), ("student", "name", "   "), ("student", "name", "王\x00丫"),
     ("student", "name", "王\x1b丫"), ("student", "name", "王\n丫"), ("student", "name", "x" * 33),
-    ("student", "class_name", " \t "), ("student", "ethnicity", "汉\x07"),
+    ("student", "class_name", " \t "), ("student", "ethnicity", "汉\x07"), ("student", "class_name", "\u200b"),
+    ("student", "name", "王\u202e丫"), ("student", "sex", "Q"), ("student", "status", "expelled"),
     ("household", "guardian_name", "   "), ("household", "notes", "说明\x00"),
     ("household", "notes", "x" * 10_001), ("household", "address", "x" * 201),
     ("household", "sudden_event_on", "0001-01-01"), ("household", "payee_name", "王\u2028丫"),
@@ -131,6 +132,8 @@ def test_messages_are_translated_and_labelled(client, session, rows_and_token):
     assert resp.get_json()["message"]["grade"] == ["年级：须为 1 至 6 之间的整数"]
     resp = client.post("/api/v1/student/", json={**_body("student", school, rows), "name": "x" * 40}, headers=auth)
     assert resp.get_json()["message"]["name"] == ["最多 32 个字"]
+    resp = client.post("/api/v1/student/", json={**_body("student", school, rows), "sex": "Q"}, headers=auth)
+    assert "不是允许的取值" in str(resp.get_json()["message"]["sex"])
 
 
 def test_blank_unique_code_is_refused_every_time_never_a_server_error(client, session, rows_and_token):

@@ -26,9 +26,11 @@ def _code(fn, *args, **kw) -> str:
 
 def test_text_is_stripped_and_kept_when_clean():
     assert clean_text("  王小丫\u3000", "name", max_length=32) == "王小丫"
+    assert clean_text("Zoë·阿依古丽 😀", "name", max_length=32) == "Zoë·阿依古丽 😀"
 
 
-@pytest.mark.parametrize("raw", ["a\x00b", "a\x07b", "a\x1bb", "\x1f", "a\x7fb", "a\ud800b", "a\u2028b", "a\x0bb"])
+@pytest.mark.parametrize("raw", ["a\x00b", "a\x07b", "a\x1bb", "\x1f", "a\x7fb", "a\ud800b", "a\u2028b", "a\x0bb",
+                                 "\u200b", "王\u202e丫", "\ufeff王", "a\u2066b"])
 def test_text_with_control_characters_is_refused(raw):
     assert _code(clean_text, raw, "notes", max_length=100, multiline=True) == "text.control"
 
