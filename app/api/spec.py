@@ -56,8 +56,17 @@ def custom_post(body: str, answer: str, summary: str) -> dict:
         "responses": {"201": {"$ref": f"#/components/responses/{answer}"}, **refusals}}}
 
 
+IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False,
+                   "description": "Carry the request out once per user and key; a repeat gets the first answer",
+                   "schema": {"type": "string", "pattern": r"^[\x21-\x7e]{1,128}$"}}
+
+
 def add_components(api_spec: APISpec) -> None:
-    """Register the shared bodies, answers and responses once per spec."""
+    """Register the shared bodies, answers, responses and the Idempotency-Key header once per spec."""
+    try:
+        api_spec.components.parameter("IdempotencyKey", "header", IDEMPOTENCY_KEY)
+    except DuplicateComponentNameError:
+        pass
     for schema in BODIES + ANSWERS:
         try:
             api_spec.components.schema(schema.__name__, schema=schema)
@@ -114,6 +123,18 @@ def correct_operation(name: str, method: str, operation: dict) -> None:
 FAB_OPERATIONS = {"get", "get_list", "info", "post", "put", "delete"}
 
 
+def _runs_a_command(api, name: str) -> bool:
+    """A custom POST of a command API, or its model POST replaced by a command (see notices)."""
+    return hasattr(api, "run_command") and (name not in FAB_OPERATIONS or name in api.openapi_spec_methods)
+
+
+def _declare_idempotency_key(operation: dict) -> None:
+    """The command runner carries a POST out once per Idempotency-Key (app/api/command_api.py)."""
+    params = operation.setdefault("parameters", [])
+    if "IdempotencyKey" not in params:
+        params.append("IdempotencyKey")  # apispec makes it a $ref
+
+
 def documented(cls):
     """Class decorator of a REST API: the shared bodies, answers and refusals in its spec, and FAB's
     own operations described as our resources answer them. Applying it to a subclass again is harmless."""
@@ -129,6 +150,8 @@ def documented(cls):
         fab_operation(self, path=path, operations=operations, methods=methods, func=func, **kwargs)
         for method, operation in operations.items():
             correct_operation(func.__name__, method, operation)
+            if method == "post" and "responses" in operation and _runs_a_command(self, func.__name__):
+                _declare_idempotency_key(operation)
 
     cls.add_apispec_components, cls.operation_helper = add_apispec_components, operation_helper
     return cls

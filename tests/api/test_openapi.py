@@ -138,3 +138,13 @@ def test_every_protected_operation_declares_401_and_403(spec):
                   if "security" in op and not {"401", "403"} <= set(op.get("responses", {}))]
     assert not undeclared, undeclared
 
+
+
+def test_command_posts_declare_the_idempotency_key_and_model_posts_do_not(spec):
+    def headers(path):
+        params = spec["paths"][path]["post"].get("parameters", [])
+        return [_resolve(spec, p)["name"] for p in params if _resolve(spec, p)["in"] == "header"]
+
+    for path in ("/api/v1/application/{pk}/decide", "/api/v1/public_notice/", "/api/v1/objection/{pk}/answer"):
+        assert headers(path) == ["Idempotency-Key"], path
+    assert headers("/api/v1/application/") == []
