@@ -127,20 +127,31 @@ class ZizhuApi(PerRequestFilters, ModelRestApi):
         return _masked(self.response(201, result=writes.echo(schema, item), id=item.id))
 
     def put_headless(self, pk):
-        """PUT: the fields sent change, the others keep theirs; a stale `version` or If-Match answers 409."""
+        """PUT: the fields sent change, the others keep theirs; a stale `version` or If-Match answers 409.
+
+        A PUT that names no version asks for its fields to be set whatever the stored version: when
+        another save wins the race, it is applied again on the fresh row (a few times at most).
+        """
         session = self.datamodel.session
-        item = self.datamodel.get(pk, self._base_filters)
-        if item is None:
-            return self.response_404()
         try:
-            schema = writes.fresh(self.edit_model_schema)
             data = writes.body()
-            writes.check_version(item, writes.expected_version(data))
-            item = writes.load(schema, data, instance=item)
-            writes.save(session, item, self.pre_update, self.datamodel.edit)
+            expected = writes.expected_version(data)
         except writes.Refused as refused:
-            session.rollback()
             return self.response(refused.status, message=refused.message)
+        for attempt in range(writes.BLIND_RETRIES + 1):
+            item = self.datamodel.get(pk, self._base_filters)
+            if item is None:
+                return self.response_404()
+            try:
+                schema = writes.fresh(self.edit_model_schema)
+                writes.check_version(item, expected)
+                item = writes.load(schema, dict(data), instance=item)
+                writes.save(session, item, self.pre_update, self.datamodel.edit)
+                break
+            except writes.Refused as refused:
+                session.rollback()
+                if not (refused.stale and expected is None and attempt < writes.BLIND_RETRIES):
+                    return self.response(refused.status, message=refused.message)
         self.post_update(item)
         return _masked(self.response(200, result=writes.echo(schema, item)))
 

@@ -12,6 +12,7 @@ from app.commands.errors import FieldErrors
 
 log = logging.getLogger(__name__)
 
+BLIND_RETRIES = 3  # a PUT without a version re-applied on the fresh row after losing a race
 # columns the server keeps: never taken from a body
 SERVER_COLUMNS = ("id", "created_on", "changed_on", "created_by", "changed_by", "version")
 NOT_JSON = _l("The request body must be a JSON object.")
@@ -24,10 +25,11 @@ BAD_VALUE = _l("The record could not be saved: a value is out of range or too lo
 class Refused(Exception):
     """A write refused before or while saving; `status` and `message` make the answer."""
 
-    def __init__(self, status: int, message):
+    def __init__(self, status: int, message, *, stale: bool = False):
         super().__init__(status)
         self.status = status
         self.message = message
+        self.stale = stale  # lost a race with another save of the same row
 
 
 def fresh(schema):
@@ -102,7 +104,7 @@ def save(session, item, check, commit) -> None:
 def _refusal(error) -> Exception:
     """The answer to a database refusal: a stale version or a conflict 409, a bad value 422, busy 503."""
     if isinstance(error, StaleDataError):
-        return Refused(409, str(STALE))
+        return Refused(409, str(STALE), stale=True)
     log.warning("database refused a write: %s", type(error).__name__, exc_info=error)
     if isinstance(error, IntegrityError):
         return Refused(409, str(CONFLICT))
