@@ -131,3 +131,11 @@ def test_an_answer_with_an_undeclared_field_would_break_the_spec(spec):
     jsonschema.validate({"id": 1, "status": "submitted", "final_tier": None}, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"id": 1, "status": "submitted", "final_tier": None, "score": 1.5}, schema)
+
+
+def test_the_application_info_describes_each_input_field(client, session, place, jwt):
+    info = client.get("/api/v1/application/_info", headers=jwt("school1")).get_json()
+    described = {field["name"]: field["description"] for field in info["add_columns"]}
+    for name in ("student", "term", "reason", "is_midyear", "commitment_signed_on", "consent_signed_on"):
+        assert described[name] and "Content-Type" not in described[name], (name, described[name])
+    assert "学生" in described["student"]  # in the reader's language (zh by default)
