@@ -39,6 +39,23 @@ def instant_text(value) -> str | None:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
 
 
+def field_messages(message: dict) -> dict[str, list[str]]:
+    """A 422's refused fields as {field: [message, …]}, whatever shape marshmallow gave them (a lazy
+    message alone, or one per item of a list: {"terms": {"0": […]}})."""
+    return {str(name): _messages(value) for name, value in message.items()}
+
+
+def _messages(value) -> list[str]:
+    """Every message under one field, in order, each once."""
+    if isinstance(value, dict):
+        found = [text for item in value.values() for text in _messages(item)]
+    elif isinstance(value, (list, tuple)):
+        found = [text for item in value for text in _messages(item)]
+    else:
+        found = [str(value)]
+    return list(dict.fromkeys(found))
+
+
 def _null(field: fields.Field) -> fields.Field:
     """The same field, null allowed."""
     field.allow_none = True

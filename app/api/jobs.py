@@ -5,6 +5,7 @@ from flask_babel import gettext
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
+from app.api.answers import field_messages
 from app.api.base import ZizhuApi
 from app.api.command_api import BadBody, request_values
 from app.api.schemas import EmptyBody, JobStartBody
@@ -68,7 +69,7 @@ class JobApi(ZizhuApi):
         except BadBody:
             return self.response_400(message=gettext("The request body must be a JSON object."))
         except ValidationError as err:
-            return self.response_422(message=err.messages)
+            return self.response_422(message=field_messages(err.messages))
         form = start_form(found, self.datamodel.session, MultiDict(_form_values(values)), csrf=False)
         if not form.validate():
             return self.response_422(message=form.errors)
@@ -129,7 +130,7 @@ class JobApi(ZizhuApi):
         except BadBody:
             return self.response_400(message=gettext("The request body must be a JSON object."))
         except ValidationError as err:
-            return self.response_422(message=err.messages)
+            return self.response_422(message=field_messages(err.messages))
         try:
             cancel_job(self.datamodel.session, job, user_id=g.user.id, stale=stalled(job))
         except NotJobOwner as err:
