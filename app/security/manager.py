@@ -3,7 +3,7 @@ from flask import current_app, has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role
 from flask_appbuilder.security.utils import is_null_password
-from flask_appbuilder.security.views import UserDBModelView
+from flask_appbuilder.security.views import RoleModelView, UserDBModelView, UserGroupModelView
 from sqlalchemy import update
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -21,6 +21,13 @@ def _jwt_only(api: type) -> type:
     return type(api.__name__, (api,), {"allow_browser_login": False, "__doc__": api.__doc__})
 
 
+def _no_download(view: type) -> type:
+    """FAB's view (same name, so the same routes and permissions) whose download route answers 404."""
+    from app.views.scoped import NoFileDownload
+
+    return type(view.__name__, (NoFileDownload, view), {"__doc__": view.__doc__})
+
+
 class ZizhuUserDBModelView(UserDBModelView):
     """FAB's user view with yes/no instead of True/False."""
 
@@ -32,7 +39,9 @@ class ZizhuSecurityManager(SecurityManager):
     """FAB's SQLAlchemy security manager with uniform, throttled, audited logins (issue 3)."""
 
     authdbview = AuthDBView
-    userdbmodelview = ZizhuUserDBModelView
+    userdbmodelview = _no_download(ZizhuUserDBModelView)
+    rolemodelview = _no_download(RoleModelView)
+    groupmodelview = _no_download(UserGroupModelView)
     permission_api = _jwt_only(SecurityManager.permission_api)
     role_api = _jwt_only(SecurityManager.role_api)
     user_api = _jwt_only(SecurityManager.user_api)

@@ -69,7 +69,7 @@ def test_create_read_update_delete_a_pupil(client, session, token, school):
     assert created.status_code == 201, created.get_data(as_text=True)
     pk = created.get_json()["id"]
     got = client.get(f"/api/v1/student/{pk}", headers=_auth(token)).get_json()["result"]
-    assert got["id_number"] == body["id_number"][:4] + "*" * 10 + body["id_number"][-4:]
+    assert got["id_number"] == body["id_number"][:4] + "*" * 12 + body["id_number"][-2:]
     assert session.get(Student, pk).id_number == body["id_number"]
     upd = client.put(f"/api/v1/student/{pk}", json={"class_name": "2班"}, headers=_auth(token))
     assert upd.status_code == 200, upd.get_data(as_text=True)

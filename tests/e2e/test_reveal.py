@@ -12,7 +12,7 @@ def test_school_officer_reveals_a_masked_id_number_with_a_reason(page, live_serv
     page.locator("a[href*='/studentmodelview/show/']").first.click()
     page.wait_for_load_state("networkidle")
     masked = page.locator(".zz-masked").first
-    assert re.fullmatch(r"\d{4}\*{10}[\dX]{4}", masked.inner_text().strip())
+    assert re.fullmatch(r"\d{4}\*{12}[\dX]{2}", masked.inner_text().strip())
     page.once("dialog", lambda dialog: dialog.accept("核对银行卡开户信息"))
     page.locator("button.zz-reveal").first.click()
     page.wait_for_function(

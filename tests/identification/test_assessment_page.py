@@ -47,7 +47,7 @@ def test_page_never_prints_a_full_id_number(session, client, login, place):
     html = client.get(f"/assessment/{app.id}").get_data(as_text=True)
     number = place.student.id_number
     assert number not in html
-    assert number[:4] + "*" * 10 + number[-4:] in html
+    assert number[:4] + "*" * 12 + number[-2:] in html
 
 
 def test_page_says_when_the_household_changed_after_submission(session, client, login, place):

@@ -179,7 +179,7 @@ def test_lists_shows_and_api_mask_ids_accounts_and_phones(as_user, jwt, world):
         page = client.get(url).get_data(as_text=True)
         assert pupil.id_number not in page and "13800138000" not in page, url
         assert "6217990000000001234" not in page, url
-    assert pupil.id_number[:4] + "*" * 10 + pupil.id_number[-4:] in client.get(
+    assert pupil.id_number[:4] + "*" * 12 + pupil.id_number[-2:] in client.get(
         f"/studentmodelview/show/{pupil.id}").get_data(as_text=True)
     headers = jwt("school_a")
     for url in (f"/api/v1/student/{pupil.id}", f"/api/v1/household/{household.id}", "/api/v1/household/"):

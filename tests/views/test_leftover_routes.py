@@ -60,3 +60,14 @@ def test_download_route_keeps_the_read_permission_of_its_view(app, session, clie
     login("leader")
     assert client.get("/studentmodelview/download/x.xlsx").status_code in (302, 403)
     assert client.get("/schoolmodelview/download/x.xlsx").status_code == 404  # leaders read schools
+
+
+def test_fabs_own_security_views_answer_404_on_download_too(app, client, admin):
+    from flask_appbuilder.baseviews import BaseCRUDView
+
+    crud = [v for v in app.appbuilder.baseviews if isinstance(v, BaseCRUDView) and hasattr(v, "download")]
+    bases = {v.route_base for v in crud}
+    assert {"/users", "/roles"} <= bases
+    for base in bases:  # FAB's read-only security views refuse the route (403): never a 500
+        expected = (404,) if base in ("/users", "/roles", "/groups") else (403, 404)
+        assert client.get(f"{base}/download/x.xlsx").status_code in expected, base

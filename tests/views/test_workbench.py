@@ -164,14 +164,14 @@ def test_broken_provider_does_not_break_the_page(client, busy, as_user, broken_p
 
 def test_quick_actions_follow_permissions(client, busy, as_user, monkeypatch):
     monkeypatch.setattr(registry, "_ACTIONS", dict(registry._ACTIONS))
-    quick_action("test.tiers", "Edit tiers", "TierModelView.list", permission=("can_write", "Tier"))
+    quick_action("test.schools", "Edit schools", "SchoolModelView.list", permission=("can_write", "School"))
     school = _workbench(client, "school_a", as_user)
     assert "/studentmodelview/add" in school and "/householdmodelview/add" in school
-    assert "/auditeventmodelview/list/" not in school and "Edit tiers" not in school
+    assert "/auditeventmodelview/list/" not in school and "Edit schools" not in school
     teacher = _workbench(client, "teacher_a", as_user)
     assert "/householdmodelview/add" in teacher and "/studentmodelview/add" not in teacher
     district = _workbench(client, "district", as_user)
-    assert "Edit tiers" in district and "/auditeventmodelview/list/" in district
+    assert "Edit schools" in district and "/auditeventmodelview/list/" in district
 
 
 def test_user_without_scope_is_told_to_ask_the_district(client, busy, make_user, as_user):
