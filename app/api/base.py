@@ -15,7 +15,7 @@ from app.security.roles import PERMISSION_FOLD
 from app.security.scope import current_scope
 from app.security.scope_filter import SCOPE_BASE_FILTER
 from app.services.masking import mask_column
-from app.views.interface import ZizhuInterface
+from app.views.interface import SensitiveOrderRefused, ZizhuInterface, is_sensitive_order
 from app.views.request_state import PerRequestFilters
 
 
@@ -70,6 +70,7 @@ class ZizhuApi(PerRequestFilters, ModelRestApi):
             chosen = getattr(type(self), kind, None) or columns
             setattr(self, kind, [c for c in chosen if c not in writes.SERVER_COLUMNS])
         super().__init__()
+        self.order_columns = [c for c in self.order_columns if not is_sensitive_order(c)]
 
     def pre_add(self, item):
         """Scope fields set by the server, then the record's rules (ID numbers, money, duplicates)."""
@@ -102,6 +103,12 @@ class ZizhuApi(PerRequestFilters, ModelRestApi):
         return super()._get_list_related_field(
             field, [SCOPE_BASE_FILTER] + list(filter_rel_field or []), page, page_size
         )
+
+    def _handle_order_args(self, rison_args):
+        """Sorting by a masked column is refused with a translated 400, whether or not it is listed."""
+        if is_sensitive_order(rison_args.get("order_column", "")):
+            raise SensitiveOrderRefused()
+        return super()._handle_order_args(rison_args)
 
     def _get_field_info(self, field, filter_rel_field, page=None, page_size=None):
         """FAB's field description in `_info`, with the choices of id relations and no empty description

@@ -125,3 +125,12 @@ def test_the_servers_stamps_are_not_taken_from_a_body(client, session, world, jw
     info = client.get("/api/v1/household/_info", headers=jwt("school_a")).get_json()
     names = {f["name"] for f in info["edit_columns"]} | {f["name"] for f in info["add_columns"]}
     assert not names & {"created_on", "changed_on", "created_by", "changed_by", "id"}
+
+
+@pytest.mark.parametrize("column", ["id_number", "student_no", "birth_date", "household.phone"])
+def test_the_api_refuses_sorting_by_a_masked_column_in_words(client, world, jwt, column):
+    resp = client.get(f"/api/v1/student/?q=(order_column:{column},order_direction:asc)", headers=jwt("school_a"))
+    assert resp.status_code == 400
+    assert "排序" in resp.get_json()["message"]
+    info = client.get("/api/v1/student/?q=(order_column:name,order_direction:asc)", headers=jwt("school_a"))
+    assert info.status_code == 200
