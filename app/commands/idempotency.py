@@ -7,6 +7,7 @@ fails with IntegrityError; the runner rolls back and answers what the first answ
 import re
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import insert
 
 from app.commands.errors import DomainError
 from app.models.base import utcnow
@@ -43,6 +44,13 @@ def claim(session, user_id: int, key: str, path: str) -> RequestKey:
     session.add(row)
     session.flush()
     return row
+
+
+def claim_alone(session, user_id: int, key: str, path: str) -> None:
+    """Insert the key with a plain INSERT that flushes nothing else the session holds (a form's
+    record not yet checked); IntegrityError when it is already taken."""
+    session.execute(insert(RequestKey.__table__).values(user_id=user_id, key=key, path=path[:255],
+                                                        created_on=utcnow()))
 
 
 def remember(row: RequestKey, status: int, answer: dict) -> None:

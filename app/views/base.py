@@ -10,6 +10,7 @@ from wtforms import BooleanField, HiddenField, SelectField, ValidationError
 from wtforms.validators import DataRequired
 
 from app.commands.errors import DomainError, FieldErrors
+from app.commands.idempotency import AlreadyRecorded
 from app.commands.locking import STALE
 from app.commands.rules import field_rules
 from app.formatting import format_blank, format_bool, format_date, format_many, format_money
@@ -19,6 +20,7 @@ from app.security.roles import PERMISSION_FOLD
 from app.security.scope_filter import SCOPE_BASE_FILTER
 from app.views.lookup import LookupField, lookup_fields
 from app.views.masking import SensitiveField, is_sensitive, list_formatter
+from app.views.once import ALREADY, FIELD, OnceField, claim_form
 from app.views.request_state import PerRequestFilters
 from app.views.scoped import ScopedViewMixin
 
@@ -117,8 +119,10 @@ class ZizhuModelView(PerRequestFilters, ScopedViewMixin, ModelView):
         self.datamodel.eager_relations = self._list_relations()
 
     def _init_forms(self):
-        """FAB's forms; the edit form of a versioned record carries its version (a hidden field)."""
+        """FAB's forms; the add form carries a one-time token (a double click adds once), the edit
+        form of a versioned record its version (hidden fields)."""
         super()._init_forms()
+        self.add_form = type(self.add_form.__name__, (self.add_form,), {FIELD: OnceField()})
         if self._versioned():
             self.edit_form = type(self.edit_form.__name__, (self.edit_form,), {"version": VersionField()})
 
@@ -126,6 +130,12 @@ class ZizhuModelView(PerRequestFilters, ScopedViewMixin, ModelView):
         """Whether the model's rows carry a `version` that every UPDATE checks (app/models/base.py)."""
         column = self.datamodel.obj.__mapper__.version_id_col
         return column is not None and column.key == "version"
+
+    def pre_add(self, item):
+        """The form's one-time token first (sent twice, it adds once), then scope and record rules."""
+        if not claim_form(self.datamodel.session):
+            raise AlreadyRecorded(ALREADY)
+        super().pre_add(item)
 
     def pre_update(self, item):
         """The scope and record rules, then the version: a save based on an older version is refused."""

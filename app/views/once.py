@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
+from wtforms import HiddenField
 
 from app.commands import idempotency
 
@@ -18,9 +19,25 @@ FIELD = "once_token"
 ALREADY = _l("This form was already sent and carried out; nothing was done a second time.")
 
 
+def new_token() -> str:
+    """A fresh one-time token."""
+    return secrets.token_urlsafe(18)
+
+
 def once_field() -> Markup:
     """The hidden input of a fresh token, for one form (a template global)."""
-    return Markup('<input type="hidden" name="%s" value="%s">') % (FIELD, secrets.token_urlsafe(18))
+    return Markup('<input type="hidden" name="%s" value="%s">') % (FIELD, new_token())
+
+
+class OnceField(HiddenField):
+    """A WTForms hidden field holding a fresh token each time its form is shown; never written
+    to the record."""
+
+    def __init__(self, **kwargs):
+        super().__init__(default=new_token, **kwargs)
+
+    def populate_obj(self, obj, name):
+        """The token belongs to the request, not to the record."""
 
 
 def claim_form(session) -> bool:
@@ -31,7 +48,7 @@ def claim_form(session) -> bool:
         return True
     try:
         key = idempotency.checked_key(token)
-        idempotency.claim(session, current_user.id, key, request.path)
+        idempotency.claim_alone(session, current_user.id, key, request.path)
     except idempotency.BadRequestKey:
         return True
     except IntegrityError:

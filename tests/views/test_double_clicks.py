@@ -4,8 +4,20 @@ from datetime import date, datetime
 
 from app.commands import identification
 from app.commands import notices as notice_cmd
-from app.models import AssessmentStandard, HomeVisit, Objection, PublicNotice, SchoolYear
+from app.models import (
+    AssessmentStandard,
+    Health,
+    HomeVisit,
+    HouseholdMember,
+    Objection,
+    Presence,
+    PublicNotice,
+    Relation,
+    SchoolYear,
+    WorkAbility,
+)
 from app.models.base import utcnow
+from tests.factories import make_household, make_school
 from tests.race import fresh, page_client, race
 
 THREADS = 8
@@ -13,13 +25,13 @@ NOW = datetime(2026, 10, 8, 9, 30)
 VISIT = {"visited_on": "2026-10-08", "visitors": "李老师、王老师", "findings": "母亲长期患病", "facts_confirmed": "y"}
 
 
-def _token(client, path: str, form_id: str) -> str:
-    """The one-time token of the form `form_id` on the page at `path`."""
+def _token(client, path: str, marker: str) -> str:
+    """The one-time token of the first form whose tag holds `marker` on the page at `path`."""
     html = fresh(client.application, lambda: client.get(path)).get_data(as_text=True)
-    form = re.search(rf'<form[^>]*id="{form_id}".*?</form>', html, re.S)
-    assert form, f"no form {form_id} on {path}"
-    token = re.search(r'name="once_token" value="([^"]+)"', form.group(0))
-    assert token, f"the form {form_id} carries no one-time token"
+    form = re.search(rf'<form[^>]*{marker}.*?</form>', html, re.S)  # an id="…" or any attribute
+    assert form, f"no form {marker} on {path}"
+    token = re.search(r'name="once_token"[^>]*value="([^"]+)"', form.group(0))
+    assert token, f"the form {marker} carries no one-time token"
     return token.group(1)
 
 
@@ -44,7 +56,7 @@ def _submitted(session, place) -> int:
 
 def test_a_home_visit_clicked_eight_times_is_recorded_once(app, session, place):
     pk = _submitted(session, place)
-    token = _token(page_client(app, "school1"), f"/assessment/{pk}", "zz-visit-form")
+    token = _token(page_client(app, "school1"), f"/assessment/{pk}", 'id="zz-visit-form"')
     answers = _clicks(app, "school1", f"/assessment/{pk}/visit", {**VISIT, "once_token": token})
     assert all(a.status == 302 for a in answers)
     assert _count(session, HomeVisit, application_id=pk) == 1
@@ -53,7 +65,7 @@ def test_a_home_visit_clicked_eight_times_is_recorded_once(app, session, place):
 def test_two_home_visit_forms_record_two_visits_and_a_resent_one_nothing(app, session, place):
     pk = _submitted(session, place)
     client = page_client(app, "school1")
-    first, second = (_token(client, f"/assessment/{pk}", "zz-visit-form") for _ in range(2))
+    first, second = (_token(client, f"/assessment/{pk}", 'id="zz-visit-form"') for _ in range(2))
     assert first != second
     for token in (first, second, first):
         fresh(app, lambda t=token: client.post(f"/assessment/{pk}/visit", data={**VISIT, "once_token": t}))
@@ -63,7 +75,7 @@ def test_two_home_visit_forms_record_two_visits_and_a_resent_one_nothing(app, se
 def test_a_refused_form_may_be_corrected_and_sent_again(app, session, place):
     pk = _submitted(session, place)
     client = page_client(app, "school1")
-    token = _token(client, f"/assessment/{pk}", "zz-visit-form")
+    token = _token(client, f"/assessment/{pk}", 'id="zz-visit-form"')
     fresh(app, lambda: client.post(f"/assessment/{pk}/visit", data={**VISIT, "visitors": "", "once_token": token}))
     assert _count(session, HomeVisit, application_id=pk) == 0
     fresh(app, lambda: client.post(f"/assessment/{pk}/visit", data={**VISIT, "once_token": token}))
@@ -77,7 +89,7 @@ def test_an_objection_clicked_eight_times_is_recorded_once(app, session, place):
     notice_cmd.publish_notice(session, notice.id, place.scope, now=utcnow())
     session.commit()
     entry, notice_id, starts_on = notice.entries[0].id, notice.id, notice.starts_on
-    token = _token(page_client(app, "school1"), f"/notices/{notice_id}", "zz-record-objection")
+    token = _token(page_client(app, "school1"), f"/notices/{notice_id}", 'id="zz-record-objection"')
     data = {"entry_id": entry, "notice_id": notice_id, "received_on": starts_on.isoformat(),
             "content": "家里条件不差", "once_token": token}
     answers = _clicks(app, "school1", "/objections/record", data)
@@ -91,7 +103,7 @@ def test_a_notice_draft_saved_eight_times_at_once_is_one_draft(app, session, pla
     decide(session, place.scope, place.application)
     session.commit()
     school_id, term_id = place.school.id, place.application.term_id
-    token = _token(page_client(app, "school1"), "/notices/new", "zz-save-draft")
+    token = _token(page_client(app, "school1"), "/notices/new", 'id="zz-save-draft"')
     data = {"term_id": term_id, "starts_on": THU.isoformat(), "once_token": token}
     answers = _clicks(app, "school1", "/notices/new", data)
     assert all(a.status == 302 for a in answers)
@@ -102,7 +114,41 @@ def test_a_new_standard_draft_clicked_eight_times_is_one_draft(app, session, pla
     district_id = place.school.district_id
     year_id = session.query(SchoolYear.id).filter_by(is_current=True).scalar()
     before = _count(session, AssessmentStandard, district_id=district_id)
-    token = _token(page_client(app, "district"), "/standards/", "zz-std-new")
+    token = _token(page_client(app, "district"), "/standards/", 'id="zz-std-new"')
     answers = _clicks(app, "district", "/standards/new", {"school_year_id": year_id, "once_token": token})
     assert all(a.status == 302 for a in answers)
     assert _count(session, AssessmentStandard, district_id=district_id) == before + 1
+
+
+def _member_form(household_id: int, token: str) -> dict:
+    """The add form of a household member (nothing in it is unique: only the token stops a twin)."""
+    enums = {"relation": Relation.MOTHER, "presence": next(iter(Presence)), "work_ability": next(iter(WorkAbility)),
+             "health": next(iter(Health))}
+    return {"household": str(household_id), "name": "李秀英", "birth_year": "1985", "annual_income": "1200",
+            **{field: member.name for field, member in enums.items()}, "once_token": token}
+
+
+def _district_household(session, make_user) -> int:
+    """A household of a district whose officer (`district`) may add members to it."""
+    school = make_school(session)
+    household = make_household(session, district=school.district)
+    session.commit()
+    make_user("district", "DistrictOfficer", district=school.district)
+    return household.id
+
+
+def test_a_crud_add_form_clicked_eight_times_adds_once(app, session, make_user):
+    hid = _district_household(session, make_user)
+    token = _token(page_client(app, "district"), "/householdmembermodelview/add", 'method="post"')
+    answers = _clicks(app, "district", "/householdmembermodelview/add", _member_form(hid, token))
+    assert all(a.status == 302 for a in answers), [a.status for a in answers]
+    assert _count(session, HouseholdMember, household_id=hid) == 1
+
+
+def test_two_crud_add_forms_add_two(app, session, make_user):
+    hid = _district_household(session, make_user)
+    client = page_client(app, "district")
+    for _ in range(2):
+        form = _member_form(hid, _token(client, "/householdmembermodelview/add", 'method="post"'))
+        fresh(app, lambda f=form: client.post("/householdmembermodelview/add", data=f))
+    assert _count(session, HouseholdMember, household_id=hid) == 2
