@@ -101,3 +101,63 @@ def test_a_class_teacher_may_link_only_households_of_their_classes(session, worl
     assert _refused(session, member, _scopes(world)["school"]) == {}
     member.household_id = world.household["A"].id
     assert _refused(session, member, _scopes(world)["teacher"]) == {}
+
+
+def test_a_household_may_take_pupils_of_its_own_school_only(session, world):
+    household, scopes = world.household["A"], _scopes(world)
+    own = make_student(session, school=world.a, name="本校学生", grade=4, class_name="1班")
+    session.commit()
+    with session.no_autoflush:  # as the API loads a body: nothing written before the check
+        household.students.append(own)
+    assert _refused(session, household, scopes["school"]) == {}
+    with session.no_autoflush:
+        household.students.append(world.pupil["B"])
+    assert _refused(session, household, scopes["school"]) == {"students": [NOT_AVAILABLE]}
+    assert _refused(session, household, scopes["district"]) == {}
+    assert _refused(session, household, Scope(everything=True)) == {}
+
+
+def test_a_household_may_not_take_another_schools_member(session, world):
+    household, scopes = world.household["A"], _scopes(world)  # read before the change: no autoflush after it
+    with session.no_autoflush:
+        household.members.append(world.member["B"])
+    assert _refused(session, household, scopes["school"]) == {"members": [NOT_AVAILABLE]}
+    assert _refused(session, household, scopes["district"]) == {}
+
+
+def test_pupils_a_class_teacher_cannot_see_stay_in_the_household_when_the_list_is_replaced(session, world):
+    household = world.household["A"]
+    other = make_student(session, school=world.a, household=household, name="另班学生", grade=5, class_name="2班")
+    session.commit()
+    scope, pupil = _scopes(world)["teacher"], world.pupil["A"]
+    with session.no_autoflush:
+        household.students = [pupil]
+    assert _refused(session, household, scope) == {}
+    assert {p.id for p in household.students} == {pupil.id, other.id}
+
+
+def test_a_school_officer_may_remove_a_pupil_of_their_school_from_a_household(session, world):
+    household = world.household["A"]
+    other = make_student(session, school=world.a, household=household, name="另班学生", grade=5, class_name="2班")
+    session.commit()
+    scope, pupil = _scopes(world)["school"], world.pupil["A"]
+    with session.no_autoflush:
+        household.students = [pupil]
+    assert _refused(session, household, scope) == {}
+    assert other.id not in {p.id for p in household.students}
+
+
+def test_relations_take_existing_rows_only(session, world):
+    from app.models import SpecialGroup
+
+    household = world.household["A"]
+    existing = session.query(SpecialGroup).first()
+    household.special_groups = [existing]
+    assert _refused(session, household, _scopes(world)["school"]) == {}
+    household.special_groups = [SpecialGroup(code="made_up", name="自造")]
+    assert _refused(session, household, _scopes(world)["school"]) == {"special_groups": [NOT_AVAILABLE]}
+    session.rollback()
+    pupil = world.pupil["A"]
+    pupil.household = Household(district_id=world.d.id, guardian_name="自造家庭")
+    assert _refused(session, pupil, Scope(everything=True)) == {"household": [NOT_AVAILABLE]}
+    session.rollback()
