@@ -85,3 +85,22 @@ def test_income_ratio_needs_at_least_the_pupil():
     assert income_ratio(Facts(Decimal(16800), 2), Decimal(8400)) == 1
     with pytest.raises(ValueError):
         income_ratio(Facts(Decimal(0), 0), Decimal(8400))
+
+
+def test_a_total_exactly_at_the_cap_is_not_reported_as_capped():
+    at_cap = assess(_standard(total_cap=Decimal(35)), Facts(Decimal(0), 1, single_parent=True, siblings_in_school=1))
+    assert (at_cap.total, at_cap.capped_blocks) == (Decimal(35), ("money",))
+
+
+def test_a_flag_answered_yes_gives_its_points_with_its_reason():
+    result = assess(_standard(), Facts(Decimal(0), 1, single_parent=True))
+    assert (result.lines[0].points, result.lines[0].reason) == (Decimal(30), "flag.yes")
+
+
+def test_of_two_direct_rules_giving_the_same_tier_the_first_names_the_groups():
+    standard = _standard(direct=((frozenset({"orphan"}), "general"), (frozenset({"dibao"}), "general")))
+    result = assess(standard, Facts(Decimal(0), 1, groups=frozenset({"orphan", "dibao"})))
+    assert (result.direct_tier, result.direct_groups) == ("general", ("orphan",))
+    higher = _standard(direct=((frozenset({"orphan"}), "general"), (frozenset({"dibao"}), "special")))
+    result = assess(higher, Facts(Decimal(0), 1, groups=frozenset({"orphan", "dibao"})))
+    assert (result.direct_tier, result.direct_groups) == ("special", ("dibao",))
