@@ -5,6 +5,7 @@ a repeat finds it, and a concurrent twin waits on the constraint until the first
 fails with IntegrityError; the runner rolls back and answers what the first answered.
 """
 import re
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert
@@ -13,6 +14,7 @@ from app.commands.errors import DomainError
 from app.models.base import utcnow
 from app.models.request_key import RequestKey
 
+KEEP_DAYS = 7  # a client retries within minutes; a week covers an office closed over a holiday
 KEY = re.compile(r"[\x21-\x7e]{1,128}")  # printable ASCII, no spaces
 
 
@@ -56,3 +58,9 @@ def claim_alone(session, user_id: int, key: str, path: str) -> None:
 def remember(row: RequestKey, status: int, answer: dict) -> None:
     """Keep the answer given, to give it again to a repeat of the request."""
     row.status, row.answer = status, answer
+
+
+def purge_keys(session, *, now: datetime) -> int:
+    """Forget keys older than KEEP_DAYS (the hourly task); how many were deleted."""
+    old = RequestKey.__table__.delete().where(RequestKey.created_on < now - timedelta(days=KEEP_DAYS))
+    return session.execute(old).rowcount

@@ -1,0 +1,42 @@
+"""Request keys: checked, claimed once per user and key, forgotten after KEEP_DAYS."""
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from app.commands import idempotency
+from app.models.request_key import RequestKey
+
+NOW = datetime(2026, 12, 6, 1, 0)
+
+
+@pytest.mark.parametrize("value", ["", " ", "a b", "x" * 129, "键"])
+def test_a_malformed_key_is_refused(value):
+    with pytest.raises(idempotency.BadRequestKey):
+        idempotency.checked_key(value)
+
+
+def test_a_printable_key_of_up_to_128_characters_is_taken():
+    assert idempotency.checked_key("k" * 128) == "k" * 128
+    assert idempotency.checked_key(None) is None
+
+
+def test_a_key_is_claimed_once_per_user(session, make_user):
+    one, two = make_user("one", "SchoolOfficer"), make_user("two", "SchoolOfficer")
+    idempotency.claim(session, one.id, "k", "/a")
+    idempotency.claim(session, two.id, "k", "/a")
+    session.commit()
+    with pytest.raises(IntegrityError):
+        idempotency.claim_alone(session, one.id, "k", "/a")
+    session.rollback()
+    assert idempotency.recorded(session, one.id, "k").path == "/a"
+
+
+def test_keys_older_than_a_week_are_forgotten_and_newer_ones_kept(session, make_user):
+    user = make_user("one", "SchoolOfficer")
+    for key, age in (("old", idempotency.KEEP_DAYS + 1), ("new", idempotency.KEEP_DAYS - 1)):
+        session.add(RequestKey(user_id=user.id, key=key, path="/a", created_on=NOW - timedelta(days=age)))
+    session.commit()
+    assert idempotency.purge_keys(session, now=NOW) == 1
+    session.commit()
+    assert [k for (k,) in session.query(RequestKey.key)] == ["new"]
