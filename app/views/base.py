@@ -1,17 +1,14 @@
 """The shared ModelView: lookups for relations, eager loading, translated enums, validation, versions."""
-from flask import g, request, url_for
+from flask import url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.fields import EnumField
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm.exc import StaleDataError
-from wtforms import BooleanField, HiddenField, SelectField, ValidationError
+from wtforms import BooleanField, SelectField, ValidationError
 from wtforms.validators import DataRequired
 
-from app.commands.errors import DomainError, FieldErrors
-from app.commands.idempotency import AlreadyRecorded
-from app.commands.locking import STALE
+from app.commands.errors import FieldErrors
 from app.commands.rules import field_rules
 from app.formatting import format_blank, format_bool, format_date, format_many, format_money
 from app.labels import COLUMN_LABELS, enum_label
@@ -20,9 +17,9 @@ from app.security.roles import PERMISSION_FOLD
 from app.security.scope_filter import SCOPE_BASE_FILTER
 from app.views.lookup import LookupField, lookup_fields
 from app.views.masking import SensitiveField, is_sensitive, list_formatter
-from app.views.once import ALREADY, FIELD, OnceField, claim_form
 from app.views.request_state import PerRequestFilters
 from app.views.scoped import ScopedViewMixin
+from app.views.versioned import RecordVersionMixin
 
 ROW_VERSIONS = ("version", "row_version")
 KEEP_VALUE_HINT = _l("Shown masked; leave empty to keep the stored value, or type a new one.")
@@ -65,25 +62,7 @@ class RuleValidator:
             raise ValidationError(str(next(iter(err.errors.values()))[0])) from None
 
 
-class StaleEdit(DomainError):
-    """The record changed after the edit form was opened; nothing was written."""
-
-
-class VersionField(HiddenField):
-    """The record's version the edit form was opened on; never written to the record (the mapper
-    raises it on every UPDATE)."""
-
-    def populate_obj(self, obj, name):
-        """Leave the record's version to SQLAlchemy."""
-
-
-def posted_version() -> int | None:
-    """The version an edit form was opened on (None when the form carries none)."""
-    text = (request.form.get("version") or "").strip()
-    return int(text) if text.isdigit() and len(text) < 12 else None
-
-
-class ZizhuModelView(PerRequestFilters, ScopedViewMixin, ModelView):
+class ZizhuModelView(PerRequestFilters, RecordVersionMixin, ScopedViewMixin, ModelView):
     """Base for every CRUD view. Subclasses set `datamodel = ZizhuInterface(Model)` and columns.
 
     Nothing a request sets is kept on the view (it serves every request at once): search filters
@@ -117,54 +96,6 @@ class ZizhuModelView(PerRequestFilters, ScopedViewMixin, ModelView):
         self._add_rule_validators()
         self._add_formatters()
         self.datamodel.eager_relations = self._list_relations()
-
-    def _init_forms(self):
-        """FAB's forms; the add form carries a one-time token (a double click adds once), the edit
-        form of a versioned record its version (hidden fields)."""
-        super()._init_forms()
-        self.add_form = type(self.add_form.__name__, (self.add_form,), {FIELD: OnceField()})
-        if self._versioned():
-            self.edit_form = type(self.edit_form.__name__, (self.edit_form,), {"version": VersionField()})
-
-    def _versioned(self) -> bool:
-        """Whether the model's rows carry a `version` that every UPDATE checks (app/models/base.py)."""
-        column = self.datamodel.obj.__mapper__.version_id_col
-        return column is not None and column.key == "version"
-
-    def pre_add(self, item):
-        """The form's one-time token first (sent twice, it adds once), then scope and record rules."""
-        if not claim_form(self.datamodel.session):
-            raise AlreadyRecorded(ALREADY)
-        super().pre_add(item)
-
-    def pre_update(self, item):
-        """The scope and record rules, then the version: a save based on an older version is refused."""
-        super().pre_update(item)
-        if not self._versioned():
-            return
-        session = self.datamodel.session
-        try:
-            posted = posted_version()
-            if posted is not None and posted != item.version:
-                raise StaleEdit(STALE)
-            session.flush()  # UPDATE … WHERE version = the one read: a save that won the race meanwhile
-        except (StaleEdit, StaleDataError):  # makes it match no row
-            session.rollback()
-            g.zizhu_stale_edit = True
-            raise StaleEdit(STALE) from None
-
-    def _edit(self, pk):
-        """FAB's edit; when the save was refused as stale, the form is shown again as it was sent."""
-        widgets = super()._edit(pk)
-        if widgets is not None or not g.get("zizhu_stale_edit"):
-            return widgets
-        item = self.datamodel.get(pk, self._base_filters)
-        form = self.edit_form.refresh(request.form)  # keeps the old version: reopen to save
-        exclude_cols = self._filters.get_relation_cols()
-        self._fill_form_exclude_cols(exclude_cols, form)
-        widgets = self._get_edit_widget(form=form, exclude_cols=exclude_cols)
-        return self._get_related_views_widgets(item, filters={}, orders={}, pages={}, page_sizes={},
-                                               widgets=widgets)
 
     def _columns_by_kind(self):
         """Yield (form extra-fields dict, column) for every form and search column."""
