@@ -25,6 +25,9 @@ TEXT = {"type": "string"}
 FIELD_MESSAGES = {"type": "object", "description": "the refused fields: {field: [message, …]}",
                   "additionalProperties": {"type": "array", "items": TEXT}}
 RESPONSES = {
+    "NotAllowed": _message(TEXT, "The method is not allowed on this path (an id that is not a number names "
+                                 "another route); the Allow header lists the methods that are"),
+    "UriTooLong": {"description": "The query string is too long for the web server (its own answer, not JSON)"},
     "Conflict": _message(TEXT, "Refused in the record's present state (a step out of order, an open "
                                "objection, no standard in force…); the message says why"),
     "FieldErrors": _message(FIELD_MESSAGES, "Refused fields, each with its translated messages"),
@@ -104,7 +107,8 @@ def _integer_ids(name: str, operation: dict) -> None:
 
 def correct_operation(name: str, method: str, operation: dict) -> None:
     """What FAB's docstrings leave out or get wrong for our resources: ids as integers, 403 for every
-    protected call, 409 for writes, and the 422 of refused fields."""
+    protected call, 409 for writes, the 422 of refused fields, and what the routing and the web
+    server answer before our code runs (405 for an id that is not a number, 414 for a long query)."""
     if "responses" not in operation:
         return
     # YAML reads `200:` as a number; the spec's keys are strings
@@ -113,6 +117,11 @@ def correct_operation(name: str, method: str, operation: dict) -> None:
     if "security" in operation:
         responses.setdefault("401", _ref("401"))
         responses.setdefault("403", _ref("403"))
+    places = {param.get("in") for param in operation.get("parameters", []) if isinstance(param, dict)}
+    if "query" in places:
+        responses.setdefault("414", _ref("UriTooLong"))
+    if name == "get" and "path" in places:
+        responses.setdefault("405", _ref("NotAllowed"))  # FAB: GET takes <int:pk>, PUT and DELETE any <pk>
     if name in FAB_OPERATIONS:
         if "422" in responses:
             responses["422"] = _ref("FieldErrors")

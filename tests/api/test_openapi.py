@@ -148,3 +148,19 @@ def test_command_posts_declare_the_idempotency_key_and_model_posts_do_not(spec):
     for path in ("/api/v1/application/{pk}/decide", "/api/v1/public_notice/", "/api/v1/objection/{pk}/answer"):
         assert headers(path) == ["Idempotency-Key"], path
     assert headers("/api/v1/application/") == []
+
+
+def test_correcting_an_operation_twice_changes_nothing_more():
+    from copy import deepcopy
+
+    from app.api.spec import correct_operation
+
+    operation = {"parameters": [{"in": "path", "name": "pk", "schema": {"type": "integer"}}, "IdempotencyKey"],
+                 "security": [{"jwt": []}], "responses": {200: {"description": "Item changed"},
+                                                          422: {"$ref": "#/components/responses/422"}}}
+    correct_operation("put", "put", operation)
+    once = deepcopy(operation)
+    correct_operation("put", "put", operation)
+    assert operation == once
+    assert set(once["responses"]) == {"200", "401", "403", "409", "422"}
+    assert once["responses"]["422"] == {"$ref": "#/components/responses/FieldErrors"}
