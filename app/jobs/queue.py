@@ -65,7 +65,9 @@ class JobQueue:
             self._run(job_id)
 
     def _purge(self) -> None:
-        """Every hour: result files past JOBS_KEEP_DAYS are deleted, ended public notices withdrawn."""
+        """Every hour: result files past JOBS_KEEP_DAYS are deleted, ended public notices withdrawn,
+        old idempotency keys forgotten."""
+        from app.commands.idempotency import purge_keys
         from app.commands.notices import run_expiry
         from app.jobs.retention import purge_results
         from app.models.base import utcnow
@@ -73,6 +75,8 @@ class JobQueue:
         with self.app.app_context():
             purge_results(db.session, self.app.config["JOBS_KEEP_DAYS"])
             run_expiry(db.session, utcnow())  # public notices past their end date are withdrawn
+            purge_keys(db.session, now=utcnow())
+            db.session.commit()
             db.session.remove()
 
     def _recover_stale(self) -> None:

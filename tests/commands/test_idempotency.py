@@ -40,3 +40,15 @@ def test_keys_older_than_a_week_are_forgotten_and_newer_ones_kept(session, make_
     assert idempotency.purge_keys(session, now=NOW) == 1
     session.commit()
     assert [k for (k,) in session.query(RequestKey.key)] == ["new"]
+
+
+def test_the_hourly_task_forgets_old_keys(app, session, make_user):
+    from app.models.base import utcnow
+
+    user = make_user("hourly", "SchoolOfficer")
+    session.add_all([RequestKey(user_id=user.id, key="old", path="/a", created_on=utcnow() - timedelta(days=8)),
+                     RequestKey(user_id=user.id, key="new", path="/a", created_on=utcnow())])
+    session.commit()
+    app.extensions["zizhu.jobs"]._purge()
+    session.expire_all()
+    assert [row.key for row in session.query(RequestKey).filter_by(user_id=user.id)] == ["new"]
