@@ -10,9 +10,11 @@ from werkzeug.routing import IntegerConverter
 from app.security.text_guard import unstorable
 
 MAX_ID = 2**31 - 1  # ids are Integer columns: a larger one names no row (and overflows SQLite past 2^63)
+MAX_BIGINT = 2**63 - 1
 UPLOAD_TYPES = ("multipart/form-data",)
 TOO_LARGE = _l("The request is too large.")
 BAD_QUERY = _l("The query parameter q is not a valid rison object.")
+TOO_BIG_NUMBER = _l("A number in the request is too large.")
 
 
 class BoundedIntConverter(IntegerConverter):
@@ -36,6 +38,27 @@ def refuse_absurd_pk(endpoint, values) -> None:
     pk = (values or {}).get("pk")
     if isinstance(pk, str) and not (pk.isascii() and pk.isdigit() and int(pk) <= MAX_ID):
         abort(404)
+
+
+def too_big(value) -> bool:
+    """Whether a query value (a digit string, or a number nested in a parsed `q`) overflows a 64-bit integer."""
+    if isinstance(value, str):
+        text = value.strip().lstrip("+-")
+        return text.isascii() and text.isdigit() and int(text) > MAX_BIGINT
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return abs(value) > MAX_BIGINT
+    if isinstance(value, dict):
+        return any(too_big(v) for v in value.values())
+    if isinstance(value, list):
+        return any(too_big(v) for v in value)
+    return False
+
+
+def numbers_ok() -> bool:
+    """No query value (page, page size, filter, id) is a number past 64 bits: SQLite overflows on those (a 500)."""
+    return not any(too_big(v) for _k, v in request.args.items(multi=True))
 
 
 def body_limit() -> int:
@@ -67,7 +90,7 @@ def rison_ok() -> bool:
             value = parse(request.args["q"])
         except Exception:  # noqa: BLE001, S112 prison raises ParserException, ValueError, IndexError…
             continue
-        return isinstance(value, dict) and not unstorable(value)  # a NUL in a filter: PostgreSQL fails
+        return isinstance(value, dict) and not unstorable(value) and not too_big(value)
     return False
 
 
@@ -76,4 +99,5 @@ def init_app(app: Flask, error) -> None:
     app.url_value_preprocessor(refuse_absurd_pk)
     app.before_request_funcs.setdefault(None, []).insert(0, limit_body)  # before CSRF reads the form
     app.before_request(lambda: None if rison_ok() else error(400, BAD_QUERY))
+    app.before_request(lambda: None if numbers_ok() else error(400, TOO_BIG_NUMBER))
     app.register_error_handler(RequestEntityTooLarge, lambda _error: error(413, TOO_LARGE))

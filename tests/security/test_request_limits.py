@@ -136,3 +136,29 @@ def test_405_keeps_its_allow_header_on_the_api_and_on_pages(client, world, jwt, 
     as_user("district")
     page = client.delete("/studentmodelview/list/")
     assert page.status_code == 405 and "GET" in page.headers["Allow"]
+
+
+@pytest.mark.parametrize("url", [
+    "/studentmodelview/lookup/household?page=99999999999999999999",
+    "/studentmodelview/list/?page_StudentModelView=99999999999999999999",
+    "/studentmodelview/list/?psize_StudentModelView=-99999999999999999999",
+    "/studentmodelview/list/?_flt_0_grade=9223372036854775808",
+])
+def test_a_number_past_64_bits_in_a_page_query_answers_400(client, world, as_user, url):
+    resp = as_user("district").get(url)
+    assert resp.status_code == 400
+    assert "请求中的数字过大" in resp.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("q", ["(filters:!((col:grade,opr:eq,value:99999999999999999999)))",
+                               "(page:99999999999999999999,page_size:10)"])
+def test_a_number_past_64_bits_in_q_answers_400(client, world, jwt, q):
+    resp = client.get("/api/v1/student/", query_string={"q": q}, headers=jwt("district"))
+    assert resp.status_code == 400
+
+
+def test_numbers_within_64_bits_are_served(client, world, as_user, jwt):
+    assert as_user("district").get("/studentmodelview/list/?_flt_0_grade=9223372036854775807").status_code == 200
+    resp = client.get("/api/v1/student/", query_string={"q": "(filters:!((col:grade,opr:eq,value:3)))"},
+                      headers=jwt("district"))
+    assert resp.status_code == 200 and resp.get_json()["count"] == 2  # schools A and B of the district
