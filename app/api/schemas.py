@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
+import app.api.field_errors  # noqa: F401  (translated messages, before the fields below are made)
 from app.models import ObjectionOutcome, ReviewOutcome
 
 ID_MAX = 2**31 - 1  # an INTEGER key on PostgreSQL
