@@ -302,3 +302,12 @@ def test_nobody_signed_in_has_no_scope(session, rows):
 
     assert scope_for(None, session) == Scope()
     assert scope_for(Anonymous(), session) == Scope()
+    assert scope_for(object(), session) == Scope()  # not a user at all
+
+
+def test_an_api_call_with_a_token_alone_is_scoped_to_the_tokens_user(app, rows, world, jwt):
+    headers = jwt("school_a")
+    fresh = app.test_client()  # no session cookie: the token is the only sign of the user
+    data = fresh.get("/api/v1/student/?q=(page_size:100)", headers=headers).get_json()
+    assert sorted(r["id"] for r in data["result"]) == sorted(rows.ids[Student][t] for t in ("A", "OC"))
+    assert fresh.get(f"/api/v1/student/{world.pupil['B'].id}", headers=headers).status_code == 404
