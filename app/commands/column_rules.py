@@ -24,6 +24,7 @@ def _text_check(column, key):
     multiline = isinstance(column.type, Text) or column.type.length is None
 
     def check(value):
+        """Clean text; other values (None) pass through."""
         return clean_text(value, key, max_length=limit, multiline=multiline) if isinstance(value, str) else value
 
     return check
@@ -46,6 +47,7 @@ def _numeric_check(column, key):
     precision, scale = column.type.precision, column.type.scale or 0
 
     def check(value):
+        """A Decimal within the column's digits; other values pass through."""
         if isinstance(value, Decimal) and precision:
             return check_digits(value, key, precision=precision, scale=scale)
         return value

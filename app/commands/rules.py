@@ -34,6 +34,7 @@ def _wrap(fn, field):
     """Adapt a service normaliser to (value, values) → value, raising FieldErrors."""
 
     def rule(value, values):
+        """The service normaliser, its refusal turned into FieldErrors."""
         try:
             return fn(value, values)
         except InvalidValue as err:
@@ -96,6 +97,7 @@ def _both(check, rule, required: bool):
     """One rule(value, values): the type check, then (on a non-blank value) the column's own rule."""
 
     def combined(value, values):
+        """Check, refuse a blank required text, then apply the column's rule."""
         if check is not None:
             value = check(value)
         if value == "" and required:
