@@ -51,6 +51,8 @@ def test_a_home_visit_on_an_absurd_day_is_refused_and_not_recorded(session, clie
     assert session.query(HomeVisit).filter_by(application_id=app_id).count() == stored
 
 
-def test_a_notice_page_with_a_huge_page_number_is_served(client, login, place):
+def test_a_notice_page_number_past_the_id_range_is_served_as_page_one_and_past_64_bits_refused(client, login, place):
     login("school1")
-    assert client.get("/notices/?page=99999999999999999999").status_code == 200
+    assert client.get("/notices/?page=2147483648").status_code == 200
+    assert client.get("/notices/?page=2").status_code == 200
+    assert client.get("/notices/?page=99999999999999999999").status_code == 400
