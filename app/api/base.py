@@ -1,13 +1,17 @@
 """The shared ModelRestApi: same permissions and rules as the matching ModelView."""
 import json
 
-from flask import request
+from flask import g, request
 from flask_appbuilder.api import ModelRestApi, expose, protect, safe
 from flask_appbuilder.api.convert import Model2SchemaConverter
+from flask_babel import gettext
+from flask_login import current_user
 from marshmallow import fields
+from sqlalchemy.exc import IntegrityError
 
 from app.api import writes
 from app.api.fields import IdList, IdRelated, ScopedNested
+from app.commands import idempotency
 from app.commands.errors import FieldErrors
 from app.commands.reveal import RecordNotFound, reveal_value
 from app.commands.rules import check_editable, validate_item
@@ -17,6 +21,8 @@ from app.security.scope_filter import SCOPE_BASE_FILTER
 from app.services.masking import mask_column
 from app.views.interface import SensitiveOrderRefused, ZizhuInterface, is_sensitive_order
 from app.views.request_state import PerRequestFilters
+
+KEY_HEADER = "Idempotency-Key"
 
 
 class SchemaConverter(Model2SchemaConverter):
@@ -121,17 +127,60 @@ class ZizhuApi(PerRequestFilters, ModelRestApi):
         return info
 
     def post_headless(self):
-        """POST: a fresh schema, relations by id in scope, the record's rules; refusals as 4xx; masked echo."""
+        """POST: a fresh schema, relations by id in scope, the record's rules; refusals as 4xx; masked echo.
+
+        With an `Idempotency-Key` header the row is created once per user and key (a retry or a
+        concurrent twin gets the first answer again).
+        """
         session = self.datamodel.session
         try:
+            claimed = self._claim_key(session)
             schema = writes.fresh(self.add_model_schema)
             item = writes.load(schema, writes.body())
-            writes.save(session, item, self.pre_add, self.datamodel.add)
+            writes.save(session, item, self.pre_add, lambda row: self._add(session, schema, row, claimed))
         except writes.Refused as refused:
             session.rollback()
             return self.response(refused.status, message=refused.message)
+        except Replayed as replay:
+            return replay.response
         self.post_add(item)
         return _masked(self.response(201, result=writes.echo(schema, item), id=item.id))
+
+    def _add(self, session, schema, item, claimed) -> None:
+        """Insert the row and, with a key, keep the (masked) answer in the same transaction."""
+        self.datamodel.add(item, commit=False)
+        session.flush()
+        if claimed is not None:
+            answer = {"result": writes.echo(schema, item), "id": item.id}
+            _mask_tree(answer["result"])
+            idempotency.remember(claimed, 201, answer)
+        session.commit()
+
+    def _claim_key(self, session):
+        """The request key row claimed for this user (None without a header); Replayed when it was used."""
+        try:
+            key = idempotency.checked_key(request.headers.get(KEY_HEADER))
+        except idempotency.BadRequestKey as err:
+            raise writes.Refused(400, str(err)) from None
+        user_id = api_user_id()
+        if key is None or user_id is None:
+            return None
+        try:
+            return idempotency.claim(session, user_id, key, request.path)
+        except IntegrityError:  # used before, or by a twin that has just committed
+            session.rollback()
+            raise Replayed(self._replay(idempotency.recorded(session, user_id, key))) from None
+
+    def _replay(self, row):
+        """The answer given to the first request with this key (409 when the key named another)."""
+        if row is None or row.status is None:
+            return self.response(409, message=gettext("The same request is being carried out; try again."))
+        if row.path != request.path[:255]:
+            return self.response(409, message=gettext("This Idempotency-Key was already used for another "
+                                                      "request."))
+        response = self.response(row.status, **(row.answer or {}))
+        response.headers["Idempotent-Replayed"] = "true"
+        return response
 
     def put_headless(self, pk):
         """PUT: the fields sent change, the others keep theirs; a stale `version` or If-Match answers 409.
@@ -176,6 +225,20 @@ class ZizhuApi(PerRequestFilters, ModelRestApi):
         except RecordNotFound:
             return self.response_404()
         return self.response(200, value=value)
+
+
+class Replayed(Exception):
+    """The request repeats one already carried out under the same key: `response` answers it."""
+
+    def __init__(self, response):
+        super().__init__("replayed")
+        self.response = response
+
+
+def api_user_id() -> int | None:
+    """The id of the API's user (FAB puts the JWT user in g.user)."""
+    user = g.get("user") or current_user
+    return getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
 
 
 def _mask_tree(node):

@@ -1,22 +1,20 @@
 """Custom REST endpoints that run one command each: the body checked, the transaction, the answer."""
 from decimal import Decimal
 
-from flask import g, request
+from flask import request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from marshmallow import Schema, ValidationError, fields
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.api.base import ZizhuApi
+from app.api.base import KEY_HEADER, ZizhuApi, api_user_id
 from app.commands import idempotency
 from app.commands.errors import DomainError, FieldErrors
 from app.commands.locking import STALE
 from app.security.scope import current_scope
 
 CENT = Decimal("0.01")
-KEY_HEADER = "Idempotency-Key"
 
 # marshmallow's own messages, translated (they name the field in the 422 answer)
 fields.Field.default_error_messages.update({
@@ -85,7 +83,7 @@ class CommandApi(ZizhuApi):
             return self.response_422(message=err.messages)
         except idempotency.BadRequestKey as err:
             return self.response_400(message=str(err))
-        session, user_id = self.datamodel.session, _user_id()
+        session, user_id = self.datamodel.session, api_user_id()
         claimed = None
         if key is not None and user_id is not None:
             try:
@@ -113,20 +111,3 @@ class CommandApi(ZizhuApi):
             session.rollback()
             return self.response(409, message=str(STALE))
         return self.response(status, **body)
-
-    def _replay(self, row):
-        """The answer given to the first request with this key (409 when the key named another)."""
-        if row is None or row.status is None:
-            return self.response(409, message=gettext("The same request is being carried out; try again."))
-        if row.path != request.path[:255]:
-            return self.response(409, message=gettext("This Idempotency-Key was already used for another "
-                                                      "request."))
-        response = self.response(row.status, **(row.answer or {}))
-        response.headers["Idempotent-Replayed"] = "true"
-        return response
-
-
-def _user_id() -> int | None:
-    """The id of the API's user (FAB puts the JWT user in g.user)."""
-    user = g.get("user") or current_user
-    return getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None

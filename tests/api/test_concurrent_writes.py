@@ -117,3 +117,25 @@ def test_concurrent_lists_keep_their_own_filters(app, session, school_world):
 
     results = _burst([search(n) for n in range(30)])
     assert results == [(200, [f"家长{n}"]) for n in range(30)]
+
+
+def test_eight_posts_with_one_idempotency_key_create_one_row(app, session, school_world):
+    school, _households = school_world
+    headers = {**_header(app, "school_x"), "Idempotency-Key": "add-household-42"}
+    body = {"guardian_name": "重试家长", "address": "城关镇", "district": school.district_id}
+
+    def post():
+        resp = app.test_client().post("/api/v1/household/", headers=headers,
+                                      json=body)
+        return resp.status_code, resp.get_json().get("id")
+
+    results = _burst([post] * 8)
+    assert {status for status, _ in results} == {201}, results
+    assert len({row_id for _, row_id in results}) == 1
+    session.expire_all()
+    assert session.query(Household).filter_by(guardian_name="重试家长").count() == 1
+    other = app.test_client().post("/api/v1/household/", headers={**headers, "Idempotency-Key": "add-household-43"},
+                                   json=body)
+    assert other.status_code == 201  # another key is another household
+    bad = app.test_client().post("/api/v1/household/", headers={**headers, "Idempotency-Key": "有 空格"}, json=body)
+    assert bad.status_code == 400
