@@ -42,12 +42,21 @@ TOO_LONG = _l("may be at most {max} characters long")  # the wording of app/api/
 
 
 NOT_A_CHOICE = _l("is not one of the allowed values")
+FIELD_MESSAGES = {"required": _l("is required"), "null": _l("may not be empty"),
+                  "invalid": _l("has a value of the wrong type")}
+INVALID_BY_KIND = (("Date", _l("is not a valid date (YYYY-MM-DD)")), ("DateTime", _l("is not a valid date and time")),
+                   ("Integer", _l("must be a whole number")), ("Boolean", _l("must be true or false")),
+                   ("String", _l("must be text")), ("Decimal", _l("must be a number")))
 
 
 def translate_validators() -> None:
-    """marshmallow's length and choice messages in the request's language: the API checks them before our rules."""
+    """marshmallow's messages in the request's language; runs before any schema is built (create_app's start)."""
     from marshmallow import fields, validate
 
     validate.Length.message_max = TOO_LONG
     validate.OneOf.default_message = NOT_A_CHOICE
     fields.Enum.default_error_messages = {**fields.Enum.default_error_messages, "unknown": NOT_A_CHOICE}
+    fields.Field.default_error_messages.update(FIELD_MESSAGES)
+    for name, message in INVALID_BY_KIND:
+        kind = getattr(fields, name)
+        kind.default_error_messages = {**kind.default_error_messages, "invalid": message}
