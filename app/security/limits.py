@@ -11,6 +11,8 @@ from app.security.text_guard import unstorable
 
 MAX_ID = 2**31 - 1  # ids are Integer columns: a larger one names no row (and overflows SQLite past 2^63)
 MAX_BIGINT = 2**63 - 1
+PAGING_ARGS = ("page_", "psize_")  # FAB list paging: answered with an empty page, not refused
+PAGING_KEYS = ("page", "page_size")  # the same in an API's `q`
 UPLOAD_TYPES = ("multipart/form-data",)
 TOO_LARGE = _l("The request is too large.")
 BAD_QUERY = _l("The query parameter q is not a valid rison object.")
@@ -44,21 +46,21 @@ def too_big(value) -> bool:
     """Whether a query value (a digit string, or a number nested in a parsed `q`) overflows a 64-bit integer."""
     if isinstance(value, str):
         text = value.strip().lstrip("+-")
-        return text.isascii() and text.isdigit() and int(text) > MAX_BIGINT
+        return text.isascii() and text.isdigit() and (len(text) > 19 or int(text) > MAX_BIGINT)
     if isinstance(value, bool):
         return False
     if isinstance(value, int):
         return abs(value) > MAX_BIGINT
-    if isinstance(value, dict):
-        return any(too_big(v) for v in value.values())
+    if isinstance(value, dict):  # FAB's paging keys are clamped by the list itself (an empty page)
+        return any(too_big(v) for k, v in value.items() if k not in PAGING_KEYS)
     if isinstance(value, list):
         return any(too_big(v) for v in value)
     return False
 
 
 def numbers_ok() -> bool:
-    """No query value (page, page size, filter, id) is a number past 64 bits: SQLite overflows on those (a 500)."""
-    return not any(too_big(v) for _k, v in request.args.items(multi=True))
+    """No query value (filter, id, lookup page) is a number past 64 bits: SQLite overflows on those (a 500)."""
+    return not any(too_big(v) for k, v in request.args.items(multi=True) if not k.startswith(PAGING_ARGS))
 
 
 def body_limit() -> int:
