@@ -6,11 +6,14 @@ from flask_appbuilder.api import ModelRestApi, expose, protect, safe
 from flask_appbuilder.api.convert import Model2SchemaConverter
 from flask_babel import gettext
 from flask_login import current_user
-from marshmallow import fields
+from marshmallow import Schema, ValidationError, fields
 from sqlalchemy.exc import IntegrityError
 
 from app.api import writes
-from app.api.fields import IdList, IdRelated, ScopedNested
+from app.api.answers import field_messages
+from app.api.fields import IdList, IdRelated, ScopedNested, UtcDateTime
+from app.api.schemas import RevealBody
+from app.api.spec import documented
 from app.commands import idempotency
 from app.commands.errors import FieldErrors
 from app.commands.reveal import RecordNotFound, reveal_value
@@ -18,22 +21,34 @@ from app.commands.rules import check_editable, validate_item
 from app.security.roles import PERMISSION_FOLD
 from app.security.scope import current_scope
 from app.security.scope_filter import SCOPE_BASE_FILTER
-from app.services.masking import mask_column
+from app.services.masking import is_sensitive_column, mask_column
 from app.views.interface import SensitiveOrderRefused, ZizhuInterface, is_sensitive_order
 from app.views.request_state import PerRequestFilters
 
 KEY_HEADER = "Idempotency-Key"
 
 
+def answered_as_documented(field):
+    """Money as a string with its places kept ("67.50", and so in the spec); stamps with their UTC offset."""
+    if isinstance(field, fields.Decimal):
+        field.places = None  # an amount with 3 places is refused by the money rule
+        field.as_string = True
+        field.metadata = {**field.metadata, "type": "string", "format": "decimal"}
+    if type(field) is fields.DateTime:
+        field = UtcDateTime.like(field)
+    return field
+
+
 class SchemaConverter(Model2SchemaConverter):
     """FAB's converter; relations by id only (in scope), nested answers scoped, money never rounded."""
 
     def _column2field(self, datamodel, column, nested=True, parent_schema_name=None):
+        if column.name == writes.row_version_key(datamodel.obj):
+            return fields.Integer(dump_only=True)  # the row's version: answered, checked, never written
         field = super()._column2field(datamodel, column, nested, parent_schema_name)
-        if isinstance(field, fields.Decimal):
-            field.places = None  # an amount with 3 places is refused by the money rule
-            field.as_string = True
-        return field
+        if nested and is_sensitive_column(column.name) and isinstance(field, fields.Date):
+            return fields.String(dump_only=True, allow_none=True)  # answered masked: the year only
+        return answered_as_documented(field)
 
     def _column2relation(self, datamodel, column, nested=False, parent_schema_name=None):
         """Written relations take ids (a list of ids for to-many); read relations list rows in scope."""
@@ -41,7 +56,12 @@ class SchemaConverter(Model2SchemaConverter):
         many = datamodel.is_relation_many_to_many(column.name) or datamodel.is_relation_one_to_many(column.name)
         if nested:
             field = super()._column2relation(datamodel, column, nested, parent_schema_name)
-            scoped = ScopedNested(field.nested, model, many=many, required=field.required)
+            # a to-one row outside the reader's scope is answered as null
+            scoped = ScopedNested(field.nested, model, many=many, required=field.required, allow_none=not many)
+            if isinstance(field.nested, Schema):  # FAB builds it from the related model, past this converter
+                for name, inner in list(field.nested.declared_fields.items()):
+                    field.nested.declared_fields[name] = answered_as_documented(inner)
+                field.nested._init_fields()
             scoped.unique = field.unique
             return scoped
         required = not many and not datamodel.is_nullable(column.name)
@@ -58,6 +78,7 @@ class SchemaConverter(Model2SchemaConverter):
         return field
 
 
+@documented
 class ZizhuApi(PerRequestFilters, ModelRestApi):
     """Base for every resource; the permission name is the model's, shared with its ModelView."""
 
@@ -78,6 +99,12 @@ class ZizhuApi(PerRequestFilters, ModelRestApi):
         super().__init__()
         self.order_columns = [c for c in self.order_columns if not is_sensitive_order(c)]
 
+    def response(self, code, **kwargs):
+        """Every JSON answer; a 422 names its refused fields as {field: [message, …]}."""
+        if code == 422 and isinstance(kwargs.get("message"), dict):
+            kwargs["message"] = field_messages(kwargs["message"])
+        return super().response(code, **kwargs)
+
     def pre_add(self, item):
         """Scope fields set by the server, then the record's rules (ID numbers, money, duplicates)."""
         validate_item(self.datamodel.session, item, scope=current_scope())
@@ -87,14 +114,28 @@ class ZizhuApi(PerRequestFilters, ModelRestApi):
         validate_item(self.datamodel.session, item, scope=current_scope())
 
     def delete_headless(self, pk):
-        """DELETE, refused with 422 when the row may no longer change (a submitted application)."""
+        """DELETE: 422 when the row may no longer change (a submitted application), 409 while other
+        records still use it."""
+        session = self.datamodel.session
         item = self.datamodel.get(pk, self._base_filters)
-        if item is not None:
-            try:
-                check_editable(item)
-            except FieldErrors as err:
-                return self.response_422(message=err.as_dict())
-        return super().delete_headless(pk)
+        if item is None:
+            return self.response_404()
+        try:
+            writes.save(session, item, check_editable, self.datamodel.delete, conflict=writes.IN_USE)
+        except writes.Refused as refused:
+            return self.response(refused.status, message=refused.message)
+        self.post_delete(item)
+        return self.response(200, message="OK")
+
+    def _init_model_schemas(self):
+        """FAB's schemas; the add and edit answers also show the row's version (never read from a body)."""
+        if writes.row_version_key(self.datamodel.obj):
+            for kind in ("add", "edit"):
+                if getattr(self, f"{kind}_model_schema") is None:
+                    setattr(self, f"{kind}_model_schema", self.model2schemaconverter.convert(
+                        getattr(self, f"{kind}_columns") + ["version"], nested=False,
+                        parent_schema_name=getattr(self, f"{kind}_model_schema_name")))
+        super()._init_model_schemas()
 
     def pre_get(self, data):
         """Mask sensitive values of a single record."""
@@ -215,13 +256,33 @@ class ZizhuApi(PerRequestFilters, ModelRestApi):
     @protect()
     @safe
     def reveal_api(self, pk):
-        """POST {column, reason} → {value}: one full sensitive value, audited (permission reveal)."""
-        body = request.get_json(silent=True) or {}
+        """POST {column, reason} → {value}: one full sensitive value, audited (permission reveal).
+        ---
+        post:
+          summary: Show one full sensitive value of a record (audited; needs the reveal permission)
+          parameters: [{in: path, name: pk, required: true, schema: {type: integer, minimum: 1, maximum: 2147483647}}]
+          requestBody:
+            required: true
+            content: {application/json: {schema: {$ref: '#/components/schemas/RevealBody'}}}
+          responses:
+            200: {$ref: '#/components/responses/Revealed'}
+            400: {$ref: '#/components/responses/400'}
+            401: {$ref: '#/components/responses/401'}
+            403: {$ref: '#/components/responses/403'}
+            404: {$ref: '#/components/responses/404'}
+            409: {$ref: '#/components/responses/Conflict'}
+            422: {$ref: '#/components/responses/FieldErrors'}
+        """
         try:
-            value = reveal_value(self.datamodel.session, self.datamodel.obj, pk,
-                                 str(body.get("column", "")), str(body.get("reason", "")), current_scope())
+            body = RevealBody().load(writes.body())
+            value = reveal_value(self.datamodel.session, self.datamodel.obj, pk, body["column"], body["reason"],
+                                 current_scope())
+        except writes.Refused as refused:
+            return self.response(refused.status, message=refused.message)
+        except ValidationError as err:
+            return self.response_422(message=err.messages)
         except FieldErrors as err:
-            return self.response_400(message=err.as_dict())
+            return self.response_422(message=err.as_dict())
         except RecordNotFound:
             return self.response_404()
         return self.response(200, value=value)

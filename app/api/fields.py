@@ -1,6 +1,8 @@
 """REST fields for relations: written by id only and inside the scope; read back filtered by the scope."""
+from datetime import UTC
+
 from flask_babel import lazy_gettext as _l
-from marshmallow import fields
+from marshmallow import Schema, fields
 from marshmallow_sqlalchemy.fields import Related, RelatedList
 
 from app.commands.scoping import NOT_AVAILABLE
@@ -66,6 +68,8 @@ class ScopedNested(fields.Nested):
     def __init__(self, nested, model, **kwargs):
         super().__init__(nested, **kwargs)
         self.target = model
+        if isinstance(nested, Schema):  # the spec reads `many` from the nested schema (apispec)
+            nested.many = self.many
 
     def _serialize(self, nested_obj, attr, obj, **kwargs):
         """Drop related rows outside the user's scope before writing them out."""
@@ -77,6 +81,22 @@ class ScopedNested(fields.Nested):
         if not self.many:
             kept = kept[0] if kept else None
         return super()._serialize(kept, attr, obj, **kwargs)
+
+
+class UtcDateTime(fields.DateTime):
+    """A stored (naive UTC) date and time answered with its offset, as a date-time must be."""
+
+    @classmethod
+    def like(cls, field: fields.DateTime) -> "UtcDateTime":
+        """The same field (required, null, validators, metadata) answering with an offset."""
+        return cls(required=field.required, allow_none=field.allow_none, validate=field.validators,
+                   metadata=field.metadata, dump_only=field.dump_only, load_only=field.load_only)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        """Naive values are UTC."""
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class IdList(RelatedList):

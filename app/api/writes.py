@@ -5,6 +5,7 @@ from flask import request
 from flask_appbuilder.exceptions import DatabaseException
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -18,6 +19,7 @@ SERVER_COLUMNS = ("id", "created_on", "changed_on", "created_by", "changed_by", 
 NOT_JSON = _l("The request body must be a JSON object.")
 STALE = _l("This record was changed by someone else after you opened it. Reload it and make your change again.")
 CONFLICT = _l("The record could not be saved: it conflicts with another record.")
+IN_USE = _l("The record is still used by other records and cannot be deleted.")
 BUSY = _l("The system is busy. Please try again in a moment.")
 BAD_VALUE = _l("The record could not be saved: a value is out of range or too long.")
 
@@ -38,12 +40,15 @@ def fresh(schema):
     return type(schema)()
 
 
+def row_version_key(model) -> str | None:
+    """"version" when the model counts its rows' versions in that column (PUT checks it), else None."""
+    column = sa_inspect(model).version_id_col
+    return "version" if column is not None and column.key == "version" else None
+
+
 def echo(schema, item) -> dict:
-    """The saved record as the answer shows it, with the version to send with the next PUT."""
-    result = schema.dump(item)
-    if getattr(item, "version", None) is not None:
-        result["version"] = item.version
-    return result
+    """The saved record as the answer shows it (the add and edit schemas answer its version)."""
+    return schema.dump(item)
 
 
 def body() -> dict:
@@ -72,7 +77,7 @@ def expected_version(data: dict):
 
 def check_version(item, expected) -> None:
     """Refuse (409) a PUT made on an older version of the record than the one stored."""
-    current = getattr(item, "version", None)
+    current = item.version if row_version_key(type(item)) else None
     if expected is not None and current is not None and expected != current:
         raise Refused(409, str(STALE))
 
@@ -88,8 +93,9 @@ def load(schema, data: dict, instance=None):
         raise Refused(422, err.messages) from None
 
 
-def save(session, item, check, commit) -> None:
-    """Run the record's rules (`check`), then `commit`; every refusal rolls back and becomes Refused."""
+def save(session, item, check, commit, conflict=CONFLICT) -> None:
+    """Run the record's rules (`check`), then `commit`; every refusal rolls back and becomes Refused
+    (`conflict` is the 409's message when the database refuses for another row)."""
     try:
         check(item)
         commit(item)
@@ -98,16 +104,16 @@ def save(session, item, check, commit) -> None:
         raise Refused(422, err.as_dict()) from None
     except (SQLAlchemyError, DatabaseException) as err:
         session.rollback()
-        raise _refusal(err.__cause__ if isinstance(err, DatabaseException) else err) from None
+        raise _refusal(err.__cause__ if isinstance(err, DatabaseException) else err, conflict) from None
 
 
-def _refusal(error) -> Exception:
+def _refusal(error, conflict) -> Exception:
     """The answer to a database refusal: a stale version or a conflict 409, a bad value 422, busy 503."""
     if isinstance(error, StaleDataError):
         return Refused(409, str(STALE), stale=True)
     log.warning("database refused a write: %s", type(error).__name__, exc_info=error)
     if isinstance(error, IntegrityError):
-        return Refused(409, str(CONFLICT))
+        return Refused(409, str(conflict))
     if isinstance(error, DataError):
         return Refused(422, {"_schema": [str(BAD_VALUE)]})
     if isinstance(error, OperationalError):

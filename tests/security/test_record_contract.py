@@ -1,0 +1,37 @@
+"""What the resources answer matches what the spec says: versions, masked dates, deletes still in use."""
+from datetime import date
+
+from app.models import SchoolYear, Term
+from tests.api.test_openapi import spec  # noqa: F401  (the served spec, as a fixture)
+
+
+def test_add_and_edit_answers_declare_the_version_as_read_only(spec):  # noqa: F811
+    schemas = spec["components"]["schemas"]
+    for name in ("StudentApi.post", "StudentApi.put", "HouseholdApi.put"):
+        assert schemas[name]["properties"]["version"]["readOnly"] is True, name
+    assert "version" not in schemas["StudentApi.put"].get("required", [])
+
+
+def test_a_masked_birth_date_is_declared_as_text_where_it_is_answered(spec):  # noqa: F811
+    schemas = spec["components"]["schemas"]
+    assert schemas["StudentApi.get"]["properties"]["birth_date"]["type"] == "string"
+    assert "format" not in schemas["StudentApi.get"]["properties"]["birth_date"]
+    assert schemas["StudentApi.post"]["properties"]["birth_date"]["format"] == "date"  # sent in full
+
+
+def test_deleting_a_row_still_in_use_answers_409_in_words(client, session, world, jwt):
+    year = session.query(SchoolYear).join(Term, Term.school_year_id == SchoolYear.id).first()
+    resp = client.delete(f"/api/v1/school_year/{year.id}", headers=jwt("district"))
+    assert resp.status_code == 409, resp.get_data(as_text=True)
+    assert "使用" in resp.get_json()["message"]
+    session.expire_all()
+    assert session.get(SchoolYear, year.id) is not None
+
+
+def test_deleting_an_unused_row_still_works(client, session, world, jwt):
+    unused = SchoolYear(name="2001-2002学年", start_date=date(2001, 9, 1),
+                        end_date=date(2002, 7, 31))
+    session.add(unused)
+    session.commit()
+    resp = client.delete(f"/api/v1/school_year/{unused.id}", headers=jwt("district"))
+    assert resp.status_code == 200, resp.get_data(as_text=True)
