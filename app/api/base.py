@@ -46,6 +46,8 @@ class SchemaConverter(Model2SchemaConverter):
         if column.name == writes.row_version_key(datamodel.obj):
             return fields.Integer(dump_only=True)  # the row's version: answered, checked, never written
         field = super()._column2field(datamodel, column, nested, parent_schema_name)
+        if isinstance(field, fields.Integer):
+            field.strict = True  # 1.5 is not a grade, "3" is not a number
         if nested and is_sensitive_column(column.name) and isinstance(field, fields.Date):
             return fields.String(dump_only=True, allow_none=True)  # answered masked: the year only
         return answered_as_documented(field)

@@ -1,32 +1,16 @@
 """Custom REST endpoints that run one command each: the body checked, the transaction, the answer."""
-from decimal import Decimal
-
 from flask import request
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import Schema, ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+import app.api.field_errors  # noqa: F401  (translated messages, before any body schema is built)
 from app.api.base import KEY_HEADER, ZizhuApi, api_user_id
 from app.commands import idempotency
 from app.commands.errors import DomainError, FieldErrors
 from app.commands.locking import STALE
 from app.security.scope import current_scope
-
-CENT = Decimal("0.01")
-
-# marshmallow's own messages, translated (they name the field in the 422 answer)
-fields.Field.default_error_messages.update({
-    "required": _l("is required"), "null": _l("may not be empty"), "invalid": _l("has a value of the wrong type"),
-})
-for kind, message in ((fields.Date, _l("is not a valid date (YYYY-MM-DD)")),
-                      (fields.DateTime, _l("is not a valid date and time")),
-                      (fields.Integer, _l("must be a whole number")),
-                      (fields.Boolean, _l("must be true or false")),
-                      (fields.String, _l("must be text")),
-                      (fields.Decimal, _l("must be a number"))):
-    kind.default_error_messages = {**kind.default_error_messages, "invalid": message}
 
 
 class BadBody(Exception):
@@ -43,16 +27,6 @@ def request_values(schema: Schema | None) -> dict:
     if not isinstance(data, dict):
         raise BadBody()
     return schema.load(data)
-
-
-def money_text(value) -> str | None:
-    """A Decimal as a string with two places ("67.00"); None stays None."""
-    return None if value is None else str(Decimal(value).quantize(CENT))
-
-
-def day_text(value) -> str | None:
-    """An ISO date or date-time, or None."""
-    return None if value is None else value.isoformat()
 
 
 class CommandApi(ZizhuApi):

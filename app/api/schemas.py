@@ -1,9 +1,12 @@
 """Request bodies of the custom endpoints (checked on load) and their answers (shown in the OpenAPI spec)."""
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 import app.api.field_errors  # noqa: F401  (translated messages, before the fields below are made)
+from app.messages import reason_message
 from app.models import ObjectionOutcome, ReviewOutcome
+from app.services.validation import InvalidValue
+from app.services.value_checks import EARLIEST_DATE, LATEST_DATE, clean_text
 
 ID_MAX = 2**31 - 1  # an INTEGER key on PostgreSQL
 TEXT_MAX = 5000  # free text (minutes, findings, an objection): a page or two
@@ -15,19 +18,32 @@ def _length(maximum: int) -> validate.Length:
     return validate.Length(max=maximum, error=_l("may be at most {max} characters long"))
 
 
+class CleanText(fields.String):
+    """Text stripped, line ends made "\\n", control and invisible characters refused (as in the records)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        """The cleaned text, or the translated refusal of app/services/value_checks.py."""
+        raw = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return clean_text(raw, attr or "text", max_length=len(raw), multiline=True)
+        except InvalidValue as err:
+            raise ValidationError(reason_message(err.code, **err.params)) from None
+
+
 def text(maximum: int = TEXT_MAX) -> fields.Field:
     """Free text in a body; whether it may be empty is the command's to say."""
-    return fields.String(load_default="", validate=_length(maximum))
+    return CleanText(load_default="", validate=_length(maximum))
 
 
 def optional_text(maximum: int) -> fields.Field:
     """Text that may be left out or null."""
-    return fields.String(load_default=None, allow_none=True, validate=_length(maximum))
+    return CleanText(load_default=None, allow_none=True, validate=_length(maximum))
 
 
 def day(**kw) -> fields.Field:
-    """An ISO date (YYYY-MM-DD)."""
-    return fields.Date(**({"load_default": None} | kw))
+    """An ISO date (YYYY-MM-DD) between 1900 and 2100, as every stored date."""
+    within = validate.Range(min=EARLIEST_DATE, max=LATEST_DATE, error=_l("must be between {min} and {max}"))
+    return fields.Date(**({"load_default": None, "validate": within} | kw))
 
 
 def record_id(**kw) -> fields.Field:
