@@ -59,6 +59,7 @@ FAB_CREATE_DB = False  # tables come from the Alembic migrations only
 # FAB's user/role/permission REST APIs and Swagger UI: for development only (the UI manages users;
 # /api/v1/security/login stays).
 FAB_ADD_SECURITY_API = APP_ENV != "production"
+FAB_ADD_MENU_API = False  # FAB's menu for its React front end: our pages are rendered by the server
 FAB_API_SWAGGER_UI = APP_ENV != "production"
 FAB_API_SHOW_STACKTRACE = False
 FAB_API_MAX_PAGE_SIZE = 100

@@ -52,8 +52,9 @@ def test_activity_keeps_the_session_until_the_absolute_limit(app, signed_in, fak
 
 def test_api_paths_answer_401_json_when_the_session_expired(app, signed_in, fake_clock):
     fake_clock.advance(hours=1)
-    resp = fresh_get(app, signed_in, "/api/v1/menu/")
+    resp = fresh_get(app, signed_in, "/api/v1/student/")
     assert resp.status_code == 401 and resp.is_json
+    assert resp.get_json()["message"] == "会话已过期，请重新登录。"  # not FAB's own 401 for a missing token
 
 
 def test_a_session_without_timestamps_is_ended(app, signed_in):
