@@ -1,17 +1,14 @@
 """The shared ModelRestApi: same permissions and rules as the matching ModelView."""
 import json
 
-from flask import g, request
 from flask_appbuilder.api import ModelRestApi, expose, protect, safe
 from flask_appbuilder.api.convert import Model2SchemaConverter
-from flask_babel import gettext
-from flask_login import current_user
 from marshmallow import Schema, ValidationError, fields
-from sqlalchemy.exc import IntegrityError
 
 from app.api import writes
 from app.api.answers import field_messages
 from app.api.fields import IdList, IdRelated, ScopedNested, UtcDateTime
+from app.api.idempotent import IdempotentRequests, Replayed
 from app.api.schemas import RevealBody
 from app.api.spec import documented
 from app.commands import idempotency
@@ -24,8 +21,6 @@ from app.security.scope_filter import SCOPE_BASE_FILTER
 from app.services.masking import is_sensitive_column, mask_column
 from app.views.interface import SensitiveOrderRefused, ZizhuInterface, is_sensitive_order
 from app.views.request_state import PerRequestFilters
-
-KEY_HEADER = "Idempotency-Key"
 
 
 def answered_as_documented(field):
@@ -81,7 +76,7 @@ class SchemaConverter(Model2SchemaConverter):
 
 
 @documented
-class ZizhuApi(PerRequestFilters, ModelRestApi):
+class ZizhuApi(PerRequestFilters, IdempotentRequests, ModelRestApi):
     """Base for every resource; the permission name is the model's, shared with its ModelView."""
 
     page_size = 20
@@ -199,32 +194,6 @@ class ZizhuApi(PerRequestFilters, ModelRestApi):
             idempotency.remember(claimed, 201, answer)
         session.commit()
 
-    def _claim_key(self, session):
-        """The request key row claimed for this user (None without a header); Replayed when it was used."""
-        try:
-            key = idempotency.checked_key(request.headers.get(KEY_HEADER))
-        except idempotency.BadRequestKey as err:
-            raise writes.Refused(400, str(err)) from None
-        user_id = api_user_id()
-        if key is None or user_id is None:
-            return None
-        try:
-            return idempotency.claim(session, user_id, key, request.path)
-        except IntegrityError:  # used before, or by a twin that has just committed
-            session.rollback()
-            raise Replayed(self._replay(idempotency.recorded(session, user_id, key))) from None
-
-    def _replay(self, row):
-        """The answer given to the first request with this key (409 when the key named another)."""
-        if row is None or row.status is None:
-            return self.response(409, message=gettext("The same request is being carried out; try again."))
-        if row.path != request.path[:255]:
-            return self.response(409, message=gettext("This Idempotency-Key was already used for another "
-                                                      "request."))
-        response = self.response(row.status, **(row.answer or {}))
-        response.headers["Idempotent-Replayed"] = "true"
-        return response
-
     def put_headless(self, pk):
         """PUT: the fields sent change, the others keep theirs; a stale `version` or If-Match answers 409.
 
@@ -288,20 +257,6 @@ class ZizhuApi(PerRequestFilters, ModelRestApi):
         except RecordNotFound:
             return self.response_404()
         return self.response(200, value=value)
-
-
-class Replayed(Exception):
-    """The request repeats one already carried out under the same key: `response` answers it."""
-
-    def __init__(self, response):
-        super().__init__("replayed")
-        self.response = response
-
-
-def api_user_id() -> int | None:
-    """The id of the API's user (FAB puts the JWT user in g.user)."""
-    user = g.get("user") or current_user
-    return getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
 
 
 def _mask_tree(node):

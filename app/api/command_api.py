@@ -6,7 +6,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 import app.api.field_errors  # noqa: F401  (translated messages, before any body schema is built)
-from app.api.base import KEY_HEADER, ZizhuApi, api_user_id
+from app.api.base import ZizhuApi
+from app.api.idempotent import KEY_HEADER, api_user_id
 from app.commands import idempotency
 from app.commands.errors import DomainError, FieldErrors
 from app.commands.locking import STALE
