@@ -2,24 +2,10 @@
 import pytest
 
 from app.models import Application, ApplicationStatus, HomeVisit, Job
-from tests.conftest import TEST_PASSWORD
 
 MEETING = {"decided_on": "2026-10-09", "members": "张校长、李老师、王老师", "votes_for": 5, "votes_against": 0,
            "votes_abstain": 0, "minutes": "一致同意"}
 VISIT = {"visited_on": "2026-10-08", "visitors": "李老师、王老师", "findings": "母亲长期患病"}
-
-
-@pytest.fixture
-def jwt(client):
-    """Authorization headers for a user: jwt("school1")."""
-
-    def _token(username):
-        resp = client.post("/api/v1/security/login",
-                           json={"username": username, "password": TEST_PASSWORD, "provider": "db"})
-        assert resp.status_code == 200, resp.get_data(as_text=True)
-        return {"Authorization": "Bearer " + resp.get_json()["access_token"]}
-
-    return _token
 
 
 @pytest.fixture

@@ -2,10 +2,7 @@
 import pytest
 
 from app.models import HomeVisit
-from tests.api import test_custom_bodies as bodies
 from tests.api.test_custom_bodies import MEETING, VISIT, _post
-
-jwt = bodies.jwt  # the same fixture: a JWT header per user
 
 
 def _ready_for_a_visit(client, headers, pk):

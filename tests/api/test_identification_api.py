@@ -1,27 +1,12 @@
 """The identification flow over REST: create, submit, class review, score, home visit, decide; scope,
 permissions, illegal steps and refused input."""
-import pytest
 
 from app.models import Application, ApplicationStatus, AuditEvent, StandardStatus
-from tests.conftest import TEST_PASSWORD
 from tests.factories import current_term
 
 MEETING = {"decided_on": "2026-10-09", "members": "张校长、李老师、王老师", "votes_for": 5, "votes_against": 0,
            "votes_abstain": 0, "minutes": "一致同意"}
 VISIT = {"visited_on": "2026-10-08", "visitors": "李老师、王老师", "findings": "母亲长期患病", "facts_confirmed": True}
-
-
-@pytest.fixture
-def jwt(client):
-    """Authorization headers for a user: jwt("school1")."""
-
-    def _token(username):
-        resp = client.post("/api/v1/security/login",
-                           json={"username": username, "password": TEST_PASSWORD, "provider": "db"})
-        assert resp.status_code == 200, resp.get_data(as_text=True)
-        return {"Authorization": "Bearer " + resp.get_json()["access_token"]}
-
-    return _token
 
 
 def _post(client, headers, pk, step, body=None):

@@ -7,23 +7,9 @@ import pytest
 import app.api.notices as notice_api
 from app.commands import assessing, identification
 from app.models import Application, ApplicationStatus, Objection, PublicNotice
-from tests.conftest import TEST_PASSWORD
 from tests.factories import current_term
 
 ENTRY_KEYS = {"id", "name", "grade", "class_name", "tier_name", "aid_item"}
-
-
-@pytest.fixture
-def jwt(client):
-    """Authorization headers for a user: jwt("school1")."""
-
-    def _token(username):
-        resp = client.post("/api/v1/security/login",
-                           json={"username": username, "password": TEST_PASSWORD, "provider": "db"})
-        assert resp.status_code == 200, resp.get_data(as_text=True)
-        return {"Authorization": "Bearer " + resp.get_json()["access_token"]}
-
-    return _token
 
 
 @pytest.fixture
