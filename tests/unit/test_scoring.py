@@ -65,6 +65,7 @@ def test_everything_at_once_is_capped_at_100_and_special():
           siblings_in_school=1), 43, "general"),
 ])
 def test_tiers_by_total_at_their_cut_offs(flags, total, tier):
+    flags = dict(flags)  # the parameters are shared: a second run must find them whole
     ratio = flags.pop("ratio")
     result = assess(STANDARD, facts(ratio, **flags))
     assert (result.total, result.score_tier, result.suggested_tier) == (total, tier, tier)
@@ -77,6 +78,7 @@ def test_tiers_by_total_at_their_cut_offs(flags, total, tier):
     (dict(ratio="1.5", siblings_in_school=1), 28, "none"),
 ])
 def test_the_highest_totals_below_a_cut_off_keep_the_lower_tier(flags, total, tier):
+    flags = dict(flags)  # the parameters are shared: a second run must find them whole
     ratio = flags.pop("ratio")
     result = assess(STANDARD, facts(ratio, **flags))
     assert (result.total, result.score_tier) == (total, tier)
