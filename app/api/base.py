@@ -23,8 +23,11 @@ from app.views.interface import SensitiveOrderRefused, ZizhuInterface, is_sensit
 from app.views.request_state import PerRequestFilters
 
 
-def answered_as_documented(field):
-    """Money as a string with its places kept ("67.50", and so in the spec); stamps with their UTC offset."""
+def answered_as_documented(field, column: str = "", answer: bool = False):
+    """Money as a string with its places kept ("67.50", and so in the spec); stamps with their UTC offset;
+    in answers, a masked date (`answer`) as the text it is shown as (the year only)."""
+    if answer and is_sensitive_column(column) and isinstance(field, fields.Date):
+        return fields.String(dump_only=True, allow_none=True)
     if isinstance(field, fields.Decimal):
         field.places = None  # an amount with 3 places is refused by the money rule
         field.as_string = True
@@ -43,9 +46,7 @@ class SchemaConverter(Model2SchemaConverter):
         field = super()._column2field(datamodel, column, nested, parent_schema_name)
         if isinstance(field, fields.Integer):
             field.strict = True  # 1.5 is not a grade, "3" is not a number
-        if nested and is_sensitive_column(column.name) and isinstance(field, fields.Date):
-            return fields.String(dump_only=True, allow_none=True)  # answered masked: the year only
-        return answered_as_documented(field)
+        return answered_as_documented(field, column.name, answer=nested)
 
     def _column2relation(self, datamodel, column, nested=False, parent_schema_name=None):
         """Written relations take ids (a list of ids for to-many); read relations list rows in scope."""
@@ -57,7 +58,7 @@ class SchemaConverter(Model2SchemaConverter):
             scoped = ScopedNested(field.nested, model, many=many, required=field.required, allow_none=not many)
             if isinstance(field.nested, Schema):  # FAB builds it from the related model, past this converter
                 for name, inner in list(field.nested.declared_fields.items()):
-                    field.nested.declared_fields[name] = answered_as_documented(inner)
+                    field.nested.declared_fields[name] = answered_as_documented(inner, name, answer=True)
                 field.nested._init_fields()
             scoped.unique = field.unique
             return scoped

@@ -1,6 +1,8 @@
 """What the resources answer matches what the spec says: versions, masked dates, deletes still in use."""
 from datetime import date
 
+import pytest
+
 from app.models import SchoolYear, Term
 from tests.api.test_openapi import spec  # noqa: F401  (the served spec, as a fixture)
 
@@ -35,3 +37,27 @@ def test_deleting_an_unused_row_still_works(client, session, world, jwt):
     session.commit()
     resp = client.delete(f"/api/v1/school_year/{unused.id}", headers=jwt("district"))
     assert resp.status_code == 200, resp.get_data(as_text=True)
+
+
+def _get_answer_schema(served, path):
+    """The JSON Schema of a GET's 200 answer in the served spec."""
+    from tests.api.test_custom_bodies import _json_schema
+
+    response = served["paths"][path]["get"]["responses"]["200"]
+    if "$ref" in response:
+        response = served["components"]["responses"][response["$ref"].rsplit("/", 1)[-1]]
+    return _json_schema(served, response["content"]["application/json"]["schema"])
+
+
+@pytest.mark.parametrize("username", ["school_a", "teacher_a", "district"])
+def test_records_with_nested_rows_answer_as_the_spec_says(client, session, world, jwt, spec, username):  # noqa: F811
+    import jsonschema
+
+    cases = [("household", world.household["A"].id), ("student", world.pupil["A"].id), ("district", world.d.id),
+             ("school", world.a.id), ("household_member", world.member["A"].id)]
+    for resource, pk in cases:
+        resp = client.get(f"/api/v1/{resource}/{pk}", headers=jwt(username))
+        if resp.status_code != 200:
+            continue  # a role that may not read the resource
+        jsonschema.validate(resp.get_json(), _get_answer_schema(spec, f"/api/v1/{resource}/{{pk}}"),
+                            format_checker=jsonschema.FormatChecker())
