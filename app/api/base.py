@@ -232,18 +232,11 @@ class ZizhuApi(PerRequestFilters, IdempotentRequests, ModelRestApi):
         ---
         post:
           summary: Show one full sensitive value of a record (audited; needs the reveal permission)
-          parameters: [{in: path, name: pk, required: true, schema: {type: integer, minimum: 1, maximum: 2147483647}}]
           requestBody:
             required: true
             content: {application/json: {schema: {$ref: '#/components/schemas/RevealBody'}}}
           responses:
             200: {$ref: '#/components/responses/Revealed'}
-            400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
-            409: {$ref: '#/components/responses/Conflict'}
-            422: {$ref: '#/components/responses/FieldErrors'}
         """
         try:
             body = RevealBody().load(writes.body())

@@ -65,16 +65,9 @@ class ApplicationApi(CommandApi):
         ---
         post:
           summary: Submit a draft or returned application; the household facts are frozen as a snapshot
-          parameters: [{in: path, name: pk, required: true, schema: {type: integer, minimum: 1, maximum: 2147483647}}]
           requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/EmptyBody'}}}}
           responses:
             200: {$ref: '#/components/responses/ApplicationState'}
-            400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
-            409: {$ref: '#/components/responses/Conflict'}
-            422: {$ref: '#/components/responses/FieldErrors'}
         """
         return self.step(pk, lambda s, i, scope: ident.submit(s, i, scope, now=utcnow()))
 
@@ -86,18 +79,11 @@ class ApplicationApi(CommandApi):
         ---
         post:
           summary: Record the class review (班级评议) of a submitted application, once
-          parameters: [{in: path, name: pk, required: true, schema: {type: integer, minimum: 1, maximum: 2147483647}}]
           requestBody:
             required: true
             content: {application/json: {schema: {$ref: '#/components/schemas/ClassReviewBody'}}}
           responses:
             200: {$ref: '#/components/responses/ApplicationState'}
-            400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
-            409: {$ref: '#/components/responses/Conflict'}
-            422: {$ref: '#/components/responses/FieldErrors'}
         """
         def command(s, scope, v):
             return assessing.record_class_review(s, pk, scope, **meeting(v)).application
@@ -112,16 +98,9 @@ class ApplicationApi(CommandApi):
         ---
         post:
           summary: Score the snapshot with the standard in force; the application goes to the school's review
-          parameters: [{in: path, name: pk, required: true, schema: {type: integer, minimum: 1, maximum: 2147483647}}]
           requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/EmptyBody'}}}}
           responses:
             200: {$ref: '#/components/responses/Score'}
-            400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
-            409: {$ref: '#/components/responses/Conflict'}
-            422: {$ref: '#/components/responses/FieldErrors'}
         """
         return self.run_command(EmptyBody(), lambda s, scope, v: assessing.score(s, pk, scope, now=utcnow())[0],
                                 assessment_json)
@@ -134,16 +113,9 @@ class ApplicationApi(CommandApi):
         ---
         post:
           summary: Record a home visit (家访) of an application under review
-          parameters: [{in: path, name: pk, required: true, schema: {type: integer, minimum: 1, maximum: 2147483647}}]
           requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/HomeVisitBody'}}}}
           responses:
             201: {$ref: '#/components/responses/HomeVisitAdded'}
-            400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
-            409: {$ref: '#/components/responses/Conflict'}
-            422: {$ref: '#/components/responses/FieldErrors'}
         """
         return self.run_command(HomeVisitBody(), lambda s, scope, v: assessing.add_home_visit(s, pk, scope, **v),
                                 lambda visit: {"id": pk, "home_visit": visit_json(visit)}, 201)
@@ -156,16 +128,9 @@ class ApplicationApi(CommandApi):
         ---
         post:
           summary: Record the committee's decision (认定工作组) and the tier decided
-          parameters: [{in: path, name: pk, required: true, schema: {type: integer, minimum: 1, maximum: 2147483647}}]
           requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/DecideBody'}}}}
           responses:
             200: {$ref: '#/components/responses/DecisionMade'}
-            400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
-            409: {$ref: '#/components/responses/Conflict'}
-            422: {$ref: '#/components/responses/FieldErrors'}
         """
         def command(s, scope, v):
             kw = meeting(v)
@@ -183,16 +148,9 @@ class ApplicationApi(CommandApi):
         ---
         post:
           summary: Return the application to the school for correction, with the reason
-          parameters: [{in: path, name: pk, required: true, schema: {type: integer, minimum: 1, maximum: 2147483647}}]
           requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/ReasonBody'}}}}
           responses:
             200: {$ref: '#/components/responses/ApplicationState'}
-            400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
-            409: {$ref: '#/components/responses/Conflict'}
-            422: {$ref: '#/components/responses/FieldErrors'}
         """
         return self.step(pk, ident.return_for_correction, ReasonBody(), "return_reason")
 
@@ -204,16 +162,9 @@ class ApplicationApi(CommandApi):
         ---
         post:
           summary: Re-assess an approved application (动态调整), with the reason
-          parameters: [{in: path, name: pk, required: true, schema: {type: integer, minimum: 1, maximum: 2147483647}}]
           requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/ReasonBody'}}}}
           responses:
             200: {$ref: '#/components/responses/ApplicationState'}
-            400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
-            409: {$ref: '#/components/responses/Conflict'}
-            422: {$ref: '#/components/responses/FieldErrors'}
         """
         return self.step(pk, lambda s, i, scope, **v: ident.reassess(s, i, scope, now=utcnow(), **v),
                          ReasonBody())
@@ -226,16 +177,9 @@ class ApplicationApi(CommandApi):
         ---
         post:
           summary: Cancel the application, with the reason and whether paid aid is recovered
-          parameters: [{in: path, name: pk, required: true, schema: {type: integer, minimum: 1, maximum: 2147483647}}]
           requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/CancelBody'}}}}
           responses:
             200: {$ref: '#/components/responses/ApplicationState'}
-            400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
-            409: {$ref: '#/components/responses/Conflict'}
-            422: {$ref: '#/components/responses/FieldErrors'}
         """
         return self.step(pk, ident.cancel, CancelBody(), "cancel_reason")
 
@@ -247,16 +191,9 @@ class ApplicationApi(CommandApi):
         ---
         post:
           summary: Do not approve the application, with the reason
-          parameters: [{in: path, name: pk, required: true, schema: {type: integer, minimum: 1, maximum: 2147483647}}]
           requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/ReasonBody'}}}}
           responses:
             200: {$ref: '#/components/responses/ApplicationState'}
-            400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
-            409: {$ref: '#/components/responses/Conflict'}
-            422: {$ref: '#/components/responses/FieldErrors'}
         """
         return self.step(pk, lambda s, i, scope, **v: ident.reject(s, i, scope, now=utcnow(), **v),
                          ReasonBody(), "tier_reason")
@@ -269,16 +206,9 @@ class ApplicationApi(CommandApi):
         ---
         post:
           summary: Approve the application after its public notice has ended and every objection is answered
-          parameters: [{in: path, name: pk, required: true, schema: {type: integer, minimum: 1, maximum: 2147483647}}]
           requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/EmptyBody'}}}}
           responses:
             200: {$ref: '#/components/responses/ApplicationState'}
-            400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
-            409: {$ref: '#/components/responses/Conflict'}
-            422: {$ref: '#/components/responses/FieldErrors'}
         """
         return self.step(pk, lambda s, i, scope: ident.approve(s, i, scope, today=local_today(), now=utcnow()))
 
@@ -290,16 +220,9 @@ class ApplicationApi(CommandApi):
         ---
         post:
           summary: Archive an approved or rejected application
-          parameters: [{in: path, name: pk, required: true, schema: {type: integer, minimum: 1, maximum: 2147483647}}]
           requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/EmptyBody'}}}}
           responses:
             200: {$ref: '#/components/responses/ApplicationState'}
-            400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
-            409: {$ref: '#/components/responses/Conflict'}
-            422: {$ref: '#/components/responses/FieldErrors'}
         """
         return self.step(pk, ident.archive)
 
@@ -311,13 +234,9 @@ class ApplicationApi(CommandApi):
         ---
         get:
           summary: The stored score, tiers, decisions and home visits of an application (never re-scored)
-          parameters: [{in: path, name: pk, required: true, schema: {type: integer, minimum: 1, maximum: 2147483647}}]
           responses:
             200: {$ref: '#/components/responses/Assessment'}
             400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
         """
         try:
             app = ident.load(self.datamodel.session, pk, current_scope())

@@ -54,12 +54,7 @@ class JobApi(ZizhuApi):
           requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/JobStartBody'}}}}
           responses:
             201: {$ref: '#/components/responses/JobStarted'}
-            400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
             404: {$ref: '#/components/responses/404'}
-            409: {$ref: '#/components/responses/Conflict'}
-            422: {$ref: '#/components/responses/FieldErrors'}
         """
         found = KINDS.get(kind)
         if found is None or not current_app.appbuilder.sm.has_access(*found.permission):
@@ -92,13 +87,9 @@ class JobApi(ZizhuApi):
         ---
         get:
           summary: A job's progress (percent, rows, time left) and why it failed
-          parameters: [{in: path, name: pk, required: true, schema: {type: integer, minimum: 1, maximum: 2147483647}}]
           responses:
             200: {$ref: '#/components/responses/JobProgress'}
             400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
         """
         job = self._job(pk)
         return self.response_404() if job is None else self.response(200, **describe(job))
@@ -111,16 +102,9 @@ class JobApi(ZizhuApi):
         ---
         post:
           summary: Stop a waiting or running job of one's own
-          parameters: [{in: path, name: pk, required: true, schema: {type: integer, minimum: 1, maximum: 2147483647}}]
           requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/EmptyBody'}}}}
           responses:
             200: {$ref: '#/components/responses/JobProgress'}
-            400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
-            409: {$ref: '#/components/responses/Conflict'}
-            422: {$ref: '#/components/responses/FieldErrors'}
         """
         job = self._job(pk)
         if job is None:
@@ -149,13 +133,9 @@ class JobApi(ZizhuApi):
         ---
         get:
           summary: Download a finished job's result file (audited)
-          parameters: [{in: path, name: pk, required: true, schema: {type: integer, minimum: 1, maximum: 2147483647}}]
           responses:
             200: {$ref: '#/components/responses/JobFile'}
             400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
         """
         job = self._job(pk)
         path = result_for(job) if job is not None else None

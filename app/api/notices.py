@@ -63,16 +63,9 @@ class PublicNoticeApi(CommandApi):
         ---
         post:
           summary: Publish a draft notice; its applications go on the notice
-          parameters: [{in: path, name: pk, required: true, schema: {type: integer, minimum: 1, maximum: 2147483647}}]
           requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/EmptyBody'}}}}
           responses:
             200: {$ref: '#/components/responses/Notice'}
-            400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
-            409: {$ref: '#/components/responses/Conflict'}
-            422: {$ref: '#/components/responses/FieldErrors'}
         """
         return self.run_command(EmptyBody(), lambda s, scope, v: notices.publish_notice(s, pk, scope, now=utcnow()),
                                 notice_json)
@@ -85,16 +78,9 @@ class PublicNoticeApi(CommandApi):
         ---
         post:
           summary: Take a published notice down before its end
-          parameters: [{in: path, name: pk, required: true, schema: {type: integer, minimum: 1, maximum: 2147483647}}]
           requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/EmptyBody'}}}}
           responses:
             200: {$ref: '#/components/responses/Notice'}
-            400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
-            409: {$ref: '#/components/responses/Conflict'}
-            422: {$ref: '#/components/responses/FieldErrors'}
         """
         return self.run_command(EmptyBody(),
                                 lambda s, scope, v: notices.withdraw_notice(s, pk, scope, now=utcnow()), notice_json)
@@ -107,16 +93,9 @@ class PublicNoticeApi(CommandApi):
         ---
         post:
           summary: Approve every application of an ended notice (refused while an objection is open)
-          parameters: [{in: path, name: pk, required: true, schema: {type: integer, minimum: 1, maximum: 2147483647}}]
           requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/EmptyBody'}}}}
           responses:
             200: {$ref: '#/components/responses/NoticeApproved'}
-            400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
-            409: {$ref: '#/components/responses/Conflict'}
-            422: {$ref: '#/components/responses/FieldErrors'}
         """
         return self.run_command(
             EmptyBody(), lambda s, scope, v: notice_approval.approve_notice(s, pk, scope, today=today(), now=utcnow()),
@@ -155,16 +134,9 @@ class ObjectionApi(CommandApi):
         ---
         post:
           summary: Answer an objection once (dismissed or upheld); an answer is never changed
-          parameters: [{in: path, name: pk, required: true, schema: {type: integer, minimum: 1, maximum: 2147483647}}]
           requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/AnswerBody'}}}}
           responses:
             200: {$ref: '#/components/responses/Objection'}
-            400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
-            409: {$ref: '#/components/responses/Conflict'}
-            422: {$ref: '#/components/responses/FieldErrors'}
         """
         return self.run_command(AnswerBody(),
                                 lambda s, scope, v: objections.answer_objection(s, pk, scope, **v), objection_json)

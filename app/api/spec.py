@@ -130,6 +130,25 @@ def correct_operation(name: str, method: str, operation: dict) -> None:
 
 
 FAB_OPERATIONS = {"get", "get_list", "info", "post", "put", "delete"}
+PK = {"in": "path", "name": "pk", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}
+
+
+def complete_custom(path: str, method: str, operation: dict) -> None:
+    """What every custom endpoint answers besides its own 200/201, so its docstring need not repeat it:
+    the record's id in the path (404 when it is not in one's scope), and for a POST a body that is not
+    an object (400), a refused step (409) and refused fields (422 {field: [message]})."""
+    if "responses" not in operation:
+        return
+    responses = operation["responses"]
+    if "{pk}" in str(path):
+        params = operation.setdefault("parameters", [])
+        if not any(isinstance(p, dict) and p.get("in") == "path" for p in params):
+            params.insert(0, PK)
+        responses.setdefault("404", _ref("404"))
+    if method == "post":
+        responses.setdefault("400", _ref("400"))
+        responses.setdefault("409", _ref("Conflict"))
+        responses.setdefault("422", _ref("FieldErrors"))
 
 
 def _runs_a_command(api, name: str) -> bool:
@@ -159,6 +178,8 @@ def documented(cls):
         fab_operation(self, path=path, operations=operations, methods=methods, func=func, **kwargs)
         for method, operation in operations.items():
             correct_operation(func.__name__, method, operation)
+            if func.__name__ not in FAB_OPERATIONS:
+                complete_custom(path, method, operation)
             if method == "post" and "responses" in operation and _runs_a_command(self, func.__name__):
                 _declare_idempotency_key(operation)
 
