@@ -6,6 +6,7 @@ from marshmallow import Schema, fields
 from marshmallow_sqlalchemy.fields import Related, RelatedList
 
 from app.commands.scoping import NOT_AVAILABLE
+from app.request_cache import per_request
 from app.security.scope import criterion, current_scope
 
 MAX_ID = 2**63 - 1
@@ -19,13 +20,24 @@ def _session():
 
 
 def visible_ids(model, ids) -> set:
-    """The subset of `ids` of `model` the current user may read (one query; all when unscoped)."""
+    """The subset of `ids` of `model` the current user may read (all when unscoped).
+
+    Answers are kept for the request, and a question about one row also asks about every row of
+    the model the request has loaded: a list of 100 pupils with their schools asks once, not 100 times.
+    """
     ids = [i for i in ids if i is not None]
     where = criterion(model, current_scope())
     if where is None or not ids:
         return set(ids)
-    rows = _session().query(model.id).filter(model.id.in_(ids), where)
-    return {row_id for (row_id,) in rows}
+    known = per_request("visible-rows", dict).setdefault(model, {})
+    unknown = {i for i in ids if i not in known}
+    if unknown:
+        session = _session()
+        unknown |= {row.id for row in list(session.identity_map.values())
+                    if isinstance(row, model) and row.id is not None and row.id not in known}
+        allowed = {row_id for (row_id,) in session.query(model.id).filter(model.id.in_(unknown), where)}
+        known.update({i: i in allowed for i in unknown})
+    return {i for i in ids if known[i]}
 
 
 class IdRelated(fields.Integer, Related):

@@ -45,3 +45,38 @@ def test_query_count_is_independent_of_page_size(client, session, make_user, log
     many = _queries(client, f"/{view.lower()}/list/?psize_{view}=40")
     assert few == many, (few, many)
     assert many <= 10
+
+
+@pytest.mark.parametrize("resource", ["student", "household_member", "application", "school"])
+def test_api_query_count_is_independent_of_page_size(client, session, make_user, resource):
+    """Nested rows are checked against the scope once per request, not once per listed row."""
+    from app.models import Application, HouseholdMember, Relation, SchoolYear, Term
+    from tests.conftest import TEST_PASSWORD
+
+    district_schools = [make_school(session)]
+    district_schools += [make_school(session, district=district_schools[0].district) for _ in range(4)]
+    term = session.query(Term).filter_by(is_current=True).one()
+    year = session.query(SchoolYear).filter_by(is_current=True).one()
+    for i in range(45):
+        school = district_schools[i % 5]
+        household = make_household(session, district=school.district, guardian_name=f"家长{i}")
+        session.add(HouseholdMember(household_id=household.id, name=f"家长{i}", relation=Relation.MOTHER))
+        pupil = make_student(session, school=school, household=household)
+        session.add(Application(student_id=pupil.id, school_id=school.id, term_id=term.id, school_year_id=year.id))
+    session.commit()
+    make_user("district", "DistrictOfficer", district=district_schools[0].district)
+    token = client.post("/api/v1/security/login", json={"username": "district", "password": TEST_PASSWORD,
+                                                         "provider": "db"}).get_json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def count(size):
+        counter = _Counter()
+        event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            assert client.get(f"/api/v1/{resource}/?q=(page_size:{size})", headers=headers).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counter)
+        return counter.n
+
+    count(1)  # the first request of the client loads what later requests find cached
+    assert count(5) == count(40)
