@@ -5,7 +5,7 @@ from flask_appbuilder.api import ModelRestApi, expose, protect, safe
 from flask_appbuilder.api.convert import Model2SchemaConverter
 from marshmallow import Schema, ValidationError, fields
 
-from app.api import writes
+from app.api import query_args, writes
 from app.api.answers import field_messages
 from app.api.fields import IdList, IdRelated, ScopedNested, UtcDateTime
 from app.api.idempotent import IdempotentRequests, Replayed
@@ -98,10 +98,17 @@ class ZizhuApi(PerRequestFilters, IdempotentRequests, ModelRestApi):
         self.order_columns = [c for c in self.order_columns if not is_sensitive_order(c)]
 
     def response(self, code, **kwargs):
-        """Every JSON answer; a 422 names its refused fields as {field: [message, …]}."""
+        """Every JSON answer; a 422 names its refused fields as {field: [message, …]}; a 400 is in words."""
         if code == 422 and isinstance(kwargs.get("message"), dict):
             kwargs["message"] = field_messages(kwargs["message"])
+        if code == 400:
+            kwargs["message"] = query_args.translated_400(kwargs.get("message"))
         return super().response(code, **kwargs)
+
+    def _handle_page_args(self, rison_args):
+        """A page size outside 1…max_page_size, or a page before the first or past any list, is refused (400)."""
+        query_args.check_paging(rison_args, self.page_size, self.max_page_size)
+        return super()._handle_page_args(rison_args)
 
     def pre_add(self, item):
         """Scope fields set by the server, then the record's rules (ID numbers, money, duplicates)."""

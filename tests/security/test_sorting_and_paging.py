@@ -61,9 +61,10 @@ def test_api_absurd_pages_answer_without_a_server_error(client, jwt, q):
         assert len(resp.get_json()["result"]) <= 100
 
 
-def test_api_page_beyond_the_list_is_empty_and_the_first_page_is_not(client, jwt):
+def test_api_page_beyond_any_list_is_refused_and_the_first_page_is_not(client, jwt):
     headers = jwt("school_a")
-    assert client.get(f"/api/v1/student/?q=(page:{HUGE},page_size:10)", headers=headers).get_json()["ids"] == []
+    assert client.get(f"/api/v1/student/?q=(page:{HUGE},page_size:10)", headers=headers).status_code == 400
+    assert client.get("/api/v1/student/?q=(page:5,page_size:10)", headers=headers).get_json()["ids"] == []
     assert len(client.get("/api/v1/student/?q=(page:0,page_size:10)", headers=headers).get_json()["ids"]) == 1
 
 
