@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-from app.jobs import KINDS, JobKind, JobResult
+from app.jobs import JobResult
 from app.jobs.files import work_folder_name
 from app.jobs.recovery import recover
 from app.jobs.retention import purge_results
@@ -16,23 +16,6 @@ from app.jobs.runner import execute, jobs_dir
 from app.models import Job, JobStatus
 from app.models.base import utcnow
 from app.reports.xlsx import Column, Sheet
-
-
-@pytest.fixture
-def owner(make_user, session):
-    """A district officer who owns the jobs."""
-    from tests.factories import make_district
-
-    return make_user("owner", "DistrictOfficer", district=make_district(session))
-
-
-@pytest.fixture
-def kind(monkeypatch):
-    """Register a test kind whose work is the function given."""
-    def _register(work):
-        monkeypatch.setitem(KINDS, "test_kind", JobKind("test_kind", "Test", "", ("can_read", "Job"), work))
-        return "test_kind"
-    return _register
 
 
 def _job(session, owner, status=JobStatus.QUEUED, **values) -> Job:

@@ -1,34 +1,16 @@
 """The runner: progress, cancellation between chunks, failures explained, interrupted jobs requeued."""
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import inspect, select, update
 
 from app.commands.errors import DomainError
 from app.extensions import db
-from app.jobs import KINDS, JobKind, JobResult
+from app.jobs import KINDS, JobResult
 from app.jobs.recovery import MAX_ATTEMPTS, recover
 from app.jobs.runner import execute
 from app.jobs.status import describe
 from app.models import AuditEvent, Job, JobStatus
 from app.models.base import utcnow
-
-
-@pytest.fixture
-def owner(make_user, session):
-    """A district officer who owns the jobs."""
-    from tests.factories import make_district
-
-    return make_user("owner", "DistrictOfficer", district=make_district(session))
-
-
-@pytest.fixture
-def kind(monkeypatch):
-    """Register a test kind whose work is the function given: kind(fn)."""
-    def _register(work):
-        monkeypatch.setitem(KINDS, "test_kind", JobKind("test_kind", "Test", "", ("can_read", "Job"), work))
-        return "test_kind"
-    return _register
 
 
 def _queued(session, owner, kind="test_kind") -> Job:
