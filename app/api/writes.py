@@ -111,7 +111,9 @@ def _refusal(error, conflict) -> Exception:
     """The answer to a database refusal: a stale version or a conflict 409, a bad value 422, busy 503."""
     if isinstance(error, StaleDataError):
         return Refused(409, str(STALE), stale=True)
-    log.warning("database refused a write: %s", type(error).__name__, exc_info=error)
+    # the error's text and traceback carry the statement's parameters (ID numbers, phones): never logged
+    log.warning("database refused a write: %s (%s)", type(error).__name__,
+                getattr(getattr(error, "orig", None), "pgcode", None) or type(getattr(error, "orig", None)).__name__)
     if isinstance(error, IntegrityError):
         return Refused(409, str(conflict))
     if isinstance(error, DataError):

@@ -61,3 +61,12 @@ def test_records_with_nested_rows_answer_as_the_spec_says(client, session, world
             continue  # a role that may not read the resource
         jsonschema.validate(resp.get_json(), _get_answer_schema(spec, f"/api/v1/{resource}/{{pk}}"),
                             format_checker=jsonschema.FormatChecker())
+
+
+def test_a_refused_write_is_logged_without_the_statement_or_its_values(client, session, world, jwt, caplog):
+    year = session.query(SchoolYear).join(Term, Term.school_year_id == SchoolYear.id).first()
+    with caplog.at_level("WARNING", logger="app.api.writes"):
+        assert client.delete(f"/api/v1/school_year/{year.id}", headers=jwt("district")).status_code == 409
+    logged = "\n".join(r.getMessage() + str(r.exc_info or "") for r in caplog.records if r.name == "app.api.writes")
+    assert "IntegrityError" in logged
+    assert "DELETE" not in logged and "school_year" not in logged
