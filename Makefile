@@ -8,7 +8,7 @@ DEMO_SCHOOLS ?= 12
 DEMO_PUPILS ?= 3000
 FLASK := $(BIN)/flask --app run.py
 
-.PHONY: install translations extract-translations db run test lint bench fuzz mutation clean
+.PHONY: install translations extract-translations browser db run test lint bench fuzz mutation clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,10 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 install: $(BIN)/.installed
 
+# compile the catalogues quietly (no "compiling …" lines) and fail with pybabel when it fails
 translations: install
-	$(BIN)/pybabel compile --use-fuzzy -d translations 2>&1 | grep -v "^compiling" || true
+	@out=$$($(BIN)/pybabel compile --use-fuzzy -d translations 2>&1); status=$$?; \
+	printf '%s\n' "$$out" | grep -v -e '^compiling' -e '^$$' >&2; exit $$status
 
 extract-translations: install
 	BIN=$(BIN) sh translations/extract.sh
@@ -35,7 +37,12 @@ run: db
 	@$(FLASK) aid worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT) --no-debugger
 
-test: translations
+# Debian's chromium and a CJK font for the browser tests: installed when root or passwordless
+# sudo may, else a stop with the one command to run; instant when both are there
+browser:
+	@sh scripts/install-browser.sh
+
+test: browser translations
 	env -u APP_TEST_DATABASE_URL $(BIN)/python -m pytest -q -p no:cacheprovider tests
 	@if [ -n "$$APP_TEST_DATABASE_URL" ]; then \
 		echo "== again on $$APP_TEST_DATABASE_URL =="; \

@@ -1,6 +1,5 @@
 """Configuration: defaults here, secrets and the database URL from the environment."""
 import os
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,24 +22,10 @@ def _env_list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
-def _secret_key(env: str) -> str | None:
-    """APP_SECRET_KEY; outside production a random key kept in instance/ will do.
-
-    In production there is no fallback: create_app refuses to start without APP_SECRET_KEY.
-    """
-    key = os.environ.get("APP_SECRET_KEY")
-    if key or env == "production":
-        return key
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    path = INSTANCE_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
 APP_ENV = os.environ.get("APP_ENV", "development")
-SECRET_KEY = _secret_key(APP_ENV)
+# Required in production (create_app refuses to start without it); elsewhere, when unset,
+# create_app keeps a random key in INSTANCE_DIR/secret_key.
+SECRET_KEY = os.environ.get("APP_SECRET_KEY") or None
 SQLALCHEMY_DATABASE_URI = os.environ.get(
     "APP_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'zizhu.db'}"
 )

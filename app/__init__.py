@@ -1,5 +1,8 @@
 """Application factory."""
 import logging
+import os
+import secrets
+from pathlib import Path
 
 from flask import Flask
 
@@ -9,11 +12,16 @@ logging.getLogger("flask_appbuilder.models.filters").setLevel(logging.ERROR)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the Flask app: config, extensions, views, CLI. No data is written here."""
+    """Build the Flask app: config, extensions, views, CLI. No data is written here.
+
+    Outside production, an unset SECRET_KEY comes from the instance folder's development key file.
+    """
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_object("config")
     if test_config:
         app.config.update(test_config)
+    if not app.config.get("SECRET_KEY") and app.config.get("APP_ENV") != "production":
+        app.config["SECRET_KEY"] = _development_secret_key(Path(app.config["INSTANCE_DIR"]))
     from app.messages import translate_validators
     from app.security import hardening, limits
 
@@ -48,8 +56,27 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def _development_secret_key(instance_dir: Path) -> str:
+    """The random key kept in instance_dir/secret_key (mode 0600), created on first use.
+
+    Outside production only: there hardening.check_settings refuses to start without APP_SECRET_KEY.
+    """
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        instance_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        draft = instance_dir / f".secret_key.{os.getpid()}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)  # never replaces a key that the web process or worker wrote first
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
 def _migrations_dir() -> str:
     """Absolute path of the Alembic environment, so commands work from any directory."""
-    from pathlib import Path
-
     return str(Path(__file__).resolve().parent.parent / "migrations")

@@ -44,7 +44,8 @@ def browser():
     """Debian's Chromium driven by Playwright (never a downloaded browser)."""
     playwright = pytest.importorskip("playwright.sync_api")
     if not shutil.which("chromium") and not __import__("os").path.exists(CHROMIUM):
-        pytest.fail("Debian chromium is not installed (apt-get install chromium); .ci/run installs it")
+        pytest.fail("Debian chromium is not installed: `make test` installs it (scripts/install-browser.sh), "
+                    "or run `sudo apt-get install -y chromium fonts-noto-cjk`")
     with playwright.sync_playwright() as p:
         instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield instance
