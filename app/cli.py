@@ -39,7 +39,7 @@ def seed_demo_command(schools, pupils, password, seed, if_empty):
     if if_empty and db.session.query(District.id).first():
         click.echo(gettext("Demo district already present; nothing to do."))
         return
-    from app.commands.errors import DomainError
+    from app.errors import DomainError
 
     try:
         summary = seed_demo(

@@ -1,28 +1,17 @@
 """Request and session hooks: who/when stamps on every flush, translated error pages."""
-from flask import Flask, g, has_request_context
-from flask_login import current_user
+from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
+from app.context import context_of
 from app.models.base import Stamped
-from app.security import audit
-
-
-def _current_user_id() -> int | None:
-    """The signed-in user's id (page session or the API's JWT user in g.user); None outside a request."""
-    if not has_request_context():
-        return None
-    user = g.get("user") or current_user
-    try:
-        return user.id if user.is_authenticated else None
-    except AttributeError:
-        return None
+from app.security import audit, request_context
 
 
 def _stamp(session: Session, flush_context, instances) -> None:
-    """Set created_by/changed_by on new and dirty business rows."""
-    uid = _current_user_id()
+    """Set created_by/changed_by on new and dirty business rows: the actor of the session's context."""
+    uid = context_of(session).actor.user_id
     if uid is None:
         return
     for obj in session.new:
@@ -39,6 +28,7 @@ def init_app(app: Flask) -> None:
     if not event.contains(Session, "before_flush", _stamp):
         event.listen(Session, "before_flush", _stamp)
     audit.init_app(app)
+    request_context.init_app(app)
     init_error_pages(app)
 
 

@@ -1,6 +1,6 @@
 """Fixtures: one migrated, initialised database per session (SQLite, or APP_TEST_DATABASE_URL)."""
 import os
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -62,6 +62,18 @@ def app(tmp_path_factory):
     with application.app_context():
         _db.session.remove()
         _db.engine.dispose()
+
+
+@pytest.fixture
+def clock(app):
+    """The app's clock standing still at 09:00 China time today, until the test moves it
+    (`clock.move(days=1)`, `clock.set_day(day)`); the real clock again afterwards."""
+    from app.clock import EXTENSION, FixedClock, day_start
+
+    fixed = FixedClock(day_start(date.today()) + timedelta(hours=9))
+    app.extensions[EXTENSION] = fixed
+    yield fixed
+    app.extensions.pop(EXTENSION, None)
 
 
 @pytest.fixture

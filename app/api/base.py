@@ -12,7 +12,7 @@ from app.api.idempotent import IdempotentRequests, Replayed
 from app.api.schemas import RevealBody
 from app.api.spec import documented
 from app.commands import idempotency
-from app.commands.errors import FieldErrors
+from app.errors import FieldErrors
 from app.commands.reveal import RecordNotFound, reveal_value
 from app.commands.rules import check_editable, validate_item
 from app.security.roles import PERMISSION_FOLD

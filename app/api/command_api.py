@@ -9,7 +9,7 @@ import app.api.field_errors  # noqa: F401  (translated messages, before any body
 from app.api.base import ZizhuApi
 from app.api.idempotent import KEY_HEADER, api_user_id
 from app.commands import idempotency
-from app.commands.errors import DomainError, FieldErrors
+from app.errors import DomainError, FieldErrors
 from app.commands.locking import STALE
 from app.security.scope import current_scope
 

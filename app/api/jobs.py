@@ -10,7 +10,7 @@ from app.api.base import ZizhuApi
 from app.api.command_api import BadBody, request_values
 from app.api.schemas import EmptyBody, JobStartBody
 from app.api.spec import documented
-from app.commands.errors import DomainError
+from app.errors import DomainError
 from app.commands.jobs import NotJobOwner, cancel_job, start_job
 from app.jobs import KINDS
 from app.jobs.forms import chosen_params, start_form

@@ -11,7 +11,7 @@ from app.api.command_api import CommandApi
 from app.api.schemas import AnswerBody, EmptyBody, NoticeBody, ObjectionBody
 from app.api.spec import custom_post, documented
 from app.commands import notice_approval, notices, objections
-from app.commands.errors import FieldErrors
+from app.errors import FieldErrors
 from app.commands.identification import REQUIRED
 from app.models import Objection, PublicNotice
 from app.models.base import utcnow

@@ -9,7 +9,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.commands.errors import FieldErrors
+from app.errors import STALE, FieldErrors
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +17,6 @@ BLIND_RETRIES = 3  # a PUT without a version re-applied on the fresh row after l
 # columns the server keeps: never taken from a body
 SERVER_COLUMNS = ("id", "created_on", "changed_on", "created_by", "changed_by", "version")
 NOT_JSON = _l("The request body must be a JSON object.")
-STALE = _l("This record was changed by someone else after you opened it. Reload it and make your change again.")
 CONFLICT = _l("The record could not be saved: it conflicts with another record.")
 IN_USE = _l("The record is still used by other records and cannot be deleted.")
 BUSY = _l("The system is busy. Please try again in a moment.")

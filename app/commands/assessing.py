@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
-from app.commands.errors import FieldErrors
+from app.errors import FieldErrors
 from app.commands.idempotency import AlreadyRecorded
 from app.commands.identification import REQUIRED, check_step, load, need, transition
 from app.commands.standards import active_standard, compiled, tier_ids

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, insert, select, update
 
 from app.commands.assessing import apply_result
-from app.commands.errors import DomainError
+from app.errors import DomainError
 from app.commands.identification import AUDITED
 from app.commands.locking import lock_select
 from app.commands.standards import NoActiveStandard, active_standard, compiled, parameters, tier_ids

@@ -8,7 +8,7 @@ from app.commands import demo_household, demo_identification, demo_org, demo_pup
 from app.commands.demo_data import Draw, load_demo_data
 from app.commands.demo_rows import BulkWriter, DemoRun, IdNumbers, PrimaryKeys, TermInfo, sync_sequences
 from app.commands.demo_users import check_roles, create_accounts, format_summary
-from app.commands.errors import DomainError
+from app.errors import DomainError
 from app.commands.standards import seed_standard
 from app.models import AidItem, District, FundAccount, School, SpecialGroup, Term
 from app.models.base import utcnow

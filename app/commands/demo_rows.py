@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select, text
 
 from app.commands.demo_data import Draw
-from app.commands.errors import DomainError
+from app.errors import DomainError
 from app.services.validation import make_id_number
 
 CENT = Decimal("0.01")

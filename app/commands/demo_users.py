@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.commands.demo_org import SchoolPlan
 from app.commands.demo_rows import DemoRun
-from app.commands.errors import DomainError
+from app.errors import DomainError
 from app.models import UserScope
 from app.security.roles import ROLE_LABELS
 

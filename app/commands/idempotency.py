@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert
 
-from app.commands.errors import DomainError
+from app.errors import AlreadyDone, DomainError
 from app.models.base import utcnow
 from app.models.request_key import RequestKey
 
@@ -18,7 +18,7 @@ KEEP_DAYS = 7  # a client retries within minutes; a week covers an office closed
 KEY = re.compile(r"[\x21-\x7e]{1,128}")  # printable ASCII, no spaces
 
 
-class AlreadyRecorded(DomainError):
+class AlreadyRecorded(AlreadyDone):
     """The same thing was recorded a moment ago (a form or request sent twice); nothing new is written."""
 
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 
 from app.commands.clock import local_day
-from app.commands.errors import DomainError, FieldErrors
+from app.errors import DomainError, FieldErrors, NotFound
 from app.commands.locking import lock_one
 from app.commands.snapshots import take_snapshot
 from app.commands.standards import class_review_on
@@ -30,7 +30,7 @@ STEP_LABELS = {
 }
 
 
-class ApplicationNotFound(DomainError):
+class ApplicationNotFound(NotFound):
     """No such application in the user's scope."""
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
-from app.commands.errors import DomainError
+from app.errors import DomainError
 from app.commands.locking import lock_one
 from app.jobs import KINDS
 from app.jobs.runner import jobs_dir

@@ -6,11 +6,9 @@ database's write lock, waiting up to the busy timeout for another writer to comm
 rows again. Either way the rows are re-read (`populate_existing`), so the check sees the latest
 committed state, not an older copy the session still holds.
 """
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import text
 
-# a save based on a read that another save has overtaken (StaleDataError), on a page or the API
-STALE = _l("This record was changed by someone else after you opened it. Reload it and make your change again.")
+from app.errors import STALE  # noqa: F401  (re-exported: the message of a refused stale save)
 
 
 def on_sqlite(session) -> bool:

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists
 
-from app.commands.errors import DomainError
+from app.errors import DomainError
 from app.commands.identification import approve as approve_application
 from app.commands.identification import check_step, load, open_objections
 from app.commands.notices import NoticeState, load_notice, notice_of, set_status

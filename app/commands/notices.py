@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists
 
 from app.commands.clock import local_day
-from app.commands.errors import DomainError, FieldErrors
+from app.errors import DomainError, FieldErrors, NotFound
 from app.commands.identification import load, transition
 from app.commands.locking import lock_all, lock_one
 from app.commands.standards import active_standard, parameters
@@ -38,7 +38,7 @@ LIVE = (NoticeStatus.DRAFT, NoticeStatus.PUBLISHED)
 SYSTEM = "system"
 
 
-class NoticeNotFound(DomainError):
+class NoticeNotFound(NotFound):
     """No such notice (or school, term) in the user's scope."""
 
 

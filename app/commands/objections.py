@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
-from app.commands.errors import DomainError, FieldErrors
+from app.errors import DomainError, FieldErrors, NotFound
 from app.commands.identification import REQUIRED, blank, transition
 from app.commands.locking import lock_one
 from app.commands.notices import NoticeState, calendar_for, load_notice, notice_calendar
@@ -31,7 +31,7 @@ OPEN, ANSWERED, OVERDUE = "open", "answered", "overdue"
 STATES = (OPEN, OVERDUE, ANSWERED)
 
 
-class ObjectionNotFound(DomainError):
+class ObjectionNotFound(NotFound):
     """No such objection or notice entry in the user's scope."""
 
 

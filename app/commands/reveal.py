@@ -1,7 +1,6 @@
 """Reveal one full sensitive value: in scope, with a reason, always audited."""
-from flask_babel import lazy_gettext as _l
 
-from app.commands.errors import DomainError, FieldErrors
+from app.errors import FieldErrors, NotFound
 from app.messages import reason_message
 from app.security.audit import record
 from app.security.scope import Scope, limit
@@ -9,11 +8,8 @@ from app.services.masking import check_reveal_reason, is_sensitive_column
 from app.services.validation import InvalidValue
 
 
-class RecordNotFound(DomainError):
+class RecordNotFound(NotFound):
     """The record does not exist or lies outside the user's scope (answered as 404)."""
-
-    def __init__(self):
-        super().__init__(_l("The page or record was not found."))
 
 
 def reveal_value(session, model, pk, column: str, reason: str, scope: Scope) -> str:

@@ -6,7 +6,7 @@ from sqlalchemy import inspect as sa_inspect
 
 from app.commands.clock import LOCAL_ZONE
 from app.commands.column_rules import column_checks, required_columns
-from app.commands.errors import FieldErrors
+from app.errors import FieldErrors
 from app.commands.scoping import assign_scope, check_scope
 from app.messages import reason_message
 from app.models import (

@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import RelationshipDirection
 
-from app.commands.errors import FieldErrors
+from app.errors import FieldErrors
 from app.security.scope import Scope, criterion, is_scoped
 
 NOT_AVAILABLE = _l("The chosen record does not exist or is not available.")

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
-from app.commands.errors import DomainError, FieldErrors
+from app.errors import DomainError, FieldErrors, NotFound
 from app.commands.locking import STALE, lock_one
 from app.commands.standards import default_standard_data
 from app.models import Application, AssessmentStandard, District, SchoolYear, SpecialGroup, StandardStatus
@@ -35,7 +35,7 @@ PROBLEMS = {
 }
 
 
-class StandardNotFound(DomainError):
+class StandardNotFound(NotFound):
     """No such standard version in the user's district."""
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
-from app.commands.errors import DomainError
+from app.errors import DomainError
 from app.models import AssessmentStandard, StandardStatus, Tier
 from app.models.base import utcnow
 from app.security import audit

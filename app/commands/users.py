@@ -10,7 +10,7 @@ from flask_appbuilder.security.sqla.models import Role, assoc_user_role
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.commands.errors import FieldErrors
+from app.errors import FieldErrors
 from app.models import School, User, UserScope
 from app.security.scope import Scope
 

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select, update
 from sqlalchemy.exc import OperationalError
 
-from app.commands.errors import DomainError
+from app.errors import DomainError
 from app.extensions import db
 from app.jobs.files import private_file, private_folder, remove_folder, work_folder_name
 from app.jobs.kinds import KINDS, JobCancelled, JobContext, JobResult

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 
 from app.commands.batch_scoring import score_submitted
-from app.commands.errors import DomainError
+from app.errors import DomainError
 from app.jobs.kinds import JobContext, JobResult, job_kind
 from app.models import Term
 from app.models.base import utcnow

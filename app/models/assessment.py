@@ -7,7 +7,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -18,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship
 
-from app.models.base import Stamped, Versioned, str_enum
+from app.models.base import Stamped, UtcDateTime, Versioned, str_enum
 
 
 class ApplicationStatus(enum.Enum):
@@ -74,19 +73,19 @@ class Application(Versioned, Stamped, Model):
     is_midyear = Column(Boolean, nullable=False, default=False)
     commitment_signed_on = Column(Date)
     consent_signed_on = Column(Date)
-    submitted_on = Column(DateTime)
+    submitted_on = Column(UtcDateTime)
     household_snapshot = Column(JSON)
     score = Column(Numeric(6, 2))
     breakdown = Column(JSON)
     standard_id = Column(Integer, ForeignKey("assessment_standard.id"), index=True)
     standard_version = Column(Integer)
     decided_by = Column(String(8))  # score or direct (identification by special group)
-    assessed_on = Column(DateTime)
+    assessed_on = Column(UtcDateTime)
     suggested_tier_id = Column(Integer, ForeignKey("tier.id"))
     final_tier_id = Column(Integer, ForeignKey("tier.id"), index=True)
     tier_reason = Column(Text)
-    decided_on = Column(DateTime)
-    approved_on = Column(DateTime)
+    decided_on = Column(UtcDateTime)
+    approved_on = Column(UtcDateTime)
     return_reason = Column(Text)
     cancel_reason = Column(Text)
     recover_aid = Column(Boolean, nullable=False, default=False)  # information proved false

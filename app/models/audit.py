@@ -1,8 +1,8 @@
 """Audit: the append-only trail of who did what, when, from where, to which record."""
 from flask_appbuilder import Model
-from sqlalchemy import JSON, BigInteger, Column, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, Integer, String
 
-from app.models.base import utcnow
+from app.models.base import UtcDateTime, utcnow
 
 # BIGINT on PostgreSQL; SQLite only auto-increments an INTEGER PRIMARY KEY
 EventId = BigInteger().with_variant(Integer(), "sqlite")
@@ -18,7 +18,7 @@ class AuditEvent(Model):
         Index("ix_audit_event_school", "school_id", "id"),
     )
     id = Column(EventId, primary_key=True)
-    occurred_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    occurred_at = Column(UtcDateTime, nullable=False, default=utcnow, index=True)
     # no ON DELETE: a user who has acted is disabled, never deleted (the trigger forbids SET NULL)
     user_id = Column(Integer, ForeignKey("ab_user.id"), index=True)
     username = Column(String(128), index=True)

@@ -5,6 +5,9 @@ from datetime import datetime
 from flask_appbuilder import Model
 from sqlalchemy import Column, DateTime, Enum, ForeignKey, Integer, Numeric
 from sqlalchemy.orm import declared_attr
+from sqlalchemy.types import TypeDecorator
+
+from app.clock import aware, utcnow
 
 Money = Numeric(14, 2, asdecimal=True)
 
@@ -14,9 +17,25 @@ def is_money(column) -> bool:
     return isinstance(column.type, Numeric) and (column.type.precision, column.type.scale) == (14, 2)
 
 
-def utcnow() -> datetime:
-    """Naive UTC timestamp used for every stamp column."""
-    return datetime.utcnow()
+class UtcDateTime(TypeDecorator):
+    """A moment, aware UTC in Python: `timestamptz` on PostgreSQL, UTC text on SQLite.
+
+    A naive value bound to it is taken to be UTC; every value read from it is aware UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        """UTC: aware for PostgreSQL, naive for SQLite (which keeps no zone)."""
+        if not isinstance(value, datetime):
+            return value
+        value = aware(value)
+        return value if dialect.name == "postgresql" else value.replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        """Aware UTC."""
+        return aware(value) if isinstance(value, datetime) else value
 
 
 def str_enum(enum_cls: type[enum.Enum], name: str) -> Enum:
@@ -35,8 +54,8 @@ def str_enum(enum_cls: type[enum.Enum], name: str) -> Enum:
 class Stamped:
     """Who/when stamps on every business table; the users are set by a flush hook."""
 
-    created_on = Column(DateTime, default=utcnow, nullable=False)
-    changed_on = Column(DateTime, default=utcnow, onupdate=utcnow, nullable=False)
+    created_on = Column(UtcDateTime, default=utcnow, nullable=False)
+    changed_on = Column(UtcDateTime, default=utcnow, onupdate=utcnow, nullable=False)
 
     @declared_attr
     def created_by_fk(cls):
@@ -61,4 +80,4 @@ class Versioned:
         return {"version_id_col": cls.version}
 
 
-__all__ = ["Model", "Money", "Stamped", "Versioned", "is_money", "str_enum", "utcnow"]
+__all__ = ["Model", "Money", "Stamped", "UtcDateTime", "Versioned", "is_money", "str_enum", "utcnow"]

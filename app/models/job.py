@@ -2,10 +2,10 @@
 import enum
 
 from flask_appbuilder import Model
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import relationship
 
-from app.models.base import str_enum, utcnow
+from app.models.base import UtcDateTime, str_enum, utcnow
 
 
 class JobStatus(enum.Enum):
@@ -43,13 +43,13 @@ class Job(Model):
     status = Column(str_enum(JobStatus, "job_status"), nullable=False, default=JobStatus.QUEUED)
     rows_total = Column(Integer)
     rows_done = Column(Integer, nullable=False, default=0)
-    created_on = Column(DateTime, nullable=False, default=utcnow, index=True)
-    started_at = Column(DateTime)
-    heartbeat_at = Column(DateTime)
-    finished_at = Column(DateTime)
+    created_on = Column(UtcDateTime, nullable=False, default=utcnow, index=True)
+    started_at = Column(UtcDateTime)
+    heartbeat_at = Column(UtcDateTime)
+    finished_at = Column(UtcDateTime)
     cancel_requested = Column(Boolean, nullable=False, default=False)
     attempts = Column(Integer, nullable=False, default=0)
-    queued_at = Column(DateTime)  # when it last entered the queue (start or requeue)
+    queued_at = Column(UtcDateTime)  # when it last entered the queue (start or requeue)
     worker = Column(String(64))  # host:pid of the worker running it, to requeue after a crash
     result_file = Column(String(255))  # a name inside the jobs folder, never a path from outside
     result_name = Column(String(255))  # the file name offered for download

@@ -2,10 +2,10 @@
 import enum
 
 from flask_appbuilder import Model
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import Column, Date, ForeignKey, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import relationship
 
-from app.models.base import Stamped, Versioned, str_enum
+from app.models.base import Stamped, UtcDateTime, Versioned, str_enum
 
 
 class NoticeStatus(enum.Enum):
@@ -37,8 +37,8 @@ class PublicNotice(Versioned, Stamped, Model):
     working_days = Column(SmallInteger, nullable=False)
     objection_days = Column(SmallInteger, nullable=False)
     contact = Column(String(100))  # where objections go (office, phone of the school)
-    published_at = Column(DateTime)
-    withdrawn_at = Column(DateTime)
+    published_at = Column(UtcDateTime)
+    withdrawn_at = Column(UtcDateTime)
     school = relationship("School")
     term = relationship("Term")
     entries = relationship("NoticeEntry", back_populates="notice", order_by="NoticeEntry.sort_key")

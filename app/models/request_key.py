@@ -1,8 +1,8 @@
 """Request keys: a create a client may retry (an Idempotency-Key, a form's one-time token) is done once."""
 from flask_appbuilder import Model
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Integer, String, UniqueConstraint
 
-from app.models.base import utcnow
+from app.models.base import UtcDateTime, utcnow
 
 
 class RequestKey(Model):
@@ -16,7 +16,7 @@ class RequestKey(Model):
     path = Column(String(255), nullable=False)
     status = Column(Integer)
     answer = Column(JSON)
-    created_on = Column(DateTime, default=utcnow, nullable=False, index=True)
+    created_on = Column(UtcDateTime, default=utcnow, nullable=False, index=True)
 
     def __repr__(self) -> str:
         return f"{self.path} {self.key}"

@@ -2,10 +2,10 @@
 import enum
 
 from flask_appbuilder import Model
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import relationship
 
-from app.models.base import Stamped, str_enum
+from app.models.base import Stamped, UtcDateTime, str_enum
 
 
 class StandardStatus(enum.Enum):
@@ -35,8 +35,8 @@ class AssessmentStandard(Stamped, Model):
     status = Column(str_enum(StandardStatus, "standard_status"), nullable=False, default=StandardStatus.DRAFT)
     data = Column(JSON, nullable=False)
     notes = Column(Text)
-    activated_at = Column(DateTime)
-    first_used_at = Column(DateTime)
+    activated_at = Column(UtcDateTime)
+    first_used_at = Column(UtcDateTime)
     district = relationship("District")
     school_year = relationship("SchoolYear")
     # the row's version counter (lost updates); `version` above is the standard's own version number

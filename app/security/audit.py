@@ -1,20 +1,18 @@
 """Audit trail entry points: record() for explicit events, init_app() for the automatic capture."""
 import logging
 import re
-import uuid
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import insert
 
+from app.context import Context
 from app.extensions import db
 from app.models.audit import AuditEvent
-from app.models.base import utcnow
 from app.services.masking import mask_bank_account, mask_column, mask_id_number, mask_phone
 
 log = logging.getLogger(__name__)
@@ -53,36 +51,6 @@ _EMBEDDED = (
     (re.compile(r"(?<![0-9])1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}(?![0-9])"), mask_phone),  # mobiles
     (re.compile(r"(?<![0-9])0[0-9]{2,3}[ -]?[0-9]{7,8}(?![0-9])"), mask_phone),  # landlines
 )
-
-
-def request_id() -> str | None:
-    """A uuid for the current request (the same for all its events); None outside a request."""
-    if not has_request_context():
-        return None
-    if "audit_request_id" not in g:
-        g.audit_request_id = str(uuid.uuid4())
-    return g.audit_request_id
-
-
-def actor(username: str | None = None, user_id: int | None = None) -> tuple[int | None, str | None]:
-    """(user id, username): the signed-in user in a request, else the ones given."""
-    user = _request_user()
-    if user is not None:
-        return user.id, user.username
-    return user_id, username
-
-
-def _request_user():
-    """The signed-in user of this request: session cookie (Flask-Login) or JWT (FAB's g.user)."""
-    if not has_request_context():
-        return None
-    try:
-        if current_user.is_authenticated:
-            return current_user
-    except AttributeError:
-        pass
-    user = g.get("user")  # FAB sets it when it verifies a JWT
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 def json_safe(value):
@@ -136,15 +104,14 @@ def _text(value, length: int) -> str | None:
     return text[:length]
 
 
-def event_row(action: str, *, entity=None, entity_id=None, detail=None, old=None, new=None,
-              school_id=None, username=None, user_id=None, row_count=None) -> dict:
-    """The column values of one audit_event row for the current user and request."""
-    user_id, username = actor(username, user_id)
+def event_row(ctx: Context, action: str, *, entity=None, entity_id=None, detail=None, old=None, new=None,
+              school_id=None, row_count=None) -> dict:
+    """The column values of one audit_event row: who, when and from where as the context says."""
     return {
-        "occurred_at": utcnow(),
-        "user_id": user_id,
-        "username": _text(username, 128),
-        "ip": _text(request.remote_addr, 45) if has_request_context() else None,
+        "occurred_at": ctx.now,
+        "user_id": ctx.actor.user_id,
+        "username": _text(ctx.actor.username, 128),
+        "ip": _text(ctx.actor.ip, 45),
         "action": _text(action, 24),
         "entity": _text(entity, 64),
         "entity_id": _text(entity_id, 64),
@@ -153,24 +120,23 @@ def event_row(action: str, *, entity=None, entity_id=None, detail=None, old=None
         "old_values": masked(old),
         "new_values": masked(new),
         "row_count": row_count,
-        "request_id": request_id(),
+        "request_id": ctx.request_id,
     }
 
 
-def record(action: str, *, entity: str | None = None, entity_id=None, detail: str | None = None,
+def record(ctx: Context, action: str, *, entity: str | None = None, entity_id=None, detail: str | None = None,
            old: dict | None = None, new: dict | None = None, school_id: int | None = None,
-           username: str | None = None, user_id: int | None = None, row_count: int | None = None,
-           commit: bool = False, session=None) -> None:
-    """Append one AuditEvent for the current user and request.
+           row_count: int | None = None, commit: bool = False) -> None:
+    """Append one AuditEvent for the context's actor, at the context's time, in its session.
 
     commit=False: the event joins the caller's transaction (it exists iff the change commits).
     commit=True: the event is written in a transaction of its own, so that a rollback of the
     caller's work cannot lose it (sign-ins, failed sign-ins, sign-outs, denials): at once, or,
     when the session holds uncommitted writes, as soon as its transaction ends.
     """
-    row = event_row(action, entity=entity, entity_id=entity_id, detail=detail, old=old, new=new,
-                    school_id=school_id, username=username, user_id=user_id, row_count=row_count)
-    session = session or db.session
+    row = event_row(ctx, action, entity=entity, entity_id=entity_id, detail=detail, old=old, new=new,
+                    school_id=school_id, row_count=row_count)
+    session = ctx.session
     if not commit:
         session.add(AuditEvent(**row))
     elif session.info.get(WROTE):

@@ -5,6 +5,7 @@ from flask_appbuilder.security.sqla.models import Role, User
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
+from app.context import context_of
 from app.models.audit import AuditEvent
 from app.models.base import Stamped
 from app.models.org import School, UserScope
@@ -97,12 +98,12 @@ def _summary(state) -> str | None:
     return None
 
 
-def _row(action: str, state, old, new) -> dict:
-    """One event row for a changed ORM instance."""
+def _row(ctx, action: str, state, old, new) -> dict:
+    """One event row for a changed ORM instance, by the context's actor."""
     mapper = state.mapper
     key = [state.dict.get(mapper.get_property_by_column(col).key) for col in mapper.primary_key]
     return event_row(
-        action, entity=state.mapper.persist_selectable.name,
+        ctx, action, entity=state.mapper.persist_selectable.name,
         entity_id=",".join(str(k) for k in key if k is not None) or None, detail=_summary(state),
         old=old, new=new, school_id=_school_id(state),
     )
@@ -110,18 +111,18 @@ def _row(action: str, state, old, new) -> dict:
 
 def _changes(session) -> list[dict]:
     """Event rows for the instances of this flush (pks of new rows are known by now)."""
-    rows = []
+    rows, ctx = [], context_of(session)
     for obj in session.new:
         if is_audited(obj):
-            rows.append(_row(CREATE, inspect(obj), None, _loaded_values(inspect(obj))))
+            rows.append(_row(ctx, CREATE, inspect(obj), None, _loaded_values(inspect(obj))))
     for obj in session.dirty:
         if is_audited(obj):
             old, new = _diff(inspect(obj))
             if new or old:
-                rows.append(_row(UPDATE, inspect(obj), old, new))
+                rows.append(_row(ctx, UPDATE, inspect(obj), old, new))
     for obj in session.deleted:
         if is_audited(obj):
-            rows.append(_row(DELETE, inspect(obj), _loaded_values(inspect(obj)), None))
+            rows.append(_row(ctx, DELETE, inspect(obj), _loaded_values(inspect(obj)), None))
     return rows
 
 

@@ -13,6 +13,7 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.security import audit, limits, sessions, text_guard
+from app.security.request_context import current_context
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def audit_denied(response):
     """after_request: record every 403 (has_access, has_access_api, protect) of a known user."""
     jwt_user = getattr(g.get("user"), "is_authenticated", False)  # FAB sets g.user from a JWT
     if response.status_code == 403 and (current_user.is_authenticated or jwt_user):
-        audit.record("denied", detail=request.path[:255], commit=True)
+        audit.record(current_context(), "denied", detail=request.path[:255], commit=True)
     return response
 
 

@@ -7,10 +7,13 @@ from flask_appbuilder.security.views import RoleModelView, UserDBModelView, User
 from sqlalchemy import update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.clock import app_clock, server_local
 from app.formatting import format_bool
 from app.request_cache import per_request
-from app.security import audit, clock, epochs
+from app.runner import run
+from app.security import audit, epochs
 from app.security.login import AuthDBView, lockout_until
+from app.security.request_context import current_context, signing_in
 
 DEMO_EMAIL_SUFFIX = "@demo.zizhu.local"  # app/commands/demo_users.py EMAIL_DOMAIN
 USERNAME_IN_AUDIT = 64
@@ -98,7 +101,7 @@ class ZizhuSecurityManager(SecurityManager):
             self._audit_failure(username, "wrong password")
             return None
         self.update_user_auth_stat(user, True)
-        audit.record("login", username=user.username, user_id=user.id, commit=True)
+        audit.record(signing_in(user), "login", commit=True)
         return user
 
     def _login_refusal(self, user) -> str | None:
@@ -114,7 +117,7 @@ class ZizhuSecurityManager(SecurityManager):
                               after=config["APP_LOGIN_BACKOFF_AFTER"],
                               base_seconds=config["APP_LOGIN_BACKOFF_BASE_SECONDS"],
                               max_seconds=config["APP_LOGIN_BACKOFF_MAX_SECONDS"])
-        if until is not None and clock.now() < until:
+        if until is not None and server_local(app_clock().now()) < until:
             return "throttled after repeated failures"
         return None
 
@@ -127,7 +130,7 @@ class ZizhuSecurityManager(SecurityManager):
     @staticmethod
     def _audit_failure(username: str, reason: str) -> None:
         """A failed login, under the name as typed (truncated)."""
-        audit.record("login_failed", username=str(username)[:USERNAME_IN_AUDIT], detail=reason, commit=True)
+        audit.record(signing_in(None, str(username)[:USERNAME_IN_AUDIT]), "login_failed", detail=reason, commit=True)
 
     def update_user_auth_stat(self, user, success=True):
         """FAB's counters on our clock; a failure also stamps changed_on, the start of the back-off."""
@@ -135,19 +138,18 @@ class ZizhuSecurityManager(SecurityManager):
         user.fail_login_count = user.fail_login_count or 0
         if success:
             user.login_count += 1
-            user.last_login = clock.now()
+            user.last_login = server_local(app_clock().now())
             user.fail_login_count = 0
         else:
             user.fail_login_count += 1
-            user.changed_on = clock.now()
+            user.changed_on = server_local(app_clock().now())
         self.update_user(user)
 
     def noop_user_update(self, user) -> None:
         """FAB's timing balance write, leaving changed_on (the back-off start) as it is."""
         stmt = (update(self.user_model).where(self.user_model.id == user.id)
                 .values(login_count=user.login_count, changed_on=user.changed_on))
-        self.session.execute(stmt)
-        self.session.commit()
+        run(current_context(), lambda c: c.session.execute(stmt))
 
     def load_user(self, pk):
         """Session and JWT users: active, and not a demo account in production."""
@@ -158,9 +160,9 @@ class ZizhuSecurityManager(SecurityManager):
 
     def on_user_logout(self, user) -> None:
         """Audit an explicit logout, which ends every session and token of the user."""
-        audit.record("logout", username=user.username, user_id=user.id, commit=True)
-        epochs.end_sessions(self.session, user.id)
-        self.session.commit()
+        ctx = signing_in(user)
+        audit.record(ctx, "logout", commit=True)
+        run(ctx, lambda c: epochs.end_sessions(c.session, user.id))
 
     def create_jwt_manager(self, app):
         """FAB's JWT manager; tokens carry the session epoch and die with it."""

@@ -3,7 +3,10 @@ from flask import Flask, current_app, flash, jsonify, redirect, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 
-from app.security import clock, epochs
+from app.clock import app_clock
+from app.context import Actor
+from app.security import epochs
+from app.security.request_context import current_context
 
 LOGIN_AT = "zz_login_at"
 SEEN_AT = "zz_seen_at"
@@ -35,7 +38,7 @@ def clear_keeping_locale() -> None:
 def begin(user) -> None:
     """Stamp a new login: a permanent cookie (PERMANENT_SESSION_LIFETIME), both timestamps, the epoch."""
     session.permanent = True
-    stamp = clock.now().timestamp()
+    stamp = app_clock().now().timestamp()
     session[LOGIN_AT] = stamp
     session[SEEN_AT] = stamp
     session[EPOCH] = epochs.epoch_of(user)
@@ -61,8 +64,8 @@ def _end(reason: str):
     logout_user()
     clear_keeping_locale()
     revoked = reason == "revoked"
-    audit.record("logout", username=username, user_id=user_id, commit=True,
-                 detail="session revoked" if revoked else f"session {reason} timeout")
+    audit.record(current_context().acting_as(Actor(user_id, username, ip=request.remote_addr)), "logout",
+                 commit=True, detail="session revoked" if revoked else f"session {reason} timeout")
     message = str(epochs.ENDED if revoked else EXPIRED)
     if request.path.startswith("/api/"):
         return jsonify(message=message), 401
@@ -79,7 +82,7 @@ def check_session():
         return None
     if not current_user.is_authenticated:
         return None
-    now = clock.now().timestamp()
+    now = app_clock().now().timestamp()
     reason = session_expiry(now, session.get(LOGIN_AT), session.get(SEEN_AT), **_limits())
     if reason is None and is_revoked(current_user):
         reason = "revoked"

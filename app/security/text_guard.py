@@ -3,7 +3,7 @@ from flask import current_app, jsonify, request
 from flask_appbuilder import ModelView
 from flask_babel import lazy_gettext as _l
 
-from app.commands.errors import FieldErrors
+from app.errors import FieldErrors
 from app.messages import reason_message
 
 BAD_FILTER = _l("A search or filter value contains a character that is not allowed.")

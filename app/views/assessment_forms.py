@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from app.commands import assessing, identification
-from app.commands.errors import FieldErrors
+from app.errors import FieldErrors
 from app.models import ReviewOutcome
 from app.models.base import utcnow
 from app.views.form_values import parse_date

@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.commands import assessing
-from app.commands.errors import DomainError, FieldErrors
+from app.errors import DomainError, FieldErrors
 from app.commands.idempotency import AlreadyRecorded
 from app.commands.identification import ApplicationNotFound
 from app.commands.jobs import start_job

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, ValidationError
 from wtforms.validators import DataRequired
 
-from app.commands.errors import FieldErrors
+from app.errors import FieldErrors
 from app.commands.rules import field_rules
 from app.formatting import format_blank, format_bool, format_date, format_many, format_money
 from app.labels import COLUMN_LABELS, enum_label

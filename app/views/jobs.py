@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from app.commands.errors import DomainError
+from app.errors import DomainError
 from app.commands.jobs import cancel_job, start_job, take_result
 from app.extensions import db
 from app.formatting import person_name

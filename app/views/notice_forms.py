@@ -3,7 +3,7 @@
 from flask import abort, flash
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.commands.errors import DomainError, FieldErrors
+from app.errors import DomainError, FieldErrors
 from app.commands.locking import STALE
 from app.commands.notices import NoticeNotFound, withdraw_expired
 from app.commands.objections import ObjectionNotFound

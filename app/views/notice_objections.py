@@ -5,7 +5,7 @@ from flask_babel import gettext
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.commands import objections as cmd
-from app.commands.errors import DomainError, FieldErrors
+from app.errors import DomainError, FieldErrors
 from app.extensions import db
 from app.models import ObjectionOutcome
 from app.security.scope import current_scope

@@ -4,7 +4,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import get_locale, gettext
 
 from app.commands import notices as cmd
-from app.commands.errors import DomainError
+from app.errors import DomainError
 from app.extensions import db
 from app.models import NoticeStatus
 from app.reports.notice_xlsx import entry_rows, headers, notice_workbook, objection_sentence, period

@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.commands import notice_approval as approval
 from app.commands import notices as cmd
-from app.commands.errors import DomainError, FieldErrors
+from app.errors import DomainError, FieldErrors
 from app.commands.identification import REQUIRED
 from app.commands.objections import soon_until, urgency
 from app.extensions import db

@@ -3,7 +3,7 @@ from flask import abort, jsonify, request
 from flask_appbuilder import expose, has_access
 from sqlalchemy import or_
 
-from app.commands.errors import DomainError, FieldErrors
+from app.errors import DomainError, FieldErrors
 from app.commands.reveal import RecordNotFound, reveal_value
 from app.commands.rules import check_editable, validate_item
 from app.security.scope import current_scope, limit

@@ -6,7 +6,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext
 
 from app.commands import simulation
-from app.commands.errors import DomainError, FieldErrors
+from app.errors import DomainError, FieldErrors
 from app.commands.standard_versions import StandardNotFound, load
 from app.extensions import db
 from app.models import AssessmentStandard, SchoolYear, StandardStatus

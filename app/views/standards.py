@@ -9,7 +9,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from app.commands import standard_versions as versions
-from app.commands.errors import DomainError, FieldErrors
+from app.errors import DomainError, FieldErrors
 from app.commands.standards import parameters
 from app.extensions import db
 from app.models import AssessmentStandard, District, SchoolYear, SpecialGroup, StandardStatus, Tier

@@ -9,7 +9,7 @@ from werkzeug.security import generate_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Regexp
 
-from app.commands.errors import FieldErrors
+from app.errors import FieldErrors
 from app.commands.users import (
     Manager,
     check_change,

@@ -8,13 +8,13 @@ from flask import g, request
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
-from app.commands.errors import DomainError
+from app.errors import Stale
 from app.commands.idempotency import AlreadyRecorded
 from app.commands.locking import STALE
 from app.views.once import ALREADY, FIELD, OnceField, claim_form
 
 
-class StaleEdit(DomainError):
+class StaleEdit(Stale):
     """The record changed after the edit form was opened; nothing was written."""
 
 

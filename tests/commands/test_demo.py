@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.commands.demo import seed_demo
 from app.commands.demo_pupils import cohort
 from app.commands.demo_rows import luhn_digit
-from app.commands.errors import DomainError
+from app.errors import DomainError
 from app.extensions import db
 from app.models import (
     Application,

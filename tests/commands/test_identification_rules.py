@@ -4,7 +4,7 @@ from datetime import date, datetime
 import pytest
 
 from app.commands import identification
-from app.commands.errors import FieldErrors
+from app.errors import FieldErrors
 from app.commands.identification import IllegalStep
 from app.models import ApplicationStatus
 

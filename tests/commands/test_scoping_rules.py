@@ -1,7 +1,7 @@
 """Writes stay in scope, from both sides: which scope fields are forced, which related rows are accepted or refused."""
 import pytest
 
-from app.commands.errors import FieldErrors
+from app.errors import FieldErrors
 from app.commands.scoping import NOT_AVAILABLE, assign_scope, check_scope
 from app.models import Household, HouseholdMember, Relation, Student, Tier
 from app.security.scope import Scope

@@ -2,7 +2,7 @@
 import pytest
 
 from app.commands import standard_versions as versions
-from app.commands.errors import FieldErrors
+from app.errors import FieldErrors
 from app.models import AssessmentStandard, SchoolYear, StandardStatus
 from tests.race import page_client, race
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from app.commands import assessing, identification
-from app.commands.errors import FieldErrors
+from app.errors import FieldErrors
 from app.commands.identification import ApplicationNotFound, IllegalStep
 from app.models import ApplicationStatus, AuditEvent, Presence, Tier
 from app.security.scope import Scope

@@ -7,7 +7,7 @@ from app.commands import assessing, identification
 from app.commands import notice_approval as approval
 from app.commands import notices as cmd
 from app.commands import objections as obj
-from app.commands.errors import FieldErrors
+from app.errors import FieldErrors
 from app.models import ApplicationStatus, AuditEvent, NoticeStatus, ObjectionOutcome, SpecialGroup
 from app.security.scope import Scope
 from tests.factories import make_application, make_household, make_member, make_student

@@ -6,7 +6,7 @@ import pytest
 
 from app.commands import assessing, identification, simulation
 from app.commands import standard_versions as versions
-from app.commands.errors import FieldErrors
+from app.errors import FieldErrors
 from app.commands.standards import seed_standard
 from app.models import Application, AssessmentStandard, AuditEvent, HukouType, Relation
 from app.security.scope import Scope

@@ -6,7 +6,7 @@ import pytest
 
 from app.commands import assessing, identification
 from app.commands import standard_versions as versions
-from app.commands.errors import FieldErrors
+from app.errors import FieldErrors
 from app.commands.standards import active_standard, seed_standard
 from app.models import AssessmentStandard, AuditEvent, StandardStatus
 from app.security.scope import Scope

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from sqlalchemy import inspect, select, update
 
-from app.commands.errors import DomainError
+from app.errors import DomainError
 from app.extensions import db
 from app.jobs import KINDS, JobResult
 from app.jobs.recovery import MAX_ATTEMPTS, recover

@@ -1,7 +1,7 @@
 """Starting jobs: the per-user limit, a scope is needed, kinds must exist."""
 import pytest
 
-from app.commands.errors import DomainError
+from app.errors import DomainError
 from app.commands.jobs import JobLimitReached, start_job
 from app.models import Job, JobStatus
 from app.security.scope import Scope

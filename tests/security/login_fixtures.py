@@ -1,6 +1,6 @@
 """Login test fixtures: an app with CSRF and limits on (own SQLite file), a settable clock, helpers."""
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 
@@ -56,25 +56,16 @@ def sign_in(client, username: str = "hadmin", password: str = TEST_PASSWORD):
     return resp
 
 
-class FakeClock:
-    """A settable security clock."""
-
-    def __init__(self):
-        self.time = datetime(2026, 3, 2, 9, 0)
-
-    def __call__(self) -> datetime:
-        return self.time
-
-    def advance(self, **delta) -> None:
-        """Move the clock forward."""
-        self.time += timedelta(**delta)
-
-
 @pytest.fixture
-def fake_clock(monkeypatch):
-    """The security clock (app/security/clock.py), under the test's control."""
-    from app.security import clock
+def fake_clock(request):
+    """The app's clock (app/clock.py), standing still until the test moves it; on whichever app the
+    test uses."""
+    from app.clock import EXTENSION, FixedClock
 
-    fake = FakeClock()
-    monkeypatch.setattr(clock, "now", fake)
-    return fake
+    fake = FixedClock(datetime(2026, 3, 2, 9, 0))
+    apps = [request.getfixturevalue(name) for name in ("hardened_app", "app") if name in request.fixturenames]
+    for application in apps:
+        application.extensions[EXTENSION] = fake
+    yield fake
+    for application in apps:
+        application.extensions.pop(EXTENSION, None)

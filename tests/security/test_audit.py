@@ -11,6 +11,7 @@ from app.models import AuditEvent, Student
 from app.security import audit
 from app.security.audit_capture import AuditEventImmutable
 from tests.conftest import TEST_PASSWORD
+from tests.context import named
 from tests.factories import make_household, make_school, make_student, pupil_id_number
 
 SEVENTEEN_DIGITS = re.compile(r"\d{17}")
@@ -98,8 +99,8 @@ def test_rolled_back_change_leaves_no_event(session):
 
 def test_explicit_event_joins_the_transaction_unless_committed_alone(app, session):
     make_school(session)
-    audit.record("export", entity="student", row_count=3)
-    audit.record("denied", entity="student", entity_id=7, username="visitor", commit=True)
+    audit.record(named(), "export", entity="student", row_count=3)
+    audit.record(named("visitor"), "denied", entity="student", entity_id=7, commit=True)
     session.rollback()
     assert _events(session, action="export") == []
     [denied] = _events(session, action="denied")
@@ -108,7 +109,7 @@ def test_explicit_event_joins_the_transaction_unless_committed_alone(app, sessio
 
 def test_event_committed_alone_waits_for_the_pending_change_and_survives_its_commit(session):
     make_school(session)
-    audit.record("denied", entity="school", username="visitor", commit=True)
+    audit.record(named("visitor"), "denied", entity="school", commit=True)
     assert db.session.info.get(audit.PENDING)  # not yet: the session holds its write locks
     session.commit()
     assert len(_events(session, action="denied")) == 1
@@ -116,13 +117,13 @@ def test_event_committed_alone_waits_for_the_pending_change_and_survives_its_com
 
 
 def test_explicit_event_committed_alone_while_nothing_else_is_pending(session):
-    audit.record("login_failed", username="a\nINFO forged\r", commit=True)
+    audit.record(named("a\nINFO forged\r"), "login_failed", commit=True)
     [failed] = _events(session, action="login_failed")
     assert failed.username == "a\\x0aINFO forged\\x0d"
 
 
 def test_audit_events_cannot_be_changed_or_deleted_through_the_orm(session):
-    audit.record("export", entity="student", row_count=1)
+    audit.record(named(), "export", entity="student", row_count=1)
     session.commit()
     [ev] = _events(session, action="export")
     ev.row_count = 1000
@@ -142,7 +143,7 @@ def test_audit_events_cannot_be_changed_or_deleted_through_the_orm(session):
     "TRUNCATE audit_event",
 ])
 def test_the_database_refuses_update_and_delete_of_events(app, session, statement):
-    audit.record("export", entity="student", row_count=1, commit=True)
+    audit.record(named(), "export", entity="student", row_count=1, commit=True)
     if statement.startswith("TRUNCATE") and db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite has no TRUNCATE")
     with pytest.raises(DBAPIError, match="append-only"):
@@ -209,7 +210,7 @@ def test_a_paused_capture_records_nothing_per_row(session):
     with audit.paused(session):
         make_student(session)
         session.commit()
-    audit.record("import", entity="student", row_count=1)
+    audit.record(named(), "import", entity="student", row_count=1)
     session.commit()
     assert _events(session, entity="student", action="create") == []
     assert len(_events(session, action="import")) == 1
@@ -217,7 +218,7 @@ def test_a_paused_capture_records_nothing_per_row(session):
 
 def test_embedded_id_numbers_are_scrubbed(session):
     id_number = pupil_id_number()
-    audit.record("reveal", detail=f"学籍号 G{id_number}", new={"notes": "卡号 6222020200112233445"})
+    audit.record(named(), "reveal", detail=f"学籍号 G{id_number}", new={"notes": "卡号 6222020200112233445"})
     session.commit()
     [ev] = _events(session, action="reveal")
     assert _no_id_number(ev) and ev.summary.endswith(id_number[-2:])

@@ -4,6 +4,7 @@ from datetime import date
 
 from app.models import AuditEvent, Household
 from app.security import audit
+from tests.context import named
 from tests.factories import make_household
 
 SECRETS = ("13800138000", "110101201605170012", "6217990000000001234", "0371-65432109", "110101160517001",
@@ -18,7 +19,7 @@ def _stored(event) -> str:
 
 
 def test_explicit_event_scrubs_phones_ids_and_cards_from_its_detail_and_values(session):
-    audit.record(audit.WORKFLOW, entity="objection", detail=TEXT,
+    audit.record(named(), audit.WORKFLOW, entity="objection", detail=TEXT,
                  old={"minutes": TEXT, "snapshot": {"household": {"phone": "13800138000", "notes": TEXT}}},
                  new={"reasons": [TEXT, "无"], "contact_phone": "13900139000", "birth_date": date(2016, 5, 17)},
                  commit=True)
@@ -30,7 +31,7 @@ def test_explicit_event_scrubs_phones_ids_and_cards_from_its_detail_and_values(s
 
 
 def test_ordinary_numbers_in_free_text_are_kept(session):
-    audit.record(audit.WORKFLOW, entity="objection", detail="第2026年 12000.00 元，3年级1班，编号 123456",
+    audit.record(named(), audit.WORKFLOW, entity="objection", detail="第2026年 12000.00 元，3年级1班，编号 123456",
                  commit=True)
     event = session.query(AuditEvent).filter_by(entity="objection").one()
     assert event.summary == "第2026年 12000.00 元，3年级1班，编号 123456"

@@ -4,6 +4,7 @@ import pytest
 from app.extensions import db
 from app.models import AuditEvent
 from app.security import audit
+from tests.context import named
 from tests.factories import make_school
 
 LIST = "/auditeventmodelview/list/"
@@ -12,10 +13,10 @@ LIST = "/auditeventmodelview/list/"
 @pytest.fixture
 def events(session):
     """Three events by different users; the second carries markup in its values."""
-    audit.record("export", entity="student", row_count=12, username="u_exporter")
-    audit.record("update", entity="student", entity_id=42, username="u_editor", detail="<b>李小明</b>",
+    audit.record(named("u_exporter"), "export", entity="student", row_count=12)
+    audit.record(named("u_editor"), "update", entity="student", entity_id=42, detail="<b>李小明</b>",
                  old={"name": "<script>alert(1)</script>"}, new={"name": "李小明", "boarding": True})
-    audit.record("login_failed", username="u_intruder")
+    audit.record(named("u_intruder"), "login_failed")
     session.commit()
     return {e.username: e for e in session.query(AuditEvent).filter(AuditEvent.username.isnot(None))}
 
@@ -30,7 +31,7 @@ def test_auditor_reads_the_whole_trail(client, session, make_user, login, events
 
 def test_district_officer_reads_the_trail_of_their_district(client, session, make_user, login, events):
     school = make_school(session)
-    audit.record("reveal", entity="student", entity_id=7, username="u_local", school_id=school.id)
+    audit.record(named("u_local"), "reveal", entity="student", entity_id=7, school_id=school.id)
     session.commit()
     make_user("reader", "DistrictOfficer", district=school.district)
     login("reader")

@@ -8,6 +8,7 @@ import pytest
 from app.models import Application, ApplicationStatus, Term
 from app.security import audit
 from app.workbench import Todo, quick_action, registry, todo
+from tests.context import named
 from tests.factories import make_household, make_school, make_student
 from tests.security import conftest as security_fixtures
 
@@ -105,7 +106,7 @@ def test_pupil_data_to_fix_counted_per_school(client, busy, session, as_user):
 
 def test_auditor_sees_recent_reveals_and_refusals(client, busy, session, as_user):
     for action, school in ((audit.REVEAL, busy.a), (audit.REVEAL, busy.c), (audit.DENIED, busy.a)):
-        audit.record(action, entity="student", entity_id=1, school_id=school.id, username="x")
+        audit.record(named("x"), action, entity="student", entity_id=1, school_id=school.id)
     session.commit()
     cards = _cards(_workbench(client, "auditor", as_user))
     assert cards["Full values viewed in the last 7 days"] == 2
@@ -130,8 +131,8 @@ def test_card_links_open_the_list_filtered(client, busy, as_user):
 
 
 def test_audit_card_link_lists_only_that_action(client, busy, session, as_user):
-    audit.record(audit.REVEAL, entity="student", entity_id=1, detail="reveal-one", username="x")
-    audit.record(audit.EXPORT, entity="student", entity_id=2, detail="export-one", username="x")
+    audit.record(named("x"), audit.REVEAL, entity="student", entity_id=1, detail="reveal-one")
+    audit.record(named("x"), audit.EXPORT, entity="student", entity_id=2, detail="export-one")
     session.commit()
     page = _workbench(client, "auditor", as_user)
     url = html.unescape(re.search(r'href="([^"]*_flt_3_action=reveal[^"]*)"', page).group(1))

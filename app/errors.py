@@ -1,7 +1,17 @@
-"""Domain errors with translatable messages; views flash them, APIs answer 4xx with them."""
+"""Refusals of a use case, with translatable messages; the runner turns each kind into an answer.
+
+NotFound → 404 (or a page's 404); FieldErrors → 422 {field: [message]} (or the first message
+flashed); AlreadyDone → the repeat is told it was done once (200 on pages, as info); Stale and every
+other DomainError → 409 {message} (or flashed as refused).
+"""
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from app.labels import COLUMN_LABELS
+
+NOT_FOUND = _l("The page or record was not found.")
+# a save based on a read that another save has overtaken (StaleDataError), on a page or the API
+STALE = _l("This record was changed by someone else after you opened it. Reload it and make your change again.")
 
 
 class DomainError(Exception):
@@ -13,6 +23,24 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
+
+
+class NotFound(DomainError):
+    """The record does not exist or lies outside the user's scope (answered as 404, never 403)."""
+
+    def __init__(self, message=NOT_FOUND):
+        super().__init__(message)
+
+
+class AlreadyDone(DomainError):
+    """The same thing was done a moment ago (a form or request sent twice); nothing new is written."""
+
+
+class Stale(DomainError):
+    """The record changed after it was read; nothing was written."""
+
+    def __init__(self, message=STALE):
+        super().__init__(message)
 
 
 class FieldErrors(DomainError):
