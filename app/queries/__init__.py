@@ -1,0 +1,1 @@
+"""Scoped read models shared by pages, the workbench, jobs, reports and dashboards."""
