@@ -7,12 +7,12 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
-from app.errors import FieldErrors
 from app.commands.idempotency import AlreadyRecorded
 from app.commands.identification import REQUIRED, check_step, load, need, transition
 from app.commands.standards import active_standard, compiled, tier_ids
+from app.context import Context
+from app.errors import FieldErrors
 from app.models import Application, AssessmentStandard, HomeVisit, ReviewDecision, ReviewOutcome, ReviewStage, Tier
-from app.security.scope import Scope
 from app.services.facts import facts_from_snapshot
 from app.services.scoring import Assessment, assess
 
@@ -54,28 +54,28 @@ def apply_result(app: Application, row: AssessmentStandard, result: Assessment, 
         row.first_used_at = now
 
 
-def score(session, application_id: int, scope: Scope, *, now: datetime) -> tuple[Application, Assessment]:
+def score(ctx: Context, application_id: int) -> tuple[Application, Assessment]:
     """Score one application from its snapshot; it goes to school review (学校认定).
 
     Scored already, it keeps its result (the same snapshot and version give the same score): nothing
     is written again, so a repeated or concurrent post scores once."""
-    app = load(session, application_id, scope, lock=True)
-    check_step(session, app, "assess")
-    row = standard_for(session, app)
+    app = load(ctx, application_id, lock=True)
+    check_step(ctx, app, "assess")
+    row = standard_for(ctx.session, app)
     result = assess(compiled(row), facts_from_snapshot(app.household_snapshot))
     if app.score is not None:
         return app, result
-    tiers = tier_ids(session)
-    transition(session, app, "assess", lambda a: apply_result(a, row, result, tiers, now),
+    tiers = tier_ids(ctx.session)
+    transition(ctx, app, "assess", lambda a: apply_result(a, row, result, tiers, ctx.now),
                detail=f"v{row.version} {result.total}")
     return app, result
 
 
-def add_home_visit(session, application_id: int, scope: Scope, *, visited_on: date, visitors: str,
-                   findings: str, facts_confirmed: bool) -> HomeVisit:
+def add_home_visit(ctx: Context, application_id: int, *, visited_on: date, visitors: str, findings: str,
+                   facts_confirmed: bool) -> HomeVisit:
     """Record a home visit or interview (家访) against an open application."""
-    app = load(session, application_id, scope, lock=True)
-    check_step(session, app, "home_visit")
+    app = load(ctx, application_id, lock=True)
+    check_step(ctx, app, "home_visit")
     errors = {}
     for field, value in (("visited_on", visited_on), ("visitors", visitors), ("findings", findings)):
         need(errors, field, value)
@@ -83,8 +83,8 @@ def add_home_visit(session, application_id: int, scope: Scope, *, visited_on: da
         raise FieldErrors(errors)
     visit = HomeVisit(application_id=app.id, visited_on=visited_on, visitors=visitors.strip(),
                       findings=findings.strip(), facts_confirmed=bool(facts_confirmed))
-    session.add(visit)
-    session.flush()
+    ctx.session.add(visit)
+    ctx.session.flush()
     return visit
 
 
@@ -100,18 +100,17 @@ def _check_votes(members: str, votes: tuple[int, int, int], decided_on) -> None:
         raise FieldErrors(errors)
 
 
-def record_class_review(session, application_id: int, scope: Scope, *, outcome: ReviewOutcome,
-                        decided_on: date, members: str, votes: tuple[int, int, int],
-                        minutes: str = "") -> ReviewDecision:
+def record_class_review(ctx: Context, application_id: int, *, outcome: ReviewOutcome, decided_on: date,
+                        members: str, votes: tuple[int, int, int], minutes: str = "") -> ReviewDecision:
     """The class's democratic review (班级评议); the application moves on to the school either way."""
-    app = load(session, application_id, scope, lock=True)
-    check_step(session, app, "class_review")
+    app = load(ctx, application_id, lock=True)
+    check_step(ctx, app, "class_review")
     _check_votes(members, votes, decided_on)
     decision = ReviewDecision(application_id=app.id, stage=ReviewStage.CLASS, outcome=outcome,
                               decided_on=decided_on, members=members.strip(), votes_for=votes[0],
                               votes_against=votes[1], votes_abstain=votes[2], minutes=minutes or None)
-    session.add(decision)
-    transition(session, app, "class_review", detail=outcome.value)
+    ctx.session.add(decision)
+    transition(ctx, app, "class_review", detail=outcome.value)
     return decision
 
 
@@ -126,12 +125,12 @@ def _refuse_repeat(session, app: Application, tier_id: int, decided_on, members:
         raise AlreadyRecorded(_l("This decision of the committee is already recorded."))
 
 
-def decide(session, application_id: int, scope: Scope, *, tier_code: str, decided_on: date, members: str,
-           votes: tuple[int, int, int], minutes: str = "", tier_reason: str = "",
-           now: datetime) -> ReviewDecision:
+def decide(ctx: Context, application_id: int, *, tier_code: str, decided_on: date, members: str,
+           votes: tuple[int, int, int], minutes: str = "", tier_reason: str = "") -> ReviewDecision:
     """The committee's decision (认定工作组): a final tier; differing from the suggestion needs a reason."""
-    app = load(session, application_id, scope, lock=True)
-    check_step(session, app, "decide")
+    app = load(ctx, application_id, lock=True)
+    check_step(ctx, app, "decide")
+    session = ctx.session
     if app.score is None:
         raise FieldErrors({"score": [_l("is missing; score the application before the committee decides")]})
     _check_votes(members, votes, decided_on)
@@ -150,9 +149,9 @@ def decide(session, application_id: int, scope: Scope, *, tier_code: str, decide
     session.add(decision)
 
     def change(a):
-        a.final_tier_id, a.decided_on = tier.id, now
+        a.final_tier_id, a.decided_on = tier.id, ctx.now
         a.tier_reason = decision.tier_reason
 
-    transition(session, app, "decide", change, detail=tier.code)
+    transition(ctx, app, "decide", change, detail=tier.code)
     return decision
 

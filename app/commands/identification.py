@@ -1,22 +1,23 @@
 """Moving an application through identification: submit, return, re-assess, cancel, reject, approve, archive.
 
-Every step is checked against `app/services/workflow.py`, written in the caller's transaction and
-audited as one "workflow" event (who, when, the step, old → new); scoring and the committee are in
-`app/commands/assessing.py`, notices and objections in `app/commands/notices.py`.
+Every step is checked against `app/services/workflow.py`, written in the runner's transaction and
+audited as one "workflow" event (who and when from the context, the step, old → new): one application
+through `transition`, many at once through `transition_many` (batch scoring). Scoring and the
+committee are in `app/commands/assessing.py`, notices and objections in `app/commands/notices.py`.
 """
-from datetime import date, datetime
-
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import insert
 
-from app.commands.clock import local_day
-from app.errors import DomainError, FieldErrors, NotFound
 from app.commands.locking import lock_one
 from app.commands.snapshots import take_snapshot
 from app.commands.standards import class_review_on
+from app.context import Context
+from app.errors import DomainError, FieldErrors, NotFound
 from app.labels import enum_label
 from app.models import Application, ApplicationStatus, Objection
+from app.models.audit import AuditEvent
 from app.security import audit
-from app.security.scope import Scope, limit
+from app.security.scope import limit
 from app.services.workflow import RefusedStep, next_status
 
 REQUIRED = _l("is required")
@@ -38,14 +39,19 @@ class IllegalStep(DomainError):
     """The step cannot be taken from the application's status."""
 
 
+class ClassReviewFirst(IllegalStep):
+    """The district asks for the class review before the school scores; it is not recorded yet."""
+
+
 class ObjectionOpen(DomainError):
     """An objection to the application is still unanswered."""
 
 
-def load(session, application_id: int, scope: Scope, *, lock: bool = False) -> Application:
-    """The application if it exists in `scope`; `lock` for a step: locked and re-read, so two
-    concurrent posts of one step take it once (app/commands/locking.py)."""
-    query = limit(session.query(Application).filter(Application.id == application_id), Application, scope)
+def load(ctx: Context, application_id: int, *, lock: bool = False) -> Application:
+    """The application if it exists in the context's scope; `lock` for a step: locked and re-read,
+    so two concurrent posts of one step take it once (app/commands/locking.py)."""
+    session = ctx.session
+    query = limit(session.query(Application).filter(Application.id == application_id), Application, ctx.scope)
     app = lock_one(session, query, Application, application_id) if lock else query.one_or_none()
     if app is None:
         raise ApplicationNotFound(_l("No such application, or it is not in your school."))
@@ -57,32 +63,72 @@ def _state(app: Application) -> dict:
     return {key: getattr(app, key) for key in AUDITED}
 
 
-def check_step(session, app: Application, step: str) -> str:
-    """The status after `step`, or IllegalStep with a sentence naming the step and the status."""
-    review = class_review_on(session, app.student.district_id, app.school_year_id) if step == "assess" else False
+def _class_review(ctx: Context, app: Application, reviews: dict | None) -> bool:
+    """Whether the pupil's district asks for a class review that year; `reviews` remembers the
+    answer per (district, school year) across a bulk step."""
+    key = (app.student.district_id, app.school_year_id)
+    if reviews is None:
+        return class_review_on(ctx.session, *key)
+    if key not in reviews:
+        reviews[key] = class_review_on(ctx.session, *key)
+    return reviews[key]
+
+
+def check_step(ctx: Context, app: Application, step: str, *, reviews: dict | None = None) -> str:
+    """The status after `step`, or IllegalStep with a sentence naming the step and the status
+    (ClassReviewFirst when the class must review it before the school scores)."""
+    review = _class_review(ctx, app, reviews) if step == "assess" else False
     try:
         return next_status(step, app.status.value, class_review=review)
     except RefusedStep as refused:
         if refused.refusal.code == "step.class_review_first":
-            raise IllegalStep(_l("The class review (班级评议) must be recorded before the school scores "
-                                 "this application.")) from None
+            raise ClassReviewFirst(_l("The class review (班级评议) must be recorded before the school scores "
+                                      "this application.")) from None
         raise IllegalStep(_l("Cannot %(step)s an application that is %(status)s.",
                              step=STEP_LABELS[step], status=enum_label(app.status))) from None
 
 
-def transition(session, app: Application, step: str, change=None, *, detail: str = "") -> Application:
-    """Take `step`: check it, apply `change(app)`, set the new status, audit one event, flush."""
-    target = check_step(session, app, step)
+def transition(ctx: Context, app: Application, step: str, change=None, *, detail: str = "") -> Application:
+    """Take `step`: check it, apply `change(app)`, set the new status, flush, audit one event."""
+    target = check_step(ctx, app, step)
     old = _state(app)
-    with audit.paused(session):
+    with audit.paused(ctx.session):
         if change is not None:
             change(app)
         app.status = ApplicationStatus(target)
-        session.flush()
-    new = _state(app)
-    audit.record(audit.WORKFLOW, entity="application", entity_id=app.id, school_id=app.school_id,
-                 detail=f"{step}: {detail}" if detail else step, old=old, new=new, session=session)
+        ctx.session.flush()
+    audit.record(ctx, audit.WORKFLOW, entity="application", entity_id=app.id, school_id=app.school_id,
+                 detail=_summary(step, detail), old=old, new=_state(app))
     return app
+
+
+def transition_many(ctx: Context, apps: list, step: str, change=None, *, detail="") -> list:
+    """Take `step` on every one of `apps` as `transition` does, in bulk: all checked before any is
+    changed (one refusal refuses them all), one flush, the workflow events in one INSERT.
+
+    `detail` is a text, or a function of the application giving its own (a score per application).
+    """
+    reviews: dict = {}
+    targets = [check_step(ctx, app, step, reviews=reviews) for app in apps]
+    olds = [_state(app) for app in apps]
+    with audit.paused(ctx.session):
+        for app, target in zip(apps, targets, strict=True):
+            if change is not None:
+                change(app)
+            app.status = ApplicationStatus(target)
+        ctx.session.flush()
+    events = [audit.event_row(ctx, audit.WORKFLOW, entity="application", entity_id=app.id,
+                              school_id=app.school_id, old=old, new=_state(app),
+                              detail=_summary(step, detail(app) if callable(detail) else detail))
+              for app, old in zip(apps, olds, strict=True)]
+    if events:
+        ctx.session.execute(insert(AuditEvent.__table__), events)
+    return apps
+
+
+def _summary(step: str, detail: str) -> str:
+    """The event's summary: the step, and its detail after a colon."""
+    return f"{step}: {detail}" if detail else step
 
 
 def blank(value) -> bool:
@@ -96,20 +142,20 @@ def need(errors: dict, field: str, value) -> None:
         errors[field] = [REQUIRED]
 
 
-def submit(session, application_id: int, scope: Scope, *, now: datetime) -> Application:
+def submit(ctx: Context, application_id: int) -> Application:
     """Submit: the guardian's commitment and consent must be dated; the household is frozen.
 
     After the term's application window only a mid-year application (sudden hardship) is accepted.
     """
-    app = load(session, application_id, scope, lock=True)
-    check_step(session, app, "submit")
+    app = load(ctx, application_id, lock=True)
+    check_step(ctx, app, "submit")
     errors = {}
     need(errors, "commitment_signed_on", app.commitment_signed_on)
     need(errors, "consent_signed_on", app.consent_signed_on)
     if app.student.household is None:
         errors["student"] = [_l("has no household recorded; link the pupil to a household first")]
     closes = app.term.application_closes
-    if closes is not None and local_day(now) > closes and not app.is_midyear:
+    if closes is not None and ctx.today > closes and not app.is_midyear:
         errors["is_midyear"] = [_l(
             "applications for this term closed on %(day)s; after that only a mid-year application "
             "(a family that met sudden hardship) can be submitted", day=closes.isoformat())]
@@ -117,11 +163,11 @@ def submit(session, application_id: int, scope: Scope, *, now: datetime) -> Appl
         raise FieldErrors(errors)
 
     def change(a):
-        a.household_snapshot = take_snapshot(a.student, a.student.household, now)
-        a.submitted_on, a.return_reason = now, None
+        a.household_snapshot = take_snapshot(a.student, a.student.household, ctx.now)
+        a.submitted_on, a.return_reason = ctx.now, None
         _clear_assessment(a)
 
-    return transition(session, app, "submit", change)
+    return transition(ctx, app, "submit", change)
 
 
 def _clear_assessment(app: Application) -> None:
@@ -131,50 +177,49 @@ def _clear_assessment(app: Application) -> None:
     app.assessed_on = app.decided_on = app.tier_reason = None
 
 
-def _with_reason(session, application_id: int, scope: Scope, step: str, reason: str, field: str,
-                 change) -> Application:
+def _with_reason(ctx: Context, application_id: int, step: str, reason: str, field: str, change) -> Application:
     """A step that needs a written reason (return, re-assess, reject, cancel)."""
-    app = load(session, application_id, scope, lock=True)
-    check_step(session, app, step)
+    app = load(ctx, application_id, lock=True)
+    check_step(ctx, app, step)
     if not (reason or "").strip():
         raise FieldErrors({field: [REQUIRED]})
-    return transition(session, app, step, change, detail=reason.strip())
+    return transition(ctx, app, step, change, detail=reason.strip())
 
 
-def return_for_correction(session, application_id: int, scope: Scope, *, reason: str) -> Application:
+def return_for_correction(ctx: Context, application_id: int, *, reason: str) -> Application:
     """Send back to the family or class teacher with a reason; it is re-submitted later."""
     def change(a):
         a.return_reason = reason.strip()
 
-    return _with_reason(session, application_id, scope, "return", reason, "return_reason", change)
+    return _with_reason(ctx, application_id, "return", reason, "return_reason", change)
 
 
-def reassess(session, application_id: int, scope: Scope, *, reason: str, now: datetime) -> Application:
+def reassess(ctx: Context, application_id: int, *, reason: str) -> Application:
     """动态调整: an approved application is assessed again on the household as it is now."""
     def change(a):
         if a.student.household is None:
             raise FieldErrors({"student": [_l("has no household recorded; link the pupil to a household first")]})
-        a.household_snapshot = take_snapshot(a.student, a.student.household, now)
-        a.submitted_on, a.approved_on = now, None
+        a.household_snapshot = take_snapshot(a.student, a.student.household, ctx.now)
+        a.submitted_on, a.approved_on = ctx.now, None
         _clear_assessment(a)
 
-    return _with_reason(session, application_id, scope, "reassess", reason, "reason", change)
+    return _with_reason(ctx, application_id, "reassess", reason, "reason", change)
 
 
-def cancel(session, application_id: int, scope: Scope, *, reason: str, recover_aid: bool) -> Application:
+def cancel(ctx: Context, application_id: int, *, reason: str, recover_aid: bool) -> Application:
     """Cancel the identification; `recover_aid` marks aid to be recovered (information proved false)."""
     def change(a):
         a.cancel_reason, a.recover_aid = reason.strip(), bool(recover_aid)
 
-    return _with_reason(session, application_id, scope, "cancel", reason, "cancel_reason", change)
+    return _with_reason(ctx, application_id, "cancel", reason, "cancel_reason", change)
 
 
-def reject(session, application_id: int, scope: Scope, *, reason: str, now: datetime) -> Application:
+def reject(ctx: Context, application_id: int, *, reason: str) -> Application:
     """Not approved (the committee found no difficulty, or an objection was upheld)."""
     def change(a):
-        a.tier_reason, a.decided_on = reason.strip(), a.decided_on or now
+        a.tier_reason, a.decided_on = reason.strip(), a.decided_on or ctx.now
 
-    return _with_reason(session, application_id, scope, "reject", reason, "tier_reason", change)
+    return _with_reason(ctx, application_id, "reject", reason, "tier_reason", change)
 
 
 def open_objections(session, application_id: int) -> int:
@@ -183,28 +228,27 @@ def open_objections(session, application_id: int) -> int:
         Objection.application_id == application_id, Objection.answered_on.is_(None)).count()
 
 
-def approve(session, application_id: int, scope: Scope, *, today: date, now: datetime) -> Application:
+def approve(ctx: Context, application_id: int) -> Application:
     """Approve after the public notice; refused while an objection is unanswered or the notice runs."""
     from app.commands.notices import notice_of
 
-    app = load(session, application_id, scope, lock=True)
-    check_step(session, app, "approve")
-    if open_objections(session, app.id):
+    app = load(ctx, application_id, lock=True)
+    check_step(ctx, app, "approve")
+    if open_objections(ctx.session, app.id):
         raise ObjectionOpen(_l("An objection to this application has not been answered yet; answer it "
                                "before approving."))
-    notice = notice_of(session, app.id)
-    if notice is not None and notice.ends_on >= today:
+    notice = notice_of(ctx.session, app.id)
+    if notice is not None and notice.ends_on >= ctx.today:
         raise IllegalStep(_l("The public notice runs until %(day)s; approve after it has ended.",
                              day=notice.ends_on.isoformat()))
 
     def change(a):
-        a.approved_on = now
+        a.approved_on = ctx.now
 
-    return transition(session, app, "approve", change)
+    return transition(ctx, app, "approve", change)
 
 
-def archive(session, application_id: int, scope: Scope) -> Application:
+def archive(ctx: Context, application_id: int) -> Application:
     """Archive a finished application (建档备案)."""
-    app = load(session, application_id, scope, lock=True)
-    return transition(session, app, "archive")
-
+    app = load(ctx, application_id, lock=True)
+    return transition(ctx, app, "archive")

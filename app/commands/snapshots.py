@@ -1,7 +1,7 @@
 """The household facts frozen on an application at submission (plain data, JSON-safe)."""
 from datetime import datetime
 
-from app.commands.clock import local_time
+from app.clock import local_time
 from app.models import Household, Student
 
 
@@ -23,11 +23,12 @@ def _member(member) -> dict:
 def take_snapshot(student: Student, household: Household, taken_at: datetime) -> dict:
     """Household, members (never the pupil), special groups and the pupil's class, as of now.
 
-    `taken_at` is naive UTC; the snapshot records the local (China) time, whose day the 12-month
-    window of a sudden event is counted from.
+    `taken_at` is a moment (aware UTC; naive taken as UTC); the snapshot records the local (China)
+    time without its zone (as always stored), whose day the 12-month window of a sudden event is
+    counted from.
     """
     return {
-        "taken_on": local_time(taken_at).isoformat(timespec="seconds"),
+        "taken_on": local_time(taken_at).replace(tzinfo=None).isoformat(timespec="seconds"),
         "pupil": {"grade": student.grade, "class_name": student.class_name,
                   "boarding": bool(student.boarding), "disabled": bool(student.disabled)},
         "household": {

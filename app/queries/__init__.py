@@ -1,1 +1,1 @@
-"""Scoped read models shared by pages, the workbench, jobs, reports and dashboards."""
+"""Scoped read models shared by pages, jobs, the workbench and reports: counts, queues, progress, lists."""

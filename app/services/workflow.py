@@ -1,9 +1,11 @@
-"""The identification workflow as data: which step may follow which, and why a step is refused.
+"""The identification workflow as data: its states, which step may follow which, why a step is
+refused, and the groups of states the rest of the app counts and filters by.
 
 States are the values of ApplicationStatus; steps are the verbs the commands carry out.
 draft → submitted → (class review) → school review (scored, home visits, committee decision)
 → notice → approved / not approved → archived; return for correction from any open step;
 re-assessment (动态调整) of an approved application; cancellation when information proved false.
+Groups are tuples of status values: code with models converts them with `ApplicationStatus(v)`.
 """
 from dataclasses import dataclass
 
@@ -11,14 +13,31 @@ DRAFT, SUBMITTED, CLASS_REVIEW, SCHOOL_REVIEW = "draft", "submitted", "class_rev
 NOTICE, APPROVED, REJECTED, RETURNED = "notice", "approved", "rejected", "returned"
 CANCELLED, ARCHIVED = "cancelled", "archived"
 
+# every state, in the order of the workflow
+STATES = (DRAFT, SUBMITTED, CLASS_REVIEW, SCHOOL_REVIEW, NOTICE, APPROVED, REJECTED, RETURNED, CANCELLED,
+          ARCHIVED)
+# with the school, not submitted yet: a draft, or returned to be corrected and submitted again
+NOT_SUBMITTED = (DRAFT, RETURNED)
+# submitted and in review, not decided yet (the steps "return" and "cancel" start here)
 OPEN = (SUBMITTED, CLASS_REVIEW, SCHOOL_REVIEW, NOTICE)
+# open and not on the public notice yet: the school may score it (the sources of "assess")
+SCORABLE = (SUBMITTED, CLASS_REVIEW, SCHOOL_REVIEW)
+# decided: approved, not approved, or archived after either
+DECIDED = (APPROVED, REJECTED, ARCHIVED)
+# submitted at some time and not withdrawn: open or decided (a standard's simulation reads these)
+CONSIDERED = OPEN + DECIDED
+# a decision that no longer stands: cancelled, or sent back to be filled in again (practice checks)
+NOT_STANDING = (CANCELLED, RETURNED, DRAFT)
+# the assessment queue's status tabs: work still to do first
+QUEUE = (SUBMITTED, CLASS_REVIEW, SCHOOL_REVIEW, NOTICE, APPROVED, REJECTED, RETURNED, DRAFT, CANCELLED,
+         ARCHIVED)
 
 # step → (states it starts from, state it leads to); None keeps the state
 STEPS = {
-    "submit": ((DRAFT, RETURNED), SUBMITTED),
+    "submit": (NOT_SUBMITTED, SUBMITTED),
     "class_review": ((SUBMITTED,), CLASS_REVIEW),
-    "assess": ((SUBMITTED, CLASS_REVIEW, SCHOOL_REVIEW), SCHOOL_REVIEW),
-    "home_visit": ((SUBMITTED, CLASS_REVIEW, SCHOOL_REVIEW), None),
+    "assess": (SCORABLE, SCHOOL_REVIEW),
+    "home_visit": (SCORABLE, None),
     "decide": ((SCHOOL_REVIEW,), None),
     "publish": ((SCHOOL_REVIEW,), NOTICE),
     "withdraw": ((NOTICE,), SCHOOL_REVIEW),

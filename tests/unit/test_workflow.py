@@ -35,3 +35,18 @@ def test_every_step_leads_somewhere_known():
     states = {s for sources, _ in STEPS.values() for s in sources}
     assert all(target is None or target in states | {"cancelled", "archived", "rejected"}
                for _, target in STEPS.values())
+
+
+def test_the_groups_are_made_of_the_models_states():
+    from app.models import ApplicationStatus
+    from app.services import workflow
+
+    assert workflow.STATES == tuple(s.value for s in ApplicationStatus)
+    assert sorted(workflow.QUEUE) == sorted(workflow.STATES)
+    for group in (workflow.NOT_SUBMITTED, workflow.OPEN, workflow.SCORABLE, workflow.DECIDED,
+                  workflow.CONSIDERED, workflow.NOT_STANDING):
+        assert set(group) <= set(workflow.STATES)
+    assert set(workflow.NOT_SUBMITTED) | set(workflow.OPEN) | set(workflow.DECIDED) | {"cancelled"} == set(
+        workflow.STATES)
+    assert not set(workflow.CONSIDERED) & set(workflow.NOT_STANDING)
+    assert workflow.SCORABLE == STEPS["assess"][0]
