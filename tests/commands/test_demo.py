@@ -7,9 +7,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from app.commands.demo import seed_demo
-from app.commands.demo_pupils import cohort
-from app.commands.demo_rows import luhn_digit
+from app.clock import local_day
+from app.demo.pupils import cohort
+from app.demo.rows import luhn_digit
+from app.demo.seed import seed_demo
 from app.errors import DomainError
 from app.extensions import db
 from app.models import (
@@ -230,7 +231,7 @@ def test_applications_are_in_the_current_term_and_submitted_ones_frozen(dbs):
         assert (a.submitted_on is not None) == (a.status != ApplicationStatus.DRAFT)
         assert (a.household_snapshot is not None) == (a.status != ApplicationStatus.DRAFT)
         if a.submitted_on:
-            assert term.start_date <= a.commitment_signed_on <= a.submitted_on.date() <= TODAY
+            assert term.start_date <= a.commitment_signed_on <= local_day(a.submitted_on) <= TODAY
 
 
 def test_first_school_is_part_way_and_second_school_decided_everything(dbs):

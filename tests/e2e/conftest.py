@@ -21,8 +21,8 @@ def live_server(tmp_path_factory):
     from flask_migrate import upgrade
 
     from app import create_app
-    from app.commands.demo import seed_demo
     from app.commands.setup import init_all
+    from app.demo.seed import seed_demo
     from app.extensions import db
 
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}"

@@ -85,8 +85,8 @@ def deployment(tmp_path_factory):
     from flask_migrate import upgrade
 
     from app import create_app
-    from app.commands.demo import seed_demo
     from app.commands.setup import init_all
+    from app.demo.seed import seed_demo
     from app.extensions import db
 
     run = Deployment(tmp_path_factory.mktemp("jobs-e2e"))

@@ -174,7 +174,7 @@ def demo_user(session, make_user):
 
 
 def test_demo_accounts_cannot_log_in_in_production(app, client, demo_user, accounts, monkeypatch):
-    from app.commands.demo_users import EMAIL_DOMAIN
+    from app.demo.users import EMAIL_DOMAIN
 
     assert manager.DEMO_EMAIL_SUFFIX == "@" + EMAIL_DOMAIN
     assert api_login(client, "school1")[0] == 200

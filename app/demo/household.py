@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from app.commands.demo_family import (
+from app.demo.family import (
     PARENTS,
     Person,
     draw_adults,
@@ -11,8 +11,8 @@ from app.commands.demo_family import (
     draw_occupations,
     settle_incomes,
 )
-from app.commands.demo_org import SchoolPlan
-from app.commands.demo_rows import DemoRun, bank_account, yuan
+from app.demo.org import SchoolPlan
+from app.demo.rows import DemoRun, bank_account, yuan
 from app.models import (
     Health,
     Household,

@@ -10,7 +10,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select, text
 
-from app.commands.demo_data import Draw
+from app.demo.data import Draw
 from app.errors import DomainError
 from app.services.validation import make_id_number
 

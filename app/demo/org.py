@@ -3,7 +3,7 @@ import math
 from dataclasses import dataclass
 from itertools import count
 
-from app.commands.demo_rows import DemoRun
+from app.demo.rows import DemoRun
 from app.models import District, FundAccount, FundSource, School
 
 PUPILS_PER_CLASS = 45

@@ -3,17 +3,16 @@
 The first school (school1) has applications scored and some decided by its committee, the rest
 waiting to be scored; the second (school2) has scored and decided everything and put its results on a public notice.
 """
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy.orm import selectinload
 
 from app.commands import assessing, identification, notices, objections
 from app.commands.snapshots import take_snapshot
+from app.context import Context
 from app.models import Application, ApplicationStatus, Household, Student, Tier
 from app.security import audit
-from app.security.scope import Scope
 
-EVERYTHING = Scope(everything=True)
 COMMITTEE = "校长、分管副校长、教导主任、班主任代表、家长代表"
 CHUNK = 1000
 
@@ -45,29 +44,30 @@ def _submitted(session, school_id: int) -> list[int]:
         Application.household_snapshot.isnot(None)).order_by(Application.submitted_on, Application.id)]
 
 
-def _decide(session, app_id: int, tiers: dict, decided_on: date, now: datetime) -> None:
+def _decide(ctx: Context, app_id: int, tiers: dict, decided_on: date) -> None:
     """The committee takes the suggested tier; an application found not in difficulty is not approved."""
-    app = session.get(Application, app_id)
+    app = ctx.session.get(Application, app_id)
     code = tiers[app.suggested_tier_id]
-    assessing.decide(session, app_id, EVERYTHING, tier_code=code, decided_on=decided_on, members=COMMITTEE,
-                     votes=(5, 0, 0), minutes="经入户核实，家庭情况属实。", now=now)
+    assessing.decide(ctx.session, app_id, ctx.scope, tier_code=code, decided_on=decided_on, members=COMMITTEE,
+                     votes=(5, 0, 0), minutes="经入户核实，家庭情况属实。", now=ctx.now)
     if code == "none":
-        identification.reject(session, app_id, EVERYTHING, reason="综合评分未达到认定标准。", now=now)
+        identification.reject(ctx.session, app_id, ctx.scope, reason="综合评分未达到认定标准。", now=ctx.now)
 
 
-def _notice(session, school_id: int, term_id: int, now: datetime) -> None:
+def _notice(ctx: Context, school_id: int, term_id: int) -> None:
     """The second school puts its decisions on a public notice; a parent objects to one entry."""
-    notice = notices.create_notice(session, EVERYTHING, school_id=school_id, term_id=term_id,
-                                   starts_on=now.date(), contact="学校资助办公室，电话 0000-1234567")
-    notices.publish_notice(session, notice.id, EVERYTHING, now=now)
-    if notice.entries and notice.starts_on <= now.date() <= notice.ends_on:
-        objections.record_objection(session, notice.entries[0].id, EVERYTHING, received_on=now.date(),
+    notice = notices.create_notice(ctx.session, ctx.scope, school_id=school_id, term_id=term_id,
+                                   starts_on=ctx.today, contact="学校资助办公室，电话 0000-1234567")
+    notices.publish_notice(ctx.session, notice.id, ctx.scope, now=ctx.now)
+    if notice.entries and notice.starts_on <= ctx.today <= notice.ends_on:
+        objections.record_objection(ctx.session, notice.entries[0].id, ctx.scope, received_on=ctx.today,
                                     content="该生家庭新购置了小汽车，认定档次是否偏高？", raised_by="匿名")
 
 
-def advance(session, school_ids: list[int], term_id: int, now: datetime) -> dict:
+def advance(ctx: Context, school_ids: list[int], term_id: int) -> dict:
     """Score and decide part of the first school's applications and all of the second's, whose
-    results go on a public notice."""
+    results go on a public notice: the system's work at the context's time, in its transaction."""
+    session = ctx.session
     tiers = {id_: code for id_, code in session.query(Tier.id, Tier.code)}
     counts = {"scored": 0, "decided": 0}
     for index, school_id in enumerate(school_ids[:2]):
@@ -75,14 +75,14 @@ def advance(session, school_ids: list[int], term_id: int, now: datetime) -> dict
         to_score = ids if index == 1 else ids[: len(ids) * 3 // 5]
         to_decide = to_score if index == 1 else to_score[: len(to_score) // 2]
         for app_id in to_score:
-            assessing.score(session, app_id, EVERYTHING, now=now)
-        decided_on = (now - timedelta(days=2)).date()
+            assessing.score(session, app_id, ctx.scope, now=ctx.now)
+        decided_on = ctx.today - timedelta(days=2)
         for app_id in to_decide:
-            _decide(session, app_id, tiers, decided_on, now)
+            _decide(ctx, app_id, tiers, decided_on)
         counts["scored"] += len(to_score)
         counts["decided"] += len(to_decide)
         if index == 1 and to_decide:
             session.flush()
-            _notice(session, school_id, term_id, now)
+            _notice(ctx, school_id, term_id)
     session.flush()
     return counts

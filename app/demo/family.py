@@ -1,7 +1,7 @@
 """Demo families: who lives in a household, their health, work and incomes (drawn, not yet written)."""
 from dataclasses import dataclass
 
-from app.commands.demo_rows import DemoRun
+from app.demo.rows import DemoRun
 from app.models import Health, Relation, WorkAbility
 
 PARENTS = (Relation.FATHER, Relation.MOTHER)

@@ -1,9 +1,10 @@
 """Demo pupils (IDs, 学籍号, grades by age, classes, boarding) and their applications this term."""
 from datetime import date, datetime, time, timedelta
 
-from app.commands.demo_household import HouseholdFacts, home_code
-from app.commands.demo_org import SchoolPlan
-from app.commands.demo_rows import DemoRun, student_no
+from app.clock import LOCAL_ZONE
+from app.demo.household import HouseholdFacts, home_code
+from app.demo.org import SchoolPlan
+from app.demo.rows import DemoRun, student_no
 from app.models import Application, ApplicationStatus, Sex, Student, StudentStatus
 
 TABLES = (Student.__table__, Application.__table__)
@@ -87,7 +88,7 @@ def _maybe_apply(run: DemoRun, school: SchoolPlan, household: HouseholdFacts, st
     submitted_on = None
     if submitted:
         day = min(signed + timedelta(days=draw.between(0, 3)), last)
-        submitted_on = datetime.combine(day, time(draw.between(8, 17), draw.between(0, 59)))
+        submitted_on = datetime.combine(day, time(draw.between(8, 17), draw.between(0, 59)), LOCAL_ZONE)  # office hours
     run.writer.add(Application.__table__, {
         "id": run.keys.take(Application.__table__), "student_id": student_id, "school_id": school.id,
         "school_year_id": run.term.school_year_id, "term_id": run.term.id,

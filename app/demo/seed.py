@@ -1,17 +1,23 @@
 """`flask aid seed-demo`: a deterministic, realistic demo district written in bulk, with demo accounts."""
-from datetime import date, datetime, time
+from dataclasses import replace
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import text
 
-from app.commands import demo_household, demo_identification, demo_org, demo_pupils
-from app.commands.demo_data import Draw, load_demo_data
-from app.commands.demo_rows import BulkWriter, DemoRun, IdNumbers, PrimaryKeys, TermInfo, sync_sequences
-from app.commands.demo_users import check_roles, create_accounts, format_summary
-from app.errors import DomainError
+from app import runner
+from app.clock import FixedClock, app_clock, day_start
 from app.commands.standards import seed_standard
+from app.context import Context, system_context
+from app.demo import household as demo_household
+from app.demo import identification as demo_identification
+from app.demo import org as demo_org
+from app.demo import pupils as demo_pupils
+from app.demo.data import Draw, load_demo_data
+from app.demo.rows import BulkWriter, DemoRun, IdNumbers, PrimaryKeys, TermInfo, sync_sequences
+from app.demo.users import check_roles, create_accounts, format_summary
+from app.errors import DomainError
 from app.models import AidItem, District, FundAccount, School, SpecialGroup, Term
-from app.models.base import utcnow
 
 MAX_SCHOOLS = 9999  # the last four digits of the school code
 CHUNK_SIZE = 5000
@@ -56,12 +62,13 @@ def _lookups(session, data: dict) -> tuple[dict, int]:
     return group_ids, item_id
 
 
-def _start(session, seed: int, today: date, data: dict, term: TermInfo, group_ids: dict) -> DemoRun:
+def _start(ctx: Context, seed: int, today: date, data: dict, term: TermInfo, group_ids: dict) -> DemoRun:
     """The shared state of one run: one seeded generator, keys after the existing rows, one writer."""
+    session = ctx.session
     keys = PrimaryKeys(session, KEYED_TABLES)
     places = data["places"]
     return DemoRun(
-        draw=Draw(seed, data), data=data, today=today, stamp=utcnow(), keys=keys,
+        draw=Draw(seed, data), data=data, today=today, stamp=ctx.now, keys=keys,
         ids=IdNumbers(places["other_address_codes"]),
         writer=BulkWriter(session, BULK_TABLES, CHUNK_SIZE),
         district_id=keys.take(District.__table__), address_code=places["district"]["address_code"],
@@ -86,35 +93,40 @@ def refresh_statistics(session) -> None:
     session.commit()
 
 
+def _write_district(ctx: Context, appbuilder, data: dict, term: TermInfo, lookups: tuple, *,
+                    schools: int, pupils: int, password: str, seed: int, today: date) -> tuple[DemoRun, list]:
+    """Every row of the demo district, the identification work under way (done by the system at 10
+    o'clock of `today`, China time, so that a seed writes the same district all day) and the demo accounts."""
+    session, (group_ids, item_id) = ctx.session, lookups
+    run = _start(ctx, seed, today, data, term, group_ids)
+    run.writer.add(District.__table__, demo_org.district_row(run))
+    plans = demo_org.plan_schools(run, schools, pupils)
+    for plan in plans:
+        run.writer.add(School.__table__, demo_org.school_row(run, plan))
+    for row in demo_org.fund_account_rows(run, item_id):
+        run.writer.add(FundAccount.__table__, row)
+    _write_people(run, plans)
+    run.writer.flush()
+    sync_sequences(session, KEYED_TABLES)
+    seed_standard(session, run.district_id, term.school_year_id)
+    demo_identification.snapshot_submissions(session, run.district_id)
+    at_ten = replace(ctx, clock=FixedClock(day_start(today) + timedelta(hours=10)))
+    demo_identification.advance(at_ten, [plan.id for plan in plans], term.id)
+    district = data["places"]["district"]["name"]
+    return run, create_accounts(appbuilder, session, run, district, plans, password)
+
+
 def seed_demo(appbuilder, session, *, schools: int, pupils: int, password: str, seed: int,
               today: date) -> str:
-    """Write the demo district in one transaction and return a summary with the demo accounts."""
+    """Write the demo district in one transaction (the runner's) and return a summary with the demo
+    accounts."""
     _check_arguments(schools, pupils, password)
     data = load_demo_data()
     _check_database(session, data["places"]["district"]["code"])
     check_roles(appbuilder.sm)
     term = _current_term(session)
-    group_ids, item_id = _lookups(session, data)
-    try:
-        run = _start(session, seed, today, data, term, group_ids)
-        run.writer.add(District.__table__, demo_org.district_row(run))
-        plans = demo_org.plan_schools(run, schools, pupils)
-        for plan in plans:
-            run.writer.add(School.__table__, demo_org.school_row(run, plan))
-        for row in demo_org.fund_account_rows(run, item_id):
-            run.writer.add(FundAccount.__table__, row)
-        _write_people(run, plans)
-        run.writer.flush()
-        sync_sequences(session, KEYED_TABLES)
-        seed_standard(session, run.district_id, term.school_year_id)
-        demo_identification.snapshot_submissions(session, run.district_id)
-        demo_identification.advance(session, [plan.id for plan in plans], term.id,
-                                    datetime.combine(today, time(10)))
-        district = data["places"]["district"]["name"]
-        accounts = create_accounts(appbuilder, session, run, district, plans, password)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
+    lookups = _lookups(session, data)
+    run, accounts = runner.run(system_context(session, app_clock()), _write_district, appbuilder, data, term,
+                               lookups, schools=schools, pupils=pupils, password=password, seed=seed, today=today)
     refresh_statistics(session)
-    return format_summary(district, run.writer.counts, term.name, accounts)
+    return format_summary(data["places"]["district"]["name"], run.writer.counts, term.name, accounts)

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.commands.demo_org import SchoolPlan
-from app.commands.demo_rows import DemoRun
+from app.demo.org import SchoolPlan
+from app.demo.rows import DemoRun
 from app.errors import DomainError
 from app.models import UserScope
 from app.security.roles import ROLE_LABELS
