@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import ast
-import sys
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -24,8 +21,6 @@ from app.services.validation import (
     parse_id_number,
     parse_money,
 )
-
-SERVICES_DIR = Path(__file__).resolve().parents[2] / "app" / "services"
 
 # Reference day for every age-dependent test: the start of a school year.
 TODAY = date(2024, 9, 1)
@@ -623,54 +618,6 @@ def test_money_third_place_is_never_rounded(value, third):
     with pytest.raises(InvalidValue) as info:
         parse_money(value + Decimal(third) / 1000)
     assert info.value.code == "money.places"
-
-
-# --- services stay pure ---------------------------------------------------
-
-
-def imported_top_modules(source: str) -> set[str]:
-    """Return the name of every module imported anywhere in source; relative imports yield '.'."""
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            names.add("." if node.level else (node.module or ""))
-    return names
-
-
-def non_stdlib_imports(source: str) -> set[str]:
-    """Return the imported modules that are neither stdlib, relative, nor inside app.services."""
-    bad = set()
-    for name in imported_top_modules(source):
-        if name in {".", "app.services"} or name.startswith("app.services."):
-            continue
-        if name.split(".")[0] not in sys.stdlib_module_names:
-            bad.add(name)
-    return bad
-
-
-def test_import_checker_flags_third_party_modules():
-    source = "import os\nimport flask\nfrom sqlalchemy.orm import Session\nfrom app.models import X\n"
-    source += (
-        "from . import validation\nfrom app.services.validation import parse_money\n"
-    )
-    source += "def f():\n    import babel\n"
-    assert non_stdlib_imports(source) == {
-        "flask",
-        "sqlalchemy.orm",
-        "app.models",
-        "babel",
-    }
-
-
-def test_services_import_only_the_standard_library():
-    files = sorted(SERVICES_DIR.glob("*.py"))
-    assert SERVICES_DIR / "validation.py" in files
-    offenders = {
-        f.name: non_stdlib_imports(f.read_text(encoding="utf-8")) for f in files
-    }
-    assert {name: bad for name, bad in offenders.items() if bad} == {}
 
 
 def test_fullwidth_helper_makes_full_width_text():
