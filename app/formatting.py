@@ -4,8 +4,9 @@ from decimal import Decimal
 
 from babel.numbers import format_currency
 from flask import Flask
-from flask_babel import force_locale, get_domain, get_locale, get_translations, gettext, to_user_timezone
+from flask_babel import force_locale, get_domain, get_locale, get_translations, gettext
 
+from app.clock import local_time
 from app.labels import enum_label
 from app.request_cache import per_request
 
@@ -51,11 +52,12 @@ def format_many(values) -> str:
 
 
 def format_date(value) -> str:
-    """ISO dates (2026-09-01) read naturally in both languages; stored UTC times shown in local time."""
+    """ISO dates (2026-09-01) read naturally in both languages; moments (aware, or naive UTC) in China
+    local time (2026-09-01 08:30)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return to_user_timezone(value).strftime("%Y-%m-%d %H:%M")
+        return local_time(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

@@ -13,9 +13,9 @@ class SchoolProgress:
     name: str
     district_id: int | None
     pupils: int
-    not_submitted: int  # drafts and applications returned for correction
-    in_review: int  # submitted, in class or school review, in public notice
-    decided: int  # approved, rejected, archived
+    not_submitted: int  # workflow.NOT_SUBMITTED: drafts and applications returned for correction
+    in_review: int  # workflow.OPEN: submitted, in class or school review, in public notice
+    decided: int  # workflow.DECIDED: approved, rejected, archived
     gap: float | None = None  # share done minus the district median (negative: behind)
     behind: bool = False
 

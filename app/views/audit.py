@@ -2,12 +2,13 @@
 from dateutil import parser
 from flask_appbuilder.fieldwidgets import DateTimePickerWidget, Select2Widget
 from flask_appbuilder.models.sqla.filters import FilterGreater, FilterSmaller
-from flask_babel import gettext, to_utc
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import false
 from wtforms import DateTimeLocalField, SelectField
 
+from app.clock import LOCAL_ZONE, aware
 from app.formatting import format_bool, format_date
 from app.labels import COLUMN_LABELS
 from app.models import AuditEvent
@@ -107,12 +108,13 @@ def _choices(labels: dict) -> list[tuple[str, str]]:
 
 
 class LocalTimeMixin:
-    """A time typed in the user's time zone (Asia/Shanghai) compared with the stored UTC."""
+    """A time typed in China local time (unless it names its zone) compared with the stored moment."""
 
     def apply(self, query, value):
-        """Parse, convert to naive UTC, filter; a value that is no time matches nothing."""
+        """Parse, convert to UTC, filter; a value that is no time matches nothing."""
         try:
-            moment = to_utc(parser.parse(value))
+            typed = parser.parse(value)
+            moment = aware(typed.replace(tzinfo=typed.tzinfo or LOCAL_ZONE))
         except (ValueError, OverflowError, TypeError):
             return query.filter(false())
         return super().apply(query, moment)

@@ -3,8 +3,7 @@ from flask import g, redirect, url_for
 from flask_appbuilder import IndexView, expose
 from flask_login import current_user
 
-from app.extensions import db
-from app.security.scope import current_scope
+from app.security.request_context import current_context
 from app.workbench.page import build_workbench
 
 
@@ -19,6 +18,5 @@ class HomeIndexView(IndexView):
         if not current_user.is_authenticated:
             return redirect(url_for("AuthDBView.login"))
         sm = self.appbuilder.sm
-        workbench = build_workbench(db.session, g.user, current_scope(),
-                                    lambda permission: sm.has_access(*permission))
+        workbench = build_workbench(current_context(), g.user, lambda permission: sm.has_access(*permission))
         return self.render_template(self.index_template, appbuilder=self.appbuilder, wb=workbench)

@@ -2,11 +2,10 @@
 from flask import request
 from flask_appbuilder import BaseView, expose, has_access
 
-from app.extensions import db
-from app.security.scope import current_scope
+from app.queries.progress import school_progress
+from app.queries.terms import current_term, find_term, terms
+from app.security.request_context import current_context
 from app.services.progress import BEHIND_BY
-from app.workbench.context import current_term
-from app.workbench.progress import find_term, school_progress, terms
 
 
 class SchoolProgressView(BaseView):
@@ -21,8 +20,8 @@ class SchoolProgressView(BaseView):
     @has_access
     def index(self):
         """The progress table of every school in the scope for the chosen (default: current) term."""
-        session = db.session
-        term = find_term(session, request.args.get("term")) or current_term(session)
-        table = school_progress(session, current_scope(), term.id) if term else None
-        return self.render_template("zizhu/progress.html", term=term, terms=terms(session), table=table,
+        ctx = current_context()
+        term = find_term(ctx.session, request.args.get("term")) or current_term(ctx.session)
+        table = school_progress(ctx.session, ctx.scope, term.id) if term else None
+        return self.render_template("zizhu/progress.html", term=term, terms=terms(ctx.session), table=table,
                                     behind_points=round(BEHIND_BY * 100))

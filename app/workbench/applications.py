@@ -2,8 +2,9 @@
 from flask_babel import gettext
 
 from app.models import ApplicationStatus
-from app.workbench.context import application_window
-from app.workbench.counts import ctx_application_counts, status_totals
+from app.queries.progress import status_totals
+from app.queries.terms import application_window
+from app.workbench.context import term_counts
 from app.workbench.links import EQUAL_ENUM, EQUAL_RELATION, link
 from app.workbench.registry import Todo, WorkbenchContext, todo
 
@@ -22,7 +23,7 @@ def application_list(ctx: WorkbenchContext, status: ApplicationStatus) -> str | 
 
 def _totals(ctx: WorkbenchContext):
     """Status → count of this term's applications in the scope."""
-    return status_totals(ctx_application_counts(ctx))
+    return status_totals(term_counts(ctx))
 
 
 def _future_deadline(ctx: WorkbenchContext):

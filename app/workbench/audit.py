@@ -1,14 +1,11 @@
 """Built-in to-dos of the auditor: full values revealed and access refused in the last 7 days."""
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from flask_babel import gettext
-from sqlalchemy import func, select
 
-from app.models import AuditEvent
-from app.models.base import utcnow
+from app.clock import local_time
+from app.queries.audit import recent_actions
 from app.security.audit import DENIED, LOGIN_FAILED, REVEAL
-from app.security.scope import limit
-from app.workbench.context import LOCAL_ZONE
 from app.workbench.links import AFTER_TIME, EQUAL_STRING, link
 from app.workbench.registry import Todo, WorkbenchContext, todo
 
@@ -16,28 +13,20 @@ DAYS = 7
 AUDITING_ROLES = {"Auditor", "Admin"}
 
 
-def recent_actions(session, scope, since, actions: tuple[str, ...]) -> dict[str, int]:
-    """Action → events in the scope since `since` (naive UTC), one GROUP BY on the action index."""
-    query = (select(AuditEvent.action, func.count())
-             .where(AuditEvent.action.in_(actions), AuditEvent.occurred_at >= since)
-             .group_by(AuditEvent.action))
-    return dict(session.execute(limit(query, AuditEvent, scope)).all())
-
-
 def _trail(action: str, since) -> str | None:
     """The audit trail filtered to one action after a moment, written in local time as users type it."""
-    local = since.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M")
     return link("AuditEventModelView.list", **{
-        EQUAL_STRING.format("action"): action, AFTER_TIME.format("occurred_at"): local,
+        EQUAL_STRING.format("action"): action,
+        AFTER_TIME.format("occurred_at"): local_time(since).strftime("%Y-%m-%d %H:%M"),
     })
 
 
 @todo("audit.recent", permission=("can_read", "AuditEvent"), order=60)
 def recent_events(ctx: WorkbenchContext):
     """For auditors: reveals, refusals and failed sign-ins of the last 7 days, to look through."""
-    if not {role.name for role in ctx.user.roles} & AUDITING_ROLES:
+    if not set(ctx.context.actor.roles) & AUDITING_ROLES:
         return None
-    since = (utcnow() - timedelta(days=DAYS)).replace(second=0, microsecond=0)
+    since = (ctx.now - timedelta(days=DAYS)).replace(second=0, microsecond=0)
     counts = recent_actions(ctx.session, ctx.scope, since, (REVEAL, DENIED, LOGIN_FAILED))
     return [
         Todo(gettext("Full values viewed in the last 7 days"), counts.get(REVEAL, 0),

@@ -3,12 +3,15 @@ from dataclasses import dataclass
 
 from flask_babel import gettext
 
+from app.clock import local_time
+from app.context import Context
 from app.formatting import person_name
 from app.models import District, School
+from app.queries.terms import Window, application_window
 from app.security.roles import ROLE_LABELS
 from app.security.scope import Scope
 from app.services.progress import ProgressTable
-from app.workbench.context import Window, application_window, local_now, make_context
+from app.workbench.context import make_context
 from app.workbench.links import link
 from app.workbench.registry import Todo, WorkbenchContext, allowed_actions, collect_todos
 from app.workbench.schools import ctx_progress
@@ -84,15 +87,16 @@ def _progress(ctx: WorkbenchContext, allowed) -> ProgressTable | None:
     return ctx_progress(ctx)
 
 
-def build_workbench(session, user, scope: Scope, allowed) -> Workbench:
-    """The workbench of `user`; `allowed((permission, view))` answers FAB permission checks."""
-    ctx = make_context(session, user, scope)
-    if scope.nothing:
+def build_workbench(context: Context, user, allowed) -> Workbench:
+    """The workbench of `user` in the page's use-case context; `allowed((permission, view))` answers
+    FAB permission checks."""
+    ctx = make_context(context, user)
+    if ctx.scope.nothing:
         todos, actions, progress, where = [], [], None, ""
     else:
         todos, actions = collect_todos(ctx, allowed), _actions(allowed)
-        progress, where = _progress(ctx, allowed), scope_name(session, scope)
+        progress, where = _progress(ctx, allowed), scope_name(ctx.session, ctx.scope)
     return Workbench(
-        greeting=greeting(local_now().hour, user), roles=role_names(user), where=where, ctx=ctx,
+        greeting=greeting(local_time(ctx.now).hour, user), roles=role_names(user), where=where, ctx=ctx,
         window=application_window(ctx.term, ctx.today), todos=todos, actions=actions, progress=progress,
     )

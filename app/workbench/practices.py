@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.commands.practices import check
 from app.formatting import format_many
-from app.workbench.cache import kept
+from app.queries.cache import kept
 from app.workbench.links import link
 from app.workbench.registry import Todo, WorkbenchContext, todo
 

@@ -2,10 +2,11 @@
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.context import Context
 from app.security.scope import Scope
 
 log = logging.getLogger(__name__)
@@ -28,15 +29,34 @@ class Todo:
 
 @dataclass(frozen=True)
 class WorkbenchContext:
-    """What a provider may use: the session, the user, their scope, today and the current term."""
+    """What a provider may use: the page's use-case context (session, scope, actor, clock), the
+    signed-in user, and the current school year and term."""
 
-    session: object
+    context: Context
     user: object
-    scope: Scope
-    today: date
     school_year: object | None
     term: object | None
     _memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @property
+    def session(self):
+        """The page's database session."""
+        return self.context.session
+
+    @property
+    def scope(self) -> Scope:
+        """The user's scope."""
+        return self.context.scope
+
+    @property
+    def now(self) -> datetime:
+        """Now, aware UTC, on the app's clock."""
+        return self.context.now
+
+    @property
+    def today(self) -> date:
+        """Today in China, on the app's clock."""
+        return self.context.today
 
     def memo(self, key: str, factory: Callable[[], object]):
         """`factory()` once per workbench: providers share one aggregate query."""

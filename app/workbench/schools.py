@@ -2,16 +2,15 @@
 from flask_babel import lazy_gettext as _l
 
 from app.formatting import format_many
-from app.workbench.counts import ctx_application_counts
+from app.queries.progress import school_progress
+from app.workbench.context import term_counts
 from app.workbench.links import link
-from app.workbench.progress import school_progress
 from app.workbench.registry import Todo, WorkbenchContext, todo
 
 
 def ctx_progress(ctx: WorkbenchContext):
     """The scope's school progress for the current term, computed once per page."""
-    return ctx.memo("school_progress", lambda: school_progress(
-        ctx.session, ctx.scope, ctx.term.id, ctx_application_counts(ctx)))
+    return ctx.memo("school_progress", lambda: school_progress(ctx.session, ctx.scope, ctx.term.id, term_counts(ctx)))
 
 
 @todo("schools.behind", permission=("can_read", "SchoolProgress"), order=50)

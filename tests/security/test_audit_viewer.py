@@ -117,10 +117,10 @@ def test_odd_filter_values_never_fail(auditor, events, query):
 
 
 def test_time_filters_take_local_time(auditor, session):
-    from datetime import datetime
+    from datetime import UTC, datetime
 
     for hour, name in ((0, "early_bird"), (3, "late_comer")):  # UTC; 08:00 and 11:00 in Beijing
-        session.add(AuditEvent(occurred_at=datetime(2026, 1, 1, hour), action="export", username=name))
+        session.add(AuditEvent(occurred_at=datetime(2026, 1, 1, hour, tzinfo=UTC), action="export", username=name))
     session.commit()
     after = auditor.get(f"{LIST}?_flt_0_occurred_at=2026-01-01 09:00:00").get_data(as_text=True)
     before = auditor.get(f"{LIST}?_flt_1_occurred_at=2026-01-01 09:00:00").get_data(as_text=True)

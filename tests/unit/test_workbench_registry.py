@@ -5,6 +5,8 @@ from datetime import date
 import pytest
 from sqlalchemy.exc import OperationalError
 
+from app.clock import FixedClock, day_start
+from app.context import Context
 from app.security.scope import Scope
 from app.workbench import Todo, WorkbenchContext, quick_action, registry, todo
 from app.workbench.registry import allowed_actions, collect_todos
@@ -31,8 +33,9 @@ def empty_registry(monkeypatch):
 @pytest.fixture
 def ctx():
     """A context without a database."""
-    return WorkbenchContext(session=FakeSession(), user=None, scope=Scope(district_id=1),
-                            today=date(2026, 9, 25), school_year=None, term=None)
+    clock = FixedClock(day_start(date(2026, 9, 25)))
+    return WorkbenchContext(context=Context(session=FakeSession(), scope=Scope(district_id=1), clock=clock),
+                            user=None, school_year=None, term=None)
 
 
 def everything(permission):

@@ -2,10 +2,11 @@
 from datetime import date
 
 from app.models import Application, ApplicationStatus, StudentStatus, Term
+from app.queries.progress import school_progress
+from app.queries.terms import application_window
 from app.security.scope import Scope
 from app.services.progress import SchoolProgress, rank_schools
-from app.workbench.context import application_window
-from app.workbench.progress import school_progress
+from tests.context import context
 from tests.factories import make_district, make_school, make_student
 
 S = ApplicationStatus
@@ -86,13 +87,15 @@ def test_schools_well_behind_become_a_district_todo_naming_them(app, session, ma
     district_user = make_user("watcher", "DistrictOfficer", district=d)
     school_user = make_user("inside", "SchoolOfficer", school=schools[1])
     with app.test_request_context():
-        found = schools_behind(make_context(session, district_user, scope_for(district_user, session)))
+        for_district = context(session, scope_for(district_user, session), user=district_user)
+        found = schools_behind(make_context(for_district, district_user))
         assert found.count == 1 and "进度0小学" in str(found.hint) and found.url.endswith("/reports/progress/")
-        assert schools_behind(make_context(session, school_user, scope_for(school_user, session))) is None
+        for_school = context(session, scope_for(school_user, session), user=school_user)
+        assert schools_behind(make_context(for_school, school_user)) is None
 
 
 def test_pupil_counts_are_reused_for_a_while_when_the_cache_is_on(app, session, monkeypatch):
-    from app.workbench import cache
+    from app.queries import cache
 
     calls = []
     monkeypatch.setitem(app.config, "WORKBENCH_CACHE_SECONDS", 60)

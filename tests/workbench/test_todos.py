@@ -7,6 +7,7 @@ from app.models import Application, ApplicationStatus, Term
 from app.security.scope import Scope
 from app.workbench import applications
 from app.workbench.context import make_context
+from tests.context import context
 from tests.factories import make_school, make_student
 
 
@@ -23,26 +24,33 @@ def school_with_draft(app, session):
     return school
 
 
-def _ctx(app, session, school, today):
-    """A workbench context of the school's officer on `today`."""
-    return make_context(session, None, Scope(district_id=school.district_id, school_id=school.id), today)
+@pytest.fixture
+def on_day(session, clock, school_with_draft):
+    """`on_day(day)`: a workbench context of the school's officer, the app's clock set to `day`."""
+    scope = Scope(district_id=school_with_draft.district_id, school_id=school_with_draft.id)
+
+    def at(day):
+        clock.set_day(day)
+        return make_context(context(session, scope, clock=clock))
+
+    return at
 
 
-def test_window_card_turns_amber_in_the_last_week(app, session, school_with_draft):
+def test_window_card_turns_amber_in_the_last_week(app, on_day):
     with app.test_request_context():
-        far = applications.window_closing(_ctx(app, session, school_with_draft, date(2026, 9, 1)))
-        soon = applications.window_closing(_ctx(app, session, school_with_draft, date(2026, 9, 20)))
-        last = applications.window_closing(_ctx(app, session, school_with_draft, date(2026, 9, 24)))
-        after = applications.window_closing(_ctx(app, session, school_with_draft, date(2026, 10, 1)))
+        far = applications.window_closing(on_day(date(2026, 9, 1)))
+        soon = applications.window_closing(on_day(date(2026, 9, 20)))
+        last = applications.window_closing(on_day(date(2026, 9, 24)))
+        after = applications.window_closing(on_day(date(2026, 10, 1)))
     assert far is None and after is None
     assert (soon.count, soon.level, soon.due) == (11, "info", date(2026, 9, 30))
     assert (last.count, last.level) == (7, "warning")
 
 
-def test_drafts_due_at_the_deadline_and_red_after_it(app, session, school_with_draft):
+def test_drafts_due_at_the_deadline_and_red_after_it(app, on_day):
     with app.test_request_context():
-        before = applications.drafts(_ctx(app, session, school_with_draft, date(2026, 9, 10)))
-        after = applications.drafts(_ctx(app, session, school_with_draft, date(2026, 9, 30) + timedelta(1)))
+        before = applications.drafts(on_day(date(2026, 9, 10)))
+        after = applications.drafts(on_day(date(2026, 9, 30) + timedelta(1)))
     assert (before.count, before.due, before.level) == (1, date(2026, 9, 30), "info")
     assert (after.due, after.level) == (None, "danger") and "2026-09-30" in after.hint
     assert "_flt_0_status=draft" in before.url

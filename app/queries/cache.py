@@ -1,4 +1,4 @@
-"""Slow district-wide pupil counts kept for a few minutes (pupils change school rarely)."""
+"""Slow district-wide counts kept for a few minutes (pupils change school rarely)."""
 import time
 
 from flask import current_app
@@ -16,7 +16,7 @@ def kept(name: str, session, scope, factory):
     if seconds <= 0:
         return factory()
     key = (name, str(session.get_bind().url), scope)
-    now = time.monotonic()
+    now = time.monotonic()  # an expiry, not a time of day: the app's clock plays no part
     hit = _KEPT.get(key)
     if hit is not None and hit[0] > now:
         return hit[1]

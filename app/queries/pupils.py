@@ -1,43 +1,14 @@
-"""Aggregate queries shared by the to-dos and the progress table: counts in SQL, never rows."""
+"""Pupil counts in SQL, never rows: pupils per school, and enrolled pupils whose data needs fixing."""
 from collections import Counter
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from app.models import Application, ApplicationStatus, School, Student, StudentStatus
+from app.models import School, Student, StudentStatus
+from app.queries.cache import kept
 from app.security.scope import Scope, limit
 
-S = ApplicationStatus
-NOT_SUBMITTED = (S.DRAFT, S.RETURNED)
-IN_REVIEW = (S.SUBMITTED, S.CLASS_REVIEW, S.SCHOOL_REVIEW, S.NOTICE)
-DECIDED = (S.APPROVED, S.REJECTED, S.ARCHIVED)
 TEMPORARY_PREFIX = "L"  # 临时学籍号: "L" + area + birth date + 4 digits (app/services/validation.py)
-
-
-def application_counts(session, scope: Scope, term_id: int) -> dict[tuple[int, ApplicationStatus], int]:
-    """(school id, status) → number of the term's applications inside the scope.
-
-    One GROUP BY read from the (school_id, term_id, status) index alone.
-    """
-    query = (select(Application.school_id, Application.status, func.count())
-             .where(Application.term_id == term_id)
-             .group_by(Application.school_id, Application.status))
-    rows = session.execute(limit(query, Application, scope)).all()
-    return {(school_id, status): n for school_id, status, n in rows}
-
-
-def status_totals(counts: dict[tuple[int, ApplicationStatus], int]) -> Counter:
-    """Status → number, summed over the schools."""
-    totals: Counter = Counter()
-    for (_school_id, status), n in counts.items():
-        totals[status] += n
-    return totals
-
-
-def ctx_application_counts(ctx) -> dict[tuple[int, ApplicationStatus], int]:
-    """The current term's counts for the workbench, queried once per page (empty without a term)."""
-    if ctx.term is None:
-        return {}
-    return ctx.memo("application_counts", lambda: application_counts(ctx.session, ctx.scope, ctx.term.id))
 
 
 def schools_with_pupils(session, scope: Scope) -> list[tuple[int, str, int, int]]:
@@ -65,12 +36,29 @@ def pupils_not_enrolled(session, scope: Scope) -> Counter:
     return left
 
 
-def pupils_to_fix(session, scope: Scope) -> tuple[int, int]:
-    """(enrolled pupils without a household, enrolled pupils with a temporary 学籍号) in the scope."""
+def enrolled_per_school(session, scope: Scope) -> list[tuple[int, str, int, int]]:
+    """(id, name, district id, enrolled pupils) of every school in the scope, by code; both counts are
+    kept for a few minutes (app/queries/cache.py)."""
+    left = kept("not_enrolled", session, scope, lambda: pupils_not_enrolled(session, scope))
+    schools = kept("schools", session, scope, lambda: schools_with_pupils(session, scope))
+    return [(school_id, name, district_id, pupils - left[school_id])
+            for school_id, name, district_id, pupils in schools]
+
+
+@dataclass(frozen=True)
+class PupilsToFix:
+    """Enrolled pupils whose record blocks an application."""
+
+    no_household: int
+    temporary_number: int
+
+
+def pupils_to_fix(session, scope: Scope) -> PupilsToFix:
+    """Enrolled pupils in the scope without a household, and with a temporary 学籍号."""
     enrolled = select(func.count()).select_from(Student).where(Student.status == StudentStatus.ENROLLED)
     no_household = enrolled.where(Student.household_id.is_(None))
     # a range on the unique 学籍号 index, not LIKE (which SQLite cannot serve from it)
     temporary = enrolled.where(Student.student_no >= TEMPORARY_PREFIX,
                                Student.student_no < chr(ord(TEMPORARY_PREFIX) + 1))
-    return (session.execute(limit(no_household, Student, scope)).scalar_one(),
-            session.execute(limit(temporary, Student, scope)).scalar_one())
+    return PupilsToFix(session.execute(limit(no_household, Student, scope)).scalar_one(),
+                       session.execute(limit(temporary, Student, scope)).scalar_one())
