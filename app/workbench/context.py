@@ -1,7 +1,4 @@
 """The workbench context: a page's use-case context with the current school year and term."""
-from datetime import date
-
-from app.clock import app_clock
 from app.context import Context
 from app.queries.progress import Counts, application_counts
 from app.queries.terms import current_school_year, current_term
@@ -20,7 +17,3 @@ def term_counts(ctx: WorkbenchContext) -> Counts:
         return {}
     return ctx.memo("application_counts", lambda: application_counts(ctx.session, ctx.scope, ctx.term.id))
 
-
-def local_today() -> date:
-    """Today in China on the app's clock; going away: read `ctx.today` (pages: `current_context().today`)."""
-    return app_clock().today()
