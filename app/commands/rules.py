@@ -1,13 +1,11 @@
 """Field rules per model (ID numbers, 学籍号, phones, money, ranges) and uniqueness, for forms and APIs."""
-from datetime import datetime
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect as sa_inspect
 
-from app.commands.clock import LOCAL_ZONE
+from app.clock import app_clock
 from app.commands.column_rules import column_checks, required_columns
-from app.errors import FieldErrors
 from app.commands.scoping import assign_scope, check_scope
+from app.errors import FieldErrors
 from app.messages import reason_message
 from app.models import (
     AidStandard,
@@ -71,8 +69,9 @@ DEPENDS = {Student: {"student_no": ("id_number",)}}  # a G 学籍号 must equal 
 
 
 def _local_today():
-    """Today in China, the day a birth date may not come after."""
-    return datetime.now(LOCAL_ZONE).date()
+    """Today in China on the app's clock, the day a birth date may not come after (a form's field
+    rule runs without a use case's context)."""
+    return app_clock().today()
 
 
 def _safe_id(raw):

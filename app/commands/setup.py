@@ -4,6 +4,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from app import runner
+from app.clock import app_clock
+from app.context import Context, system_context
 from app.models import (
     AidCategory,
     AidItem,
@@ -133,10 +136,15 @@ def seed_roles(appbuilder) -> None:
     appbuilder.session.commit()
 
 
+def seed_data(ctx: Context, today: date) -> None:
+    """Code lists, aid items and the calendar of `today`."""
+    seed_code_lists(ctx.session)
+    seed_aid_items(ctx.session)
+    seed_calendar(ctx.session, today)
+
+
 def init_all(appbuilder, session, today: date) -> None:
-    """Everything `flask aid init` does, in one transaction per step; safe to run again."""
+    """Everything `flask aid init` does: the roles (committed by FAB's permission sync), then the
+    data in one transaction of the system; safe to run again."""
     seed_roles(appbuilder)
-    seed_code_lists(session)
-    seed_aid_items(session)
-    seed_calendar(session, today)
-    session.commit()
+    runner.run(system_context(session, app_clock()), seed_data, today)

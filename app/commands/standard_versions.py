@@ -4,14 +4,15 @@ A version that is in force, retired, or was used to score an application never c
 means copying it into a new draft. Every change is audited as one "assessment_standard" event.
 """
 import copy
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
-from app.errors import DomainError, FieldErrors, NotFound
-from app.commands.locking import STALE, lock_one
+from app.commands.locking import lock_one
 from app.commands.standards import default_standard_data
+from app.context import Context
+from app.errors import STALE, DomainError, FieldErrors, NotFound
 from app.models import Application, AssessmentStandard, District, SchoolYear, SpecialGroup, StandardStatus
 from app.security import audit
 from app.security.scope import Scope, limit
@@ -43,9 +44,11 @@ class StandardLocked(DomainError):
     """The version is in force, retired or used: it cannot change."""
 
 
-def load(session, standard_id: int, scope: Scope, *, lock: bool = False) -> AssessmentStandard:
-    """The version if the scope reads it (its district), else StandardNotFound; `lock` before a change."""
-    query = limit(session.query(AssessmentStandard), AssessmentStandard, scope).filter(
+def load(ctx: Context, standard_id: int, *, lock: bool = False) -> AssessmentStandard:
+    """The version if the context's scope reads it (its district), else StandardNotFound; `lock`
+    before a change."""
+    session = ctx.session
+    query = limit(session.query(AssessmentStandard), AssessmentStandard, ctx.scope).filter(
         AssessmentStandard.id == standard_id)
     row = lock_one(session, query, AssessmentStandard, standard_id) if lock else query.one_or_none()
     if row is None:
@@ -79,9 +82,10 @@ def _summary(row: AssessmentStandard) -> dict:
     return {"version": row.version, "status": row.status, "name": row.name, "school_year_id": row.school_year_id}
 
 
-def _new_draft(session, *, district_id: int, school_year_id: int, name: str, data: dict,
+def _new_draft(ctx: Context, *, district_id: int, school_year_id: int, name: str, data: dict,
                detail: str) -> AssessmentStandard:
     """Insert a draft version (audited once)."""
+    session = ctx.session
     if session.get(SchoolYear, school_year_id) is None:
         raise FieldErrors({"school_year": [_l("is required")]})
     _lock_district(session, district_id)
@@ -91,32 +95,32 @@ def _new_draft(session, *, district_id: int, school_year_id: int, name: str, dat
     with audit.paused(session):
         session.add(row)
         session.flush()
-    audit.record(audit.CREATE, entity=ENTITY, entity_id=row.id, detail=detail, new=_summary(row), session=session)
+    audit.record(ctx, audit.CREATE, entity=ENTITY, entity_id=row.id, detail=detail, new=_summary(row))
     return row
 
 
-def create_from_default(session, scope: Scope, *, district_id: int, school_year_id: int) -> AssessmentStandard:
+def create_from_default(ctx: Context, *, district_id: int, school_year_id: int) -> AssessmentStandard:
     """A new draft holding the seeded default standard."""
     if district_id is None:
         raise FieldErrors({"district": [_l("is required")]})
-    _district_only(scope, district_id)
+    _district_only(ctx.scope, district_id)
     data = default_standard_data()
-    return _new_draft(session, district_id=district_id, school_year_id=school_year_id,
+    return _new_draft(ctx, district_id=district_id, school_year_id=school_year_id,
                       name=data.get("name") or "default", data=data, detail="draft from the default standard")
 
 
-def copy_version(session, standard_id: int, scope: Scope, *, school_year_id: int | None = None) -> AssessmentStandard:
+def copy_version(ctx: Context, standard_id: int, *, school_year_id: int | None = None) -> AssessmentStandard:
     """A new draft with the same data, in the same school year or another (last year's into this)."""
-    source = load(session, standard_id, scope)
-    _district_only(scope, source.district_id)
-    return _new_draft(session, district_id=source.district_id, school_year_id=school_year_id or source.school_year_id,
+    source = load(ctx, standard_id)
+    _district_only(ctx.scope, source.district_id)
+    return _new_draft(ctx, district_id=source.district_id, school_year_id=school_year_id or source.school_year_id,
                       name=source.name, data=source.data, detail=f"copy of v{source.version}")
 
 
-def _editable(session, standard_id: int, scope: Scope) -> AssessmentStandard:
+def _editable(ctx: Context, standard_id: int) -> AssessmentStandard:
     """A draft never used, in the user's district, else StandardLocked / StandardNotFound."""
-    row = load(session, standard_id, scope, lock=True)
-    _district_only(scope, row.district_id)
+    row = load(ctx, standard_id, lock=True)
+    _district_only(ctx.scope, row.district_id)
     if row.status is not StandardStatus.DRAFT or row.first_used_at is not None:
         raise StandardLocked(_l("This version is in force, replaced or already used to score applications; "
                                 "make a new draft from it to change the standard."))
@@ -154,11 +158,12 @@ def _parameter_errors(params: dict) -> dict:
     return errors
 
 
-def update_draft(session, standard_id: int, scope: Scope, *, data: dict, name: str,
-                 notes: str = "", row_version: int | None = None) -> AssessmentStandard:
+def update_draft(ctx: Context, standard_id: int, *, data: dict, name: str, notes: str = "",
+                 row_version: int | None = None) -> AssessmentStandard:
     """Replace a draft's data, name and notes after checking that the standard can be scored;
     refused when the draft changed since the form showed it (`row_version`)."""
-    row = _editable(session, standard_id, scope)
+    session = ctx.session
+    row = _editable(ctx, standard_id)
     if row_version is not None and row_version != row.row_version:
         raise FieldErrors({"standard": [STALE]})
     if not (name or "").strip():
@@ -168,14 +173,15 @@ def update_draft(session, standard_id: int, scope: Scope, *, data: dict, name: s
     with audit.paused(session):
         row.name, row.notes, row.data = name.strip()[:64], (notes or "").strip() or None, copy.deepcopy(data)
         session.flush()
-    audit.record(audit.UPDATE, entity=ENTITY, entity_id=row.id, detail=f"v{row.version} edited", old=old,
-                 new={"name": row.name, "notes": row.notes, "data": row.data}, session=session)
+    audit.record(ctx, audit.UPDATE, entity=ENTITY, entity_id=row.id, detail=f"v{row.version} edited", old=old,
+                 new={"name": row.name, "notes": row.notes, "data": row.data})
     return row
 
 
-def activate(session, standard_id: int, scope: Scope, *, now: datetime) -> AssessmentStandard:
-    """Put a draft in force; the version in force before is retired (its applications keep it)."""
-    row = _editable(session, standard_id, scope)
+def activate(ctx: Context, standard_id: int) -> AssessmentStandard:
+    """Put a draft in force now; the version in force before is retired (its applications keep it)."""
+    session = ctx.session
+    row = _editable(ctx, standard_id)
     check_data(session, row.data, row.version)
     _lock_district(session, row.district_id)
     previous = session.query(AssessmentStandard).filter_by(
@@ -183,22 +189,23 @@ def activate(session, standard_id: int, scope: Scope, *, now: datetime) -> Asses
     with audit.paused(session):
         for old in previous:
             old.status = StandardStatus.RETIRED
-        row.status, row.activated_at = StandardStatus.ACTIVE, now
+        row.status, row.activated_at = StandardStatus.ACTIVE, ctx.now
         session.flush()
-    audit.record(audit.UPDATE, entity=ENTITY, entity_id=row.id, detail=f"v{row.version} put in force",
-                 old={"retired": [p.version for p in previous]}, new=_summary(row), session=session)
+    audit.record(ctx, audit.UPDATE, entity=ENTITY, entity_id=row.id, detail=f"v{row.version} put in force",
+                 old={"retired": [p.version for p in previous]}, new=_summary(row))
     return row
 
 
-def delete_draft(session, standard_id: int, scope: Scope) -> None:
+def delete_draft(ctx: Context, standard_id: int) -> None:
     """Delete a draft that was never used."""
-    row = _editable(session, standard_id, scope)
+    session = ctx.session
+    row = _editable(ctx, standard_id)
     summary = _summary(row)
     with audit.paused(session):
         session.delete(row)
         session.flush()
-    audit.record(audit.DELETE, entity=ENTITY, entity_id=standard_id, detail=f"draft v{summary['version']} deleted",
-                 old=summary, session=session)
+    audit.record(ctx, audit.DELETE, entity=ENTITY, entity_id=standard_id,
+                 detail=f"draft v{summary['version']} deleted", old=summary)
 
 
 def scored_with(session, standard_id: int) -> int:

@@ -4,9 +4,9 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
+from app.context import context_of
 from app.errors import DomainError
 from app.models import AssessmentStandard, StandardStatus, Tier
-from app.models.base import utcnow
 from app.security import audit
 from app.services.scoring import Standard
 from app.services.standards import parse_standard
@@ -68,20 +68,22 @@ def class_review_on(session, district_id: int, school_year_id: int) -> bool:
 
 
 def seed_standard(session, district_id: int, school_year_id: int) -> AssessmentStandard:
-    """Version 1 of the default standard, in force, unless the district already has one that year."""
+    """Version 1 of the default standard, in force, unless the district already has one that year
+    (seed and `aid init` code: audited in the context the session's work serves)."""
     existing = session.query(AssessmentStandard).filter_by(
         district_id=district_id, school_year_id=school_year_id).order_by(AssessmentStandard.version).first()
     if existing is not None:
         return existing
+    ctx = context_of(session)
     data = default_standard_data()
     parse_standard(data, 1)  # the seed must be valid
     row = AssessmentStandard(district_id=district_id, school_year_id=school_year_id, version=1,
                              name=data.get("name") or "default", status=StandardStatus.ACTIVE,
-                             data=data, activated_at=utcnow())
+                             data=data, activated_at=ctx.now)
     session.add(row)
     session.flush()
-    audit.record(audit.CREATE, entity="assessment_standard", entity_id=row.id,
-                 detail="default standard seeded", session=session)
+    audit.record(ctx, audit.CREATE, entity="assessment_standard", entity_id=row.id,
+                 detail="default standard seeded")
     return row
 
 

@@ -10,6 +10,7 @@ from flask_appbuilder.security.sqla.models import Role, assoc_user_role
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.context import Context
 from app.errors import FieldErrors
 from app.models import School, User, UserScope
 from app.security.scope import Scope
@@ -37,6 +38,11 @@ class Manager:
     def manages(self) -> bool:
         """Whether these roles manage users at all (others may only read, within their scope)."""
         return bool(self.roles & set(MANAGER_ROLES))
+
+
+def manager_of(ctx: Context) -> Manager:
+    """The context's actor as a user manager (no roles: someone not signed in)."""
+    return Manager(ctx.actor.user_id, frozenset(ctx.actor.roles), ctx.scope)
 
 
 def grantable_roles(manager: Manager) -> tuple[str, ...]:
@@ -110,7 +116,7 @@ def scope_row_values(session, scope: Scope, roles, school, class_names: str | No
             "class_names": (class_names or "").strip() or None}
 
 
-def save_scope(session, user_id: int, values: dict) -> UserScope:
+def _write_scope(session, user_id: int, values: dict) -> UserScope:
     """Create or update the user's scope row."""
     row = session.query(UserScope).filter_by(user_id=user_id).one_or_none()
     if row is None:
@@ -120,3 +126,15 @@ def save_scope(session, user_id: int, values: dict) -> UserScope:
         for key, value in values.items():
             setattr(row, key, value)
     return row
+
+
+def save_user(ctx: Context, user) -> UserScope:
+    """A create or change of `user` (roles, school and classes as the form set them) checked against
+    the user rules and the actor's scope; then the user and their scope row are written."""
+    session = ctx.session
+    check_change(session, manager_of(ctx), user, user.roles)
+    values = scope_row_values(session, ctx.scope, user.roles, getattr(user, "school", None),
+                              getattr(user, "class_names", None))
+    session.add(user)
+    session.flush()
+    return _write_scope(session, user.id, values)

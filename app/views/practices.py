@@ -4,13 +4,12 @@ from decimal import Decimal
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext
 
-from app.commands.practices import check
-from app.extensions import db
 from app.models import SchoolYear
-from app.security.scope import current_scope
+from app.queries.practices import check
+from app.queries.terms import current_school_year, current_term
+from app.security.request_context import current_context
 from app.services import practices
 from app.views.standards import form_id
-from app.workbench.context import current_school_year, current_term
 
 
 def percent(share) -> str:
@@ -48,9 +47,10 @@ class PracticeCheckView(BaseView):
     @has_access
     def index(self):
         """The report for the chosen (default: current) school year."""
-        session = db.session
+        ctx = current_context()
+        session = ctx.session
         year = session.get(SchoolYear, form_id("year") or 0) or current_school_year(session, current_term(session))
-        report = check(session, current_scope(), year.id) if year else None
+        report = check(session, ctx.scope, year.id) if year else None
         years = session.query(SchoolYear).order_by(SchoolYear.start_date.desc()).all()
         return self.render_template(
             "zizhu/practices/report.html", report=report, year=year, years=years,

@@ -3,9 +3,11 @@ from flask import abort, jsonify, request
 from flask_appbuilder import expose, has_access
 from sqlalchemy import or_
 
-from app.errors import DomainError, FieldErrors
-from app.commands.reveal import RecordNotFound, reveal_value
+from app.commands.reveal import reveal_value
 from app.commands.rules import check_editable, validate_item
+from app.errors import DomainError
+from app.runner import answer, run
+from app.security.request_context import current_context
 from app.security.scope import current_scope, limit
 from app.views.interface import is_sensitive_order
 from app.views.lookup import LOOKUP_LIMIT, lookup_fields
@@ -154,13 +156,14 @@ class ScopedViewMixin(NoFileDownload):
     @expose("/reveal/<pk>", methods=["POST"])
     @has_access
     def reveal(self, pk):
-        """JSON {value} of one sensitive column, with a reason; audited (permission can_reveal)."""
+        """JSON {value} of one sensitive column, with a reason; audited (permission can_reveal);
+        a refused reason answers 400 {message}, a record not found or out of scope 404."""
         try:
-            value = reveal_value(self.datamodel.session, self.datamodel.obj, pk,
-                                 request.form.get("column", ""), request.form.get("reason", ""),
-                                 current_scope())
-        except FieldErrors as err:
-            return jsonify(message=str(err)), 400
-        except RecordNotFound:
-            abort(404)
+            value = run(current_context(), reveal_value, self.datamodel.obj, pk,
+                        request.form.get("column", ""), request.form.get("reason", ""))
+        except DomainError as err:
+            refusal = answer(err)
+            if refusal.kind == "not_found":
+                abort(404)
+            return jsonify(message=refusal.message), 400
         return jsonify(value=value)

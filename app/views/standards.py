@@ -9,15 +9,17 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from app.commands import standard_versions as versions
-from app.errors import DomainError, FieldErrors
 from app.commands.standards import parameters
-from app.extensions import db
+from app.context import Context
+from app.errors import DomainError, FieldErrors
 from app.models import AssessmentStandard, District, SchoolYear, SpecialGroup, StandardStatus, Tier
-from app.models.base import utcnow
-from app.security.scope import current_scope, limit
+from app.runner import answer, run
+from app.security.request_context import current_context
+from app.security.scope import limit
 from app.views.form_values import parse_id
 from app.views.indicators import block_label, indicator_label
-from app.views.once import ALREADY, OnceFormsMixin, claim_form
+from app.views.once import OnceFormsMixin
+from app.views.runner import attempt
 
 PARTS = {"thresholds": _l("Tier thresholds"), "total_cap": _l("Total cap"), "direct": _l("Direct identification"),
          "dibao_line_per_year": _l("低保 line per person and year"), "indicators": _l("Indicators"),
@@ -114,6 +116,29 @@ def error_lines(err: FieldErrors, data: dict) -> list[tuple[str, str]]:
     return [(part_name(key, data), str(msg)) for key, msgs in err.errors.items() for msg in msgs]
 
 
+def parts_named(command):
+    """`command(ctx, pk, …)` whose refused parts are named in one message as the standard's pages
+    name them (the parts of the version `pk`)."""
+
+    def named(ctx: Context, pk: int, *args, **kwargs):
+        """Run the command; refused fields become one refusal naming each part."""
+        try:
+            return command(ctx, pk, *args, **kwargs)
+        except FieldErrors as err:
+            lines = error_lines(err, versions.load(ctx, pk).data)
+            raise DomainError(" ".join(f"{part}: {text}" for part, text in lines)) from None
+
+    return named
+
+
+def version_or_404(ctx: Context, pk: int) -> AssessmentStandard:
+    """The version if the user's district holds it, else 404."""
+    try:
+        return versions.load(ctx, pk)
+    except versions.StandardNotFound:
+        abort(404)
+
+
 def form_context(session, row: AssessmentStandard, data: dict) -> dict:
     """What the form and the readable page need besides the data: words, code lists, parameters."""
     tiers = {t.code: t.name for t in session.query(Tier).order_by(Tier.rank.desc())}
@@ -133,33 +158,20 @@ class StandardView(OnceFormsMixin, BaseView):
                               "copy": "write", "activate": "write", "delete": "write"}
     default_view = "index"
 
-    def _row(self, pk: int) -> AssessmentStandard:
-        """The version if the user's district holds it, else 404."""
-        try:
-            return versions.load(db.session, pk, current_scope())
-        except versions.StandardNotFound:
-            abort(404)
-
-    def _refused(self, err: DomainError, pk: int | None = None):
-        """Roll back, flash the reason and go back to the version (or the list)."""
-        db.session.rollback()
-        if isinstance(err, versions.StandardNotFound):
-            abort(404)
-        message = str(err)
-        if isinstance(err, FieldErrors) and pk:
-            message = " ".join(f"{part}: {text}" for part, text in error_lines(err, self._row(pk).data))
-        flash(message, "danger")
-        return redirect(url_for("StandardView.show", pk=pk) if pk else url_for("StandardView.index"))
+    @staticmethod
+    def _to(endpoint: str, **values):
+        """A redirect to one of this view's pages."""
+        return redirect(url_for(f"StandardView.{endpoint}", **values))
 
     @expose("/")
     @has_access
     def index(self):
         """Every version of the user's district, newest school year and version first."""
-        session = db.session
-        rows = limit(session.query(AssessmentStandard), AssessmentStandard).join(SchoolYear).order_by(
+        ctx = current_context()
+        session, scope = ctx.session, ctx.scope
+        rows = limit(session.query(AssessmentStandard), AssessmentStandard, scope).join(SchoolYear).order_by(
             SchoolYear.start_date.desc(), AssessmentStandard.version.desc()).all()
         years = session.query(SchoolYear).order_by(SchoolYear.start_date.desc()).all()
-        scope = current_scope()
         districts = session.query(District).order_by(District.code).all() if scope.everything else []
         return self.render_template("zizhu/standards/list.html", rows=rows, years=years, districts=districts,
                                     can_write=self._can("can_write", "AssessmentStandard"),
@@ -174,102 +186,85 @@ class StandardView(OnceFormsMixin, BaseView):
     @has_access
     def show(self, pk):
         """A version as a district officer or a school reads it."""
-        row = self._row(pk)
+        ctx = current_context()
+        session, row = ctx.session, version_or_404(ctx, pk)
         active = None
         if row.status is StandardStatus.DRAFT:
-            active = db.session.query(AssessmentStandard).filter_by(
+            active = session.query(AssessmentStandard).filter_by(
                 district_id=row.district_id, school_year_id=row.school_year_id, status=StandardStatus.ACTIVE).first()
         return self.render_template(
-            "zizhu/standards/show.html", **form_context(db.session, row, row.data), active=active,
-            active_scored=versions.scored_with(db.session, active.id) if active else 0,
-            scored=versions.scored_with(db.session, row.id), editable=_editable(row),
-            can_write=self._can("can_write", "AssessmentStandard") and current_scope().school_id is None,
+            "zizhu/standards/show.html", **form_context(session, row, row.data), active=active,
+            active_scored=versions.scored_with(session, active.id) if active else 0,
+            scored=versions.scored_with(session, row.id), editable=_editable(row),
+            can_write=self._can("can_write", "AssessmentStandard") and ctx.scope.school_id is None,
             can_simulate=self._can("can_read", "StandardSimulation"),
-            years=db.session.query(SchoolYear).order_by(SchoolYear.start_date.desc()).all())
+            years=session.query(SchoolYear).order_by(SchoolYear.start_date.desc()).all())
 
     @expose("/<int:pk>/edit", methods=["GET", "POST"])
     @has_access
     def edit(self, pk):
-        """The draft form; on POST save it (refused parts are shown above the form)."""
-        row = self._row(pk)
+        """The draft form; on POST save it (refused parts are shown above the form as typed)."""
+        ctx = current_context()
+        row = version_or_404(ctx, pk)
         if not _editable(row):
             flash(gettext("This version cannot change any more; make a new draft from it."), "warning")
-            return redirect(url_for("StandardView.show", pk=pk))
+            return self._to("show", pk=pk)
         data, errors = row.data, []
         if request.method == "POST":
             data = data_from_form(row.data, request.form)
             try:
-                versions.update_draft(db.session, pk, current_scope(), data=data, name=request.form.get("name", ""),
-                                      notes=request.form.get("notes", ""),
-                                      row_version=parse_id(request.form.get("row_version")))
-                db.session.commit()
-                flash(gettext("The draft was saved."), "success")
-                return redirect(url_for("StandardView.show", pk=pk))
-            except FieldErrors as err:
-                db.session.rollback()
+                run(ctx, versions.update_draft, pk, data=data, name=request.form.get("name", ""),
+                    notes=request.form.get("notes", ""), row_version=parse_id(request.form.get("row_version")))
+            except FieldErrors as err:  # the form again, each refused part named
                 errors = error_lines(err, data)
-            except DomainError as err:
-                return self._refused(err, pk)
-        return self.render_template("zizhu/standards/edit.html", **form_context(db.session, row, data), errors=errors,
-                                    name=request.form.get("name", row.name), notes=request.form.get("notes", row.notes),
+            except DomainError as err:  # replaced or deleted meanwhile
+                refusal = answer(err)
+                if refusal.kind == "not_found":
+                    abort(404)
+                flash(refusal.message, "danger")
+                return self._to("show", pk=pk)
+            else:
+                flash(gettext("The draft was saved."), "success")
+                return self._to("show", pk=pk)
+        return self.render_template("zizhu/standards/edit.html", **form_context(ctx.session, row, data),
+                                    errors=errors, name=request.form.get("name", row.name),
+                                    notes=request.form.get("notes", row.notes),
                                     can_simulate=self._can("can_read", "StandardSimulation"))
 
     @expose("/new", methods=["POST"])
     @has_access
     def create(self):
         """A new draft from the default standard for the chosen school year (once per form sent)."""
-        scope = current_scope()
-        if not claim_form(db.session):
-            flash(str(ALREADY), "info")
-            return redirect(url_for("StandardView.index"))
-        try:
-            row = versions.create_from_default(db.session, scope,
-                                               district_id=scope.district_id or form_id("district_id"),
-                                               school_year_id=form_id("school_year_id") or 0)
-            db.session.commit()
-        except DomainError as err:
-            return self._refused(err)
-        return redirect(url_for("StandardView.edit", pk=row.id))
+        district_id = current_context().scope.district_id or form_id("district_id")
+        ok, row = attempt(versions.create_from_default, district_id=district_id,
+                          school_year_id=form_id("school_year_id") or 0)
+        return self._to("edit", pk=row.id) if ok else self._to("index")
 
     @expose("/<int:pk>/copy", methods=["POST"])
     @has_access
     def copy(self, pk):
         """A new draft from this version, in its school year or the one chosen (once per form sent)."""
-        if not claim_form(db.session):
-            flash(str(ALREADY), "info")
-            return redirect(url_for("StandardView.index"))
-        try:
-            row = versions.copy_version(db.session, pk, current_scope(),
-                                        school_year_id=form_id("school_year_id"))
-            db.session.commit()
-        except DomainError as err:
-            return self._refused(err, pk)
+        ok, row = attempt(parts_named(versions.copy_version), pk, school_year_id=form_id("school_year_id"))
+        if not ok:
+            return self._to("show", pk=pk)
         flash(gettext("A new draft (version %(v)s) was made; change it and put it in force.", v=row.version), "success")
-        return redirect(url_for("StandardView.edit", pk=row.id))
+        return self._to("edit", pk=row.id)
 
     @expose("/<int:pk>/activate", methods=["POST"])
     @has_access
     def activate(self, pk):
         """Put the draft in force (the version in force before is replaced)."""
-        try:
-            row = versions.activate(db.session, pk, current_scope(), now=utcnow())
-            db.session.commit()
-        except DomainError as err:
-            return self._refused(err, pk)
-        flash(gettext("Version %(v)s is now in force.", v=row.version), "success")
-        return redirect(url_for("StandardView.show", pk=pk))
+        ok, row = attempt(parts_named(versions.activate), pk)
+        if ok:
+            flash(gettext("Version %(v)s is now in force.", v=row.version), "success")
+        return self._to("show", pk=pk)
 
     @expose("/<int:pk>/delete", methods=["POST"])
     @has_access
     def delete(self, pk):
-        """Delete a draft never used."""
-        try:
-            versions.delete_draft(db.session, pk, current_scope())
-            db.session.commit()
-        except DomainError as err:
-            return self._refused(err, pk)
-        flash(gettext("The draft was deleted."), "success")
-        return redirect(url_for("StandardView.index"))
+        """Delete a draft never used (refused: back to the version)."""
+        ok, _ = attempt(versions.delete_draft, pk, done=gettext("The draft was deleted."))
+        return self._to("index") if ok else self._to("show", pk=pk)
 
 
 def _editable(row: AssessmentStandard) -> bool:

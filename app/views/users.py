@@ -1,27 +1,21 @@
 """Users of the district: district officers create, change and disable them (never delete)."""
-from flask import current_app, g
+from flask import current_app
 from flask_appbuilder.fields import QuerySelectField, QuerySelectMultipleField
 from flask_appbuilder.fieldwidgets import Select2ManyWidget, Select2Widget
 from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from werkzeug.security import generate_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Regexp
 
+from app.commands.users import Manager, grantable_roles, manager_of, save_user, visible_users
 from app.errors import FieldErrors
-from app.commands.users import (
-    Manager,
-    check_change,
-    grantable_roles,
-    save_scope,
-    scope_row_values,
-    visible_users,
-)
 from app.models import School, User, UserScope
+from app.runner import run
 from app.security.passwords import check_password_policy
+from app.security.request_context import current_context
 from app.security.roles import ROLE_LABELS
-from app.security.scope import current_scope, limit
+from app.security.scope import limit
 from app.views.base import ZizhuModelView
 from app.views.interface import ZizhuInterface
 
@@ -36,10 +30,7 @@ def _role_label(role) -> str:
 
 def current_manager() -> Manager:
     """The signed-in user (page session or JWT) as a user manager."""
-    user = g.get("user") or current_user
-    if not getattr(user, "is_authenticated", False):
-        return Manager(None, frozenset(), current_scope())
-    return Manager(user.id, frozenset(r.name for r in user.roles), current_scope())
+    return manager_of(current_context())
 
 
 class ManageableUsersFilter(BaseFilter):
@@ -121,16 +112,6 @@ class DistrictUserModelView(ZizhuModelView):
             form.school.data = row.school
             form.class_names.data = row.class_names
 
-    def _save_scope(self, item) -> None:
-        """Check the change against the user rules and the manager's scope, then write the scope row."""
-        session = self.datamodel.session
-        check_change(session, current_manager(), item, item.roles)
-        values = scope_row_values(session, current_scope(), item.roles,
-                                  getattr(item, "school", None), getattr(item, "class_names", None))
-        session.add(item)
-        session.flush()
-        save_scope(session, item.id, values)
-
     def pre_add(self, item):
         """Password policy and hashing, roles, scope row — all in the same transaction."""
         problems = check_password_policy(item.password or "", item.username)
@@ -140,9 +121,9 @@ class DistrictUserModelView(ZizhuModelView):
             item.password, method=current_app.config.get("FAB_PASSWORD_HASH_METHOD", "scrypt"))
         item.active = True
         super().pre_add(item)
-        self._refuse_cleanly(self._save_scope, item)
+        run(current_context(), save_user, item)  # a refusal rolls back; FAB shows the form again
 
     def pre_update(self, item):
         """Roles and scope row; disabling is `active` unticked (accounts are never deleted)."""
         super().pre_update(item)
-        self._refuse_cleanly(self._save_scope, item)
+        run(current_context(), save_user, item)  # a refusal rolls back; FAB shows the form again

@@ -4,6 +4,7 @@ import pytest
 from app.commands import standard_versions as versions
 from app.errors import FieldErrors
 from app.models import AssessmentStandard, SchoolYear, StandardStatus
+from tests.context import context
 from tests.race import page_client, race
 
 THREADS = 8
@@ -11,19 +12,18 @@ THREADS = 8
 
 def _draft(session, place) -> AssessmentStandard:
     """A draft copied from the standard in force."""
-    draft = versions.copy_version(session, place.standard.id, place.district_scope)
+    draft = versions.copy_version(context(session, place.district_scope), place.standard.id)
     session.commit()
     return draft
 
 
 def test_a_draft_saved_from_a_form_opened_before_another_save_is_refused(session, place):
     draft = _draft(session, place)
-    opened = draft.row_version
-    versions.update_draft(session, draft.id, place.district_scope, data=draft.data, name="甲", row_version=opened)
+    opened, ctx = draft.row_version, context(session, place.district_scope)
+    versions.update_draft(ctx, draft.id, data=draft.data, name="甲", row_version=opened)
     session.commit()
     with pytest.raises(FieldErrors) as refused:
-        versions.update_draft(session, draft.id, place.district_scope, data=draft.data, name="乙",
-                              row_version=opened)
+        versions.update_draft(ctx, draft.id, data=draft.data, name="乙", row_version=opened)
     assert "standard" in refused.value.errors
     session.rollback()
     session.expire_all()
@@ -31,12 +31,10 @@ def test_a_draft_saved_from_a_form_opened_before_another_save_is_refused(session
 
 
 def test_a_draft_saved_from_a_form_opened_after_the_last_save_is_saved(session, place):
-    draft = _draft(session, place)
-    versions.update_draft(session, draft.id, place.district_scope, data=draft.data, name="甲",
-                          row_version=draft.row_version)
+    draft, ctx = _draft(session, place), context(session, place.district_scope)
+    versions.update_draft(ctx, draft.id, data=draft.data, name="甲", row_version=draft.row_version)
     session.commit()
-    versions.update_draft(session, draft.id, place.district_scope, data=draft.data, name="乙",
-                          row_version=draft.row_version)
+    versions.update_draft(ctx, draft.id, data=draft.data, name="乙", row_version=draft.row_version)
     session.commit()
     assert draft.name == "乙"
 

@@ -1,15 +1,16 @@
 """Forbidden-practice checks on a real database: taking turns across two school years, equal sharing."""
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
-from app.commands.practices import check
+from app.queries.practices import check
 from app.commands.snapshots import take_snapshot
 from app.models import Application, ApplicationStatus, SchoolYear, Season, Term, Tier
 from app.services import practices
 from app.workbench.context import make_context
 from app.workbench.practices import practice_warnings
+from tests.context import context
 from tests.factories import current_term, make_household, make_member, make_student
 
 
@@ -30,7 +31,7 @@ def _previous_term(session):
 def _decided(session, student, term, tier_code, household=None):
     """An approved application of `student` in `term` with its snapshot and final tier."""
     tier = session.query(Tier).filter_by(code=tier_code).one()
-    snapshot = take_snapshot(student, household or student.household, datetime(term.start_date.year, 9, 20))
+    snapshot = take_snapshot(student, household or student.household, datetime(term.start_date.year, 9, 20, tzinfo=UTC))
     row = Application(student_id=student.id, school_id=student.school_id, school_year_id=term.school_year_id,
                       term_id=term.id, status=ApplicationStatus.APPROVED, household_snapshot=snapshot,
                       suggested_tier_id=tier.id, final_tier_id=tier.id)
@@ -99,9 +100,10 @@ def test_the_report_page_and_the_district_to_do(app, client, session, turns, log
     assert f'data-school="{turns.school.id}"' in page and 'data-reason="turns.siblings"' in page
     with app.test_request_context():
         user = session.query(app.appbuilder.sm.user_model).filter_by(username="district").one()
-        todo = practice_warnings(make_context(session, user, turns.district_scope))
+        todo = practice_warnings(make_context(context(session, turns.district_scope, user=user), user))
         assert todo.count == 1 and todo.url.endswith("/reports/fairness/")
-        assert practice_warnings(make_context(session, user, turns.scope)) is None  # not for a school
+        school = make_context(context(session, turns.scope, user=user), user)
+        assert practice_warnings(school) is None  # not for a school
     make_user("auditor", "Auditor")
     client.get("/logout/")
     login("auditor")

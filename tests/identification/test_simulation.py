@@ -1,19 +1,19 @@
 """The what-if simulation through the command and the page: counts, budget, and nothing written."""
-from datetime import datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from app.clock import FixedClock, day_start
 from app.commands import assessing, identification, simulation
 from app.commands import standard_versions as versions
-from app.errors import FieldErrors
 from app.commands.standards import seed_standard
+from app.errors import FieldErrors
 from app.models import Application, AssessmentStandard, AuditEvent, HukouType, Relation
-from app.security.scope import Scope
+from tests.context import context
 from tests.factories import current_term, make_application, make_household, make_member, make_school, make_student
 
-NOW = datetime(2026, 10, 8, 9, 30)
-TODAY = NOW.date()
+TODAY = date(2026, 10, 8)  # the living subsidy in force that day
 
 
 def form_fields(data: dict, **changes) -> dict:
@@ -50,17 +50,23 @@ def scored(session, place):
     make_member(session, household, name="张丽", relation=Relation.MOTHER, annual_income=Decimal(0))
     boarder = make_student(session, school=place.other_school, household=household, boarding=True)
     other = make_application(session, boarder)
+    ctx = context(session, place.district_scope)
     for app in (place.application, other):
-        identification.submit(session, app.id, Scope(district_id=place.school.district_id), now=NOW)
-        assessing.score(session, app.id, Scope(district_id=place.school.district_id), now=NOW)
+        identification.submit(ctx, app.id)
+        assessing.score(ctx, app.id)
     session.commit()
     assert (place.application.score, other.score) == (67, 35)
     return place
 
 
+def _on_the_day(session, scored):
+    """The district officer's context on TODAY."""
+    return context(session, scored.district_scope, clock=FixedClock(day_start(TODAY)))
+
+
 def test_the_version_in_force_moves_nobody(session, scored):
-    report = simulation.run(session, scored.district_scope, standard_id=scored.standard.id,
-                            school_year_id=scored.application.school_year_id, today=TODAY)
+    report = simulation.what_if(_on_the_day(session, scored), scored.standard.id,
+                                school_year_id=scored.application.school_year_id)
     total = report.result.total
     assert (total.considered, total.moved) == (2, 0)
     assert total.before == {"relative": 1, "general": 1}
@@ -69,8 +75,8 @@ def test_the_version_in_force_moves_nobody(session, scored):
 
 def test_a_higher_threshold_moves_pupils_and_lowers_the_budget(session, scored):
     data = scored.standard.data | {"thresholds": [["special", 80], ["relative", 68], ["general", 40]]}
-    report = simulation.run(session, scored.district_scope, standard_id=scored.standard.id,
-                            school_year_id=scored.application.school_year_id, today=TODAY, data=data)
+    report = simulation.what_if(_on_the_day(session, scored), scored.standard.id,
+                                school_year_id=scored.application.school_year_id, data=data)
     by_school = {r.school_id: r for r in report.result.schools}
     mine, other = by_school[scored.school.id], by_school[scored.other_school.id]
     assert (mine.moved_down, mine.after) == (1, {"general": 1})
@@ -82,8 +88,8 @@ def test_a_higher_threshold_moves_pupils_and_lowers_the_budget(session, scored):
 def test_a_standard_that_cannot_be_scored_is_refused(session, scored):
     data = scored.standard.data | {"total_cap": "lots"}
     with pytest.raises(FieldErrors):
-        simulation.run(session, scored.district_scope, standard_id=scored.standard.id,
-                       school_year_id=scored.application.school_year_id, today=TODAY, data=data)
+        simulation.what_if(_on_the_day(session, scored), scored.standard.id,
+                           school_year_id=scored.application.school_year_id, data=data)
 
 
 def _counts(session):
@@ -92,7 +98,7 @@ def _counts(session):
 
 
 def test_simulating_on_the_page_writes_nothing(client, session, scored, login):
-    draft = versions.copy_version(session, scored.standard.id, scored.district_scope)
+    draft = versions.copy_version(context(session, scored.district_scope), scored.standard.id)
     session.commit()
     data_before = dict(draft.data)
     login("district")

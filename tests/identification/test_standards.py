@@ -1,25 +1,28 @@
 """The district's standard versions: drafts, edits refused once used, activation, and who sees what."""
 import copy
-from datetime import datetime
 
 import pytest
 
 from app.commands import assessing, identification
 from app.commands import standard_versions as versions
-from app.errors import FieldErrors
 from app.commands.standards import active_standard, seed_standard
+from app.errors import FieldErrors
 from app.models import AssessmentStandard, AuditEvent, StandardStatus
-from app.security.scope import Scope
+from tests.context import context
 from tests.factories import current_term, make_school
-
-NOW = datetime(2026, 10, 8, 9, 30)
 
 
 def _scored(session, place):
-    identification.submit(session, place.application.id, place.scope, now=NOW)
-    assessing.score(session, place.application.id, place.scope, now=NOW)
+    ctx = context(session, place.scope)
+    identification.submit(ctx, place.application.id)
+    assessing.score(ctx, place.application.id)
     session.commit()
     return place.application
+
+
+def _district(session, place):
+    """The district officer's context."""
+    return context(session, place.district_scope)
 
 
 def _stricter(data, general_from=70):
@@ -30,31 +33,31 @@ def _stricter(data, general_from=70):
 
 def test_a_used_or_active_version_is_never_edited(session, place):
     _scored(session, place)
+    ctx = _district(session, place)
     with pytest.raises(versions.StandardLocked):
-        versions.update_draft(session, place.standard.id, place.district_scope, data=place.standard.data,
-                              name="x")
-    draft = versions.copy_version(session, place.standard.id, place.district_scope)
-    draft.first_used_at = NOW  # a draft that somehow scored something is frozen too
+        versions.update_draft(ctx, place.standard.id, data=place.standard.data, name="x")
+    draft = versions.copy_version(ctx, place.standard.id)
+    draft.first_used_at = ctx.now  # a draft that somehow scored something is frozen too
     with pytest.raises(versions.StandardLocked):
-        versions.update_draft(session, draft.id, place.district_scope, data=draft.data, name="x")
+        versions.update_draft(ctx, draft.id, data=draft.data, name="x")
     with pytest.raises(versions.StandardLocked):
-        versions.delete_draft(session, draft.id, place.district_scope)
+        versions.delete_draft(ctx, draft.id)
 
 
 def test_activation_retires_the_old_version_and_scored_applications_keep_v1(session, place):
     app = _scored(session, place)
     assert (app.standard_version, app.score) == (1, 67)
-    draft = versions.copy_version(session, place.standard.id, place.district_scope)
+    ctx = _district(session, place)
+    draft = versions.copy_version(ctx, place.standard.id)
     assert (draft.version, draft.status) == (2, StandardStatus.DRAFT)
-    versions.update_draft(session, draft.id, place.district_scope, data=_stricter(draft.data), name="2026 修订",
-                          notes="门槛提高")
-    versions.activate(session, draft.id, place.district_scope, now=NOW)
+    versions.update_draft(ctx, draft.id, data=_stricter(draft.data), name="2026 修订", notes="门槛提高")
+    versions.activate(ctx, draft.id)
     session.commit()
     assert place.standard.status is StandardStatus.RETIRED and draft.status is StandardStatus.ACTIVE
     assert active_standard(session, place.school.district_id, app.school_year_id).id == draft.id
     assert versions.scored_with(session, place.standard.id) == 1
     # scoring the same application again still uses version 1 and gives the same result
-    _, result = assessing.score(session, app.id, place.scope, now=NOW)
+    _, result = assessing.score(context(session, place.scope), app.id)
     session.commit()
     assert app.standard_version == 1 and result.standard_version == 1 and app.suggested_tier.code == "relative"
     events = session.query(AuditEvent).filter_by(entity="assessment_standard").all()
@@ -63,51 +66,52 @@ def test_activation_retires_the_old_version_and_scored_applications_keep_v1(sess
 
 def test_a_new_draft_from_the_default_gets_the_next_version(session, place):
     year_id = current_term(session).school_year_id
-    row = versions.create_from_default(session, place.district_scope, district_id=place.school.district_id,
-                                       school_year_id=year_id)
+    ctx = _district(session, place)
+    row = versions.create_from_default(ctx, district_id=place.school.district_id, school_year_id=year_id)
     assert (row.version, row.status) == (2, StandardStatus.DRAFT)
-    versions.delete_draft(session, row.id, place.district_scope)
+    versions.delete_draft(ctx, row.id)
     assert session.get(AssessmentStandard, row.id) is None
 
 
 def test_a_standard_that_cannot_be_scored_is_refused_naming_the_part(session, place):
-    draft = versions.copy_version(session, place.standard.id, place.district_scope)
+    ctx = _district(session, place)
+    draft = versions.copy_version(ctx, place.standard.id)
     data = copy.deepcopy(draft.data)
     data["thresholds"] = [["special", 30], ["relative", 50]]
     with pytest.raises(FieldErrors) as err:
-        versions.update_draft(session, draft.id, place.district_scope, data=data, name="x")
+        versions.update_draft(ctx, draft.id, data=data, name="x")
     assert list(err.value.errors) == ["thresholds"]
     data = copy.deepcopy(draft.data)
     data["indicators"][0]["brackets"][0][1] = "abc"
     with pytest.raises(FieldErrors) as err:
-        versions.update_draft(session, draft.id, place.district_scope, data=data, name="x")
+        versions.update_draft(ctx, draft.id, data=data, name="x")
     assert list(err.value.errors) == ["income_ratio"]
     data = copy.deepcopy(draft.data)
     data["parameters"].update(notice_working_days=0, holidays=["2026-13-01"])
     data["direct"][0]["groups"].append("no_such_group")
     with pytest.raises(FieldErrors) as err:
-        versions.update_draft(session, draft.id, place.district_scope, data=data, name="x")
+        versions.update_draft(ctx, draft.id, data=data, name="x")
     assert set(err.value.errors) == {"notice_working_days", "holidays", "direct"}
 
 
 def test_a_school_cannot_change_its_districts_standard(session, place):
     with pytest.raises(versions.StandardNotFound):
-        versions.copy_version(session, place.standard.id, place.scope)
+        versions.copy_version(context(session, place.scope), place.standard.id)
 
 
 def test_another_districts_standard_is_not_found(session, place):
     other = seed_standard(session, make_school(session).district_id, current_term(session).school_year_id)
     session.commit()
     with pytest.raises(versions.StandardNotFound):
-        versions.load(session, other.id, place.district_scope)
-    assert versions.load(session, other.id, Scope(everything=True)).id == other.id
+        versions.load(_district(session, place), other.id)
+    assert versions.load(context(session), other.id).id == other.id
 
 
 # --- pages ---------------------------------------------------------------------------------------
 
 def test_school_officer_reads_only_the_districts_standards_and_cannot_edit(client, session, place, login):
     other = seed_standard(session, make_school(session).district_id, current_term(session).school_year_id)
-    draft = versions.copy_version(session, place.standard.id, place.district_scope)
+    draft = versions.copy_version(_district(session, place), place.standard.id)
     session.commit()
     login("school1")
     page = client.get("/standards/").get_data(as_text=True)

@@ -241,12 +241,13 @@ def test_edit_form_keeps_a_masked_id_number_when_left_empty(as_user, session, wo
 def test_district_officer_reads_only_own_district_audit_events(as_user, session, world, make_user):
     from app.models import AuditEvent
     from app.security.audit import record
+    from tests.context import context, named
 
     make_user("school_c", "SchoolOfficer", school=world.c)
-    record("login", username="school_c", user_id=None, commit=True)
-    record("reveal", entity="student", entity_id=world.pupil["C"].id, detail="id_number: 核对",
+    record(named("school_c"), "login", commit=True)
+    record(context(session), "reveal", entity="student", entity_id=world.pupil["C"].id, detail="id_number: 核对",
            school_id=world.c.id, commit=True)
-    record("reveal", entity="student", entity_id=world.pupil["A"].id, detail="id_number: 核对",
+    record(context(session), "reveal", entity="student", entity_id=world.pupil["A"].id, detail="id_number: 核对",
            school_id=world.a.id, commit=True)
     page = as_user("district").get("/auditeventmodelview/list/?psize_AuditEventModelView=100").get_data(as_text=True)
     c_event = session.query(AuditEvent).filter_by(school_id=world.c.id, action="reveal").one()
