@@ -1,7 +1,7 @@
 """REST for public notices (公示) and objections (异议): read scoped, create, publish, answer, approve.
 
 A notice's entries carry only name, grade, class, tier and aid item (and their own row id, which an
-objection names). Stamps are UTC; "today" is the day in the schools' time zone, as in the views.
+objection names). Stamps are UTC; "today" is the context's China day, as in the views.
 """
 
 from flask_appbuilder.api import expose, protect, safe
@@ -11,25 +11,29 @@ from app.api.command_api import CommandApi
 from app.api.schemas import AnswerBody, EmptyBody, NoticeBody, ObjectionBody
 from app.api.spec import custom_post, documented
 from app.commands import notice_approval, notices, objections
-from app.errors import FieldErrors
 from app.commands.identification import REQUIRED
+from app.context import Context
+from app.errors import FieldErrors
 from app.models import Objection, PublicNotice
-from app.models.base import utcnow
 from app.security.roles import PERMISSION_FOLD
 from app.views.interface import ZizhuInterface
-from app.workbench.context import local_today as today  # tests move this clock
 
 NOTICE_LIST = ["id", "school.id", "school.name", "term.id", "title", "status", "starts_on", "ends_on"]
 OBJECTION_LIST = ["id", "notice.id", "entry.id", "entry.name", "received_on", "raised_by", "due_on",
                   "outcome", "answered_on"]
 
 
-def _create_notice(session, scope, values: dict) -> PublicNotice:
+def _create_notice(ctx: Context, values: dict) -> PublicNotice:
     """A draft notice; a school user's own school when the body names none."""
-    school_id = values.pop("school_id") or scope.school_id
+    school_id = values.pop("school_id") or ctx.scope.school_id
     if school_id is None:
         raise FieldErrors({"school_id": [REQUIRED]})
-    return notices.create_notice(session, scope, school_id=school_id, **values)
+    return notices.create_notice(ctx, school_id=school_id, **values)
+
+
+def _record_objection(ctx: Context, values: dict):
+    """An objection to the body's notice entry."""
+    return objections.record_objection(ctx, values.pop("entry_id"), **values)
 
 
 @documented
@@ -48,7 +52,6 @@ class PublicNoticeApi(CommandApi):
     show_columns = NOTICE_LIST + ["working_days", "objection_days", "contact", "published_at", "withdrawn_at",
                                   *(f"entries.{key}" for key in ENTRY_FIELDS)]
     base_order = ("id", "desc")
-    not_found = (notices.NoticeNotFound,)
 
     def post_headless(self):
         """POST {school_id?, term_id, starts_on, title?, contact?} → 201 {id, result}: a draft notice."""
@@ -67,8 +70,7 @@ class PublicNoticeApi(CommandApi):
           responses:
             200: {$ref: '#/components/responses/Notice'}
         """
-        return self.run_command(EmptyBody(), lambda s, scope, v: notices.publish_notice(s, pk, scope, now=utcnow()),
-                                notice_json)
+        return self.run_command(EmptyBody(), lambda ctx, v: notices.publish_notice(ctx, pk), notice_json)
 
     @expose("/<int:pk>/withdraw", methods=["POST"])
     @protect()
@@ -82,8 +84,7 @@ class PublicNoticeApi(CommandApi):
           responses:
             200: {$ref: '#/components/responses/Notice'}
         """
-        return self.run_command(EmptyBody(),
-                                lambda s, scope, v: notices.withdraw_notice(s, pk, scope, now=utcnow()), notice_json)
+        return self.run_command(EmptyBody(), lambda ctx, v: notices.withdraw_notice(ctx, pk), notice_json)
 
     @expose("/<int:pk>/approve", methods=["POST"])
     @protect()
@@ -97,9 +98,8 @@ class PublicNoticeApi(CommandApi):
           responses:
             200: {$ref: '#/components/responses/NoticeApproved'}
         """
-        return self.run_command(
-            EmptyBody(), lambda s, scope, v: notice_approval.approve_notice(s, pk, scope, today=today(), now=utcnow()),
-            lambda count: {"id": pk, "approved": count})
+        return self.run_command(EmptyBody(), lambda ctx, v: notice_approval.approve_notice(ctx, pk),
+                                lambda count: {"id": pk, "approved": count})
 
 
 @documented
@@ -116,14 +116,10 @@ class ObjectionApi(CommandApi):
     list_columns = OBJECTION_LIST
     show_columns = OBJECTION_LIST + ["application.id", "content", "answer"]
     base_order = ("id", "desc")
-    not_found = (objections.ObjectionNotFound,)
 
     def post_headless(self):
         """POST {entry_id, received_on, content, raised_by?} → 201 {id, result}: record an objection."""
-        def command(s, scope, v):
-            return objections.record_objection(s, v.pop("entry_id"), scope, **v)
-
-        return self.run_command(ObjectionBody(), command,
+        return self.run_command(ObjectionBody(), _record_objection,
                                 lambda objection: {"id": objection.id, "result": objection_json(objection)}, 201)
 
     @expose("/<int:pk>/answer", methods=["POST"])
@@ -138,5 +134,5 @@ class ObjectionApi(CommandApi):
           responses:
             200: {$ref: '#/components/responses/Objection'}
         """
-        return self.run_command(AnswerBody(),
-                                lambda s, scope, v: objections.answer_objection(s, pk, scope, **v), objection_json)
+        return self.run_command(AnswerBody(), lambda ctx, v: objections.answer_objection(ctx, pk, **v),
+                                objection_json)

@@ -1,41 +1,36 @@
-"""Public notices (公示) of identification results: draft, publish, withdraw, expire, approve.
+"""Public notices (公示) of identification results: draft, publish, withdraw, expire.
 
 A notice lists only name, grade, class, tier and aid item (entries copy nothing else); its period is
-counted in working days with the holidays of the district's standard. Objections are in
-`app/commands/objections.py`. `now` is naive UTC like every stamp; days (`today`, the notice's dates)
-are local days in China.
+counted in working days with the holidays of the district's standard in force (`Calendar`, here
+beside the draft's preview because both read the standard through `app/commands/standards.py`).
+Approval is in `app/commands/notice_approval.py`, objections in `app/commands/objections.py`. Days
+(`ctx.today`, the notice's dates) are China days.
 """
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date
 
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists
 
-from app.commands.clock import local_day
-from app.errors import DomainError, FieldErrors, NotFound
-from app.commands.identification import load, transition
+from app.commands import identification
 from app.commands.locking import lock_all, lock_one
-from app.commands.standards import active_standard, parameters
-from app.models import (
-    Application,
-    ApplicationStatus,
-    NoticeEntry,
-    NoticeStatus,
-    PublicNotice,
-    ReviewDecision,
-    ReviewStage,
-    School,
-    Term,
-    Tier,
-)
+from app.commands.standards import NoActiveStandard, active_standard, parameters
+from app.context import Actor, Context
+from app.errors import DomainError, FieldErrors, NotFound
+from app.models import ApplicationStatus, NoticeEntry, NoticeStatus, PublicNotice, School
 from app.models.audit import AuditEvent
+from app.queries.notices import (
+    LIVE,
+    default_title,
+    entry_values,
+    notice_of,  # noqa: F401  (re-exported: identification.approve reads it here)
+    preview,
+    school_and_term,
+)
 from app.security import audit
 from app.security.scope import Scope, limit
 from app.services.workdays import add_working_days, next_working_day
 
-LIVE = (NoticeStatus.DRAFT, NoticeStatus.PUBLISHED)
-SYSTEM = "system"
+SYSTEM = Actor(username="system")  # a system step: no user, named so in the audit trail
 
 
 class NoticeNotFound(NotFound):
@@ -85,68 +80,42 @@ def notice_calendar(session, notice: PublicNotice) -> Calendar:
     return calendar_for(session, notice.school.district_id, notice.term.school_year_id)
 
 
-def notice_of(session, application_id: int) -> PublicNotice | None:
-    """The latest notice that publicly listed the application (None if never listed); a discarded
-    draft is withdrawn without ever having been published, and does not count."""
-    return session.query(PublicNotice).join(NoticeEntry, NoticeEntry.notice_id == PublicNotice.id).filter(
-        NoticeEntry.application_id == application_id, PublicNotice.status != NoticeStatus.DRAFT,
-        PublicNotice.published_at.isnot(None),
-    ).order_by(PublicNotice.id.desc()).first()
+@dataclass(frozen=True)
+class DraftPreview:
+    """What a draft made now would list, and its period; `refusal` says why none can be made."""
+
+    entries: list = field(default_factory=list)
+    starts_on: date | None = None
+    ends_on: date | None = None
+    working_days: int | None = None
+    default_title: str | None = None
+    refusal: str | None = None
 
 
-def load_notice(session, notice_id: int, scope: Scope, *, lock: bool = False) -> PublicNotice:
-    """The notice if it exists in `scope`, else NoticeNotFound."""
-    query = limit(session.query(PublicNotice).filter(PublicNotice.id == notice_id), PublicNotice, scope)
+def draft_preview(session, scope: Scope, *, school_id: int, term_id: int, starts_on: date) -> DraftPreview | None:
+    """The draft the form's choices would make; None when the school is not in scope or the term unknown."""
+    found = school_and_term(session, scope, school_id, term_id)
+    if found is None:
+        return None
+    school, term = found
+    entries = preview(session, scope, school_id=school_id, term_id=term_id)
+    try:
+        cal = calendar_for(session, school.district_id, term.school_year_id)
+    except NoActiveStandard as err:
+        return DraftPreview(refusal=str(err))
+    starts = cal.next_working_day(starts_on)
+    return DraftPreview(entries, starts, cal.add(starts, cal.notice_days), cal.notice_days,
+                        default_title(school, term))
+
+
+def load_notice(ctx: Context, notice_id: int, *, lock: bool = False) -> PublicNotice:
+    """The notice if it exists in the context's scope, else NoticeNotFound; `lock` for a step."""
+    session = ctx.session
+    query = limit(session.query(PublicNotice).filter(PublicNotice.id == notice_id), PublicNotice, ctx.scope)
     notice = lock_one(session, query, PublicNotice, notice_id) if lock else query.one_or_none()
     if notice is None:
         raise NoticeNotFound(_l("No such public notice, or it is not in your school."))
     return notice
-
-
-def _school_and_term(session, scope: Scope, school_id: int, term_id: int) -> tuple[School, Term]:
-    """The school (in scope) and the term, else NoticeNotFound."""
-    school = limit(session.query(School).filter(School.id == school_id), School, scope).one_or_none()
-    term = session.get(Term, term_id) if term_id else None
-    if school is None or term is None:
-        raise NoticeNotFound(_l("No such school or term, or the school is not yours."))
-    return school, term
-
-
-def noticeable(session, scope: Scope, *, school_id: int | None, term_id: int):
-    """Query: applications of the term (of one school, or all in scope) ready for a notice:
-    in school review with a committee decision and a needy final tier, and on no draft yet."""
-    decided = exists().where(ReviewDecision.application_id == Application.id,
-                             ReviewDecision.stage == ReviewStage.SCHOOL)
-    on_draft = exists().where(NoticeEntry.application_id == Application.id,
-                              NoticeEntry.notice_id == PublicNotice.id,
-                              PublicNotice.status == NoticeStatus.DRAFT)
-    query = session.query(Application).join(Tier, Tier.id == Application.final_tier_id).filter(
-        Application.term_id == term_id, Application.status == ApplicationStatus.SCHOOL_REVIEW,
-        Tier.is_needy.is_(True), decided, ~on_draft)
-    if school_id is not None:
-        query = query.filter(Application.school_id == school_id)
-    return limit(query, Application, scope)
-
-
-def entry_values(app: Application) -> dict:
-    """What a notice may show of an application: name, grade, class, tier; nothing else."""
-    pupil = app.student
-    return {"application_id": app.id, "name": pupil.name, "grade": pupil.grade,
-            "class_name": pupil.class_name, "tier_name": app.final_tier.name, "aid_item": None,
-            "sort_key": f"{pupil.grade:02d}{pupil.class_name[:16]:>16}{pupil.name}"[:40]}
-
-
-def preview(session, scope: Scope, *, school_id: int, term_id: int) -> list[dict]:
-    """The entries a notice made now would list, in notice order."""
-    _school_and_term(session, scope, school_id, term_id)
-    rows = [entry_values(app) for app in noticeable(session, scope, school_id=school_id, term_id=term_id)]
-    return sorted(rows, key=lambda row: row["sort_key"])
-
-
-def default_title(school: School, term: Term) -> str:
-    """'<school> <term> 家庭经济困难学生认定结果公示' in the user's language."""
-    return gettext("%(school)s %(term)s: results of the identification of pupils from families in "
-                   "financial difficulty", school=school.name, term=term.name)[:120]
 
 
 def _refuse_overlap(session, school_id: int, term_id: int, starts_on: date, ends_on: date) -> None:
@@ -160,12 +129,16 @@ def _refuse_overlap(session, school_id: int, term_id: int, starts_on: date, ends
                                 "that period; publish or withdraw it first."))
 
 
-def create_notice(session, scope: Scope, *, school_id: int, term_id: int, starts_on: date,
+def create_notice(ctx: Context, *, school_id: int, term_id: int, starts_on: date,
                   title: str | None = None, contact: str | None = None) -> PublicNotice:
     """A draft notice of every decided, needy application of the school and term."""
     if starts_on is None:
         raise FieldErrors({"starts_on": [_l("is required")]})
-    school, term = _school_and_term(session, scope, school_id, term_id)
+    session, scope = ctx.session, ctx.scope
+    found = school_and_term(session, scope, school_id, term_id)
+    if found is None:
+        raise NoticeNotFound(_l("No such school or term, or the school is not yours."))
+    school, term = found
     # two officers saving a draft at once: the second waits here, then sees the first's draft
     lock_one(session, session.query(School.id).filter(School.id == school.id), School, school.id)
     entries = preview(session, scope, school_id=school_id, term_id=term_id)
@@ -187,41 +160,35 @@ def create_notice(session, scope: Scope, *, school_id: int, term_id: int, starts
     return notice
 
 
-def _event(session, notice: PublicNotice, step: str, detail: str = "", *, system: bool = False) -> None:
-    """One audit event for a step of the notice; system steps name no user, even inside a request."""
-    row = audit.event_row(audit.WORKFLOW, entity="public_notice", entity_id=notice.id,
-                          school_id=notice.school_id, detail=f"{step}: {detail}" if detail else step,
-                          new={"status": notice.status, "starts_on": notice.starts_on,
-                               "ends_on": notice.ends_on})
-    if system:
-        row.update(user_id=None, username=SYSTEM)
-    session.add(AuditEvent(**row))
-
-
-def set_status(session, notice: PublicNotice, status: NoticeStatus, now: datetime, step: str,
-                detail: str = "", *, system: bool = False) -> PublicNotice:
-    """Change the notice's status and stamp it, audited as one event (no per-row capture)."""
-    with audit.paused(session):
+def set_status(ctx: Context, notice: PublicNotice, status: NoticeStatus, step: str, detail: str = "",
+               *, system: bool = False) -> PublicNotice:
+    """Change the notice's status and stamp it, audited as one event (no per-row capture); a system
+    step names no user, even inside a request."""
+    with audit.paused(ctx.session):
         notice.status = status
         if status is NoticeStatus.PUBLISHED:
-            notice.published_at = now
+            notice.published_at = ctx.now
         else:
-            notice.withdrawn_at = now
-        session.flush()
-    _event(session, notice, step, detail, system=system)
+            notice.withdrawn_at = ctx.now
+        ctx.session.flush()
+    row = audit.event_row(ctx.acting_as(SYSTEM) if system else ctx, audit.WORKFLOW, entity="public_notice",
+                          entity_id=notice.id, school_id=notice.school_id,
+                          detail=f"{step}: {detail}" if detail else step,
+                          new={"status": notice.status, "starts_on": notice.starts_on, "ends_on": notice.ends_on})
+    ctx.session.add(AuditEvent(**row))
     return notice
 
 
-def publish_notice(session, notice_id: int, scope: Scope, *, now: datetime) -> PublicNotice:
+def publish_notice(ctx: Context, notice_id: int) -> PublicNotice:
     """Draft → published; every listed application goes to NOTICE (audited per application).
 
     A draft published after its start date starts today (or the next working day) and its end date
     is counted again, so that the public sees the full number of working days.
     """
-    notice = load_notice(session, notice_id, scope, lock=True)
+    notice = load_notice(ctx, notice_id, lock=True)
     if notice.status is not NoticeStatus.DRAFT:
         raise NoticeState(_l("Only a draft notice can be published."))
-    apps = [load(session, entry.application_id, scope, lock=True) for entry in notice.entries]
+    apps = [identification.load(ctx, entry.application_id, lock=True) for entry in notice.entries]
     for entry, app in zip(notice.entries, apps, strict=True):
         decided = app.final_tier is not None and app.final_tier.is_needy and app.decided_on is not None
         if app.status is not ApplicationStatus.SCHOOL_REVIEW or not decided:
@@ -229,53 +196,55 @@ def publish_notice(session, notice_id: int, scope: Scope, *, now: datetime) -> P
                                  name=app.student.name))
         for key, value in entry_values(app).items():  # the committee may have decided again since
             setattr(entry, key, value)
-    today = local_day(now)
-    if notice.starts_on < today:
-        cal = notice_calendar(session, notice)
-        notice.starts_on = cal.next_working_day(today)
+    if notice.starts_on < ctx.today:
+        cal = notice_calendar(ctx.session, notice)
+        notice.starts_on = cal.next_working_day(ctx.today)
         notice.ends_on = cal.add(notice.starts_on, notice.working_days)
     for app in apps:
-        transition(session, app, "publish", detail=f"notice {notice.id}")
-    return set_status(session, notice, NoticeStatus.PUBLISHED, now, "publish",
-                       f"{notice.starts_on.isoformat()}..{notice.ends_on.isoformat()}")
+        identification.transition(ctx, app, "publish", detail=f"notice {notice.id}")
+    return set_status(ctx, notice, NoticeStatus.PUBLISHED, "publish",
+                      f"{notice.starts_on.isoformat()}..{notice.ends_on.isoformat()}")
 
 
-def withdraw_notice(session, notice_id: int, scope: Scope, *, now: datetime) -> PublicNotice:
+def withdraw_notice(ctx: Context, notice_id: int) -> PublicNotice:
     """Take a published notice down, or discard a draft (it never listed anyone publicly).
 
     After its end date the applications stay in NOTICE, to be approved; taken down earlier, they go
     back to school review and need a new notice.
     """
-    notice = load_notice(session, notice_id, scope, lock=True)
+    notice = load_notice(ctx, notice_id, lock=True)
     if notice.status not in LIVE:
         raise NoticeState(_l("This notice has already been withdrawn."))
     step = "withdraw" if notice.status is NoticeStatus.PUBLISHED else "discard"
-    if step == "withdraw" and local_day(now) <= notice.ends_on:
+    if step == "withdraw" and ctx.today <= notice.ends_on:
         # taken down before its period ended: the public did not see it long enough, so its pupils
         # go back to school review and need a new notice
         for entry in notice.entries:
-            app = load(session, entry.application_id, scope, lock=True)
+            app = identification.load(ctx, entry.application_id, lock=True)
             if app.status is ApplicationStatus.NOTICE:
-                transition(session, app, "withdraw", detail=f"notice {notice.id} taken down early")
-    return set_status(session, notice, NoticeStatus.WITHDRAWN, now, step)
+                identification.transition(ctx, app, "withdraw", detail=f"notice {notice.id} taken down early")
+    return set_status(ctx, notice, NoticeStatus.WITHDRAWN, step)
 
 
-def withdraw_expired(session, *, today: date, now: datetime) -> int:
-    """Withdraw every published notice whose end date has passed (a system step); how many."""
-    query = session.query(PublicNotice).filter(PublicNotice.status == NoticeStatus.PUBLISHED,
-                                               PublicNotice.ends_on < today)
+def withdraw_expired(ctx: Context) -> int:
+    """Withdraw every published notice in scope whose end date has passed, as a system step (the
+    periodic task's); how many."""
+    session = ctx.session
+    query = limit(session.query(PublicNotice).filter(PublicNotice.status == NoticeStatus.PUBLISHED,
+                                                     PublicNotice.ends_on < ctx.today), PublicNotice, ctx.scope)
     if not session.query(query.exists()).scalar():
-        return 0  # the usual case on a page load: nothing written, no lock taken
+        return 0  # the usual case: nothing written, no lock taken
     found = [n for n in lock_all(session, query, PublicNotice, skip_locked=True)
-             if n.status is NoticeStatus.PUBLISHED]  # re-read: another request may have taken it down
+             if n.status is NoticeStatus.PUBLISHED]  # re-read: someone may have taken it down meanwhile
     for notice in found:
-        set_status(session, notice, NoticeStatus.WITHDRAWN, now, "withdraw",
-                    "ended on " + notice.ends_on.isoformat(), system=True)
+        set_status(ctx, notice, NoticeStatus.WITHDRAWN, "withdraw", "ended on " + notice.ends_on.isoformat(),
+                   system=True)
     return len(found)
 
 
-def run_expiry(session, now: datetime) -> int:
-    """The periodic task's entry point: withdraw expired notices and commit."""
-    count = withdraw_expired(session, today=local_day(now), now=now)
-    session.commit()
-    return count
+def record_export(ctx: Context, notice_id: int) -> PublicNotice:
+    """Audit one download of a notice's xlsx (the page checks that it is published)."""
+    notice = load_notice(ctx, notice_id)
+    audit.record(ctx, audit.EXPORT, entity="public_notice", entity_id=notice.id, school_id=notice.school_id,
+                 detail="public notice xlsx", row_count=len(notice.entries))
+    return notice

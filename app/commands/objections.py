@@ -11,24 +11,16 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
-from app.errors import DomainError, FieldErrors, NotFound
-from app.commands.identification import REQUIRED, blank, transition
+from app.commands import identification
+from app.commands.identification import REQUIRED, blank
 from app.commands.locking import lock_one
 from app.commands.notices import NoticeState, calendar_for, load_notice, notice_calendar
 from app.commands.standards import NoActiveStandard
-from app.models import (
-    ApplicationStatus,
-    NoticeEntry,
-    NoticeStatus,
-    Objection,
-    ObjectionOutcome,
-    SchoolYear,
-)
+from app.context import Context
+from app.errors import DomainError, FieldErrors, NotFound
+from app.models import ApplicationStatus, NoticeEntry, NoticeStatus, Objection, ObjectionOutcome, SchoolYear
 from app.security.scope import Scope, limit
 from app.services.workdays import next_working_day
-
-OPEN, ANSWERED, OVERDUE = "open", "answered", "overdue"
-STATES = (OPEN, OVERDUE, ANSWERED)
 
 
 class ObjectionNotFound(NotFound):
@@ -39,28 +31,29 @@ class ObjectionAnswered(DomainError):
     """An answered objection is never changed."""
 
 
-def _entry(session, entry_id: int, scope: Scope) -> NoticeEntry:
-    """The notice entry if it is in `scope`."""
-    entry = limit(session.query(NoticeEntry).filter(NoticeEntry.id == entry_id), NoticeEntry, scope).one_or_none()
+def _entry(ctx: Context, entry_id: int) -> NoticeEntry:
+    """The notice entry if it is in the context's scope."""
+    query = ctx.session.query(NoticeEntry).filter(NoticeEntry.id == entry_id)
+    entry = limit(query, NoticeEntry, ctx.scope).one_or_none()
     if entry is None:
         raise ObjectionNotFound(_l("No such notice entry, or it is not in your school."))
     return entry
 
 
-def load_objection(session, objection_id: int, scope: Scope, *, lock: bool = False) -> Objection:
-    """The objection if it is in `scope`."""
-    query = limit(session.query(Objection).filter(Objection.id == objection_id), Objection, scope)
-    objection = lock_one(session, query, Objection, objection_id) if lock else query.one_or_none()
+def load_objection(ctx: Context, objection_id: int, *, lock: bool = False) -> Objection:
+    """The objection if it is in the context's scope; `lock` for a step."""
+    query = limit(ctx.session.query(Objection).filter(Objection.id == objection_id), Objection, ctx.scope)
+    objection = lock_one(ctx.session, query, Objection, objection_id) if lock else query.one_or_none()
     if objection is None:
         raise ObjectionNotFound(_l("No such objection, or it is not in your school."))
     return objection
 
 
-def record_objection(session, entry_id: int, scope: Scope, *, received_on: date, content: str,
+def record_objection(ctx: Context, entry_id: int, *, received_on: date, content: str,
                      raised_by: str | None = None) -> Objection:
     """Record an objection received during the notice; it is due N working days after receipt."""
-    entry = _entry(session, entry_id, scope)
-    notice = load_notice(session, entry.notice_id, scope, lock=True)  # serialised with approval
+    entry = _entry(ctx, entry_id)
+    notice = load_notice(ctx, entry.notice_id, lock=True)  # serialised with approval
     if notice.status is not NoticeStatus.PUBLISHED:
         raise NoticeState(_l("Objections are recorded while the notice is published."))
     if entry.application.status is not ApplicationStatus.NOTICE:
@@ -76,12 +69,12 @@ def record_objection(session, entry_id: int, scope: Scope, *, received_on: date,
                                     start=notice.starts_on.isoformat(), end=notice.ends_on.isoformat())]
     if errors:
         raise FieldErrors(errors)
-    due_on = notice_calendar(session, notice).add(received_on + timedelta(days=1), notice.objection_days)
+    due_on = notice_calendar(ctx.session, notice).add(received_on + timedelta(days=1), notice.objection_days)
     objection = Objection(notice_id=notice.id, entry_id=entry.id, application_id=entry.application_id,
                           school_id=notice.school_id, received_on=received_on, content=content.strip(),
                           raised_by=(raised_by or "").strip()[:64] or None, due_on=due_on)
-    session.add(objection)
-    session.flush()
+    ctx.session.add(objection)
+    ctx.session.flush()
     return objection
 
 
@@ -101,22 +94,22 @@ def _check_answer(objection: Objection, answer: str, outcome, answered_on: date)
         raise FieldErrors(errors)
 
 
-def answer_objection(session, objection_id: int, scope: Scope, *, answer: str, outcome: ObjectionOutcome,
+def answer_objection(ctx: Context, objection_id: int, *, answer: str, outcome: ObjectionOutcome,
                      answered_on: date) -> Objection:
     """Answer once; an upheld objection sends the application back to school review, where the
     committee decides again before it can go on a new notice."""
-    objection = load_objection(session, objection_id, scope, lock=True)
+    objection = load_objection(ctx, objection_id, lock=True)
     if objection.answered_on is not None:
         raise ObjectionAnswered(_l("This objection has been answered; an answer is never changed."))
     _check_answer(objection, answer, outcome, answered_on)
     objection.answer, objection.outcome, objection.answered_on = answer.strip(), outcome, answered_on
-    session.flush()
+    ctx.session.flush()
     app = objection.application
     if outcome is ObjectionOutcome.UPHELD and app.status is ApplicationStatus.NOTICE:
         def undecide(a):
             a.final_tier_id = a.decided_on = None  # the committee must decide again
 
-        transition(session, app, "withdraw", undecide, detail=f"objection {objection.id} upheld")
+        identification.transition(ctx, app, "withdraw", undecide, detail=f"objection {objection.id} upheld")
     return objection
 
 
@@ -155,24 +148,3 @@ def objections_due(session, scope: Scope, *, today: date) -> ObjectionsDue:
         elif due_on <= until:
             soon += count
     return ObjectionsDue(total, soon, overdue, until)
-
-
-def urgency(objection: Objection, today: date, until: date) -> str | None:
-    """'overdue', 'soon' (due by the next working day) or None; answered objections have none."""
-    if objection.answered_on is not None:
-        return None
-    if objection.due_on < today:
-        return OVERDUE
-    return "soon" if objection.due_on <= until else None
-
-
-def objections(session, scope: Scope, *, state: str | None, today: date):
-    """Query: objections in scope, optionally only open, overdue or answered; soonest due first."""
-    query = limit(session.query(Objection), Objection, scope)
-    if state == OPEN:
-        query = query.filter(Objection.answered_on.is_(None))
-    elif state == OVERDUE:
-        query = query.filter(Objection.answered_on.is_(None), Objection.due_on < today)
-    elif state == ANSWERED:
-        query = query.filter(Objection.answered_on.isnot(None))
-    return query.order_by(Objection.answered_on.isnot(None), Objection.due_on, Objection.id)

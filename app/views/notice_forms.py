@@ -1,35 +1,34 @@
-"""HTTP helpers of the notice pages: refusals as flashes, notices past their end taken down on page load."""
-
-from flask import abort, flash
-from sqlalchemy.orm.exc import StaleDataError
-
-from app.errors import DomainError, FieldErrors
-from app.commands.locking import STALE
-from app.commands.notices import NoticeNotFound, withdraw_expired
-from app.commands.objections import ObjectionNotFound
-from app.extensions import db
-from app.models.base import utcnow
-from app.workbench.context import local_today as today
+"""The notice pages' forms: posted text to the plain values the notice and objection commands take."""
+from app.commands import objections
+from app.context import Context
+from app.errors import FieldErrors
+from app.models import ObjectionOutcome
+from app.views.form_values import parse_date, parse_id
 
 
-def refuse(err: DomainError | StaleDataError) -> None:
-    """Undo the transaction and flash why (every refused field, labelled); 404 for things out of scope;
-    a save overtaken by another (StaleDataError) asks to open the page again."""
-    db.session.rollback()
-    if isinstance(err, (NoticeNotFound, ObjectionNotFound)):
-        abort(404)
-    if isinstance(err, StaleDataError):
-        flash(str(STALE), "danger")
-        return
-    if isinstance(err, FieldErrors):
-        for messages in err.as_dict().values():
-            for message in messages:
-                flash(message, "danger")
-        return
-    flash(str(err), "danger")
+def _outcome(value) -> ObjectionOutcome | None:
+    """The outcome chosen in the form (None when missing or unknown)."""
+    try:
+        return ObjectionOutcome(value)
+    except ValueError:
+        return None
 
 
-def expire_notices() -> None:
-    """Withdraw notices past their end date (also done by the periodic task); commit if any."""
-    if withdraw_expired(db.session, today=today(), now=utcnow()):
-        db.session.commit()
+def record_objection(ctx: Context, form):
+    """Record an objection from the form against one of the notice's entries."""
+    errors = {}
+    received_on = parse_date(form, "received_on", errors)
+    if errors:
+        raise FieldErrors(errors)
+    return objections.record_objection(ctx, parse_id(form.get("entry_id")) or 0, received_on=received_on,
+                                       content=form.get("content", ""), raised_by=form.get("raised_by"))
+
+
+def answer_objection(ctx: Context, pk: int, form):
+    """Answer an objection from the form (answered today unless another day is given)."""
+    errors = {}
+    answered_on = parse_date(form, "answered_on", errors) or (None if errors else ctx.today)
+    if errors:
+        raise FieldErrors(errors)
+    return objections.answer_objection(ctx, pk, answer=form.get("answer", ""),
+                                       outcome=_outcome(form.get("outcome")), answered_on=answered_on)

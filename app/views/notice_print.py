@@ -1,16 +1,14 @@
 """The printable A4 page and the xlsx of a public notice (only a published notice is for posting)."""
-from flask import Response, flash, redirect, url_for
+from flask import Response, abort, flash, redirect, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import get_locale, gettext
 
 from app.commands import notices as cmd
-from app.errors import DomainError
-from app.extensions import db
 from app.models import NoticeStatus
+from app.queries.notices import find_notice
 from app.reports.notice_xlsx import entry_rows, headers, notice_workbook, objection_sentence, period
-from app.security import audit
-from app.security.scope import current_scope
-from app.views.notice_forms import expire_notices, refuse
+from app.security.request_context import current_context
+from app.views.runner import attempt
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -23,12 +21,9 @@ class NoticePrintView(BaseView):
     method_permission_name = {"print_page": "read", "xlsx": "read"}
 
     def _notice(self, pk: int):
-        """The notice in the user's scope (404 otherwise), after expired ones were withdrawn."""
-        expire_notices()
-        try:
-            return cmd.load_notice(db.session, pk, current_scope())
-        except DomainError as err:
-            refuse(err)
+        """The notice in the user's scope (404 otherwise)."""
+        ctx = current_context()
+        return find_notice(ctx.session, ctx.scope, pk) or abort(404)
 
     @expose("/<int:pk>/print")
     @has_access
@@ -50,10 +45,8 @@ class NoticePrintView(BaseView):
             flash(gettext("Only a published notice can be downloaded; a draft or withdrawn notice is not "
                           "for posting."), "warning")
             return redirect(url_for("PublicNoticeView.show", pk=pk))
-        content = notice_workbook(notice)
-        audit.record(audit.EXPORT, entity="public_notice", entity_id=notice.id, school_id=notice.school_id,
-                     detail="public notice xlsx", row_count=len(notice.entries))
-        db.session.commit()
-        name = f"notice-{notice.id}-{notice.starts_on.isoformat()}.xlsx"
-        return Response(content, mimetype=XLSX,
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        content, name = notice_workbook(notice), f"notice-{notice.id}-{notice.starts_on.isoformat()}.xlsx"
+        ok, _ = attempt(cmd.record_export, pk)
+        if not ok:
+            return redirect(url_for("PublicNoticeView.show", pk=pk))
+        return Response(content, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})

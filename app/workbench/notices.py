@@ -2,10 +2,9 @@
 from flask_babel import gettext
 from sqlalchemy import func
 
-from app.commands.notice_approval import ready_to_approve
-from app.commands.notices import noticeable
-from app.commands.objections import OPEN, OVERDUE, objections_due
+from app.commands.objections import objections_due
 from app.models import Application, PublicNotice
+from app.queries.notices import OPEN, OVERDUE, noticeable, ready_to_approve
 from app.workbench.links import link
 from app.workbench.registry import Todo, WorkbenchContext, todo
 

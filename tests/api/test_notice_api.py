@@ -1,43 +1,40 @@
 """Public notices and objections over REST: create, publish, object, answer, approve; what entries
 show; scope, permissions and refused input."""
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
-import app.api.notices as notice_api
+from app.clock import app_clock
 from app.commands import assessing, identification
 from app.models import Application, ApplicationStatus, Objection, PublicNotice
+from tests.context import context
 from tests.factories import current_term
 
 ENTRY_KEYS = {"id", "name", "grade", "class_name", "tier_name", "aid_item"}
 
 
 @pytest.fixture
-def decided(session, place):
-    """The fixture's application submitted, scored and decided (比较困难), waiting for a notice."""
-    now = datetime.now()
-    identification.submit(session, place.application.id, place.scope, now=now)
-    assessing.score(session, place.application.id, place.scope, now=now)
-    assessing.decide(session, place.application.id, place.scope, tier_code="relative", decided_on=date.today(),
-                     members="张校长、李老师、王老师", votes=(5, 0, 0), now=now)
+def decided(session, place, clock):
+    """The fixture's application submitted, scored and decided (比较困难), waiting for a notice; the
+    app's clock stands at 09:00 today."""
+    ctx = context(session, place.scope, clock=clock)
+    identification.submit(ctx, place.application.id)
+    assessing.score(ctx, place.application.id)
+    assessing.decide(ctx, place.application.id, tier_code="relative", decided_on=clock.today(),
+                     members="张校长、李老师、王老师", votes=(5, 0, 0))
     session.commit()
     return place
 
 
 def _notice(client, headers, session, **body):
-    """POST a draft notice for the current term starting today; its JSON."""
-    body = {"term_id": current_term(session).id, "starts_on": date.today().isoformat(), **body}
+    """POST a draft notice for the current term starting on the app's today; its JSON."""
+    body = {"term_id": current_term(session).id, "starts_on": app_clock().today().isoformat(), **body}
     resp = client.post("/api/v1/public_notice/", json=body, headers=headers)
     assert resp.status_code == 201, resp.get_json()
     return resp.get_json()["result"]
 
 
-def _after_the_end(monkeypatch, notice: dict) -> None:
-    """Let the API's calendar read the day after the notice's last day."""
-    monkeypatch.setattr(notice_api, "today", lambda: date.fromisoformat(notice["ends_on"]) + timedelta(days=1))
-
-
-def test_notice_objection_answer_and_approval(client, session, decided, jwt, monkeypatch):
+def test_notice_objection_answer_and_approval(client, session, decided, jwt, clock):
     headers = jwt("school1")
     draft = _notice(client, headers, session, title="认定结果公示", contact="学校资助办 0000-1234567")
     assert draft["status"] == "draft" and draft["school_id"] == decided.school.id
@@ -57,7 +54,7 @@ def test_notice_objection_answer_and_approval(client, session, decided, jwt, mon
     running = client.post(f"/api/v1/public_notice/{notice['id']}/approve", headers=headers)
     assert running.status_code == 409 and running.get_json()["message"]
 
-    _after_the_end(monkeypatch, notice)
+    clock.set_day(date.fromisoformat(notice["ends_on"]) + timedelta(days=1))
     refused = client.post(f"/api/v1/public_notice/{notice['id']}/approve", headers=headers)
     assert refused.status_code == 409 and refused.get_json()["message"]
     session.expire_all()
@@ -117,11 +114,11 @@ def test_a_class_teacher_records_objections_but_does_not_publish(client, session
     assert answer.status_code == 403
 
 
-def test_refused_notice_and_objection_input_names_the_field(client, session, decided, jwt):
+def test_refused_notice_and_objection_input_names_the_field(client, session, decided, jwt, clock):
     district = jwt("district")
     term_id = current_term(session).id
     no_school = client.post("/api/v1/public_notice/", headers=district,
-                            json={"term_id": term_id, "starts_on": date.today().isoformat()})
+                            json={"term_id": term_id, "starts_on": clock.today().isoformat()})
     assert no_school.status_code == 422 and "school_id" in no_school.get_json()["message"]
     bad_day = client.post("/api/v1/public_notice/", headers=district,
                           json={"school_id": decided.school.id, "term_id": term_id, "starts_on": "yesterday"})

@@ -2,21 +2,27 @@
 import io
 import re
 import zipfile
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from app.clock import FixedClock
 from app.commands import notices as cmd
 from app.models import Application, ApplicationStatus, AuditEvent, NoticeStatus, Objection, SpecialGroup
-from app.models.base import utcnow
+from tests.context import context
 from tests.identification.test_notices import SECRETS, decide, notice_with_two, secret_household
 
 
+def days_ago(session, place, clock, days: int):
+    """A context of the school officer's scope on the app's clock `days` ago."""
+    return context(session, place.scope, clock=FixedClock(clock.now() - timedelta(days=days)))
+
+
 @pytest.fixture
-def published(session, place, login):
+def published(session, place, login, clock):
     """A published notice starting today (or the next working day), school1 signed in."""
-    notice, pupil, app = notice_with_two(session, place, starts_on=date.today())
-    cmd.publish_notice(session, notice.id, place.scope, now=utcnow())
+    notice, pupil, app = notice_with_two(session, place, starts_on=clock.today())
+    cmd.publish_notice(context(session, place.scope, clock=clock), notice.id)
     session.commit()
     login("school1")
     return notice, pupil
@@ -64,28 +70,28 @@ def test_a_withdrawn_notice_is_marked_and_not_downloadable(session, client, publ
     assert client.get(f"/notices/{notice.id}/xlsx").status_code == 302
 
 
-def test_another_school_gets_404_on_every_notice_page(session, client, place, make_user, login):
-    notice, _, _ = notice_with_two(session, place, starts_on=date.today())
+def test_another_school_gets_404_on_every_notice_page(session, client, place, make_user, login, clock):
+    notice, _, _ = notice_with_two(session, place, starts_on=clock.today())
     make_user("school2", "SchoolOfficer", school=place.other_school)
     login("school2")
     for url in (f"/notices/{notice.id}", f"/notices/{notice.id}/print", f"/notices/{notice.id}/xlsx"):
         assert client.get(url).status_code == 404, url
     assert client.post(f"/notices/{notice.id}/publish").status_code == 404
     entry = notice.entries[0].id
-    assert client.post("/objections/record", data={"entry_id": entry, "received_on": date.today().isoformat(),
+    assert client.post("/objections/record", data={"entry_id": entry, "received_on": clock.today().isoformat(),
                                                    "content": "x"}).status_code == 404
     assert client.get("/notices/").status_code == 200
     assert notice.title not in client.get("/notices/").get_data(as_text=True)
 
 
-def test_a_draft_is_previewed_then_saved_and_published(session, client, place, login):
+def test_a_draft_is_previewed_then_saved_and_published(session, client, place, login, clock):
     decide(session, place.scope, place.application)
     session.commit()
     login("school1")
     term = place.application.term_id
-    preview = client.get(f"/notices/new?term_id={term}&starts_on={date.today().isoformat()}")
+    preview = client.get(f"/notices/new?term_id={term}&starts_on={clock.today().isoformat()}")
     assert preview.status_code == 200 and 'id="zz-notice-preview"' in preview.get_data(as_text=True)
-    saved = client.post("/notices/new", data={"term_id": term, "starts_on": date.today().isoformat(),
+    saved = client.post("/notices/new", data={"term_id": term, "starts_on": clock.today().isoformat(),
                                               "contact": "校办"})
     assert saved.status_code == 302
     notice = session.query(cmd.PublicNotice).one()
@@ -112,25 +118,38 @@ def test_objections_are_recorded_answered_and_listed(session, client, published)
     assert objection.answered_on == notice.starts_on and objection.answer == "已核实"
 
 
-def test_an_overdue_objection_is_red_on_the_notice_page(session, client, place, login):
-    notice, _, _ = notice_with_two(session, place, starts_on=date.today() - timedelta(days=14))
-    cmd.publish_notice(session, notice.id, place.scope, now=utcnow() - timedelta(days=15))
+def test_an_overdue_objection_is_red_on_the_notice_page(session, client, place, login, clock):
+    notice, _, _ = notice_with_two(session, place, starts_on=clock.today() - timedelta(days=14))
+    cmd.publish_notice(days_ago(session, place, clock, 15), notice.id)
     objection = Objection(notice_id=notice.id, entry_id=notice.entries[0].id, school_id=place.school.id,
                           application_id=notice.entries[0].application_id, received_on=notice.starts_on,
-                          content="异议", due_on=date.today() - timedelta(days=1))
+                          content="异议", due_on=clock.today() - timedelta(days=1))
     session.add(objection)
     session.commit()
     login("school1")
     html = client.get(f"/notices/{notice.id}").get_data(as_text=True)
     assert re.search(rf'data-objection="{objection.id}" data-urgency="overdue"', html)
     assert "zz-overdue" in html
-    # the notice ended: the page load withdrew it; approving is refused while the objection is open
+    # the notice ended: approving is refused while the objection is open
     assert client.post(f"/notices/{notice.id}/approve").status_code == 302
     assert session.query(Application).filter_by(status=ApplicationStatus.APPROVED).count() == 0
 
 
-def test_class_teacher_cannot_publish(session, client, place, make_user, login):
-    notice, _, _ = notice_with_two(session, place, starts_on=date.today())
+def test_no_page_load_withdraws_an_ended_notice(session, client, place, login, clock):
+    notice, _, _ = notice_with_two(session, place, starts_on=clock.today() - timedelta(days=14))
+    cmd.publish_notice(days_ago(session, place, clock, 15), notice.id)
+    session.commit()
+    login("school1")
+    events = session.query(AuditEvent).count()
+    for url in ("/notices/", f"/notices/{notice.id}", f"/notices/{notice.id}/print", "/objections/"):
+        assert client.get(url).status_code == 200, url
+    session.expire_all()
+    assert notice.status is NoticeStatus.PUBLISHED  # the hourly task takes it down, not a reader
+    assert session.query(AuditEvent).count() == events
+
+
+def test_class_teacher_cannot_publish(session, client, place, make_user, login, clock):
+    notice, _, _ = notice_with_two(session, place, starts_on=clock.today())
     make_user("teacher", "ClassTeacher", school=place.school)
     login("teacher")
     assert client.post(f"/notices/{notice.id}/publish").status_code in (302, 403)
@@ -145,37 +164,50 @@ def test_secret_household_helper_fills_every_private_field(session, place):
     assert app.reason == SECRETS["reason"]
 
 
-def test_workbench_to_dos_follow_objections_and_notices(app, session, place):
+def test_workbench_to_dos_follow_objections_and_notices(app, session, place, clock):
     from app.workbench import notices as todos
     from app.workbench.context import make_context
 
     decide(session, place.scope, place.application)
     session.commit()
     with app.test_request_context():
-        ctx = make_context(session, None, place.scope, today=date.today())
+        ctx = make_context(context(session, place.scope, clock=clock))
         assert todos.decided_not_on_a_notice(ctx).count == 1
-        notice = cmd.create_notice(session, place.scope, school_id=place.school.id,
-                                   term_id=place.application.term_id, starts_on=date.today() - timedelta(days=20))
-        cmd.publish_notice(session, notice.id, place.scope, now=utcnow() - timedelta(days=21))
+        earlier = days_ago(session, place, clock, 21)
+        notice = cmd.create_notice(earlier, school_id=place.school.id, term_id=place.application.term_id,
+                                   starts_on=clock.today() - timedelta(days=20))
+        cmd.publish_notice(earlier, notice.id)
         session.add(Objection(notice_id=notice.id, entry_id=notice.entries[0].id, school_id=place.school.id,
                               application_id=place.application.id, received_on=notice.starts_on,
-                              content="异议", due_on=date.today() - timedelta(days=2)))
+                              content="异议", due_on=clock.today() - timedelta(days=2)))
         session.commit()
-        ctx = make_context(session, None, place.scope, today=date.today())
+        ctx = make_context(context(session, place.scope, clock=clock))
         assert todos.decided_not_on_a_notice(ctx).count == 0
         assert [t.count for t in todos.objections_to_answer(ctx)] == [1, 0, 0]
         assert todos.notices_to_approve(ctx).count == 1
 
 
-def test_the_district_must_choose_a_school_for_a_draft(session, client, place, login):
+def test_the_district_must_choose_a_school_for_a_draft(session, client, place, login, clock):
     decide(session, place.scope, place.application)
     session.commit()
     login("district")
     term = place.application.term_id
-    assert client.post("/notices/new", data={"term_id": term, "starts_on": date.today().isoformat()}).status_code == 200
+    no_school = client.post("/notices/new", data={"term_id": term, "starts_on": clock.today().isoformat()})
+    assert no_school.status_code == 200
     assert session.query(cmd.PublicNotice).count() == 0
     page = client.get(f"/notices/new?term_id={term}&school_id={place.school.id}").get_data(as_text=True)
     assert 'id="zz-save-draft"' in page
     assert client.post("/notices/new", data={"term_id": term, "school_id": place.school.id,
-                                             "starts_on": date.today().isoformat()}).status_code == 302
+                                             "starts_on": clock.today().isoformat()}).status_code == 302
     assert session.query(cmd.PublicNotice).count() == 1
+
+
+def test_a_refused_draft_goes_back_to_the_form_with_its_choices_and_the_reason(session, client, place, login, clock):
+    login("school1")
+    term = place.application.term_id
+    refused = client.post("/notices/new", data={"term_id": term, "starts_on": clock.today().isoformat(),
+                                                "contact": "校办"})
+    assert refused.status_code == 302 and "/notices/new?" in refused.location and "contact=" in refused.location
+    page = client.get(refused.location).get_data(as_text=True)
+    assert "等待公示的申请" in page and 'value="校办"' in page  # nothing decided: the reason, the choices kept
+    assert session.query(cmd.PublicNotice).count() == 0

@@ -1,0 +1,139 @@
+"""Read models of public notices (公示) and objections (异议), shared by the commands, pages, workbench and API.
+
+Days are China days (`today` is a context's `ctx.today`). What needs the working-day calendar of the
+district's standard in force (a draft's period, objections due soon) is in the commands that own it.
+"""
+from datetime import date
+
+from flask_babel import gettext
+from sqlalchemy import exists, func
+
+from app.models import (
+    Application,
+    ApplicationStatus,
+    NoticeEntry,
+    NoticeStatus,
+    Objection,
+    PublicNotice,
+    ReviewDecision,
+    ReviewStage,
+    School,
+    Term,
+    Tier,
+)
+from app.security.scope import Scope, limit
+
+LIVE = (NoticeStatus.DRAFT, NoticeStatus.PUBLISHED)
+OPEN, ANSWERED, OVERDUE = "open", "answered", "overdue"
+STATES = (OPEN, OVERDUE, ANSWERED)
+
+
+def find_notice(session, scope: Scope, notice_id: int) -> PublicNotice | None:
+    """The notice if it exists in `scope` (None otherwise: a page answers 404)."""
+    return limit(session.query(PublicNotice).filter(PublicNotice.id == notice_id), PublicNotice, scope).one_or_none()
+
+
+def notice_of(session, application_id: int) -> PublicNotice | None:
+    """The latest notice that publicly listed the application (None if never listed); a discarded
+    draft is withdrawn without ever having been published, and does not count."""
+    return session.query(PublicNotice).join(NoticeEntry, NoticeEntry.notice_id == PublicNotice.id).filter(
+        NoticeEntry.application_id == application_id, PublicNotice.status != NoticeStatus.DRAFT,
+        PublicNotice.published_at.isnot(None),
+    ).order_by(PublicNotice.id.desc()).first()
+
+
+def school_and_term(session, scope: Scope, school_id: int | None, term_id: int | None):
+    """(school, term) when the school is in scope and the term exists, else None."""
+    school = limit(session.query(School).filter(School.id == school_id), School, scope).one_or_none()
+    term = session.get(Term, term_id) if term_id else None
+    return None if school is None or term is None else (school, term)
+
+
+def noticeable(session, scope: Scope, *, school_id: int | None, term_id: int):
+    """Query: applications of the term (of one school, or all in scope) ready for a notice:
+    in school review with a committee decision and a needy final tier, and on no draft yet."""
+    decided = exists().where(ReviewDecision.application_id == Application.id,
+                             ReviewDecision.stage == ReviewStage.SCHOOL)
+    on_draft = exists().where(NoticeEntry.application_id == Application.id,
+                              NoticeEntry.notice_id == PublicNotice.id,
+                              PublicNotice.status == NoticeStatus.DRAFT)
+    query = session.query(Application).join(Tier, Tier.id == Application.final_tier_id).filter(
+        Application.term_id == term_id, Application.status == ApplicationStatus.SCHOOL_REVIEW,
+        Tier.is_needy.is_(True), decided, ~on_draft)
+    if school_id is not None:
+        query = query.filter(Application.school_id == school_id)
+    return limit(query, Application, scope)
+
+
+def entry_values(app: Application) -> dict:
+    """What a notice may show of an application: name, grade, class, tier; nothing else."""
+    pupil = app.student
+    return {"application_id": app.id, "name": pupil.name, "grade": pupil.grade,
+            "class_name": pupil.class_name, "tier_name": app.final_tier.name, "aid_item": None,
+            "sort_key": f"{pupil.grade:02d}{pupil.class_name[:16]:>16}{pupil.name}"[:40]}
+
+
+def preview(session, scope: Scope, *, school_id: int, term_id: int) -> list[dict]:
+    """The entries a notice of the school and term made now would list, in notice order."""
+    rows = [entry_values(app) for app in noticeable(session, scope, school_id=school_id, term_id=term_id)]
+    return sorted(rows, key=lambda row: row["sort_key"])
+
+
+def default_title(school: School, term: Term) -> str:
+    """'<school> <term> 家庭经济困难学生认定结果公示' in the user's language."""
+    return gettext("%(school)s %(term)s: results of the identification of pupils from families in "
+                   "financial difficulty", school=school.name, term=term.name)[:120]
+
+
+def ready_to_approve(session, scope: Scope, *, today: date):
+    """Query: notices that have ended with applications still waiting for approval."""
+    waiting = exists().where(NoticeEntry.notice_id == PublicNotice.id,
+                             Application.id == NoticeEntry.application_id,
+                             Application.status == ApplicationStatus.NOTICE)
+    query = session.query(PublicNotice).filter(PublicNotice.status != NoticeStatus.DRAFT,
+                                               PublicNotice.published_at.isnot(None),
+                                               PublicNotice.ends_on < today, waiting)
+    return limit(query, PublicNotice, scope)
+
+
+def entry_counts(session, notice_ids: list[int]) -> dict:
+    """{notice id: number of entries} for the notices of a list page."""
+    rows = session.query(NoticeEntry.notice_id, func.count()).filter(NoticeEntry.notice_id.in_(notice_ids))
+    return dict(rows.group_by(NoticeEntry.notice_id).all())
+
+
+def open_objection_counts(session, notice_ids: list[int]) -> dict:
+    """{notice id: number of unanswered objections} for the notices of a list page."""
+    rows = session.query(Objection.notice_id, func.count()).filter(
+        Objection.notice_id.in_(notice_ids), Objection.answered_on.is_(None))
+    return dict(rows.group_by(Objection.notice_id).all())
+
+
+def objections_by_entry(session, scope: Scope, notice_id: int) -> dict:
+    """{entry id: [objection, …]} of a notice, in the order received."""
+    found = limit(session.query(Objection), Objection, scope).filter(Objection.notice_id == notice_id)
+    by_entry = {}
+    for objection in found.order_by(Objection.received_on, Objection.id):
+        by_entry.setdefault(objection.entry_id, []).append(objection)
+    return by_entry
+
+
+def urgency(objection: Objection, today: date, until: date) -> str | None:
+    """'overdue', 'soon' (due by the next working day) or None; answered objections have none."""
+    if objection.answered_on is not None:
+        return None
+    if objection.due_on < today:
+        return OVERDUE
+    return "soon" if objection.due_on <= until else None
+
+
+def objections(session, scope: Scope, *, state: str | None, today: date):
+    """Query: objections in scope, optionally only open, overdue or answered; soonest due first."""
+    query = limit(session.query(Objection), Objection, scope)
+    if state == OPEN:
+        query = query.filter(Objection.answered_on.is_(None))
+    elif state == OVERDUE:
+        query = query.filter(Objection.answered_on.is_(None), Objection.due_on < today)
+    elif state == ANSWERED:
+        query = query.filter(Objection.answered_on.isnot(None))
+    return query.order_by(Objection.answered_on.isnot(None), Objection.due_on, Objection.id)
