@@ -172,6 +172,19 @@ def login(client):
 
 
 @pytest.fixture
+def jwt(client):
+    """Authorization headers of a user signed in through the REST API: jwt("school1")."""
+
+    def _headers(username, password=TEST_PASSWORD):
+        resp = client.post("/api/v1/security/login",
+                           json={"username": username, "password": password, "provider": "db"})
+        assert resp.status_code == 200, resp.get_data(as_text=True)
+        return {"Authorization": "Bearer " + resp.get_json()["access_token"]}
+
+    return _headers
+
+
+@pytest.fixture
 def district_school(session, make_user, login):
     """A school whose district officer (`district`) is signed in on the test client."""
     from tests.factories import make_school

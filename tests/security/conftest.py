@@ -71,16 +71,3 @@ def as_user(client, world):
         return client
 
     return _sign_in
-
-
-@pytest.fixture
-def jwt(client, world):
-    """Authorization headers for a user: jwt("school_a")."""
-
-    def _token(username):
-        resp = client.post("/api/v1/security/login",
-                           json={"username": username, "password": TEST_PASSWORD, "provider": "db"})
-        assert resp.status_code == 200, resp.get_data(as_text=True)
-        return {"Authorization": "Bearer " + resp.get_json()["access_token"]}
-
-    return _token

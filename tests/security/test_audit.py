@@ -10,7 +10,6 @@ from app.extensions import db
 from app.models import AuditEvent, Student
 from app.security import audit
 from app.security.audit_capture import AuditEventImmutable
-from tests.conftest import TEST_PASSWORD
 from tests.context import named
 from tests.factories import make_household, make_school, make_student, pupil_id_number
 
@@ -64,14 +63,12 @@ def test_view_create_update_delete_each_leave_one_masked_event(client, session, 
 
 
 @pytest.fixture
-def token(client, session, make_user):
+def token(jwt, session, make_user):
     """A JWT of a district officer of a new school (returned with it)."""
     school = make_school(session)
     session.commit()
     make_user("district", "DistrictOfficer", district=school.district)
-    resp = client.post("/api/v1/security/login", json={
-        "username": "district", "password": TEST_PASSWORD, "provider": "db"})
-    return {"Authorization": f"Bearer {resp.get_json()['access_token']}"}, school
+    return jwt("district"), school
 
 
 def test_api_create_update_delete_each_leave_one_masked_event(client, session, token):

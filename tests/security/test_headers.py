@@ -89,11 +89,9 @@ def test_database_errors_are_not_shown_to_api_clients(app):
     assert "IntegrityError" not in body and "UNIQUE" not in body and "message" in body
 
 
-def test_duplicate_user_through_the_api_shows_no_sql(client, session, make_user):
+def test_duplicate_user_through_the_api_shows_no_sql(client, session, make_user, jwt):
     make_user("boss", "Admin")
-    token = client.post("/api/v1/security/login", json={
-        "username": "boss", "password": "Test-pass-2026!", "provider": "db"}).get_json()["access_token"]
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = jwt("boss")
     body = {"username": "boss", "first_name": "B", "last_name": "B", "email": "boss2@test.local",
             "password": "a-long-passphrase-2026", "active": True, "roles": [1]}
     resp = client.post("/api/v1/security/users/", json=body, headers=headers)

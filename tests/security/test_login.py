@@ -156,10 +156,8 @@ def test_a_forbidden_page_is_audited_as_a_denial(client, session, make_user, log
     assert ("denied", "/users/list/", True) in [(a, kw["detail"], kw["commit"]) for a, kw in audited]
 
 
-def test_a_forbidden_api_call_with_a_token_is_audited_as_a_denial(client, accounts, audited):
-    token = client.post("/api/v1/security/login", json={
-        "username": "teacher1", "password": TEST_PASSWORD, "provider": "db"}).get_json()["access_token"]
-    resp = client.get("/api/v1/security/users/", headers={"Authorization": f"Bearer {token}"})
+def test_a_forbidden_api_call_with_a_token_is_audited_as_a_denial(client, accounts, audited, jwt):
+    resp = client.get("/api/v1/security/users/", headers=jwt("teacher1"))
     assert resp.status_code == 403
     assert ("denied", "/api/v1/security/users/", True) in [(a, kw["detail"], kw["commit"]) for a, kw in audited]
 

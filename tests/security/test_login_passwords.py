@@ -3,7 +3,6 @@ import pytest
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 
 from app.security.passwords import check_password_policy, common_passwords, validate_password
-from tests.conftest import TEST_PASSWORD
 
 KNOWN = ["zizhu-demo-2026", "Test-pass-2026!", "bench-pass-2026", "e2e-demo-2026"]
 USERNAMES = ["admin", "district", "leader", "auditor", "school1", "school2", "teacher1", "bench", "e2e"]
@@ -98,11 +97,9 @@ def test_fabs_reset_password_forms_apply_the_policy(app, client, admin):
     assert app.appbuilder.sm.find_user(username="boss").password == before
 
 
-def test_fabs_user_api_applies_the_policy(client, admin):
-    token = client.post("/api/v1/security/login", json={
-        "username": "boss", "password": TEST_PASSWORD, "provider": "db"}).get_json()["access_token"]
+def test_fabs_user_api_applies_the_policy(client, admin, jwt):
     body = {**_user_form("Password12345"), "roles": [1], "active": True}
     del body["conf_password"]
-    resp = client.post("/api/v1/security/users/", json=body, headers={"Authorization": f"Bearer {token}"})
+    resp = client.post("/api/v1/security/users/", json=body, headers=jwt("boss"))
     assert resp.status_code == 400
     assert "password" in resp.get_json()["message"]

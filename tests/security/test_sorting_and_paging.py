@@ -6,23 +6,23 @@ HUGE = "99999999999999999999"
 
 
 @pytest.mark.parametrize("column", MASKED)
-def test_api_refuses_to_sort_pupils_by_a_masked_column(client, jwt, column):
+def test_api_refuses_to_sort_pupils_by_a_masked_column(client, world, jwt, column):
     resp = client.get(f"/api/v1/student/?q=(order_column:{column},order_direction:asc)", headers=jwt("school_a"))
     assert resp.status_code == 400
 
 
-def test_api_refusal_to_sort_by_a_listed_masked_column_is_translated(client, jwt):
+def test_api_refusal_to_sort_by_a_listed_masked_column_is_translated(client, world, jwt):
     resp = client.get("/api/v1/student/?q=(order_column:student_no,order_direction:asc)",
                       headers={**jwt("school_a"), "Accept-Language": "zh"})
     assert resp.status_code == 400 and "排序" in resp.get_json()["message"]
 
 
-def test_api_sorts_pupils_by_name(client, jwt):
+def test_api_sorts_pupils_by_name(client, world, jwt):
     resp = client.get("/api/v1/student/?q=(order_column:name,order_direction:asc)", headers=jwt("school_a"))
     assert resp.status_code == 200 and resp.get_json()["count"] == 1
 
 
-def test_api_refuses_to_sort_households_by_phone(client, jwt):
+def test_api_refuses_to_sort_households_by_phone(client, world, jwt):
     headers = jwt("school_a")
     assert client.get("/api/v1/household/?q=(order_column:phone,order_direction:desc)",
                       headers=headers).status_code == 400
@@ -54,14 +54,14 @@ def test_related_list_on_a_show_page_refuses_a_masked_order(as_user, world):
 
 @pytest.mark.parametrize("q", (f"(page:{HUGE},page_size:10)", "(page:4611686018427387904,page_size:100)",
                                f"(page:0,page_size:{HUGE})", "(page:-5,page_size:-5)", "(page:3,page_size:0)"))
-def test_api_absurd_pages_answer_without_a_server_error(client, jwt, q):
+def test_api_absurd_pages_answer_without_a_server_error(client, world, jwt, q):
     resp = client.get(f"/api/v1/student/?q={q}", headers=jwt("school_a"))
     assert resp.status_code < 500
     if resp.status_code == 200:
         assert len(resp.get_json()["result"]) <= 100
 
 
-def test_api_page_beyond_any_list_is_refused_and_the_first_page_is_not(client, jwt):
+def test_api_page_beyond_any_list_is_refused_and_the_first_page_is_not(client, world, jwt):
     headers = jwt("school_a")
     assert client.get(f"/api/v1/student/?q=(page:{HUGE},page_size:10)", headers=headers).status_code == 400
     assert client.get("/api/v1/student/?q=(page:5,page_size:10)", headers=headers).get_json()["ids"] == []

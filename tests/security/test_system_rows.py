@@ -2,15 +2,12 @@
 import pytest
 
 from app.models import District, SpecialGroup, Tier
-from tests.conftest import TEST_PASSWORD
 
 
 @pytest.fixture
-def admin_headers(client, make_user, world):
+def admin_headers(jwt, make_user, world):
     make_user("root", "Admin")
-    resp = client.post("/api/v1/security/login", json={"username": "root", "password": TEST_PASSWORD,
-                                                        "provider": "db"})
-    return {"Authorization": "Bearer " + resp.get_json()["access_token"]}
+    return jwt("root")
 
 
 @pytest.mark.parametrize("username", ["district", "school_a", "leader"])

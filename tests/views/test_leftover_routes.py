@@ -2,19 +2,15 @@
 import pytest
 from flask_babel import force_locale, gettext, lazy_gettext
 
-from tests.conftest import TEST_PASSWORD
-
 HEADER = "Project-Id-Version"
 
 
 @pytest.fixture
-def admin(app, client, make_user, login):
+def admin(app, client, make_user, login, jwt):
     """The test client signed in as an administrator, and that administrator's JWT headers."""
     make_user("adm", "Admin")
     login("adm")
-    resp = client.post("/api/v1/security/login",
-                       json={"username": "adm", "password": TEST_PASSWORD, "provider": "db"})
-    return {"Authorization": "Bearer " + resp.get_json()["access_token"]}
+    return jwt("adm")
 
 
 def _zizhu_download_urls(app) -> list[str]:

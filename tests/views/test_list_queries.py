@@ -48,10 +48,9 @@ def test_query_count_is_independent_of_page_size(client, session, make_user, log
 
 
 @pytest.mark.parametrize("resource", ["student", "household_member", "application", "school"])
-def test_api_query_count_is_independent_of_page_size(client, session, make_user, resource):
+def test_api_query_count_is_independent_of_page_size(client, session, make_user, jwt, resource):
     """Nested rows are checked against the scope once per request, not once per listed row."""
     from app.models import Application, HouseholdMember, Relation, SchoolYear, Term
-    from tests.conftest import TEST_PASSWORD
 
     district_schools = [make_school(session)]
     district_schools += [make_school(session, district=district_schools[0].district) for _ in range(4)]
@@ -65,9 +64,7 @@ def test_api_query_count_is_independent_of_page_size(client, session, make_user,
         session.add(Application(student_id=pupil.id, school_id=school.id, term_id=term.id, school_year_id=year.id))
     session.commit()
     make_user("district", "DistrictOfficer", district=district_schools[0].district)
-    token = client.post("/api/v1/security/login", json={"username": "district", "password": TEST_PASSWORD,
-                                                         "provider": "db"}).get_json()["access_token"]
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = jwt("district")
 
     def count(size):
         counter = _Counter()
