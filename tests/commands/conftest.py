@@ -1,2 +1,2 @@
 """Command tests reuse the two-district world of the security tests."""
-from tests.security.conftest import as_user, jwt, world  # noqa: F401  (fixtures)
+from tests.security.conftest import as_user, world  # noqa: F401  (fixtures)
