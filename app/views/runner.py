@@ -2,7 +2,7 @@
 
 `post(command, *args, done=…, back=…)`: the form's one-time token is taken in the step's transaction
 (a form sent twice is carried out once), `app.runner.run` owns the transaction, and the refusal's
-answer is shown: not found → 404 page, refused fields → the first field's message, done before →
+answer is shown: not found → 404 page, refused fields → each field's message, done before →
 an info line, any other refusal → the message; success → `done`.
 """
 from flask import abort, flash
@@ -26,11 +26,19 @@ def attempt(command, *args, done=None, **kwargs):
         refusal = answer(err)
         if refusal.kind == "not_found":
             abort(404)
-        flash(refusal.message, "info" if refusal.kind == "done" else "danger")
+        for message in _messages(refusal):
+            flash(message, "info" if refusal.kind == "done" else "danger")
         return False, None
     if done is not None:
         flash(str(done), "success")
     return True, result
+
+
+def _messages(refusal) -> list[str]:
+    """What to tell: every refused field's labelled message at once, else the refusal's message."""
+    if refusal.fields:
+        return [message for messages in refusal.fields.values() for message in messages]
+    return [refusal.message]
 
 
 def post(command, *args, done=None, back, **kwargs):
