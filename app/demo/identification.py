@@ -48,19 +48,19 @@ def _decide(ctx: Context, app_id: int, tiers: dict, decided_on: date) -> None:
     """The committee takes the suggested tier; an application found not in difficulty is not approved."""
     app = ctx.session.get(Application, app_id)
     code = tiers[app.suggested_tier_id]
-    assessing.decide(ctx.session, app_id, ctx.scope, tier_code=code, decided_on=decided_on, members=COMMITTEE,
-                     votes=(5, 0, 0), minutes="经入户核实，家庭情况属实。", now=ctx.now)
+    assessing.decide(ctx, app_id, tier_code=code, decided_on=decided_on, members=COMMITTEE, votes=(5, 0, 0),
+                     minutes="经入户核实，家庭情况属实。")
     if code == "none":
-        identification.reject(ctx.session, app_id, ctx.scope, reason="综合评分未达到认定标准。", now=ctx.now)
+        identification.reject(ctx, app_id, reason="综合评分未达到认定标准。")
 
 
 def _notice(ctx: Context, school_id: int, term_id: int) -> None:
     """The second school puts its decisions on a public notice; a parent objects to one entry."""
-    notice = notices.create_notice(ctx.session, ctx.scope, school_id=school_id, term_id=term_id,
-                                   starts_on=ctx.today, contact="学校资助办公室，电话 0000-1234567")
-    notices.publish_notice(ctx.session, notice.id, ctx.scope, now=ctx.now)
+    notice = notices.create_notice(ctx, school_id=school_id, term_id=term_id, starts_on=ctx.today,
+                                   contact="学校资助办公室，电话 0000-1234567")
+    notices.publish_notice(ctx, notice.id)
     if notice.entries and notice.starts_on <= ctx.today <= notice.ends_on:
-        objections.record_objection(ctx.session, notice.entries[0].id, ctx.scope, received_on=ctx.today,
+        objections.record_objection(ctx, notice.entries[0].id, received_on=ctx.today,
                                     content="该生家庭新购置了小汽车，认定档次是否偏高？", raised_by="匿名")
 
 
@@ -75,7 +75,7 @@ def advance(ctx: Context, school_ids: list[int], term_id: int) -> dict:
         to_score = ids if index == 1 else ids[: len(ids) * 3 // 5]
         to_decide = to_score if index == 1 else to_score[: len(to_score) // 2]
         for app_id in to_score:
-            assessing.score(session, app_id, ctx.scope, now=ctx.now)
+            assessing.score(ctx, app_id)
         decided_on = ctx.today - timedelta(days=2)
         for app_id in to_decide:
             _decide(ctx, app_id, tiers, decided_on)

@@ -267,8 +267,9 @@ def test_demo_accounts_have_roles_scopes_and_log_in(app, dbs):
         scope = dbs.scalars(select(UserScope).filter_by(user_id=user.id)).one()
         assert scope.school_id == expected_school.get(username)
         assert scope.district.code == "990100"
-        assert sm.auth_user_db(username, PASSWORD) is not None
-        assert sm.auth_user_db(username, "wrong-password") is None
+        with app.test_request_context("/login/", method="POST"):  # a sign-in is audited with its request
+            assert sm.auth_user_db(username, PASSWORD) is not None
+            assert sm.auth_user_db(username, "wrong-password") is None
     teacher = sm.find_user(username="teacher1")
     assert dbs.scalars(select(UserScope.class_names).filter_by(user_id=teacher.id)).one() == "3年级1班"
 
