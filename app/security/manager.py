@@ -15,7 +15,7 @@ from app.security import audit, epochs
 from app.security.login import AuthDBView, lockout_until
 from app.security.request_context import current_context, signing_in
 
-DEMO_EMAIL_SUFFIX = "@demo.zizhu.local"  # app/commands/demo_users.py EMAIL_DOMAIN
+DEMO_EMAIL_SUFFIX = "@demo.zizhu.local"  # app/demo/users.py EMAIL_DOMAIN
 USERNAME_IN_AUDIT = 64
 
 

@@ -38,7 +38,7 @@ def request_id() -> str:
 def request_actor(user=None) -> Actor:
     """`user` (default: the signed-in user, if any) acting from this request's address."""
     user = user if user is not None else signed_in_user()
-    ip = request.remote_addr
+    ip = request.remote_addr if has_request_context() else None
     if user is None:
         return Actor(ip=ip)
     roles = tuple(sorted(r.name for r in getattr(user, "roles", None) or ()))
@@ -56,7 +56,8 @@ def current_context() -> Context:
 def signing_in(user, username: str | None = None) -> Context:
     """This request's context with `user` as actor (a sign-in or sign-out, before or after the
     session knows the user); for an unknown user, the name as typed."""
-    actor = request_actor(user) if user is not None else Actor(username=username, ip=request.remote_addr)
+    ip = request.remote_addr if has_request_context() else None
+    actor = request_actor(user) if user is not None else Actor(username=username, ip=ip)
     return current_context().acting_as(actor)
 
 
