@@ -1,10 +1,19 @@
 """`flask aid …` commands: init, seed-demo, role-matrix and the job worker."""
-from datetime import date
-
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext
+
+from app.clock import clock_of
+from app.context import Context, system_context
+
+
+def cli_context() -> Context:
+    """The context of a `flask aid` command: the system acting, every row in scope, the app's
+    session and clock (the use cases it starts run through the one runner)."""
+    from app.extensions import db
+
+    return system_context(db.session, clock_of(current_app))
 
 
 @click.group()
@@ -17,9 +26,9 @@ def aid():
 def init_command():
     """Roles, permissions, code lists, aid items and the current school year (idempotent)."""
     from app.commands.setup import init_all
-    from app.extensions import db
 
-    init_all(current_app.appbuilder, db.session, date.today())
+    ctx = cli_context()
+    init_all(current_app.appbuilder, ctx.session, ctx.today)
     click.echo(gettext("Zizhu initialised."))
 
 
@@ -32,19 +41,18 @@ def init_command():
 @with_appcontext
 def seed_demo_command(schools, pupils, password, seed, if_empty):
     """A deterministic, realistic demo district with demo accounts."""
-    from app.commands.demo import seed_demo
-    from app.extensions import db
+    from app.demo.seed import seed_demo
+    from app.errors import DomainError
     from app.models import District
 
-    if if_empty and db.session.query(District.id).first():
+    ctx = cli_context()
+    if if_empty and ctx.session.query(District.id).first():
         click.echo(gettext("Demo district already present; nothing to do."))
         return
-    from app.errors import DomainError
-
     try:
         summary = seed_demo(
-            current_app.appbuilder, db.session, schools=schools, pupils=pupils,
-            password=password, seed=seed, today=date.today(),
+            current_app.appbuilder, ctx.session, schools=schools, pupils=pupils,
+            password=password, seed=seed, today=ctx.today,
         )
     except DomainError as err:
         raise click.ClickException(str(err)) from None

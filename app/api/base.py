@@ -8,13 +8,15 @@ from marshmallow import Schema, ValidationError, fields
 from app.api import query_args, writes
 from app.api.answers import field_messages
 from app.api.fields import IdList, IdRelated, ScopedNested, UtcDateTime
-from app.api.idempotent import IdempotentRequests, Replayed
+from app.api.idempotent import IdempotentRequests, KeyTaken
 from app.api.schemas import RevealBody
 from app.api.spec import documented
 from app.commands import idempotency
-from app.errors import FieldErrors
-from app.commands.reveal import RecordNotFound, reveal_value
+from app.commands.reveal import reveal_value
 from app.commands.rules import check_editable, validate_item
+from app.errors import DomainError, NotFound
+from app.runner import NOT_FOUND, REFUSED, answer, run
+from app.security.request_context import current_context
 from app.security.roles import PERMISSION_FOLD
 from app.security.scope import current_scope
 from app.security.scope_filter import SCOPE_BASE_FILTER
@@ -105,6 +107,14 @@ class ZizhuApi(PerRequestFilters, IdempotentRequests, ModelRestApi):
             kwargs["message"] = query_args.translated_400(kwargs.get("message"))
         return super().response(code, **kwargs)
 
+    def refused(self, err: DomainError, aliases: dict | None = None):
+        """A refused use case's answer: 422 {field: [message]}, 404, else 409 {message} (on the
+        API a repeat is a conflict too)."""
+        refusal = answer(err, aliases)
+        if refusal.fields is not None:
+            return self.response_422(message=refusal.fields)
+        return self.response(NOT_FOUND if refusal.status == NOT_FOUND else REFUSED, message=refusal.message)
+
     def _handle_page_args(self, rison_args):
         """A page size outside 1…max_page_size, or a page before the first or past any list, is refused (400)."""
         query_args.check_paging(rison_args, self.page_size, self.max_page_size)
@@ -121,16 +131,19 @@ class ZizhuApi(PerRequestFilters, IdempotentRequests, ModelRestApi):
     def delete_headless(self, pk):
         """DELETE: 422 when the row may no longer change (a submitted application), 409 while other
         records still use it."""
-        session = self.datamodel.session
         item = self.datamodel.get(pk, self._base_filters)
         if item is None:
             return self.response_404()
         try:
-            writes.save(session, item, check_editable, self.datamodel.delete, conflict=writes.IN_USE)
+            writes.run_write(current_context(), self._remove, item, conflict=writes.IN_USE)
         except writes.Refused as refused:
             return self.response(refused.status, message=refused.message)
         self.post_delete(item)
         return self.response(200, message="OK")
+
+    def _remove(self, ctx, item) -> None:
+        """The use case of a DELETE: the row's rules, then the delete."""
+        writes.save(ctx.session, item, check_editable, lambda row: self.datamodel.delete(row, commit=False))
 
     def _init_model_schemas(self):
         """FAB's schemas; the add and edit answers also show the row's version (never read from a body)."""
@@ -178,29 +191,28 @@ class ZizhuApi(PerRequestFilters, IdempotentRequests, ModelRestApi):
         With an `Idempotency-Key` header the row is created once per user and key (a retry or a
         concurrent twin gets the first answer again).
         """
-        session = self.datamodel.session
+        ctx, schema = current_context(), writes.fresh(self.add_model_schema)
         try:
-            claimed = self._claim_key(session)
-            schema = writes.fresh(self.add_model_schema)
-            item = writes.load(schema, writes.body())
-            writes.save(session, item, self.pre_add, lambda row: self._add(session, schema, row, claimed))
+            key = self._request_key()
+            item = writes.run_write(ctx, self._insert, schema, key)
         except writes.Refused as refused:
-            session.rollback()
             return self.response(refused.status, message=refused.message)
-        except Replayed as replay:
-            return replay.response
+        except KeyTaken:
+            return self._replay(ctx, key)
         self.post_add(item)
         return _masked(self.response(201, result=writes.echo(schema, item), id=item.id))
 
-    def _add(self, session, schema, item, claimed) -> None:
-        """Insert the row and, with a key, keep the (masked) answer in the same transaction."""
-        self.datamodel.add(item, commit=False)
-        session.flush()
+    def _insert(self, ctx, schema, key):
+        """The use case of a POST: the key claimed first, the body loaded and checked, the row inserted
+        and, with a key, the (masked) answer kept in the same transaction."""
+        claimed = self._claim(ctx, key)
+        item = writes.load(schema, writes.body())
+        writes.save(ctx.session, item, self.pre_add, lambda row: self.datamodel.add(row, commit=False))
         if claimed is not None:
-            answer = {"result": writes.echo(schema, item), "id": item.id}
-            _mask_tree(answer["result"])
-            idempotency.remember(claimed, 201, answer)
-        session.commit()
+            body = {"result": writes.echo(schema, item), "id": item.id}
+            _mask_tree(body["result"])
+            idempotency.remember(claimed, 201, body)
+        return item
 
     def put_headless(self, pk):
         """PUT: the fields sent change, the others keep theirs; a stale `version` or If-Match answers 409.
@@ -208,28 +220,35 @@ class ZizhuApi(PerRequestFilters, IdempotentRequests, ModelRestApi):
         A PUT that names no version asks for its fields to be set whatever the stored version: when
         another save wins the race, it is applied again on the fresh row (a few times at most).
         """
-        session = self.datamodel.session
+        ctx = current_context()
         try:
             data = writes.body()
             expected = writes.expected_version(data)
         except writes.Refused as refused:
             return self.response(refused.status, message=refused.message)
         for attempt in range(writes.BLIND_RETRIES + 1):
-            item = self.datamodel.get(pk, self._base_filters)
-            if item is None:
-                return self.response_404()
             try:
-                schema = writes.fresh(self.edit_model_schema)
-                writes.check_version(item, expected)
-                item = writes.load(schema, dict(data), instance=item)
-                writes.save(session, item, self.pre_update, self.datamodel.edit)
+                item, schema = writes.run_write(ctx, self._update, pk, data, expected)
                 break
             except writes.Refused as refused:
-                session.rollback()
                 if not (refused.stale and expected is None and attempt < writes.BLIND_RETRIES):
                     return self.response(refused.status, message=refused.message)
+        if item is None:
+            return self.response_404()
         self.post_update(item)
         return _masked(self.response(200, result=writes.echo(schema, item)))
+
+    def _update(self, ctx, pk, data: dict, expected):
+        """The use case of a PUT: the row in scope as stored now, its version checked, the fields sent
+        loaded and checked, the row written; (None, None) when the row is not in scope."""
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            return None, None
+        schema = writes.fresh(self.edit_model_schema)
+        writes.check_version(item, expected)
+        item = writes.load(schema, dict(data), instance=item)
+        writes.save(ctx.session, item, self.pre_update, lambda row: self.datamodel.edit(row, commit=False))
+        return item, schema
 
     @expose("/<int:pk>/reveal", methods=["POST"])
     @protect()
@@ -247,16 +266,15 @@ class ZizhuApi(PerRequestFilters, IdempotentRequests, ModelRestApi):
         """
         try:
             body = RevealBody().load(writes.body())
-            value = reveal_value(self.datamodel.session, self.datamodel.obj, pk, body["column"], body["reason"],
-                                 current_scope())
+            value = run(current_context(), reveal_value, self.datamodel.obj, pk, body["column"], body["reason"])
         except writes.Refused as refused:
             return self.response(refused.status, message=refused.message)
         except ValidationError as err:
             return self.response_422(message=err.messages)
-        except FieldErrors as err:
-            return self.response_422(message=err.as_dict())
-        except RecordNotFound:
+        except NotFound:
             return self.response_404()
+        except DomainError as err:
+            return self.refused(err)
         return self.response(200, value=value)
 
 

@@ -1,5 +1,5 @@
 """REST for background jobs: list and read one's jobs, start, follow, cancel, download."""
-from flask import current_app, g, send_file
+from flask import current_app, send_file
 from flask_appbuilder.api import expose, protect, safe
 from flask_babel import gettext
 from marshmallow import ValidationError
@@ -10,17 +10,19 @@ from app.api.base import ZizhuApi
 from app.api.command_api import BadBody, request_values
 from app.api.schemas import EmptyBody, JobStartBody
 from app.api.spec import documented
-from app.errors import DomainError
 from app.commands.jobs import NotJobOwner, cancel_job, start_job
+from app.errors import DomainError
 from app.jobs import KINDS
 from app.jobs.forms import chosen_params, start_form
 from app.jobs.queue import job_queue
+from app.jobs.results import XLSX, result_for
 from app.jobs.status import describe, stalled
 from app.models import Job
+from app.runner import run
+from app.security.request_context import current_context
 from app.security.roles import PERMISSION_FOLD
-from app.security.scope import current_scope, limit
+from app.security.scope import limit
 from app.views.interface import ZizhuInterface
-from app.views.jobs import XLSX, result_for
 
 
 @documented
@@ -69,13 +71,10 @@ class JobApi(ZizhuApi):
         if not form.validate():
             return self.response_422(message=form.errors)
         try:
-            job = start_job(self.datamodel.session, user_id=g.user.id, username=g.user.username,
-                            scope=current_scope(), kind=kind,
-                            params={**chosen_params(form), "locale": "zh"},
-                            per_user=current_app.config["JOBS_PER_USER"])
+            job = run(current_context(), start_job, kind, {**chosen_params(form), "locale": "zh"},
+                      per_user=current_app.config["JOBS_PER_USER"])
         except DomainError as err:
-            self.datamodel.session.rollback()
-            return self.response(409, message=str(err))
+            return self.refused(err)
         job_queue().enqueue(job.id)
         return self.response(201, id=job.id, status=job.status.value)
 
@@ -116,13 +115,11 @@ class JobApi(ZizhuApi):
         except ValidationError as err:
             return self.response_422(message=field_messages(err.messages))
         try:
-            cancel_job(self.datamodel.session, job, user_id=g.user.id, stale=stalled(job))
+            job = run(current_context(), cancel_job, pk, stale=stalled(job))
         except NotJobOwner as err:
-            self.datamodel.session.rollback()
             return self.response(403, message=str(err))
         except DomainError as err:
-            self.datamodel.session.rollback()
-            return self.response(409, message=str(err))
+            return self.refused(err)
         return self.response(200, **describe(job))
 
     @expose("/<int:pk>/download", methods=["GET"])

@@ -1,4 +1,5 @@
-"""POST and PUT of a REST resource: a fresh schema per request, the version check, database refusals as 4xx."""
+"""POST, PUT and DELETE of a REST resource: a fresh schema per request, the version check, the write
+through the one runner, database refusals as 4xx."""
 import logging
 
 from flask import request
@@ -9,7 +10,9 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.errors import STALE, FieldErrors
+from app.context import Context
+from app.errors import STALE, FieldErrors, Stale
+from app.runner import run
 
 log = logging.getLogger(__name__)
 
@@ -92,17 +95,25 @@ def load(schema, data: dict, instance=None):
         raise Refused(422, err.messages) from None
 
 
-def save(session, item, check, commit, conflict=CONFLICT) -> None:
-    """Run the record's rules (`check`), then `commit`; every refusal rolls back and becomes Refused
-    (`conflict` is the 409's message when the database refuses for another row)."""
+def save(session, item, check, write) -> None:
+    """Run the record's rules (`check`), then `write` the row and flush it: a refusal raises here,
+    inside the use case (`run_write` turns it into an answer)."""
+    check(item)
+    write(item)
+    session.flush()
+
+
+def run_write(ctx: Context, command, *args, conflict=CONFLICT):
+    """`command(ctx, *args)` through the runner (committed, or rolled back on any refusal); refused
+    fields, a stale version and database refusals become Refused (`conflict` is the 409's message
+    when the database refuses for another row)."""
     try:
-        check(item)
-        commit(item)
+        return run(ctx, command, *args)
     except FieldErrors as err:
-        session.rollback()
         raise Refused(422, err.as_dict()) from None
+    except Stale:
+        raise Refused(409, str(STALE), stale=True) from None
     except (SQLAlchemyError, DatabaseException) as err:
-        session.rollback()
         raise _refusal(err.__cause__ if isinstance(err, DatabaseException) else err, conflict) from None
 
 

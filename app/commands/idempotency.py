@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert
 
+from app.context import Context
 from app.errors import AlreadyDone, DomainError
-from app.models.base import utcnow
 from app.models.request_key import RequestKey
 
 KEEP_DAYS = 7  # a client retries within minutes; a week covers an office closed over a holiday
@@ -40,19 +40,19 @@ def recorded(session, user_id: int, key: str) -> RequestKey | None:
     return session.query(RequestKey).filter_by(user_id=user_id, key=key).one_or_none()
 
 
-def claim(session, user_id: int, key: str, path: str) -> RequestKey:
-    """Insert the key now, before the create (IntegrityError when it is already taken)."""
-    row = RequestKey(user_id=user_id, key=key, path=path[:255], created_on=utcnow())
-    session.add(row)
-    session.flush()
+def claim(ctx: Context, key: str, path: str) -> RequestKey:
+    """Insert the acting user's key now, before the create (IntegrityError when it is already taken)."""
+    row = RequestKey(user_id=ctx.actor.user_id, key=key, path=path[:255], created_on=ctx.now)
+    ctx.session.add(row)
+    ctx.session.flush()
     return row
 
 
-def claim_alone(session, user_id: int, key: str, path: str) -> None:
-    """Insert the key with a plain INSERT that flushes nothing else the session holds (a form's
-    record not yet checked); IntegrityError when it is already taken."""
+def claim_alone(session, user_id: int, key: str, path: str, now: datetime) -> None:
+    """Insert the key (stamped `now`) with a plain INSERT that flushes nothing else the session holds
+    (a form's record not yet checked); IntegrityError when it is already taken."""
     session.execute(insert(RequestKey.__table__).values(user_id=user_id, key=key, path=path[:255],
-                                                        created_on=utcnow()))
+                                                        created_on=now))
 
 
 def remember(row: RequestKey, status: int, answer: dict) -> None:
@@ -60,7 +60,7 @@ def remember(row: RequestKey, status: int, answer: dict) -> None:
     row.status, row.answer = status, answer
 
 
-def purge_keys(session, *, now: datetime) -> int:
-    """Forget keys older than KEEP_DAYS (the hourly task); how many were deleted."""
-    old = RequestKey.__table__.delete().where(RequestKey.created_on < now - timedelta(days=KEEP_DAYS))
-    return session.execute(old).rowcount
+def purge_keys(ctx: Context) -> int:
+    """Forget keys older than KEEP_DAYS by the context's clock (the hourly task); how many were deleted."""
+    old = RequestKey.__table__.delete().where(RequestKey.created_on < ctx.now - timedelta(days=KEEP_DAYS))
+    return ctx.session.execute(old).rowcount

@@ -8,8 +8,6 @@ committed state, not an older copy the session still holds.
 """
 from sqlalchemy import text
 
-from app.errors import STALE  # noqa: F401  (re-exported: the message of a refused stale save)
-
 
 def on_sqlite(session) -> bool:
     """Whether the session's database is SQLite."""

@@ -1,5 +1,4 @@
 """The data check job: every pupil record in the owner's scope checked, problems listed in xlsx."""
-from datetime import date
 
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
@@ -30,7 +29,7 @@ def problem_text(code: str) -> str:
                    message=reason_message(reason))
 
 
-def _chunks(ctx: JobContext, where: list):
+def _chunks(job: JobContext, where: list):
     """Pupils in id order, `chunk_rows` at a time."""
     query = (
         select(Student.id, School.name.label("school_name"), Student.grade, Student.class_name,
@@ -39,7 +38,7 @@ def _chunks(ctx: JobContext, where: list):
         .join(School, School.id == Student.school_id)
         .where(*where)
     )
-    return keyset_chunks(ctx, query, Student.id)
+    return keyset_chunks(job, query, Student.id)
 
 
 def _columns() -> list[Column]:
@@ -61,22 +60,22 @@ def _facts(record) -> PupilFacts:
           description=_l("Checks the record of every enrolled pupil you can see (ID number, student "
                          "number, household, age and grade) and lists what to fix."),
           permission=("can_read", "Student"), icon="fa-stethoscope")
-def check_pupil_records(ctx: JobContext) -> JobResult:
+def check_pupil_records(job: JobContext) -> JobResult:
     """Check all pupils in the scope; one xlsx line per problem found."""
-    today = date.today()
+    today = job.ctx.today
     # former pupils (transferred, graduated…) are no longer the school's to correct
-    where = [w for w in (criterion(Student, ctx.scope),) if w is not None]
+    where = [w for w in (criterion(Student, job.scope),) if w is not None]
     where.append(Student.status == StudentStatus.ENROLLED)
-    with force_locale(ctx.params.get("locale") or "zh"):
-        total = ctx.session.execute(select(func.count(Student.id)).where(*where)).scalar_one()
-        ctx.progress(0, total)
-        path = ctx.output(".xlsx")
+    with force_locale(job.params.get("locale") or "zh"):
+        total = job.session.execute(select(func.count(Student.id)).where(*where)).scalar_one()
+        job.progress(0, total)
+        path = job.output(".xlsx")
         title = gettext("Pupil data check")
         sheet = Sheet(path, title, _columns(),
-                      subtitle=gettext("Job %(id)s · checked on %(day)s", id=ctx.job_id, day=today), tmpdir=ctx.workdir)
+                      subtitle=gettext("Job %(id)s · checked on %(day)s", id=job.job_id, day=today), tmpdir=job.workdir)
         done, pupils_with_problems = 0, 0
         try:
-            for rows in _chunks(ctx, where):
+            for rows in _chunks(job, where):
                 for record in rows:
                     codes = check_pupil(_facts(record), today)
                     pupils_with_problems += bool(codes)
@@ -84,9 +83,9 @@ def check_pupil_records(ctx: JobContext) -> JobResult:
                         sheet.append([record.school_name, record.grade, record.class_name, record.name,
                                       mask_student_no(record.student_no), problem_text(code)])
                 done += len(rows)
-                ctx.progress(done, total)
+                job.progress(done, total)
         finally:
             problems = sheet.close()
-        download = f"{title}-{ctx.job_id}.xlsx"
+        download = f"{title}-{job.job_id}.xlsx"
     return JobResult(file=path, download_name=download, rows=problems,
                      summary={"checked": done, "pupils": pupils_with_problems, "problems": problems})

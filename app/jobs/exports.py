@@ -18,10 +18,10 @@ ROSTER_COLUMNS = (
 )
 
 
-def roster_filters(ctx: JobContext) -> list:
+def roster_filters(job: JobContext) -> list:
     """The owner's scope and the options chosen on the start form."""
-    where = [w for w in (criterion(Student, ctx.scope),) if w is not None]
-    params = ctx.params
+    where = [w for w in (criterion(Student, job.scope),) if w is not None]
+    params = job.params
     if params.get("school_id"):
         where.append(Student.school_id == int(params["school_id"]))
     if params.get("grade"):
@@ -47,7 +47,7 @@ def _row(record, labels: dict) -> list:
     ]
 
 
-def _chunks(ctx: JobContext, where: list):
+def _chunks(job: JobContext, where: list):
     """The matching pupils in id order, `chunk_rows` at a time (keyset: no OFFSET)."""
     query = (
         select(Student.id, School.name.label("school_name"), Student.student_no, Student.name,
@@ -57,12 +57,12 @@ def _chunks(ctx: JobContext, where: list):
         .outerjoin(Household, Household.id == Student.household_id)
         .where(*where)
     )
-    return keyset_chunks(ctx, query, Student.id)
+    return keyset_chunks(job, query, Student.id)
 
 
-def count(ctx: JobContext, where: list) -> int:
+def count(job: JobContext, where: list) -> int:
     """How many pupils the export will hold."""
-    return ctx.session.execute(select(func.count(Student.id)).where(*where)).scalar_one()
+    return job.session.execute(select(func.count(Student.id)).where(*where)).scalar_one()
 
 
 @job_kind("pupil_roster", label=_l("Pupil roster (xlsx)"),
@@ -70,29 +70,28 @@ def count(ctx: JobContext, where: list) -> int:
                          "numbers masked."),
           permission=("can_read", "Student"), icon="fa-file-excel-o",
           options=("school_id", "grade", "status"))
-def export_pupil_roster(ctx: JobContext) -> JobResult:
+def export_pupil_roster(job: JobContext) -> JobResult:
     """Write the roster chunk by chunk, reporting progress after each chunk."""
-    with force_locale(ctx.params.get("locale") or "zh"):
-        where = roster_filters(ctx)
-        total = count(ctx, where)
-        ctx.progress(0, total)
-        path = ctx.output(".xlsx")
+    with force_locale(job.params.get("locale") or "zh"):
+        where = roster_filters(job)
+        total = count(job, where)
+        job.progress(0, total)
+        path = job.output(".xlsx")
         title = gettext("Pupil roster")
         sheet = Sheet(path, title, [Column(str(COLUMN_LABELS.get(key, key)), width)
                                     for key, width in ROSTER_COLUMNS],
                       subtitle=gettext("Job %(id)s · ID numbers and phone numbers are masked",
-                                       id=ctx.job_id), tmpdir=ctx.workdir)
+                                       id=job.job_id), tmpdir=job.workdir)
         done, labels = 0, _labels()
         try:
-            for rows in _chunks(ctx, where):
+            for rows in _chunks(job, where):
                 for record in rows:
                     sheet.append(_row(record, labels))
                 done += len(rows)
-                ctx.progress(done, total)
+                job.progress(done, total)
         finally:
             written = sheet.close()
-        download = f"{title}-{ctx.job_id}.xlsx"
-    audit.record(audit.EXPORT, entity="student", detail=f"pupil roster, job {ctx.job_id}",
-                 user_id=ctx.user.id, username=ctx.user.username, row_count=written,
-                 school_id=ctx.scope.school_id, commit=True)
+        download = f"{title}-{job.job_id}.xlsx"
+    audit.record(job.ctx, audit.EXPORT, entity="student", detail=f"pupil roster, job {job.job_id}",
+                 row_count=written, school_id=job.scope.school_id)
     return JobResult(file=path, download_name=download, rows=written, summary={"rows": written})

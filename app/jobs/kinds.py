@@ -3,6 +3,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.context import Context
+from app.security.scope import Scope
+
 
 class JobCancelled(Exception):
     """The owner asked to cancel; raised by `JobContext.progress` between two chunks of work."""
@@ -20,22 +23,32 @@ class JobResult:
 
 @dataclass
 class JobContext:
-    """What a job's work sees: the database session, its owner and scope, its parameters.
+    """What a job's work sees: its use-case context, its parameters and the run's helpers.
 
-    `progress(done, total)` records how far the work got and raises JobCancelled when the owner
-    asked to stop; call it after every chunk. `output(suffix)` is where to write the result file;
-    `workdir` is the run's own folder for temporary files (removed when the run ends).
+    `ctx` is the one Context of the run: the worker's session, the owner's scope, the owner as
+    actor and the app's clock (commands called by a kind take it as they are). `progress(done,
+    total)` records how far the work got and raises JobCancelled when the owner asked to stop;
+    call it after every chunk. `output(suffix)` is where to write the result file; `workdir` is the
+    run's own folder for temporary files (removed when the run ends).
     """
 
     job_id: int
-    session: object
-    user: object
-    scope: object
+    ctx: Context
     params: dict
     chunk_rows: int
     progress: Callable[[int, int | None], None]
     output: Callable[[str], Path]
     workdir: Path | None = None
+
+    @property
+    def session(self):
+        """The run's session (the context's)."""
+        return self.ctx.session
+
+    @property
+    def scope(self) -> Scope:
+        """The owner's scope (the context's)."""
+        return self.ctx.scope
 
 
 @dataclass(frozen=True)
@@ -54,12 +67,12 @@ class JobKind:
 KINDS: dict[str, JobKind] = {}
 
 
-def keyset_chunks(ctx: JobContext, query, key):
-    """Rows of `query` in `key` order, `ctx.chunk_rows` at a time (keyset, no OFFSET); the
+def keyset_chunks(job: JobContext, query, key):
+    """Rows of `query` in `key` order, `job.chunk_rows` at a time (keyset, no OFFSET); the
     query's first column must be `key`."""
-    query = query.order_by(key).limit(ctx.chunk_rows)
+    query = query.order_by(key).limit(job.chunk_rows)
     last = 0
-    while rows := ctx.session.execute(query.where(key > last)).all():
+    while rows := job.session.execute(query.where(key > last)).all():
         yield rows
         last = rows[-1][0]
 

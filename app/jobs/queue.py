@@ -6,8 +6,11 @@ from urllib.parse import urlparse
 from flask import Flask, current_app
 from huey import RedisHuey, SqliteHuey, crontab
 
+from app.clock import clock_of
+from app.context import system_context
 from app.extensions import db
 from app.jobs.files import private_file_kept
+from app.runner import run
 
 log = logging.getLogger(__name__)
 TASK_NAME = "zizhu.run_job"
@@ -52,31 +55,37 @@ class JobQueue:
         """Hand job `job_id` to the worker (in immediate mode: run it now)."""
         self._run(job_id)
 
+    def _system_context(self):
+        """The system's context on this app's session and clock (the periodic tasks')."""
+        return system_context(db.session, clock_of(self.app))
+
     def _recover(self, include_queued: bool) -> None:
         """Requeue jobs that a stopped worker left behind."""
         from app.jobs.recovery import recover
 
         with self.app.app_context():
-            ids = recover(db.session, self.app.config["JOBS_STALE_SECONDS"],
-                          include_queued=include_queued)
+            ids = run(self._system_context(), recover, self.app.config["JOBS_STALE_SECONDS"],
+                      include_queued=include_queued)
             db.session.remove()
         for job_id in ids:
             log.info("requeued job %s", job_id)
             self._run(job_id)
 
     def _purge(self) -> None:
-        """Every hour: result files past JOBS_KEEP_DAYS are deleted, ended public notices withdrawn,
-        old idempotency keys forgotten."""
+        """Every hour: result files past JOBS_KEEP_DAYS are deleted, old idempotency keys forgotten,
+        public notices past their end date withdrawn; each step in a transaction of its own, a
+        failed one logged without stopping the others."""
         from app.commands.idempotency import purge_keys
-        from app.commands.notices import run_expiry
+        from app.commands.notices import withdraw_expired
         from app.jobs.retention import purge_results
-        from app.models.base import utcnow
 
+        steps = ((purge_results, self.app.config["JOBS_KEEP_DAYS"]), (purge_keys,), (withdraw_expired,))
         with self.app.app_context():
-            purge_results(db.session, self.app.config["JOBS_KEEP_DAYS"])
-            run_expiry(db.session, utcnow())  # public notices past their end date are withdrawn
-            purge_keys(db.session, now=utcnow())
-            db.session.commit()
+            for command, *args in steps:
+                try:
+                    run(self._system_context(), command, *args)
+                except Exception:  # the next hour tries again; the other steps still run
+                    log.exception("hourly task %s failed", command.__name__)
             db.session.remove()
 
     def _recover_stale(self) -> None:

@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from sqlalchemy import and_, or_, select, update
 
+from app.context import Actor, Context
 from app.extensions import db
 from app.jobs.retention import purge_work
 from app.models import Job, JobStatus, User
-from app.models.base import utcnow
 from app.security import audit
 
 MAX_ATTEMPTS = 3  # a job interrupted this often (worker killed mid-job) is given up
@@ -28,11 +28,11 @@ def _dead_here(worker: str | None) -> bool:
     return False
 
 
-def _orphans(session, stale_after: int, at_startup: bool) -> list:
-    """Running jobs without a heartbeat for `stale_after` s (at start-up: also those whose worker
-    process on this host is gone)."""
-    cutoff = utcnow() - timedelta(seconds=stale_after)
-    rows = session.execute(
+def _orphans(ctx: Context, stale_after: int, at_startup: bool) -> list:
+    """Running jobs without a heartbeat for `stale_after` s of the context's clock (at start-up:
+    also those whose worker process on this host is gone)."""
+    cutoff = ctx.now - timedelta(seconds=stale_after)
+    rows = ctx.session.execute(
         select(Job.id, Job.kind, Job.user_id, Job.school_id, Job.attempts, Job.cancel_requested,
                Job.worker, Job.heartbeat_at, User.username)
         .join(User, User.id == Job.user_id).where(Job.status == JobStatus.RUNNING)
@@ -41,35 +41,36 @@ def _orphans(session, stale_after: int, at_startup: bool) -> list:
             or (at_startup and _dead_here(r.worker))]
 
 
-def _settle(row) -> bool:
-    """Requeue one orphan, or end it; True when it went back to the queue."""
+def _settle(ctx: Context, row) -> bool:
+    """Requeue one orphan, or end it (audited as its owner's job); True when it went back to the queue."""
     if row.cancel_requested:
-        status, values = JobStatus.CANCELLED, {"finished_at": utcnow()}
+        status, values = JobStatus.CANCELLED, {"finished_at": ctx.now}
     elif row.attempts >= MAX_ATTEMPTS:
-        status, values = JobStatus.FAILED, {"finished_at": utcnow(), "error_code": "interrupted"}
+        status, values = JobStatus.FAILED, {"finished_at": ctx.now, "error_code": "interrupted"}
     else:
-        status, values = JobStatus.QUEUED, {"queued_at": utcnow(), "worker": None}
+        status, values = JobStatus.QUEUED, {"queued_at": ctx.now, "worker": None}
     with db.engine.begin() as conn:  # only if nobody settled or re-claimed it meanwhile
         changed = conn.execute(update(Job).where(and_(
             Job.id == row.id, Job.status == JobStatus.RUNNING, Job.attempts == row.attempts,
             or_(Job.worker == row.worker, Job.worker.is_(None)),
         )).values(status=status, **values)).rowcount
     if changed and status != JobStatus.QUEUED:
-        audit.record(audit.JOB, entity="job", entity_id=row.id, school_id=row.school_id,
-                     detail=f"{row.kind}: {status.value}", user_id=row.user_id,
-                     username=row.username, commit=True)
+        owner = ctx.acting_as(Actor(user_id=row.user_id, username=row.username))
+        audit.record(owner, audit.JOB, entity="job", entity_id=row.id, school_id=row.school_id,
+                     detail=f"{row.kind}: {status.value}", commit=True)
     return bool(changed) and status == JobStatus.QUEUED
 
 
-def recover(session, stale_after: int, *, include_queued: bool) -> list[int]:
-    """Settle the orphans; the ids to enqueue again.
+def recover(ctx: Context, stale_after: int, *, include_queued: bool) -> list[int]:
+    """Settle the orphans (each in a compare-and-set of its own); the ids to enqueue again.
 
-    `include_queued` (at worker start-up, since a Redis queue may have lost its entries) adds
-    every job still waiting; enqueuing a job twice is harmless (the first claim wins).
+    `ctx` is the system's, with the app's clock. `include_queued` (at worker start-up, since a
+    Redis queue may have lost its entries) adds every job still waiting; enqueuing a job twice is
+    harmless (the first claim wins).
     """
-    ids = {row.id for row in _orphans(session, stale_after, include_queued) if _settle(row)}
+    session = ctx.session
+    ids = {row.id for row in _orphans(ctx, stale_after, include_queued) if _settle(ctx, row)}
     if include_queued:
         ids |= set(session.scalars(select(Job.id).where(Job.status == JobStatus.QUEUED)))
     purge_work(session)  # temporary files of the runs settled above, or of a worker killed earlier
-    session.rollback()
     return sorted(ids)

@@ -4,10 +4,10 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from app.context import Context
 from app.jobs.files import purge_work_folders, work_folder_name
 from app.jobs.runner import jobs_dir
 from app.models import Job, JobStatus
-from app.models.base import utcnow
 from app.security import audit
 
 
@@ -25,9 +25,10 @@ def purge_work(session, grace: float = 60.0) -> int:
     return purge_work_folders(jobs_dir(), {work_folder_name(r.id, r.attempts) for r in running}, grace)
 
 
-def purge_results(session, keep_days: int) -> int:
-    """Delete the result files of jobs finished more than `keep_days` ago; returns how many."""
-    cutoff = utcnow() - timedelta(days=keep_days)
+def purge_results(ctx: Context, keep_days: int) -> int:
+    """Delete the result files of jobs finished more than `keep_days` ago (by the context's clock);
+    returns how many. The rows forget their files in the caller's transaction."""
+    session, cutoff = ctx.session, ctx.now - timedelta(days=keep_days)
     folder = jobs_dir()
     purge_work(session)
     known = set(session.scalars(select(Job.result_file).where(Job.result_file.isnot(None))))
@@ -39,7 +40,6 @@ def purge_results(session, keep_days: int) -> int:
     for row in old:
         (folder / row.result_file).unlink(missing_ok=True)
     session.execute(update(Job).where(Job.id.in_([row.id for row in old])).values(result_file=None))
-    audit.record(audit.JOB, entity="job", detail=f"result files older than {keep_days} days deleted",
-                 row_count=len(old), session=session)
-    session.commit()
+    audit.record(ctx, audit.JOB, entity="job", detail=f"result files older than {keep_days} days deleted",
+                 row_count=len(old))
     return len(old)

@@ -1,7 +1,9 @@
 """Running one job in the worker: claim it, do its work under the owner's scope, record the end.
 
-Every state change is a compare-and-set on (status, attempt): a run that lost its job (requeued
-after a stale heartbeat, then claimed again) can no longer write progress or an outcome.
+A run builds one Context (the worker's session, the owner's scope, the owner as actor, the app's
+clock) and does the kind's work through the one runner. Every state change of the job row is a
+compare-and-set on (status, attempt): a run that lost its job (requeued after a stale heartbeat,
+then claimed again) can no longer write progress or an outcome.
 """
 import logging
 import os
@@ -16,12 +18,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select, update
 from sqlalchemy.exc import OperationalError
 
+from app.clock import Clock, clock_of
+from app.context import Actor, Context
 from app.errors import DomainError
 from app.extensions import db
 from app.jobs.files import private_file, private_folder, remove_folder, work_folder_name
 from app.jobs.kinds import KINDS, JobCancelled, JobContext, JobResult
 from app.models import Job, JobStatus, User
-from app.models.base import utcnow
+from app.runner import run
 from app.security import audit
 from app.security.scope import scope_for
 
@@ -46,9 +50,9 @@ def _mine(job_id: int, attempt: int):
 class Progress:
     """Writes how far a job got, at most every `interval` seconds, and notices cancellation."""
 
-    def __init__(self, job_id: int, attempt: int, interval: float, pause: float):
+    def __init__(self, job_id: int, attempt: int, interval: float, pause: float, clock: Clock):
         self.job_id, self.attempt, self.interval, self.pause = job_id, attempt, interval, pause
-        self.last = 0.0
+        self.clock, self.last = clock, 0.0
 
     def __call__(self, done: int, total: int | None = None) -> None:
         """Record `done` of `total` rows; raise JobCancelled when the owner asked to stop."""
@@ -57,7 +61,7 @@ class Progress:
         now = time.monotonic()
         if now - self.last < self.interval and (total is None or done < total):
             return
-        values = {"rows_done": done, "heartbeat_at": utcnow()}
+        values = {"rows_done": done, "heartbeat_at": self.clock.now()}
         if total is not None:
             values["rows_total"] = total
         try:
@@ -74,7 +78,8 @@ class Progress:
 
 
 class Heartbeat(threading.Thread):
-    """Keeps the job's heartbeat fresh while its work is between two progress reports."""
+    """Keeps the job's heartbeat fresh while its work is between two progress reports (stamped
+    with the app's clock, the one stale-job detection reads)."""
 
     def __init__(self, app, job_id: int, attempt: int, every: float):
         super().__init__(daemon=True, name=f"job-{job_id}-heartbeat")
@@ -88,18 +93,17 @@ class Heartbeat(threading.Thread):
                 try:
                     with db.engine.begin() as conn:
                         if not conn.execute(update(Job).where(_mine(self.job_id, self.attempt))
-                                            .values(heartbeat_at=utcnow())).rowcount:
+                                            .values(heartbeat_at=clock_of(self.app).now())).rowcount:
                             return
                 except OperationalError:
                     log.warning("job %s: heartbeat not recorded (database busy)", self.job_id)
 
 
-def claim(job_id: int) -> int | None:
-    """Mark a queued job running for this worker; its attempt number, or None when not ours.
+def claim(job_id: int, now) -> int | None:
+    """Mark a queued job running for this worker at `now`; its attempt number, or None when not ours.
 
     A job cancelled while it waited is ended as cancelled here.
     """
-    now = utcnow()
     with db.engine.begin() as conn:
         conn.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED,
                                        Job.cancel_requested.is_(True))
@@ -114,21 +118,27 @@ def claim(job_id: int) -> int | None:
         return conn.execute(select(Job.attempts).where(Job.id == job_id)).scalar()
 
 
-def finish(job: Job, status: JobStatus, *, attempt: int | None = None, username=None, **values) -> bool:
-    """Record how the job ended and add one audit event; False when another run owns it."""
+def finish(ctx: Context, job: Job, status: JobStatus, *, attempt: int | None = None, **values) -> bool:
+    """Record how the job ended and add one audit event (the owner's); False when another run owns it."""
     where = _mine(job.id, attempt) if attempt is not None else (Job.id == job.id)
     with db.engine.begin() as conn:
         ended = conn.execute(update(Job).where(where).values(
-            status=status, finished_at=utcnow(), heartbeat_at=utcnow(), **values)).rowcount
+            status=status, finished_at=ctx.now, heartbeat_at=ctx.now, **values)).rowcount
     if ended:
-        audit.record(audit.JOB, entity="job", entity_id=job.id, school_id=job.school_id,
-                     detail=f"{job.kind}: {status.value}", user_id=job.user_id, username=username,
-                     row_count=values.get("result_rows"), commit=True)
+        audit.record(ctx, audit.JOB, entity="job", entity_id=job.id, school_id=job.school_id,
+                     detail=f"{job.kind}: {status.value}", row_count=values.get("result_rows"), commit=True)
     return bool(ended)
 
 
-def _context(job: Job, user, attempt: int, output: list) -> JobContext:
-    """The context a kind's `run` gets: session, owner, scope, parameters and helpers."""
+def job_context(job: Job, owner: User | None) -> Context:
+    """The run's one context: the worker's session, the owner's scope, the owner as actor, the app's clock."""
+    actor = Actor(user_id=job.user_id) if owner is None else Actor(
+        user_id=owner.id, username=owner.username, roles=tuple(sorted(r.name for r in owner.roles or ())))
+    return Context(session=db.session, scope=scope_for(owner, db.session), actor=actor, clock=clock_of(current_app))
+
+
+def _work_context(ctx: Context, job: Job, attempt: int, output: list) -> JobContext:
+    """What a kind's `run` gets: the context, parameters and helpers."""
     config = current_app.config
 
     def make_output(suffix: str) -> Path:
@@ -137,9 +147,9 @@ def _context(job: Job, user, attempt: int, output: list) -> JobContext:
         return private_file(path)
 
     return JobContext(
-        job_id=job.id, session=db.session, user=user, scope=scope_for(user, db.session),
-        params=dict(job.params or {}), chunk_rows=config["JOBS_CHUNK_ROWS"],
-        progress=Progress(job.id, attempt, config["JOBS_PROGRESS_INTERVAL"], config["JOBS_PAUSE_SECONDS"]),
+        job_id=job.id, ctx=ctx, params=dict(job.params or {}), chunk_rows=config["JOBS_CHUNK_ROWS"],
+        progress=Progress(job.id, attempt, config["JOBS_PROGRESS_INTERVAL"], config["JOBS_PAUSE_SECONDS"],
+                          ctx.clock),
         output=make_output, workdir=private_folder(jobs_dir() / work_folder_name(job.id, attempt)),
     )
 
@@ -153,21 +163,24 @@ def _error_detail(err: DomainError) -> dict:
     return {"text": str(message)}
 
 
-def _owner(job: Job, kind):
-    """The owner, still active and still allowed to start this kind of job."""
-    user = db.session.get(User, job.user_id)
-    if user is None or not user.active:
+def _check_owner(owner: User | None, kind) -> None:
+    """The owner must still be active and still allowed to start this kind of job."""
+    if owner is None or not owner.active:
         raise DomainError(_l("The account that started this job is no longer active."))
-    if not current_app.appbuilder.sm._has_view_access(user, *kind.permission):
+    if not current_app.appbuilder.sm._has_view_access(owner, *kind.permission):
         raise DomainError(_l("The account that started this job may no longer do this."))
-    return user
 
 
-def _work(job: Job, kind, attempt: int, outputs: list) -> tuple[JobStatus, dict]:
-    """Run the kind's work; the end status and the values to record."""
+def _do(ctx: Context, kind, work: JobContext) -> JobResult:
+    """The kind's work, as the runner's use case (committed when it returns)."""
+    return kind.run(work)
+
+
+def _work(ctx: Context, owner, job: Job, kind, attempt: int, outputs: list) -> tuple[JobStatus, dict]:
+    """Run the kind's work through the runner; the end status and the values to record."""
     try:
-        user = _owner(job, kind)
-        result: JobResult = kind.run(_context(job, user, attempt, outputs))
+        _check_owner(owner, kind)
+        result: JobResult = run(ctx, _do, kind, _work_context(ctx, job, attempt, outputs))
     except JobCancelled:
         return JobStatus.CANCELLED, {}
     except DomainError as err:
@@ -182,22 +195,21 @@ def _work(job: Job, kind, attempt: int, outputs: list) -> tuple[JobStatus, dict]
         "result_rows": result.rows, "summary": audit.json_safe(result.summary)}
 
 
-def _run(job: Job, kind, attempt: int, username: str | None) -> None:
+def _run(ctx: Context, owner, job: Job, kind, attempt: int) -> None:
     """Do the work with a heartbeat beside it and record the outcome; never raises."""
     outputs: list[Path] = []
     beat = Heartbeat(current_app._get_current_object(), job.id, attempt,
                      max(1.0, current_app.config["JOBS_STALE_SECONDS"] / 4))
     beat.start()
     try:
-        status, values = _work(job, kind, attempt, outputs)
+        status, values = _work(ctx, owner, job, kind, attempt, outputs)
     except JobTakenOver:
         status, values = None, {}
     finally:
         beat.stopped.set()
-        db.session.rollback()  # the work only reads; nothing of it stays open
         remove_folder(jobs_dir() / work_folder_name(job.id, attempt))  # temporary files with names
     kept = values.get("result_file")
-    ended = status is not None and finish(job, status, attempt=attempt, username=username, **values)
+    ended = status is not None and finish(ctx, job, status, attempt=attempt, **values)
     _discard([p for p in outputs if not (ended and p.name == kept)])
 
 
@@ -209,16 +221,17 @@ def _discard(paths: list[Path]) -> None:
 
 def execute(job_id: int) -> None:
     """The queue's task: run job `job_id` once (a duplicate delivery finds it taken and stops)."""
-    attempt = claim(job_id)
+    attempt = claim(job_id, clock_of(current_app).now())
     if attempt is None:
         return
     try:
         job = db.session.get(Job, job_id)
-        username = db.session.scalar(select(User.username).where(User.id == job.user_id))
+        owner = db.session.get(User, job.user_id)
+        ctx = job_context(job, owner)
         kind = KINDS.get(job.kind)
         if kind is None:
-            finish(job, JobStatus.FAILED, attempt=attempt, username=username, error_code="unknown_kind")
+            finish(ctx, job, JobStatus.FAILED, attempt=attempt, error_code="unknown_kind")
         else:
-            _run(job, kind, attempt, username)
+            _run(ctx, owner, job, kind, attempt)
     finally:
         db.session.remove()

@@ -5,10 +5,10 @@ from flask import current_app
 from flask_babel import format_timedelta, gettext
 from flask_babel import lazy_gettext as _l
 
+from app.clock import clock_of
 from app.jobs.kinds import KINDS
 from app.labels import enum_label
 from app.models import Job, JobStatus
-from app.models.base import utcnow
 
 WAITING_HINT_AFTER = timedelta(seconds=20)
 FAILURES = {
@@ -18,6 +18,11 @@ FAILURES = {
                       "given up. Start it again."),
     "unknown_kind": _l("This kind of job no longer exists."),
 }
+
+
+def _now():
+    """Now on the app's clock (the one heartbeats are stamped with)."""
+    return clock_of(current_app).now()
 
 
 def kind_label(kind: str) -> str:
@@ -44,7 +49,7 @@ def seconds_left(job: Job) -> int | None:
     """Estimated seconds to go from the rate so far; None when it cannot be told yet."""
     if job.status != JobStatus.RUNNING or not job.started_at or not job.rows_total or not job.rows_done:
         return None
-    spent = (utcnow() - job.started_at).total_seconds()
+    spent = (_now() - job.started_at).total_seconds()
     rate = job.rows_done / spent if spent > 0 else 0
     return int((job.rows_total - job.rows_done) / rate) if rate else None
 
@@ -52,7 +57,7 @@ def seconds_left(job: Job) -> int | None:
 def stalled(job: Job) -> bool:
     """Running, but its worker has not been heard of for longer than the stale limit."""
     limit = timedelta(seconds=current_app.config["JOBS_STALE_SECONDS"])
-    return job.status == JobStatus.RUNNING and (job.heartbeat_at is None or utcnow() - job.heartbeat_at > limit)
+    return job.status == JobStatus.RUNNING and (job.heartbeat_at is None or _now() - job.heartbeat_at > limit)
 
 
 def explanation(job: Job) -> str | None:
@@ -64,7 +69,7 @@ def explanation(job: Job) -> str | None:
         if job.error_code == "refused" and "text" in detail:
             return detail["text"]
         return str(FAILURES.get(job.error_code, FAILURES["internal"])) % {"id": job.id}
-    if job.status == JobStatus.QUEUED and utcnow() - (job.queued_at or job.created_on) > WAITING_HINT_AFTER:
+    if job.status == JobStatus.QUEUED and _now() - (job.queued_at or job.created_on) > WAITING_HINT_AFTER:
         return gettext("Still waiting to start: other jobs may be ahead of it. If it has not "
                        "started after a few minutes, tell the system administrator that the job "
                        "worker may not be running.")

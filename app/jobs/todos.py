@@ -5,7 +5,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from app.models import Job, JobStatus
-from app.models.base import utcnow
 from app.workbench import Todo, WorkbenchContext, quick_action, todo
 from app.workbench.links import EQUAL_ENUM, link
 
@@ -22,7 +21,7 @@ def _own(ctx: WorkbenchContext, query):
 def failed_jobs(ctx: WorkbenchContext):
     """Jobs of the last 7 days that failed: look at the reason and start them again."""
     count = _own(ctx, ctx.session.query(func.count(Job.id))).filter(
-        Job.status == JobStatus.FAILED, Job.created_on >= utcnow() - RECENT).scalar()
+        Job.status == JobStatus.FAILED, Job.created_on >= ctx.now - RECENT).scalar()
     return Todo(title=_l("Exports or checks that failed (last 7 days)"), count=count, level="warning",
                 url=link("JobModelView.list", **{EQUAL_ENUM.format("status"): "failed"}),
                 hint=_l("Open a job to see why, then start it again."))

@@ -3,35 +3,26 @@ from flask import abort, current_app, flash, jsonify, redirect, request, send_fi
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from markupsafe import Markup
 
-from app.errors import DomainError
-from app.commands.jobs import cancel_job, start_job, take_result
+from app.commands.jobs import cancel_job, start_job
 from app.extensions import db
 from app.formatting import person_name
 from app.jobs import KINDS
 from app.jobs.forms import chosen_params, start_form
 from app.jobs.queue import job_queue
+from app.jobs.results import XLSX, result_for
 from app.jobs.status import describe, kind_label, stalled
 from app.models import Job
-from app.security.scope import current_scope, limit
+from app.security.scope import limit
 from app.views.base import ZizhuModelView
 from app.views.interface import ZizhuInterface
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from app.views.runner import attempt, post
 
 
 def _job_link(job_id) -> Markup:
     """A link to the job's progress page."""
     return Markup('<a href="%s">#%s</a>') % (url_for("JobView.show", pk=job_id), job_id)
-
-
-def result_for(job: Job):
-    """The result file the signed-in user may take now (download audited), or None."""
-    kind = KINDS.get(job.kind)
-    return take_result(job, current_scope(),
-                       may_start_kind=kind is not None and current_app.appbuilder.sm.has_access(*kind.permission))
 
 
 def startable_kinds() -> list:
@@ -87,14 +78,8 @@ class JobView(BaseView):
         form = start_form(found, db.session, request.form if request.method == "POST" else None)
         if request.method == "POST" and form.validate():
             params = {**chosen_params(form), "locale": str(get_locale() or "zh")}
-            try:
-                job = start_job(db.session, user_id=current_user.id, username=current_user.username,
-                                scope=current_scope(), kind=kind, params=params,
-                                per_user=current_app.config["JOBS_PER_USER"])
-            except DomainError as err:
-                db.session.rollback()
-                flash(str(err), "danger")
-            else:
+            started, job = attempt(start_job, kind, params, per_user=current_app.config["JOBS_PER_USER"])
+            if started:
                 job_queue().enqueue(job.id)
                 return redirect(url_for("JobView.show", pk=job.id))
         return self.render_template("zizhu/jobs/new.html", kind=found, form=form)
@@ -118,13 +103,8 @@ class JobView(BaseView):
     def cancel(self, pk):
         """Ask the job to stop (a waiting job stops at once)."""
         job = self._job(pk)
-        try:
-            cancel_job(db.session, job, user_id=current_user.id, stale=stalled(job))
-            flash(gettext("The job is being cancelled."), "info")
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err), "warning")
-        return redirect(url_for("JobView.show", pk=pk))
+        return post(cancel_job, job.id, stale=stalled(job), done=gettext("The job is being cancelled."),
+                    back=redirect(url_for("JobView.show", pk=pk)))
 
     @expose("/<int:pk>/download")
     @has_access

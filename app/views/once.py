@@ -13,6 +13,7 @@ from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField
 
+from app.clock import app_clock
 from app.commands import idempotency
 
 FIELD = "once_token"
@@ -48,7 +49,7 @@ def claim_form(session) -> bool:
         return True
     try:
         key = idempotency.checked_key(token)
-        idempotency.claim_alone(session, current_user.id, key, request.path)
+        idempotency.claim_alone(session, current_user.id, key, request.path, app_clock().now())
     except idempotency.BadRequestKey:
         return True
     except IntegrityError:

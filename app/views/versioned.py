@@ -8,9 +8,8 @@ from flask import g, request
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
-from app.errors import Stale
 from app.commands.idempotency import AlreadyRecorded
-from app.commands.locking import STALE
+from app.errors import STALE, Stale
 from app.views.once import ALREADY, FIELD, OnceField, claim_form
 
 

@@ -1,14 +1,17 @@
 """Each workflow step happens once however often it is posted: 8 concurrent posts over the API."""
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
+from app.clock import FixedClock
 from app.commands import assessing, identification
 from app.commands import notices as notice_cmd
 from app.models import AuditEvent, HomeVisit, ReviewDecision, ReviewStage
 from app.models.request_key import RequestKey
+from app.runner import run
+from tests.context import context
 from tests.race import api_headers, race
 
 THREADS = 8
-NOW = datetime(2026, 10, 8, 9, 30)
+NOW = datetime(2026, 10, 8, 9, 30, tzinfo=UTC)
 MEETING = {"decided_on": "2026-10-09", "members": "张校长、李老师、王老师", "votes_for": 5, "votes_against": 0,
            "votes_abstain": 0}
 VISIT = {"visited_on": "2026-10-08", "visitors": "李老师、王老师", "findings": "母亲长期患病"}
@@ -29,20 +32,28 @@ def _post_all(app, path: str, body: dict | None = None, keys=None) -> list:
     return race(_clients(app), send)
 
 
+def _at(session, place, when=NOW):
+    """The school officer's scope at `when` (the system acting)."""
+    return context(session, place.scope, clock=FixedClock(when))
+
+
+def _class_reviewed(ctx, pk: int) -> None:
+    """The class has passed the application."""
+    assessing.record_class_review(ctx, pk, outcome=assessing.ReviewOutcome.PASSED, decided_on=date(2026, 10, 9),
+                                  members="班主任", votes=(30, 0, 0))
+
+
 def _submitted(session, place) -> int:
     """The place's application, submitted."""
-    identification.submit(session, place.application.id, place.scope, now=NOW)
-    session.commit()
+    run(_at(session, place), identification.submit, place.application.id)
     return place.application.id
 
 
 def _scored(session, place) -> int:
     """Submitted, class-reviewed and scored (waiting for the committee)."""
     pk = _submitted(session, place)
-    assessing.record_class_review(session, pk, place.scope, outcome=assessing.ReviewOutcome.PASSED,
-                                  decided_on=date(2026, 10, 9), members="班主任", votes=(30, 0, 0))
-    assessing.score(session, pk, place.scope, now=NOW)
-    session.commit()
+    run(_at(session, place), _class_reviewed, pk)
+    run(_at(session, place), assessing.score, pk)
     return pk
 
 
@@ -69,9 +80,7 @@ def test_eight_concurrent_class_reviews_record_one_decision(app, session, place)
 
 def test_eight_concurrent_scorings_score_once(app, session, place):
     pk = _submitted(session, place)
-    assessing.record_class_review(session, pk, place.scope, outcome=assessing.ReviewOutcome.PASSED,
-                                  decided_on=date(2026, 10, 9), members="班主任", votes=(30, 0, 0))
-    session.commit()
+    run(_at(session, place), _class_reviewed, pk)
     answers = _post_all(app, f"/api/v1/application/{pk}/assess")
     assert [a.status for a in answers] == [200] * THREADS  # the same stored result for every post
     assert {a.json["total"] for a in answers} == {"67.00"}
@@ -144,8 +153,7 @@ def test_eight_concurrent_approvals_approve_once(app, session, place):
     from tests.identification.test_notices import BEFORE, notice_with_two
 
     notice, _, _ = notice_with_two(session, place)
-    notice_cmd.publish_notice(session, notice.id, place.scope, now=BEFORE)
-    session.commit()
+    run(_at(session, place, BEFORE), notice_cmd.publish_notice, notice.id)
     pk = place.application.id
     answers = _post_all(app, f"/api/v1/application/{pk}/approve")
     assert sorted(a.status for a in answers) == [200] + [409] * (THREADS - 1)
@@ -156,8 +164,7 @@ def test_eight_concurrent_notice_approvals_approve_once(app, session, place):
     from tests.identification.test_notices import BEFORE, notice_with_two
 
     notice, _, _ = notice_with_two(session, place)
-    notice_cmd.publish_notice(session, notice.id, place.scope, now=BEFORE)
-    session.commit()
+    run(_at(session, place, BEFORE), notice_cmd.publish_notice, notice.id)
     answers = _post_all(app, f"/api/v1/public_notice/{notice.id}/approve")
     assert sorted(a.status for a in answers) == [200] + [409] * (THREADS - 1)
     assert _steps(session, place.application.id, "approve") == 1

@@ -1,13 +1,16 @@
 """Request keys: checked, claimed once per user and key, forgotten after KEEP_DAYS."""
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+from app.clock import FixedClock
 from app.commands import idempotency
 from app.models.request_key import RequestKey
+from app.runner import run
+from tests.context import context
 
-NOW = datetime(2026, 12, 6, 1, 0)
+NOW = datetime(2026, 12, 6, 1, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("value", ["", " ", "a b", "x" * 129, "键"])
@@ -23,13 +26,13 @@ def test_a_printable_key_of_up_to_128_characters_is_taken():
 
 def test_a_key_is_claimed_once_per_user(session, make_user):
     one, two = make_user("one", "SchoolOfficer"), make_user("two", "SchoolOfficer")
-    idempotency.claim(session, one.id, "k", "/a")
-    idempotency.claim(session, two.id, "k", "/a")
-    session.commit()
+    for user in (one, two):
+        run(context(session, user=user, clock=FixedClock(NOW)), idempotency.claim, "k", "/a")
     with pytest.raises(IntegrityError):
-        idempotency.claim_alone(session, one.id, "k", "/a")
+        idempotency.claim_alone(session, one.id, "k", "/a", NOW)
     session.rollback()
-    assert idempotency.recorded(session, one.id, "k").path == "/a"
+    row = idempotency.recorded(session, one.id, "k")
+    assert row.path == "/a" and row.created_on == NOW
 
 
 def test_keys_older_than_a_week_are_forgotten_and_newer_ones_kept(session, make_user):
@@ -37,17 +40,16 @@ def test_keys_older_than_a_week_are_forgotten_and_newer_ones_kept(session, make_
     for key, age in (("old", idempotency.KEEP_DAYS + 1), ("new", idempotency.KEEP_DAYS - 1)):
         session.add(RequestKey(user_id=user.id, key=key, path="/a", created_on=NOW - timedelta(days=age)))
     session.commit()
-    assert idempotency.purge_keys(session, now=NOW) == 1
-    session.commit()
+    assert run(context(session, clock=FixedClock(NOW)), idempotency.purge_keys) == 1
     assert [k for (k,) in session.query(RequestKey.key)] == ["new"]
 
 
-def test_the_hourly_task_forgets_old_keys(app, session, make_user):
-    from app.models.base import utcnow
-
+def test_the_hourly_task_forgets_old_keys(app, session, make_user, clock):
     user = make_user("hourly", "SchoolOfficer")
-    session.add_all([RequestKey(user_id=user.id, key="old", path="/a", created_on=utcnow() - timedelta(days=8)),
-                     RequestKey(user_id=user.id, key="new", path="/a", created_on=utcnow())])
+    session.add(RequestKey(user_id=user.id, key="old", path="/a", created_on=clock.now()))
+    session.commit()
+    clock.move(days=8)
+    session.add(RequestKey(user_id=user.id, key="new", path="/a", created_on=clock.now()))
     session.commit()
     app.extensions["zizhu.jobs"]._purge()
     session.expire_all()

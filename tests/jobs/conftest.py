@@ -1,7 +1,7 @@
 """Job tests reuse the two-district world of the security tests."""
 import pytest
 
-from tests.security.conftest import as_user, jwt, world  # noqa: F401  (fixtures)
+from tests.security.conftest import as_user, world  # noqa: F401  (fixtures)
 
 
 @pytest.fixture

@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
+from app.context import system_context
 from app.jobs import JobResult
 from app.jobs.files import work_folder_name
 from app.jobs.recovery import recover
 from app.jobs.retention import purge_results
 from app.jobs.runner import execute, jobs_dir
 from app.models import Job, JobStatus
-from app.models.base import utcnow
 from app.reports.xlsx import Column, Sheet
+from app.runner import run
 
 
 def _job(session, owner, status=JobStatus.QUEUED, **values) -> Job:
@@ -36,15 +37,15 @@ def _system_temp() -> set[str]:
 def test_an_export_writes_its_temporary_files_in_its_own_folder_and_leaves_none(session, owner, kind, app):
     seen = {}
 
-    def work(ctx):
-        path = ctx.output(".xlsx")
+    def work(job):
+        path = job.output(".xlsx")
         before = _system_temp()
-        sheet = Sheet(path, "名单", [Column("姓名")], tmpdir=ctx.workdir)
+        sheet = Sheet(path, "名单", [Column("姓名")], tmpdir=job.workdir)
         for n in range(50):
             sheet.append([f"学生{n}"])
-        seen["work"], seen["inside"] = ctx.workdir, list(ctx.workdir.iterdir())
+        seen["work"], seen["inside"] = job.workdir, list(job.workdir.iterdir())
         seen["new_in_system_temp"] = _system_temp() - before
-        seen["work_mode"] = _mode(ctx.workdir)
+        seen["work_mode"] = _mode(job.workdir)
         sheet.close()
         return JobResult(file=path, download_name="x.xlsx", rows=50)
 
@@ -62,11 +63,11 @@ def test_an_export_writes_its_temporary_files_in_its_own_folder_and_leaves_none(
 def test_a_failed_export_leaves_no_temporary_file_either(session, owner, kind):
     seen = {}
 
-    def work(ctx):
-        seen["file"] = ctx.output(".xlsx")
-        sheet = Sheet(seen["file"], "名单", [Column("姓名")], tmpdir=ctx.workdir)
+    def work(job):
+        seen["file"] = job.output(".xlsx")
+        sheet = Sheet(seen["file"], "名单", [Column("姓名")], tmpdir=job.workdir)
         sheet.append(["王小明"])
-        seen["work"] = ctx.workdir
+        seen["work"] = job.workdir
         raise RuntimeError("disk full")
 
     job = _job(session, owner)
@@ -85,22 +86,22 @@ def _left_behind(job_id: int, attempt: int, age: float = 3600) -> Path:
     return folder
 
 
-def test_worker_recovery_removes_the_folder_of_a_killed_run_but_not_of_a_running_one(session, owner):
-    killed = _job(session, owner, JobStatus.RUNNING, attempts=1, worker="gone:1",
-                  heartbeat_at=utcnow().replace(year=2020))
-    alive = _job(session, owner, JobStatus.RUNNING, attempts=2, worker="here:1", heartbeat_at=utcnow())
+def test_worker_recovery_removes_the_folder_of_a_killed_run_but_not_of_a_running_one(session, owner, clock):
+    killed = _job(session, owner, JobStatus.RUNNING, attempts=1, worker="gone:1", heartbeat_at=clock.now())
+    clock.move(hours=1)
+    alive = _job(session, owner, JobStatus.RUNNING, attempts=2, worker="here:1", heartbeat_at=clock.now())
     killed_folder, alive_folder = _left_behind(killed.id, 1), _left_behind(alive.id, 2)
-    recover(session, stale_after=60, include_queued=False)
+    run(system_context(session, clock), recover, 60, include_queued=False)
     assert not killed_folder.exists()
     assert alive_folder.exists()
     alive_folder.joinpath("tmpabc123").unlink()
     alive_folder.rmdir()
 
 
-def test_retention_removes_a_left_behind_folder_but_spares_one_just_created(session, owner):
+def test_retention_removes_a_left_behind_folder_but_spares_one_just_created(session, owner, clock):
     ended = _job(session, owner, JobStatus.FAILED, attempts=1)
     old, fresh = _left_behind(ended.id, 1), _left_behind(ended.id + 1000, 1, age=0)
-    purge_results(session, keep_days=7)
+    run(system_context(session, clock), purge_results, 7)
     assert not old.exists() and fresh.exists()
     fresh.joinpath("tmpabc123").unlink()
     fresh.rmdir()

@@ -3,10 +3,11 @@ from app.jobs.todos import failed_jobs, pupil_problems, running_jobs
 from app.models import Job, JobStatus
 from app.security.scope import scope_for
 from app.workbench.context import make_context
+from tests.context import context
 
 
 def _ctx(session, user):
-    return make_context(session, user, scope_for(user, session))
+    return make_context(context(session, scope_for(user, session), user=user), user)
 
 
 def test_failed_and_running_jobs_are_counted_for_their_owner_only(session, make_user, app):

@@ -1,7 +1,8 @@
 """A create form sent twice (a double click, eight clicks at once) records once: the one-time token."""
 import re
-from datetime import date, datetime
+from datetime import UTC, datetime
 
+from app.clock import FixedClock
 from app.commands import identification
 from app.commands import notices as notice_cmd
 from app.models import (
@@ -16,12 +17,13 @@ from app.models import (
     SchoolYear,
     WorkAbility,
 )
-from app.models.base import utcnow
+from app.runner import run
+from tests.context import context
 from tests.factories import make_household, make_school
 from tests.race import fresh, page_client, race
 
 THREADS = 8
-NOW = datetime(2026, 10, 8, 9, 30)
+NOW = datetime(2026, 10, 8, 9, 30, tzinfo=UTC)
 VISIT = {"visited_on": "2026-10-08", "visitors": "李老师、王老师", "findings": "母亲长期患病", "facts_confirmed": "y"}
 
 
@@ -49,8 +51,7 @@ def _count(session, model, **criteria) -> int:
 
 def _submitted(session, place) -> int:
     """The place's application, submitted."""
-    identification.submit(session, place.application.id, place.scope, now=NOW)
-    session.commit()
+    run(context(session, place.scope, clock=FixedClock(NOW)), identification.submit, place.application.id)
     return place.application.id
 
 
@@ -82,12 +83,11 @@ def test_a_refused_form_may_be_corrected_and_sent_again(app, session, place):
     assert _count(session, HomeVisit, application_id=pk) == 1
 
 
-def test_an_objection_clicked_eight_times_is_recorded_once(app, session, place):
+def test_an_objection_clicked_eight_times_is_recorded_once(app, session, place, clock):
     from tests.identification.test_notices import notice_with_two
 
-    notice, _, _ = notice_with_two(session, place, starts_on=date.today())
-    notice_cmd.publish_notice(session, notice.id, place.scope, now=utcnow())
-    session.commit()
+    notice, _, _ = notice_with_two(session, place, starts_on=clock.today())  # the app's day, not the server's
+    run(context(session, place.scope, clock=clock), notice_cmd.publish_notice, notice.id)
     entry, notice_id, starts_on = notice.entries[0].id, notice.id, notice.starts_on
     token = _token(page_client(app, "school1"), f"/notices/{notice_id}", 'id="zz-record-objection"')
     data = {"entry_id": entry, "notice_id": notice_id, "received_on": starts_on.isoformat(),
