@@ -1,9 +1,9 @@
 """The district's to-do about fairness: schools with possible equal sharing or taking turns."""
 from flask_babel import lazy_gettext as _l
 
-from app.commands.practices import check
 from app.formatting import format_many
 from app.queries.cache import kept
+from app.queries.practices import check
 from app.workbench.links import link
 from app.workbench.registry import Todo, WorkbenchContext, todo
 
