@@ -81,4 +81,8 @@ def context_of(session) -> Context:
     if ctx is not None:
         return ctx
     provider = session.info.get(PROVIDER)
-    return provider() if provider is not None else system_context(session)
+    if provider is not None:
+        return provider()
+    from app.clock import app_clock
+
+    return system_context(session, app_clock())

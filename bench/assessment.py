@@ -76,7 +76,7 @@ def submit_everything(app) -> int:
     from app.commands.snapshots import take_snapshot
     from app.extensions import db
     from app.models import Application, ApplicationStatus, Household, Student
-    from app.workbench.context import current_term
+    from app.queries.terms import current_term
 
     with app.app_context():
         session = db.session
@@ -113,8 +113,8 @@ def time_batch(app) -> tuple[float, dict]:
     from app.extensions import db
     from app.models import District
     from app.models.base import utcnow
+    from app.queries.terms import current_term
     from app.security.scope import Scope
-    from app.workbench.context import current_term
 
     with app.app_context():
         session = db.session

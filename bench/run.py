@@ -9,8 +9,9 @@ import os
 import statistics
 import sys
 import time
-from datetime import date
 from pathlib import Path
+
+from app.clock import SYSTEM
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -46,10 +47,10 @@ def prepare(url: str, args):
         if args.reuse and db.inspect(db.engine).has_table("student") and db.session.query(Student.id).first():
             return app
         upgrade()
-        init_all(app.appbuilder, db.session, date.today())
+        init_all(app.appbuilder, db.session, SYSTEM.today())
         started = time.perf_counter()
         seed_demo(app.appbuilder, db.session, schools=args.schools, pupils=args.pupils,
-                  password=PASSWORD, seed=1, today=date.today())
+                  password=PASSWORD, seed=1, today=SYSTEM.today())
         print(f"seeded {args.pupils:,} pupils in {time.perf_counter() - started:.1f} s")
     return app
 

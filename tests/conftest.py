@@ -1,11 +1,12 @@
 """Fixtures: one migrated, initialised database per session (SQLite, or APP_TEST_DATABASE_URL)."""
 import os
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from app import create_app
+from app.clock import SYSTEM
 from app.extensions import db as _db
 
 pytest_plugins = ["tests.place"]  # the identification `place` fixture, for every test package
@@ -57,7 +58,7 @@ def app(tmp_path_factory):
     })
     with application.app_context():
         upgrade()
-        init_all(application.appbuilder, _db.session, date.today())
+        init_all(application.appbuilder, _db.session, SYSTEM.today())
     yield application
     with application.app_context():
         _db.session.remove()
@@ -70,7 +71,7 @@ def clock(app):
     (`clock.move(days=1)`, `clock.set_day(day)`); the real clock again afterwards."""
     from app.clock import EXTENSION, FixedClock, day_start
 
-    fixed = FixedClock(day_start(date.today()) + timedelta(hours=9))
+    fixed = FixedClock(day_start(SYSTEM.today()) + timedelta(hours=9))
     app.extensions[EXTENSION] = fixed
     yield fixed
     app.extensions.pop(EXTENSION, None)
@@ -87,7 +88,7 @@ def session(app):
 
 def _clean(app) -> None:
     """Delete business rows and users, then restore the data `aid init` seeds (roles are kept)."""
-    clean_database(date.today())
+    clean_database(SYSTEM.today())
 
 
 def clean_database(today) -> None:

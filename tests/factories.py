@@ -2,6 +2,7 @@
 from datetime import date
 from itertools import count
 
+from app.clock import SYSTEM
 from app.models import District, Household, School, Sex, Student
 from app.services.validation import make_id_number
 
@@ -39,7 +40,7 @@ def make_household(session, district=None, **kw) -> Household:
 def pupil_id_number(n: int | None = None, birth: date | None = None) -> str:
     """A valid synthetic ID number (address code 99…) for a 9-year-old boy."""
     n = next(_seq) if n is None else n
-    today = date.today()
+    today = SYSTEM.today()
     birth = birth or date(today.year - 9, 3, 1)
     return make_id_number("990101", birth, (2 * n + 1) % 1000)
 
@@ -98,7 +99,7 @@ def make_application(session, student, term=None, **kw):
     term = term or current_term(session)
     row = Application(**{
         "student_id": student.id, "school_id": student.school_id, "school_year_id": term.school_year_id,
-        "term_id": term.id, "commitment_signed_on": date.today(), "consent_signed_on": date.today(),
+        "term_id": term.id, "commitment_signed_on": SYSTEM.today(), "consent_signed_on": SYSTEM.today(),
         "reason": "家庭收入低", **kw,
     })
     session.add(row)

@@ -2,6 +2,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from app.clock import SYSTEM
 from app.extensions import db
 from app.models import Model
 
@@ -24,7 +25,6 @@ def test_upgrade_from_empty_creates_every_table(app):
 
 
 def test_init_is_idempotent(app, session):
-    from datetime import date
 
     from app.commands.setup import init_all
     from app.models import AidStandard, SchoolYear, SpecialGroup, Term, Tier
@@ -34,8 +34,8 @@ def test_init_is_idempotent(app, session):
 
     before = counts()
     roles_before = session.query(app.appbuilder.sm.role_model).count()
-    init_all(app.appbuilder, session, date.today())
-    init_all(app.appbuilder, session, date.today())
+    init_all(app.appbuilder, session, SYSTEM.today())
+    init_all(app.appbuilder, session, SYSTEM.today())
     assert counts() == before
     assert session.query(app.appbuilder.sm.role_model).count() == roles_before
     assert before[0] >= 5 and before[3] == 2 and before[4] == 4

@@ -1,10 +1,11 @@
 """A live Zizhu on 127.0.0.1 with a small demo district, and headless Debian Chromium."""
 import shutil
 import threading
-from datetime import date
 
 import pytest
 from werkzeug.serving import make_server
+
+from app.clock import SYSTEM
 
 DEMO_PASSWORD = "e2e-demo-2026"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -29,9 +30,9 @@ def live_server(tmp_path_factory):
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "e2e-secret"})
     with app.app_context():
         upgrade()
-        init_all(app.appbuilder, db.session, date.today())
+        init_all(app.appbuilder, db.session, SYSTEM.today())
         seed_demo(app.appbuilder, db.session, schools=3, pupils=300, password=DEMO_PASSWORD,
-                  seed=7, today=date.today())
+                  seed=7, today=SYSTEM.today())
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -1,9 +1,10 @@
 """Login test fixtures: an app with CSRF and limits on (own SQLite file), a settable clock, helpers."""
 import re
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 
+from app.clock import SYSTEM
 from tests.conftest import TEST_PASSWORD
 
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -24,7 +25,7 @@ def hardened_app(tmp_path_factory):
                       "RATELIMIT_STORAGE_URI": "memory://"})
     with app.app_context():
         upgrade()
-        init_all(app.appbuilder, db.session, date.today())
+        init_all(app.appbuilder, db.session, SYSTEM.today())
         sm = app.appbuilder.sm
         sm.add_user("hadmin", "管理员", "测试", "hadmin@test.local", sm.find_role("Admin"),
                     password=TEST_PASSWORD)
