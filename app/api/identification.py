@@ -11,11 +11,9 @@ from app.api.spec import documented
 from app.commands import assessing
 from app.commands import identification as ident
 from app.models import Application
-from app.models.base import utcnow
+from app.security.request_context import current_context
 from app.security.roles import PERMISSION_FOLD
-from app.security.scope import current_scope
 from app.views.interface import ZizhuInterface
-from app.workbench.context import local_today
 
 APPLICATION_LIST = ["id", "student.id", "student.name", "school.id", "term.id", "status", "score", "final_tier.name"]
 # school and school year follow the pupil and the term (app/commands/rules.py)
@@ -49,12 +47,11 @@ class ApplicationApi(CommandApi):
     }
     method_permission_name = {**PERMISSION_FOLD, "assessment": "read",
                               **dict.fromkeys(WRITE_STEPS, "write"), **dict.fromkeys(ASSESS_STEPS, "assess")}
-    not_found = (ident.ApplicationNotFound,)
 
     def step(self, pk: int, command, schema: Schema | None = None, field: str | None = None):
-        """Run an identification command on application `pk`; answer its status (`field` is the
+        """Run `command(ctx, pk, **body)` on application `pk`; answer its status (`field` is the
         command's name of the body's `reason`; no schema: the body must be empty)."""
-        return self.run_command(schema or EmptyBody(), lambda s, scope, v: command(s, pk, scope, **v), status_json,
+        return self.run_command(schema or EmptyBody(), lambda ctx, v: command(ctx, pk, **v), status_json,
                                 aliases={field: "reason"} if field else None)
 
     @expose("/<int:pk>/submit", methods=["POST"])
@@ -69,7 +66,7 @@ class ApplicationApi(CommandApi):
           responses:
             200: {$ref: '#/components/responses/ApplicationState'}
         """
-        return self.step(pk, lambda s, i, scope: ident.submit(s, i, scope, now=utcnow()))
+        return self.step(pk, ident.submit)
 
     @expose("/<int:pk>/class_review", methods=["POST"])
     @protect()
@@ -85,10 +82,9 @@ class ApplicationApi(CommandApi):
           responses:
             200: {$ref: '#/components/responses/ApplicationState'}
         """
-        def command(s, scope, v):
-            return assessing.record_class_review(s, pk, scope, **meeting(v)).application
-
-        return self.run_command(ClassReviewBody(), command, status_json)
+        return self.run_command(ClassReviewBody(),
+                                lambda ctx, v: assessing.record_class_review(ctx, pk, **meeting(v)).application,
+                                status_json)
 
     @expose("/<int:pk>/assess", methods=["POST"])
     @protect()
@@ -102,8 +98,7 @@ class ApplicationApi(CommandApi):
           responses:
             200: {$ref: '#/components/responses/Score'}
         """
-        return self.run_command(EmptyBody(), lambda s, scope, v: assessing.score(s, pk, scope, now=utcnow())[0],
-                                assessment_json)
+        return self.run_command(EmptyBody(), lambda ctx, v: assessing.score(ctx, pk)[0], assessment_json)
 
     @expose("/<int:pk>/home_visit", methods=["POST"])
     @protect()
@@ -117,7 +112,7 @@ class ApplicationApi(CommandApi):
           responses:
             201: {$ref: '#/components/responses/HomeVisitAdded'}
         """
-        return self.run_command(HomeVisitBody(), lambda s, scope, v: assessing.add_home_visit(s, pk, scope, **v),
+        return self.run_command(HomeVisitBody(), lambda ctx, v: assessing.add_home_visit(ctx, pk, **v),
                                 lambda visit: {"id": pk, "home_visit": visit_json(visit)}, 201)
 
     @expose("/<int:pk>/decide", methods=["POST"])
@@ -132,9 +127,9 @@ class ApplicationApi(CommandApi):
           responses:
             200: {$ref: '#/components/responses/DecisionMade'}
         """
-        def command(s, scope, v):
+        def command(ctx, v):
             kw = meeting(v)
-            return assessing.decide(s, pk, scope, tier_code=kw.pop("tier"), now=utcnow(), **kw)
+            return assessing.decide(ctx, pk, tier_code=kw.pop("tier"), **kw)
 
         return self.run_command(DecideBody(), command,
                                 lambda d: {**status_json(d.application), "decision": decision_json(d)},
@@ -166,8 +161,7 @@ class ApplicationApi(CommandApi):
           responses:
             200: {$ref: '#/components/responses/ApplicationState'}
         """
-        return self.step(pk, lambda s, i, scope, **v: ident.reassess(s, i, scope, now=utcnow(), **v),
-                         ReasonBody())
+        return self.step(pk, ident.reassess, ReasonBody())
 
     @expose("/<int:pk>/cancel", methods=["POST"])
     @protect()
@@ -195,8 +189,7 @@ class ApplicationApi(CommandApi):
           responses:
             200: {$ref: '#/components/responses/ApplicationState'}
         """
-        return self.step(pk, lambda s, i, scope, **v: ident.reject(s, i, scope, now=utcnow(), **v),
-                         ReasonBody(), "tier_reason")
+        return self.step(pk, ident.reject, ReasonBody(), "tier_reason")
 
     @expose("/<int:pk>/approve", methods=["POST"])
     @protect()
@@ -210,7 +203,7 @@ class ApplicationApi(CommandApi):
           responses:
             200: {$ref: '#/components/responses/ApplicationState'}
         """
-        return self.step(pk, lambda s, i, scope: ident.approve(s, i, scope, today=local_today(), now=utcnow()))
+        return self.step(pk, ident.approve)
 
     @expose("/<int:pk>/archive", methods=["POST"])
     @protect()
@@ -239,7 +232,7 @@ class ApplicationApi(CommandApi):
             400: {$ref: '#/components/responses/400'}
         """
         try:
-            app = ident.load(self.datamodel.session, pk, current_scope())
+            app = ident.load(current_context(), pk)
         except ident.ApplicationNotFound as err:
             return self.response(404, message=str(err))
         return self.response(200, **full_assessment_json(app))

@@ -6,7 +6,9 @@ through `transition`, many at once through `transition_many` (batch scoring). Sc
 committee are in `app/commands/assessing.py`, notices and objections in `app/commands/notices.py`.
 """
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.commands.locking import lock_one
 from app.commands.snapshots import take_snapshot
@@ -20,6 +22,9 @@ from app.security import audit
 from app.security.scope import limit
 from app.services.workflow import RefusedStep, next_status
 
+APPLICATION = Application.__table__
+ATTRIBUTES = frozenset(sa_inspect(Application).attrs.keys())
+COLUMNS = frozenset(attr.key for attr in sa_inspect(Application).column_attrs) - {"version"}
 REQUIRED = _l("is required")
 AUDITED = ("status", "score", "standard_version", "suggested_tier_id", "final_tier_id", "decided_by")
 STEP_LABELS = {
@@ -104,26 +109,55 @@ def transition(ctx: Context, app: Application, step: str, change=None, *, detail
 
 def transition_many(ctx: Context, apps: list, step: str, change=None, *, detail="") -> list:
     """Take `step` on every one of `apps` as `transition` does, in bulk: all checked before any is
-    changed (one refusal refuses them all), one flush, the workflow events in one INSERT.
+    changed (one refusal refuses them all), written together, the workflow events in one INSERT.
 
     `detail` is a text, or a function of the application giving its own (a score per application).
+    The applications are read again on their next use (see `_write_many`).
     """
-    reviews: dict = {}
+    session, reviews = ctx.session, {}
+    session.flush()  # every application stored (with its id) before the step
     targets = [check_step(ctx, app, step, reviews=reviews) for app in apps]
     olds = [_state(app) for app in apps]
-    with audit.paused(ctx.session):
+    with audit.paused(session):
         for app, target in zip(apps, targets, strict=True):
             if change is not None:
                 change(app)
             app.status = ApplicationStatus(target)
-        ctx.session.flush()
-    events = [audit.event_row(ctx, audit.WORKFLOW, entity="application", entity_id=app.id,
-                              school_id=app.school_id, old=old, new=_state(app),
-                              detail=_summary(step, detail(app) if callable(detail) else detail))
-              for app, old in zip(apps, olds, strict=True)]
+        events = [audit.event_row(ctx, audit.WORKFLOW, entity="application", entity_id=app.id,
+                                  school_id=app.school_id, old=old, new=_state(app),
+                                  detail=_summary(step, detail(app) if callable(detail) else detail))
+                  for app, old in zip(apps, olds, strict=True)]
+        _write_many(ctx, apps)
+        session.flush()  # what else the change touched (a standard's first use)
     if events:
-        ctx.session.execute(insert(AuditEvent.__table__), events)
+        session.execute(insert(AuditEvent.__table__), events)
     return apps
+
+
+def _write_many(ctx: Context, apps: list) -> None:
+    """Write the applications' changed columns: one executemany UPDATE per set of changed columns,
+    each row matched on its id and version and its version moved on, as the ORM's flush would check
+    it (StaleDataError when a row changed meanwhile) but without its statement per row; then the
+    session forgets the written values (read again on use). An application changed beyond its
+    columns (a relationship) is left to the ORM's flush."""
+    groups: dict[frozenset, list] = {}
+    for app in apps:
+        changed = frozenset(ATTRIBUTES - sa_inspect(app).unmodified)
+        if changed <= COLUMNS:
+            groups.setdefault(changed, []).append(app)
+    connection, user_id = ctx.session.connection(), ctx.actor.user_id
+    for keys, rows in groups.items():
+        values = {key: bindparam(key) for key in keys} | {"version": APPLICATION.c.version + 1}
+        if user_id is not None:
+            values["changed_by_fk"] = user_id
+        statement = update(APPLICATION).where(APPLICATION.c.id == bindparam("_id"),
+                                              APPLICATION.c.version == bindparam("_version")).values(values)
+        params = [{"_id": app.id, "_version": app.version, **{key: getattr(app, key) for key in keys}}
+                  for app in rows]
+        if connection.execute(statement, params).rowcount != len(rows):
+            raise StaleDataError("an application changed while a bulk step was written")
+        for app in rows:
+            ctx.session.expire(app)
 
 
 def _summary(step: str, detail: str) -> str:

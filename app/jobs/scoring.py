@@ -5,26 +5,25 @@ from app.commands.batch_scoring import score_submitted
 from app.errors import DomainError
 from app.jobs.kinds import JobContext, JobResult, job_kind
 from app.models import Term
-from app.models.base import utcnow
-from app.workbench.context import current_term
+from app.queries.terms import current_term
 
 
-def _term_id(ctx: JobContext) -> int:
+def _term_id(job: JobContext) -> int:
     """The term chosen on the start form, else the current one."""
-    if ctx.params.get("term_id"):
-        term = ctx.session.get(Term, int(ctx.params["term_id"]))
+    if job.params.get("term_id"):
+        term = job.session.get(Term, int(job.params["term_id"]))
     else:
-        term = current_term(ctx.session)
+        term = current_term(job.session)
     if term is None:
         raise DomainError(_l("No current term has been set."))
     return term.id
 
 
-def _school_id(ctx: JobContext) -> int | None:
+def _school_id(job: JobContext) -> int | None:
     """A school user's own school; for the district the school chosen (none: every school)."""
-    if ctx.scope.school_id is not None:
-        return ctx.scope.school_id
-    chosen = ctx.params.get("school_id")
+    if job.scope.school_id is not None:
+        return job.scope.school_id
+    chosen = job.params.get("school_id")
     return int(chosen) if chosen else None
 
 
@@ -33,18 +32,15 @@ def _school_id(ctx: JobContext) -> int | None:
                          "chosen school or in every school, under the identification standard in "
                          "force; applications scored before keep their result."),
           permission=("can_assess", "Assessment"), icon="fa-calculator", options=("term_id", "school_id"))
-def score_applications(ctx: JobContext) -> JobResult:
-    """Score chunk by chunk; each chunk is committed before its progress is reported."""
-    session = ctx.session
-
+def score_applications(job: JobContext) -> JobResult:
+    """Score chunk by chunk as the job's owner; each chunk is committed before its progress is
+    reported (the runner commits the last)."""
     def progress(done: int, total: int | None) -> None:
-        session.commit()  # the progress report writes through its own connection
-        ctx.progress(done, total)
+        job.session.commit()  # the progress report writes through its own connection
+        job.progress(done, total)
 
-    counts = score_submitted(session, ctx.scope, school_id=_school_id(ctx), term_id=_term_id(ctx),
-                             now=utcnow(), progress=progress, user_id=ctx.user.id,
-                             username=ctx.user.username, chunk=ctx.chunk_rows)
-    session.commit()
+    counts = score_submitted(job.ctx, school_id=_school_id(job), term_id=_term_id(job), progress=progress,
+                             chunk=job.chunk_rows)
     skipped = counts["skipped"]
     return JobResult(rows=counts["scored"], summary={
         "scored": counts["scored"], "skipped": sum(skipped.values()),

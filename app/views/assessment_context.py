@@ -6,9 +6,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.commands.assessing import standard_for
-from app.commands.identification import load
 from app.commands.snapshots import take_snapshot
 from app.commands.standards import NoActiveStandard, class_review_on, parameters
+from app.context import Context
 from app.labels import enum_label
 from app.models import (
     Application,
@@ -23,7 +23,6 @@ from app.models import (
     Tier,
     WorkAbility,
 )
-from app.models.base import utcnow
 from app.security.scope import Scope, limit
 from app.services.facts import facts_from_snapshot
 from app.services.masking import mask_column
@@ -45,8 +44,8 @@ class Line:
     capped: bool
 
 
-def load_application(session, pk: int, scope: Scope) -> Application:
-    """The application with everything the page reads, in scope (ApplicationNotFound otherwise)."""
+def load_application(session, pk: int, scope: Scope) -> Application | None:
+    """The application with everything the page reads, in scope (None otherwise)."""
     query = session.query(Application).filter(Application.id == pk).options(
         joinedload(Application.student).joinedload(Student.household).selectinload(Household.members),
         joinedload(Application.school), joinedload(Application.term), joinedload(Application.school_year),
@@ -54,8 +53,7 @@ def load_application(session, pk: int, scope: Scope) -> Application:
         joinedload(Application.final_tier), selectinload(Application.home_visits),
         selectinload(Application.decisions),
     )
-    app = limit(query, Application, scope).one_or_none()
-    return app if app is not None else load(session, pk, scope)  # load() raises ApplicationNotFound
+    return limit(query, Application, scope).one_or_none()
 
 
 def _standard(session, app: Application):
@@ -130,12 +128,12 @@ def household_facts(snapshot: dict | None, names: dict, dibao_line: Decimal | No
     }
 
 
-def live_differs(app: Application) -> bool:
+def live_differs(ctx: Context, app: Application) -> bool:
     """Whether the household (or the pupil's class) has changed since the snapshot was taken."""
     snapshot, student = app.household_snapshot, app.student
     if not snapshot or student.household is None:
         return bool(snapshot)
-    live = take_snapshot(student, student.household, utcnow())
+    live = take_snapshot(student, student.household, ctx.now)
     live.pop("taken_on")
     return live != {key: value for key, value in snapshot.items() if key != "taken_on"}
 
@@ -160,9 +158,12 @@ def neighbours(session, app: Application, scope: Scope, status: str | None) -> t
     return prev_id, nxt.filter(Application.id > app.id).scalar()
 
 
-def page(session, pk: int, scope: Scope, status_filter: str | None) -> dict:
-    """Everything the page of one application shows."""
+def page(ctx: Context, pk: int, status_filter: str | None) -> dict | None:
+    """Everything the page of one application shows; None when it is not in the scope."""
+    session, scope = ctx.session, ctx.scope
     app = load_application(session, pk, scope)
+    if app is None:
+        return None
     standard = _standard(session, app)
     tiers = {t.code: t for t in session.query(Tier).order_by(Tier.rank.desc())}
     stored = app.breakdown or {}
@@ -178,7 +179,7 @@ def page(session, pk: int, scope: Scope, status_filter: str | None) -> dict:
         "stored": stored, "decided_by": DECIDED_BY.get(app.decided_by or ""),
         "direct_groups": [names.get(g, g) for g in stored.get("direct_groups") or ()],
         "facts": household_facts(app.household_snapshot, names, standard_rules.get("dibao_line")),
-        "live_differs": live_differs(app), "history": earlier_years(session, app, scope),
+        "live_differs": live_differs(ctx, app), "history": earlier_years(session, app, scope),
         "neighbours": neighbours(session, app, scope, status_filter), "steps": allowed_steps(
             app.status.value, class_review=review), "tiers": [t for t in tiers.values() if t.active],
         "class_decision": next((d for d in app.decisions if d.stage.value == "class"), None),

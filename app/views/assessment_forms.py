@@ -3,11 +3,10 @@
 from flask_babel import lazy_gettext as _l
 
 from app.commands import assessing, identification
+from app.context import Context
 from app.errors import FieldErrors
 from app.models import ReviewOutcome
-from app.models.base import utcnow
 from app.views.form_values import parse_date
-from app.workbench.context import local_today
 
 BAD_NUMBER = _l("must be a whole number, 0 or more")
 
@@ -46,17 +45,17 @@ def _raise(errors: dict) -> None:
         raise FieldErrors(errors)
 
 
-def home_visit(session, pk: int, scope, form):
+def home_visit(ctx: Context, pk: int, form):
     """Record a home visit from the form."""
     errors = {}
     visited_on = parse_date(form, "visited_on", errors)
     _raise(errors)
-    return assessing.add_home_visit(session, pk, scope, visited_on=visited_on,
-                                    visitors=form.get("visitors", ""), findings=form.get("findings", ""),
+    return assessing.add_home_visit(ctx, pk, visited_on=visited_on, visitors=form.get("visitors", ""),
+                                    findings=form.get("findings", ""),
                                     facts_confirmed=form.get("facts_confirmed") == "y")
 
 
-def class_review(session, pk: int, scope, form):
+def class_review(ctx: Context, pk: int, form):
     """Record the class review (班级评议) from the form."""
     errors = {}
     decided_on, votes = parse_date(form, "decided_on", errors), parse_votes(form, errors)
@@ -64,34 +63,34 @@ def class_review(session, pk: int, scope, form):
     if outcome not in {o.value for o in ReviewOutcome}:
         errors["outcome"] = [identification.REQUIRED]
     _raise(errors)
-    return assessing.record_class_review(session, pk, scope, outcome=ReviewOutcome(outcome),
-                                         decided_on=decided_on, members=form.get("members", ""),
-                                         votes=votes, minutes=form.get("minutes", ""))
+    return assessing.record_class_review(ctx, pk, outcome=ReviewOutcome(outcome), decided_on=decided_on,
+                                         members=form.get("members", ""), votes=votes,
+                                         minutes=form.get("minutes", ""))
 
 
-def decide(session, pk: int, scope, form):
+def decide(ctx: Context, pk: int, form):
     """Record the committee's decision from the form."""
     errors = {}
     decided_on, votes = parse_date(form, "decided_on", errors), parse_votes(form, errors)
     _raise(errors)
-    return assessing.decide(session, pk, scope, tier_code=form.get("tier", ""), decided_on=decided_on,
+    return assessing.decide(ctx, pk, tier_code=form.get("tier", ""), decided_on=decided_on,
                             members=form.get("members", ""), votes=votes, minutes=form.get("minutes", ""),
-                            tier_reason=form.get("tier_reason", ""), now=utcnow())
+                            tier_reason=form.get("tier_reason", ""))
 
 
-def take_step(session, pk: int, scope, step: str, form):
+def take_step(ctx: Context, pk: int, step: str, form):
     """One workflow button: the command of `step` with the reason (and recovery flag) posted."""
-    reason, now = form.get("reason", ""), utcnow()
+    reason = form.get("reason", "")
     if step == "submit":
-        return identification.submit(session, pk, scope, now=now)
+        return identification.submit(ctx, pk)
     if step == "return":
-        return identification.return_for_correction(session, pk, scope, reason=reason)
+        return identification.return_for_correction(ctx, pk, reason=reason)
     if step == "reassess":
-        return identification.reassess(session, pk, scope, reason=reason, now=now)
+        return identification.reassess(ctx, pk, reason=reason)
     if step == "cancel":
-        return identification.cancel(session, pk, scope, reason=reason, recover_aid=form.get("recover_aid") == "y")
+        return identification.cancel(ctx, pk, reason=reason, recover_aid=form.get("recover_aid") == "y")
     if step == "reject":
-        return identification.reject(session, pk, scope, reason=reason, now=now)
+        return identification.reject(ctx, pk, reason=reason)
     if step == "approve":
-        return identification.approve(session, pk, scope, today=local_today(), now=now)
-    return identification.archive(session, pk, scope)
+        return identification.approve(ctx, pk)
+    return identification.archive(ctx, pk)

@@ -1,38 +1,24 @@
 """The assessment page (评审页): a term's queue and one application's facts, score, visits and decision.
 
-Every POST calls one command, commits, flashes the outcome and redirects back (PRG). Class
-teachers record home visits and class reviews (write); scoring, decisions and the other workflow
-steps need the assess permission.
+Every POST runs one command through the pages' runner (app/views/runner.py), which flashes the
+outcome, and redirects back (PRG). Class teachers record home visits and class reviews (write);
+scoring, decisions and the other workflow steps need the assess permission.
 """
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import get_locale, gettext
-from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.commands import assessing
-from app.errors import DomainError, FieldErrors
-from app.commands.idempotency import AlreadyRecorded
-from app.commands.identification import ApplicationNotFound
 from app.commands.jobs import start_job
-from app.commands.locking import STALE
-from app.extensions import db
 from app.jobs.queue import job_queue
-from app.models.base import utcnow
-from app.security.scope import current_scope
+from app.queries.applications import PAGE_SIZE, queue_rows, queue_statuses, schools, status_counts
+from app.queries.terms import current_term, terms
+from app.security.request_context import current_context
 from app.views import assessment_forms as forms
 from app.views.assessment_context import page
-from app.views.assessment_queue import (
-    PAGE_SIZE,
-    QUEUE_STATUSES,
-    parse_filters,
-    queue_rows,
-    schools,
-    status_counts,
-    terms,
-)
-from app.views.once import ALREADY, OnceFormsMixin, claim_form
-from app.workbench.context import current_term, local_today
+from app.views.assessment_queue import parse_filters
+from app.views.once import OnceFormsMixin
+from app.views.runner import attempt, post
 
 PERMISSION = "Assessment"
 
@@ -58,48 +44,21 @@ class AssessmentView(OnceFormsMixin, BaseView):
         status = request.args.get("status") or None
         return redirect(url_for("AssessmentView.show", pk=pk, status=status) + (f"#{anchor}" if anchor else ""))
 
-    def _run(self, pk: int, command, done, anchor: str = ""):
-        """Call `command()`, commit and flash `done`; on a refusal roll back and flash why. A form sent
-        twice (its one-time token taken) is carried out once."""
-        if not claim_form(db.session):
-            flash(str(ALREADY), "info")
-            return self._back(pk, anchor)
-        try:
-            command()
-            db.session.commit()
-        except ApplicationNotFound:
-            db.session.rollback()
-            abort(404)
-        except FieldErrors as err:
-            db.session.rollback()
-            flash(err.first_message(), "danger")
-        except AlreadyRecorded as err:
-            db.session.rollback()
-            flash(str(err), "info")
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err), "danger")
-        except StaleDataError:
-            db.session.rollback()
-            flash(str(STALE), "danger")
-        else:
-            flash(str(done), "success")
-        return self._back(pk, anchor)
-
     @expose("/")
     @has_access
     def index(self):
         """The queue: the term's applications in scope, by status, with score and tiers."""
-        session, scope = db.session, current_scope()
+        ctx = current_context()
+        session, scope = ctx.session, ctx.scope
         term = current_term(session)
         if term is None and not request.args.get("term"):
             return self.render_template("zizhu/assessment/index.html", term=None, rows=[], counts={})
         filters = parse_filters(request.args, term.id if term else 0)
-        rows = queue_rows(session, filters, scope)
+        rows = queue_rows(session, scope, filters)
         return self.render_template(
             "zizhu/assessment/index.html", term=term, filters=filters, rows=rows[:PAGE_SIZE],
-            has_more=len(rows) > PAGE_SIZE, counts=status_counts(session, filters, scope),
-            statuses=QUEUE_STATUSES, terms=terms(session), page_size=PAGE_SIZE,
+            has_more=len(rows) > PAGE_SIZE, counts=status_counts(session, scope, filters),
+            statuses=queue_statuses(), terms=terms(session), page_size=PAGE_SIZE,
             schools=schools(session, scope) if scope.school_id is None else [],
             can_assess=may("assess"))
 
@@ -107,11 +66,11 @@ class AssessmentView(OnceFormsMixin, BaseView):
     @has_access
     def show(self, pk):
         """One application: pupil, frozen household, breakdown beside the rules, visits, decisions."""
-        try:
-            context = page(db.session, pk, current_scope(), request.args.get("status") or None)
-        except ApplicationNotFound:
+        ctx = current_context()
+        context = page(ctx, pk, request.args.get("status") or None)
+        if context is None:
             abort(404)
-        return self.render_template("zizhu/assessment/show.html", today=local_today(),
+        return self.render_template("zizhu/assessment/show.html", today=ctx.today,
                                     can_assess=may("assess"), can_write=may("write"),
                                     status_filter=request.args.get("status") or "", **context)
 
@@ -119,36 +78,36 @@ class AssessmentView(OnceFormsMixin, BaseView):
     @has_access
     def score(self, pk):
         """Score the application from its snapshot."""
-        return self._run(pk, lambda: assessing.score(db.session, pk, current_scope(), now=utcnow()),
-                         gettext("The application was scored."), "zz-breakdown")
+        return post(assessing.score, pk, done=gettext("The application was scored."),
+                    back=self._back(pk, "zz-breakdown"))
 
     @expose("/<int:pk>/visit", methods=["POST"])
     @has_access
     def visit(self, pk):
         """Record a home visit."""
-        return self._run(pk, lambda: forms.home_visit(db.session, pk, current_scope(), request.form),
-                         gettext("The home visit was recorded."), "zz-visits")
+        return post(forms.home_visit, pk, request.form, done=gettext("The home visit was recorded."),
+                    back=self._back(pk, "zz-visits"))
 
     @expose("/<int:pk>/class-review", methods=["POST"])
     @has_access
     def class_review(self, pk):
         """Record the class review."""
-        return self._run(pk, lambda: forms.class_review(db.session, pk, current_scope(), request.form),
-                         gettext("The class review was recorded."), "zz-class-review")
+        return post(forms.class_review, pk, request.form, done=gettext("The class review was recorded."),
+                    back=self._back(pk, "zz-class-review"))
 
     @expose("/<int:pk>/decide", methods=["POST"])
     @has_access
     def decide(self, pk):
         """Record the committee's decision."""
-        return self._run(pk, lambda: forms.decide(db.session, pk, current_scope(), request.form),
-                         gettext("The committee's decision was recorded."), "zz-decision")
+        return post(forms.decide, pk, request.form, done=gettext("The committee's decision was recorded."),
+                    back=self._back(pk, "zz-decision"))
 
     @expose("/<int:pk>/submit", methods=["POST"])
     @has_access
     def submit(self, pk):
         """Submit a draft or returned application (the household is frozen)."""
-        return self._run(pk, lambda: forms.take_step(db.session, pk, current_scope(), "submit", request.form),
-                         forms.DONE["submit"], "zz-steps")
+        return post(forms.take_step, pk, "submit", request.form, done=forms.DONE["submit"],
+                    back=self._back(pk, "zz-steps"))
 
     @expose("/<int:pk>/step/<step>", methods=["POST"])
     @has_access
@@ -156,30 +115,23 @@ class AssessmentView(OnceFormsMixin, BaseView):
         """Return, re-assess, cancel, not approve, approve or archive."""
         if step not in forms.ASSESS_STEPS:
             abort(404)
-        return self._run(pk, lambda: forms.take_step(db.session, pk, current_scope(), step, request.form),
-                         forms.DONE[step], "zz-steps")
+        return post(forms.take_step, pk, step, request.form, done=forms.DONE[step], back=self._back(pk, "zz-steps"))
 
     @expose("/score-all", methods=["POST"])
     @has_access
     def score_all(self):
         """Start the scoring job for the school (or the school chosen) and term; show its page."""
-        scope = current_scope()
+        school_id = current_context().scope.school_id
         params = {"locale": str(get_locale() or "zh")}
         for key in ("term_id", "school_id"):
             if (request.form.get(key) or "").isdigit():
                 params[key] = int(request.form[key])
-        if scope.school_id is not None:
-            params["school_id"] = scope.school_id
-        if not claim_form(db.session):  # the button pressed twice: the first job is the one
-            flash(str(ALREADY), "info")
-            return redirect(url_for("AssessmentView.index"))
-        try:
-            job = start_job(db.session, user_id=current_user.id, username=current_user.username, scope=scope,
-                            kind="score_applications", params=params,
-                            per_user=current_app.config["JOBS_PER_USER"])
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err), "danger")
+        if school_id is not None:
+            params["school_id"] = school_id
+        # the button pressed twice: the first job is the one (the form's token is taken once)
+        started, job = attempt(start_job, "score_applications", params,
+                               per_user=current_app.config["JOBS_PER_USER"])
+        if not started:
             return redirect(url_for("AssessmentView.index"))
         job_queue().enqueue(job.id)
         return redirect(url_for("JobView.show", pk=job.id))

@@ -1,22 +1,32 @@
 """The assessment page (评审页): what it shows, who may do what on it, and each form's command."""
 import re
-from datetime import datetime
 
 import pytest
 
 from app.commands import assessing, identification
 from app.models import ApplicationStatus, AuditEvent, HomeVisit, ReviewDecision, Tier
+from tests.context import context
 from tests.factories import make_application, make_member, make_student
 
-NOW = datetime(2026, 10, 8, 9, 30)
 DECISION = {"decided_on": "2026-10-09", "members": "张校长、李老师、王老师", "votes_for": "5",
             "votes_against": "0", "votes_abstain": "1", "minutes": "一致同意"}
 
 
-def _scored(session, place):
+@pytest.fixture
+def submit(session, place, clock):
+    """Submit the place's application as the school officer (on the clock's day)."""
+    def _submit():
+        identification.submit(context(session, place.scope, clock=clock), place.application.id)
+        session.commit()
+        return place.application
+    return _submit
+
+
+@pytest.fixture
+def scored(session, place, clock, submit):
     """The place's application submitted and scored (67 points, suggested 比较困难)."""
-    identification.submit(session, place.application.id, place.scope, now=NOW)
-    assessing.score(session, place.application.id, place.scope, now=NOW)
+    submit()
+    assessing.score(context(session, place.scope, clock=clock), place.application.id)
     session.commit()
     return place.application
 
@@ -27,8 +37,8 @@ def _workflow_steps(session, app_id) -> list[str]:
         action="workflow", entity="application", entity_id=str(app_id)).order_by(AuditEvent.id)]
 
 
-def test_page_shows_the_frozen_household_the_breakdown_and_the_thresholds(session, client, login, place):
-    app = _scored(session, place)
+def test_page_shows_the_frozen_household_the_breakdown_and_the_thresholds(session, client, login, place, scored):
+    app = scored
     login("school1")
     resp = client.get(f"/assessment/{app.id}")
     html = resp.get_data(as_text=True)
@@ -41,8 +51,8 @@ def test_page_shows_the_frozen_household_the_breakdown_and_the_thresholds(sessio
     assert 'id="zz-live-differs"' not in html
 
 
-def test_page_never_prints_a_full_id_number(session, client, login, place):
-    app = _scored(session, place)
+def test_page_never_prints_a_full_id_number(session, client, login, place, scored):
+    app = scored
     login("school1")
     html = client.get(f"/assessment/{app.id}").get_data(as_text=True)
     number = place.student.id_number
@@ -50,8 +60,8 @@ def test_page_never_prints_a_full_id_number(session, client, login, place):
     assert number[:4] + "*" * 12 + number[-2:] in html
 
 
-def test_page_says_when_the_household_changed_after_submission(session, client, login, place):
-    app = _scored(session, place)
+def test_page_says_when_the_household_changed_after_submission(session, client, login, place, scored):
+    app = scored
     make_member(session, place.household, name="新成员", relation=place.household.members[0].relation)
     session.commit()
     login("school1")
@@ -59,17 +69,16 @@ def test_page_says_when_the_household_changed_after_submission(session, client, 
     assert 'id="zz-live-differs"' in html and "新成员" not in html
 
 
-def test_other_school_gets_404(session, client, login, make_user, place):
-    app = _scored(session, place)
+def test_other_school_gets_404(session, client, login, make_user, place, scored):
+    app = scored
     make_user("school2", "SchoolOfficer", school=place.other_school)
     login("school2")
     assert client.get(f"/assessment/{app.id}").status_code == 404
     assert client.post(f"/assessment/{app.id}/visit", data={"visitors": "x"}).status_code == 404
 
 
-def test_class_teacher_records_a_visit_but_cannot_score(session, client, login, make_user, place):
-    identification.submit(session, place.application.id, place.scope, now=NOW)
-    session.commit()
+def test_class_teacher_records_a_visit_but_cannot_score(session, client, login, make_user, place, submit):
+    submit()
     make_user("teacher", "ClassTeacher", school=place.school, class_names="3年级1班")
     login("teacher")
     app_id = place.application.id
@@ -86,9 +95,8 @@ def test_class_teacher_records_a_visit_but_cannot_score(session, client, login, 
     assert session.query(HomeVisit).filter_by(application_id=app_id).count() == 1
 
 
-def test_post_score_scores_and_audits(session, client, login, place):
-    identification.submit(session, place.application.id, place.scope, now=NOW)
-    session.commit()
+def test_post_score_scores_and_audits(session, client, login, place, submit):
+    submit()
     login("school1")
     resp = client.post(f"/assessment/{place.application.id}/score")
     assert resp.status_code == 302 and f"/assessment/{place.application.id}" in resp.headers["Location"]
@@ -97,8 +105,8 @@ def test_post_score_scores_and_audits(session, client, login, place):
     assert _workflow_steps(session, place.application.id) == ["submit", "assess"]
 
 
-def test_decision_needs_a_reason_when_the_tier_differs(session, client, login, place):
-    app = _scored(session, place)
+def test_decision_needs_a_reason_when_the_tier_differs(session, client, login, place, scored):
+    app = scored
     login("school1")
     resp = client.post(f"/assessment/{app.id}/decide", data={**DECISION, "tier": "special"},
                        follow_redirects=True)
@@ -111,8 +119,8 @@ def test_decision_needs_a_reason_when_the_tier_differs(session, client, login, p
     assert _workflow_steps(session, app.id)[-1] == "decide"
 
 
-def test_decision_with_the_suggested_tier_needs_no_reason(session, client, login, place):
-    app = _scored(session, place)
+def test_decision_with_the_suggested_tier_needs_no_reason(session, client, login, place, scored):
+    app = scored
     login("school1")
     client.post(f"/assessment/{app.id}/decide", data={**DECISION, "tier": "relative"})
     session.expire_all()
@@ -122,8 +130,8 @@ def test_decision_with_the_suggested_tier_needs_no_reason(session, client, login
     assert 'id="zz-decisions"' in html
 
 
-def test_return_needs_a_reason_and_is_audited(session, client, login, place):
-    app = _scored(session, place)
+def test_return_needs_a_reason_and_is_audited(session, client, login, place, scored):
+    app = scored
     login("school1")
     client.post(f"/assessment/{app.id}/step/return", data={"reason": " "})
     session.expire_all()
@@ -135,8 +143,8 @@ def test_return_needs_a_reason_and_is_audited(session, client, login, place):
     assert _workflow_steps(session, app.id)[-1] == "return"
 
 
-def test_cancel_with_recovery(session, client, login, place):
-    app = _scored(session, place)
+def test_cancel_with_recovery(session, client, login, place, scored):
+    app = scored
     login("school1")
     client.post(f"/assessment/{app.id}/step/cancel", data={"reason": "虚假收入证明", "recover_aid": "y"})
     session.expire_all()
@@ -144,14 +152,14 @@ def test_cancel_with_recovery(session, client, login, place):
 
 
 @pytest.mark.parametrize("step", ["publish", "nonsense"])
-def test_steps_not_on_the_page_are_404(session, client, login, place, step):
-    app = _scored(session, place)
+def test_steps_not_on_the_page_are_404(session, client, login, place, step, scored):
+    app = scored
     login("school1")
     assert client.post(f"/assessment/{app.id}/step/{step}", data={"reason": "x"}).status_code == 404
 
 
-def test_queue_lists_the_school_term_by_status_and_links_neighbours(session, client, login, place):
-    first = _scored(session, place)
+def test_queue_lists_the_school_term_by_status_and_links_neighbours(session, client, login, place, scored):
+    first = scored
     second = make_application(session, make_student(session, school=place.school, household=place.household))
     other = make_application(session, make_student(session, school=place.other_school))
     session.commit()
@@ -165,9 +173,8 @@ def test_queue_lists_the_school_term_by_status_and_links_neighbours(session, cli
     assert f'/assessment/{second.id}"' in page and 'id="zz-next"' in page
 
 
-def test_score_all_button_starts_the_job_and_shows_it(session, client, login, place):
-    identification.submit(session, place.application.id, place.scope, now=NOW)
-    session.commit()
+def test_score_all_button_starts_the_job_and_shows_it(session, client, login, place, submit):
+    submit()
     login("school1")
     resp = client.post("/assessment/score-all", data={})
     assert resp.status_code == 302 and "/jobs/" in resp.headers["Location"]
@@ -183,8 +190,8 @@ def test_application_pages_link_to_the_assessment_page(session, client, login, p
     assert 'id="zz-open-assessment"' in client.get("/applicationmodelview/list/").get_data(as_text=True)
 
 
-def test_district_queue_lists_every_school_and_filters_by_school(session, client, login, place):
-    first = _scored(session, place)
+def test_district_queue_lists_every_school_and_filters_by_school(session, client, login, place, scored):
+    first = scored
     other = make_application(session, make_student(session, school=place.other_school))
     session.commit()
     login("district")

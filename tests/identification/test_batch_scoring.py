@@ -1,5 +1,4 @@
 """Scoring all submitted applications of a school and term at once, directly and as a job."""
-from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -18,13 +17,12 @@ from app.models import (
     StandardStatus,
 )
 from app.security.scope import Scope
+from tests.context import context
 from tests.factories import current_term, make_application, make_student
-
-NOW = datetime(2026, 10, 8, 9, 30)
 
 
 @pytest.fixture
-def batch(session, place):
+def batch(session, place, clock):
     """Three submitted applications at the school (one already scored), a draft one, and a
     submitted one at the other school."""
     ids = [place.application.id]
@@ -35,10 +33,16 @@ def batch(session, place):
     other = make_application(session, make_student(session, school=place.other_school, household=place.household))
     session.commit()
     for app_id in (*ids, other.id):
-        identification.submit(session, app_id, place.district_scope, now=NOW)
-    assessing.score(session, ids[0], place.scope, now=NOW)
+        identification.submit(context(session, place.district_scope, clock=clock), app_id)
+    assessing.score(context(session, place.scope, clock=clock), ids[0])
     session.commit()
     return {"scored": ids[0], "ready": ids[1:], "draft": draft.id, "other": other.id}
+
+
+def _score(session, scope, clock, school_id, **options) -> dict:
+    """score_submitted for the current term, as a user of `scope`, on the clock's time."""
+    return score_submitted(context(session, scope, clock=clock), school_id=school_id,
+                           term_id=current_term(session).id, **options)
 
 
 def _app(session, app_id) -> Application:
@@ -51,9 +55,8 @@ def _workflow_events(session, app_id) -> list[str]:
         action="workflow", entity="application", entity_id=str(app_id)).order_by(AuditEvent.id)]
 
 
-def test_scores_the_schools_submitted_applications_only(session, place, batch):
-    counts = score_submitted(session, place.scope, school_id=place.school.id, term_id=current_term(session).id,
-                             now=NOW, user_id=None, username="batch")
+def test_scores_the_schools_submitted_applications_only(session, place, batch, clock):
+    counts = _score(session, place.scope, clock, place.school.id)
     session.commit()
     assert counts == {"scored": 2, "skipped": {"already_scored": 1, "not_submitted": 1}}
     for app_id in batch["ready"]:
@@ -66,15 +69,15 @@ def test_scores_the_schools_submitted_applications_only(session, place, batch):
     assert _app(session, batch["draft"]).status is ApplicationStatus.DRAFT
 
 
-def test_same_result_as_scoring_one_by_one(session, place, batch):
-    score_submitted(session, place.scope, school_id=None, term_id=current_term(session).id, now=NOW)
+def test_same_result_as_scoring_one_by_one(session, place, batch, clock):
+    _score(session, place.scope, clock, None)
     session.commit()
     one, many = _app(session, batch["scored"]), _app(session, batch["ready"][0])
     assert (one.score, one.breakdown, one.suggested_tier_id, one.decided_by) == (
         many.score, many.breakdown, many.suggested_tier_id, many.decided_by)
 
 
-def test_already_scored_applications_keep_their_version(session, place, batch):
+def test_already_scored_applications_keep_their_version(session, place, batch, clock):
     old = place.standard
     old.status = StandardStatus.RETIRED
     data = dict(old.data, thresholds=[["special", 60], ["relative", 40], ["general", 20]])
@@ -82,47 +85,43 @@ def test_already_scored_applications_keep_their_version(session, place, batch):
                                    name="v2", data=data, status=StandardStatus.ACTIVE))
     session.commit()
     before = _app(session, batch["scored"]).assessed_on
-    score_submitted(session, place.scope, school_id=place.school.id, term_id=current_term(session).id, now=NOW)
+    _score(session, place.scope, clock, place.school.id)
     session.commit()
     kept = _app(session, batch["scored"])
     assert kept.standard_version == 1 and kept.assessed_on == before
     assert len(_workflow_events(session, batch["scored"])) == 2  # submit, assess: nothing new
     fresh = _app(session, batch["ready"][0])
     assert fresh.standard_version == 2 and fresh.suggested_tier.code == "special"  # 67 ≥ 60 under v2
-    again = score_submitted(session, place.scope, school_id=place.school.id, term_id=current_term(session).id,
-                            now=NOW)
+    again = _score(session, place.scope, clock, place.school.id)
     assert again["scored"] == 0 and again["skipped"]["already_scored"] == 3
 
 
-def test_district_runs_it_for_every_school(session, place, batch):
-    counts = score_submitted(session, place.district_scope, school_id=None, term_id=current_term(session).id,
-                             now=NOW)
+def test_district_runs_it_for_every_school(session, place, batch, clock):
+    counts = _score(session, place.district_scope, clock, None)
     session.commit()
     assert counts["scored"] == 3 and _app(session, batch["other"]).score == Decimal(67)
 
 
-def test_class_review_first_when_the_district_asks_for_it(session, place, batch):
+def test_class_review_first_when_the_district_asks_for_it(session, place, batch, clock):
     place.standard.data = dict(place.standard.data, parameters={
         **place.standard.data["parameters"], "class_review": True})
     session.commit()
-    counts = score_submitted(session, place.scope, school_id=place.school.id, term_id=current_term(session).id,
-                             now=NOW, chunk=1)
+    counts = _score(session, place.scope, clock, place.school.id, chunk=1)
     assert counts["scored"] == 0 and counts["skipped"]["class_review_first"] == 2
 
 
-def test_a_school_cannot_score_another_school(session, place, batch):
+def test_a_school_cannot_score_another_school(session, place, batch, clock):
     with pytest.raises(SchoolNotInScope):
-        score_submitted(session, place.scope, school_id=place.other_school.id,
-                        term_id=current_term(session).id, now=NOW)
+        _score(session, place.scope, clock, place.other_school.id)
     outside = Scope(district_id=place.school.district_id + 999)
     with pytest.raises(SchoolNotInScope):
-        score_submitted(session, outside, school_id=place.school.id, term_id=current_term(session).id, now=NOW)
+        _score(session, outside, clock, place.school.id)
 
 
-def test_progress_is_reported_per_chunk(session, place, batch):
+def test_progress_is_reported_per_chunk(session, place, batch, clock):
     seen = []
-    score_submitted(session, place.district_scope, school_id=None, term_id=current_term(session).id, now=NOW,
-                    progress=lambda done, total: seen.append((done, total)), chunk=2)
+    _score(session, place.district_scope, clock, None, progress=lambda done, total: seen.append((done, total)),
+           chunk=2)
     assert seen == [(0, 3), (2, 3), (3, 3)]
 
 

@@ -1,17 +1,7 @@
 """A submitted application changes only through the identification steps: no edit, no delete."""
-from datetime import datetime
-
 from app.commands import identification
 from app.models import Application, ApplicationStatus
-from tests.conftest import TEST_PASSWORD
-
-NOW = datetime(2026, 10, 8, 9, 30)
-
-
-def _token(client, username):
-    resp = client.post("/api/v1/security/login",
-                       json={"username": username, "password": TEST_PASSWORD, "provider": "db"})
-    return {"Authorization": "Bearer " + resp.get_json()["access_token"]}
+from tests.context import context
 
 
 def test_a_draft_can_be_edited_and_deleted(session, client, login, place):
@@ -27,8 +17,8 @@ def test_a_draft_can_be_edited_and_deleted(session, client, login, place):
     assert session.get(Application, place.application.id) is None
 
 
-def test_a_submitted_application_is_neither_edited_nor_deleted(session, client, login, place):
-    identification.submit(session, place.application.id, place.scope, now=NOW)
+def test_a_submitted_application_is_neither_edited_nor_deleted(session, client, login, place, clock):
+    identification.submit(context(session, place.scope, clock=clock), place.application.id)
     session.commit()
     login("school1")
     client.post(f"/applicationmodelview/edit/{place.application.id}", data={
@@ -40,10 +30,10 @@ def test_a_submitted_application_is_neither_edited_nor_deleted(session, client, 
     assert app is not None and app.reason == "家庭收入低" and app.status is ApplicationStatus.SUBMITTED
 
 
-def test_the_api_refuses_too(session, client, place):
-    identification.submit(session, place.application.id, place.scope, now=NOW)
+def test_the_api_refuses_too(session, client, jwt, place, clock):
+    identification.submit(context(session, place.scope, clock=clock), place.application.id)
     session.commit()
-    headers = _token(client, "school1")
+    headers = jwt("school1")
     put = client.put(f"/api/v1/application/{place.application.id}", headers=headers, json={"reason": "改"})
     assert put.status_code == 422 and "status" in put.get_json()["message"]
     delete = client.delete(f"/api/v1/application/{place.application.id}", headers=headers)
