@@ -109,10 +109,11 @@ def submit_everything(app) -> int:
 
 def time_batch(app) -> tuple[float, dict]:
     """(seconds, counts) of scoring the whole district, committed chunk by chunk as the job does."""
+    from app.clock import app_clock
     from app.commands.batch_scoring import score_submitted
+    from app.context import system_context
     from app.extensions import db
     from app.models import District
-    from app.models.base import utcnow
     from app.queries.terms import current_term
     from app.security.scope import Scope
 
@@ -121,9 +122,9 @@ def time_batch(app) -> tuple[float, dict]:
         district = session.query(District).order_by(District.id).first()
         term = current_term(session)
         started = time.perf_counter()
-        counts = score_submitted(session, Scope(district_id=district.id), school_id=None, term_id=term.id,
-                                 now=utcnow(), progress=lambda done, total: session.commit(),
-                                 username="bench")
+        ctx = system_context(session, app_clock(), scope=Scope(district_id=district.id))
+        counts = score_submitted(ctx, school_id=None, term_id=term.id,
+                                 progress=lambda done, total: session.commit())
         session.commit()
         return time.perf_counter() - started, counts
 

@@ -6,6 +6,7 @@ import pytest
 from app.commands import identification
 from app.models import HomeVisit
 from app.views.form_values import parse_date, parse_id
+from tests.context import context
 
 NOW = datetime(2026, 10, 12, 2, 0)
 
@@ -41,8 +42,10 @@ def test_an_id_no_row_can_have_is_none(raw):
 
 
 @pytest.mark.parametrize(("visited_on", "stored"), [("0001-01-01", 0), ("2026-10-05", 1)])
-def test_a_home_visit_on_an_absurd_day_is_refused_and_not_recorded(session, client, login, place, visited_on, stored):
-    identification.submit(session, place.application.id, place.scope, now=NOW)
+def test_a_home_visit_on_an_absurd_day_is_refused_and_not_recorded(session, client, login, place, clock, visited_on,
+                                                                   stored):
+    clock.set(NOW)
+    identification.submit(context(session, place.scope, clock=clock), place.application.id)
     session.commit()
     login("school1")
     app_id = place.application.id
