@@ -25,7 +25,7 @@ def aid():
 @with_appcontext
 def init_command():
     """Roles, permissions, code lists, aid items and the current school year (idempotent)."""
-    from app.commands.setup import init_all
+    from app.seeding import init_all
 
     ctx = cli_context()
     init_all(current_app.appbuilder, ctx.session, ctx.today)

@@ -4,28 +4,28 @@ from collections import defaultdict
 from flask_babel import lazy_gettext as _l
 
 from app.api.resources import RESOURCES
-from app.views.aid import AidItemModelView, AidStandardModelView
-from app.views.assessment import ApplicationModelView, TierModelView
-from app.views.assessment_page import AssessmentView
-from app.views.audit import AuditEventModelView
-from app.views.calendar import SchoolYearModelView, TermModelView
-from app.views.funds import FundAccountModelView
-from app.views.jobs import JobModelView, JobView
-from app.views.notice_objections import ObjectionView
-from app.views.notice_print import NoticePrintView
-from app.views.notices import PublicNoticeView
-from app.views.org import DistrictModelView, SchoolModelView
-from app.views.people import (
+from app.views.admin.audit import AuditEventModelView
+from app.views.admin.jobs import JobModelView, JobView
+from app.views.admin.users import DistrictUserModelView
+from app.views.identification.assessment import ApplicationModelView, TierModelView
+from app.views.identification.assessment_page import AssessmentView
+from app.views.identification.notice_objections import ObjectionView
+from app.views.identification.notice_print import NoticePrintView
+from app.views.identification.notices import PublicNoticeView
+from app.views.identification.practices import PracticeCheckView
+from app.views.identification.reports import SchoolProgressView
+from app.views.identification.simulation import SimulationView
+from app.views.identification.standards import StandardView
+from app.views.money.aid import AidItemModelView, AidStandardModelView
+from app.views.money.funds import FundAccountModelView
+from app.views.records.calendar import SchoolYearModelView, TermModelView
+from app.views.records.org import DistrictModelView, SchoolModelView
+from app.views.records.people import (
     HouseholdMemberModelView,
     HouseholdModelView,
     SpecialGroupModelView,
     StudentModelView,
 )
-from app.views.practices import PracticeCheckView
-from app.views.reports import SchoolProgressView
-from app.views.simulation import SimulationView
-from app.views.standards import StandardView
-from app.views.users import DistrictUserModelView
 
 PEOPLE = ("People", _l("Pupils and households"), "fa-users")
 ASSESSMENT = ("Identification", _l("Identification"), "fa-check-square-o")

@@ -4,7 +4,7 @@ CLI and jobs alike.
 `run(ctx, command, …)` calls `command(ctx, …)`, commits when it returns and rolls back when it
 raises; a save overtaken by another (StaleDataError) becomes `Stale`. `answer(err)` classifies a
 refusal once: its HTTP status, its message and, for field errors, {field: [message]}. Commands never
-commit; the pages (`app/views/runner.py`) and the API (`app/api/command_api.py`) only render answers.
+commit; the pages (`app/views/framework/runner.py`) and the API (`app/api/command_api.py`) only render answers.
 """
 from dataclasses import dataclass
 

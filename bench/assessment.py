@@ -147,7 +147,7 @@ def time_job(app, client) -> tuple[float, int]:
 
 def sync_permissions(app) -> None:
     """A reused database gets the permissions of views added since it was seeded."""
-    from app.commands.setup import seed_roles
+    from app.seeding import seed_roles
 
     with app.app_context():
         seed_roles(app.appbuilder)

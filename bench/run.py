@@ -35,7 +35,7 @@ def prepare(url: str, args):
     from flask_migrate import upgrade
 
     from app import create_app
-    from app.commands.setup import init_all
+    from app.seeding import init_all
     from app.demo.seed import seed_demo
     from app.extensions import db
     from app.models import Student

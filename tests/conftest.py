@@ -39,7 +39,7 @@ def app(tmp_path_factory):
     """The app on a database upgraded by the migrations and set up by `aid init`."""
     from flask_migrate import upgrade
 
-    from app.commands.setup import init_all
+    from app.seeding import init_all
 
     url = _database_url(tmp_path_factory)
     _drop_everything(url)
@@ -96,7 +96,7 @@ def clean_database(today) -> None:
 
     Roles and permissions are kept, so the slow permission sync of `aid init` is not needed.
     """
-    from app.commands.setup import seed_aid_items, seed_calendar, seed_code_lists
+    from app.seeding import seed_aid_items, seed_calendar, seed_code_lists
     from app.models import Model
 
     empty_audit_trail()

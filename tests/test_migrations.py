@@ -26,7 +26,7 @@ def test_upgrade_from_empty_creates_every_table(app):
 
 def test_init_is_idempotent(app, session):
 
-    from app.commands.setup import init_all
+    from app.seeding import init_all
     from app.models import AidStandard, SchoolYear, SpecialGroup, Term, Tier
 
     def counts():

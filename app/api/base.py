@@ -15,14 +15,14 @@ from app.commands import idempotency
 from app.commands.reveal import reveal_value
 from app.commands.rules import check_editable, validate_item
 from app.errors import DomainError, NotFound
+from app.fab.interface import SensitiveOrderRefused, ZizhuInterface, is_sensitive_order
+from app.fab.request_state import PerRequestFilters
 from app.runner import NOT_FOUND, REFUSED, answer, run
 from app.security.request_context import current_context
 from app.security.roles import PERMISSION_FOLD
 from app.security.scope import current_scope
 from app.security.scope_filter import SCOPE_BASE_FILTER
 from app.services.masking import is_sensitive_column, mask_column
-from app.views.interface import SensitiveOrderRefused, ZizhuInterface, is_sensitive_order
-from app.views.request_state import PerRequestFilters
 
 
 def answered_as_documented(field, column: str = "", answer: bool = False):

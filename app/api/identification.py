@@ -10,10 +10,10 @@ from app.api.schemas import CancelBody, ClassReviewBody, DecideBody, EmptyBody, 
 from app.api.spec import documented
 from app.commands import assessing
 from app.commands import identification as ident
+from app.fab.interface import ZizhuInterface
 from app.models import Application
 from app.security.request_context import current_context
 from app.security.roles import PERMISSION_FOLD
-from app.views.interface import ZizhuInterface
 
 APPLICATION_LIST = ["id", "student.id", "student.name", "school.id", "term.id", "status", "score", "final_tier.name"]
 # school and school year follow the pupil and the term (app/commands/rules.py)

@@ -12,6 +12,7 @@ from app.api.schemas import EmptyBody, JobStartBody
 from app.api.spec import documented
 from app.commands.jobs import NotJobOwner, cancel_job, start_job
 from app.errors import DomainError
+from app.fab.interface import ZizhuInterface
 from app.jobs import KINDS
 from app.jobs.forms import chosen_params, start_form
 from app.jobs.queue import job_queue
@@ -22,7 +23,6 @@ from app.runner import run
 from app.security.request_context import current_context
 from app.security.roles import PERMISSION_FOLD
 from app.security.scope import limit
-from app.views.interface import ZizhuInterface
 
 
 @documented

@@ -14,9 +14,9 @@ from app.commands import notice_approval, notices, objections
 from app.commands.identification import REQUIRED
 from app.context import Context
 from app.errors import FieldErrors
+from app.fab.interface import ZizhuInterface
 from app.models import Objection, PublicNotice
 from app.security.roles import PERMISSION_FOLD
-from app.views.interface import ZizhuInterface
 
 NOTICE_LIST = ["id", "school.id", "school.name", "term.id", "title", "status", "starts_on", "ends_on"]
 OBJECTION_LIST = ["id", "notice.id", "entry.id", "entry.name", "received_on", "raised_by", "due_on",

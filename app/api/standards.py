@@ -1,8 +1,8 @@
 """REST, read only: the district's identification standards (each version with its JSON data)."""
 from app.api.base import ZizhuApi
 from app.api.spec import documented
+from app.fab.interface import ZizhuInterface
 from app.models import AssessmentStandard
-from app.views.interface import ZizhuInterface
 
 STANDARD_LIST = ["id", "district.id", "school_year.id", "version", "name", "status", "activated_at",
                  "first_used_at"]

@@ -26,7 +26,7 @@ def _jwt_only(api: type) -> type:
 
 def _no_download(view: type) -> type:
     """FAB's view (same name, so the same routes and permissions) whose download route answers 404."""
-    from app.views.scoped import NoFileDownload
+    from app.fab.downloads import NoFileDownload
 
     return type(view.__name__, (NoFileDownload, view), {"__doc__": view.__doc__})
 

@@ -1,8 +1,8 @@
 """Writes stay in scope, from both sides: which scope fields are forced, which related rows are accepted or refused."""
 import pytest
 
-from app.errors import FieldErrors
 from app.commands.scoping import NOT_AVAILABLE, assign_scope, check_scope
+from app.errors import FieldErrors
 from app.models import Household, HouseholdMember, Relation, Student, Tier
 from app.security.scope import Scope
 from tests.factories import make_household, make_student

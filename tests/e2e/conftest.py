@@ -22,7 +22,7 @@ def live_server(tmp_path_factory):
     from flask_migrate import upgrade
 
     from app import create_app
-    from app.commands.setup import init_all
+    from app.seeding import init_all
     from app.demo.seed import seed_demo
     from app.extensions import db
 

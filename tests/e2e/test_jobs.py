@@ -103,7 +103,7 @@ def deployment(tmp_path_factory):
 
     from app import create_app
     from app.clock import clock_of
-    from app.commands.setup import init_all
+    from app.seeding import init_all
     from app.demo.seed import seed_demo
     from app.extensions import db
 

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from app.queries.practices import check
 from app.commands.snapshots import take_snapshot
 from app.models import Application, ApplicationStatus, SchoolYear, Season, Term, Tier
+from app.queries.practices import check
 from app.services import practices
 from app.workbench.context import make_context
 from app.workbench.practices import practice_warnings

@@ -16,7 +16,7 @@ def hardened_app(tmp_path_factory):
     from flask_migrate import upgrade
 
     from app import create_app
-    from app.commands.setup import init_all
+    from app.seeding import init_all
     from app.extensions import db
 
     url = f"sqlite:///{tmp_path_factory.mktemp('hardened') / 'hardened.db'}"

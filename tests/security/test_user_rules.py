@@ -3,8 +3,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from app.errors import FieldErrors
 from app.commands.users import MANAGEABLE_ROLES, SCHOOL_ROLES, Manager, check_change, grantable_roles
+from app.errors import FieldErrors
 from app.models import User
 from app.security.scope import Scope
 

@@ -1,6 +1,6 @@
 """Audit summaries: the codes commands write are shown in words, names and numbers as written."""
 from app.commands.identification import STEP_LABELS
-from app.views.audit_summary import WORDS, format_summary
+from app.views.admin.audit_summary import WORDS, format_summary
 
 
 def test_workflow_codes_are_shown_in_words(app):

@@ -5,7 +5,7 @@ import pytest
 
 from app.commands import identification
 from app.models import HomeVisit
-from app.views.form_values import parse_date, parse_id
+from app.views.framework.form_values import parse_date, parse_id
 from tests.context import context
 
 NOW = datetime(2026, 10, 12, 2, 0)

@@ -15,7 +15,7 @@ def admin(app, client, make_user, login, jwt):
 
 def _zizhu_download_urls(app) -> list[str]:
     """The download route of every one of our ModelViews."""
-    from app.views.scoped import NoFileDownload
+    from app.fab.downloads import NoFileDownload
 
     views = [v for v in app.appbuilder.baseviews if isinstance(v, NoFileDownload)]
     return [f"{v.route_base}/download/%E5%AD%A6%E7%94%9F.xlsx" for v in views]

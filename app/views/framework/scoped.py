@@ -6,12 +6,13 @@ from sqlalchemy import or_
 from app.commands.reveal import reveal_value
 from app.commands.rules import check_editable, validate_item
 from app.errors import DomainError
+from app.fab.downloads import NoFileDownload
+from app.fab.interface import is_sensitive_order
 from app.runner import answer, run
 from app.security.request_context import current_context
 from app.security.scope import current_scope, limit
-from app.views.interface import is_sensitive_order
-from app.views.lookup import LOOKUP_LIMIT, lookup_fields
-from app.views.masking import is_sensitive, show_formatter
+from app.views.framework.lookup import LOOKUP_LIMIT, lookup_fields
+from app.views.framework.masking import is_sensitive, show_formatter
 
 
 def _check_paging_args() -> None:
@@ -22,17 +23,6 @@ def _check_paging_args() -> None:
                 int(value)
             except ValueError:
                 abort(400)
-
-
-class NoFileDownload:
-    """Mixed in before FAB's ModelView: its download route reads UPLOAD_FOLDER, which a system whose
-    models store no files never sets (a 500); here it answers 404."""
-
-    @expose("/download/<string:filename>")
-    @has_access
-    def download(self, filename):
-        """Nothing to download: 404 (behind the same read permission as FAB's route)."""
-        abort(404)
 
 
 class ScopedViewMixin(NoFileDownload):

@@ -1,9 +1,9 @@
 """Views of identification: tiers and applications (the assessment page is app/views/assessment_page.py)."""
 from flask_babel import lazy_gettext as _l
 
+from app.fab.interface import ZizhuInterface
 from app.models import Application, Tier
-from app.views.base import ZizhuModelView
-from app.views.interface import ZizhuInterface
+from app.views.framework.base import ZizhuModelView
 
 
 class TierModelView(ZizhuModelView):

@@ -9,14 +9,14 @@ from sqlalchemy import false
 from wtforms import DateTimeLocalField, SelectField
 
 from app.clock import LOCAL_ZONE, aware
+from app.fab.filters import SafeFilterConverter
+from app.fab.interface import ZizhuInterface
 from app.formatting import format_bool, format_date
 from app.labels import COLUMN_LABELS
 from app.models import AuditEvent
 from app.security.audit import ACTION_LABELS
-from app.views.audit_summary import format_summary
-from app.views.base import ZizhuModelView
-from app.views.filters import SafeFilterConverter
-from app.views.interface import ZizhuInterface
+from app.views.admin.audit_summary import format_summary
+from app.views.framework.base import ZizhuModelView
 
 # audited tables (entity) -> label
 ENTITY_LABELS = {

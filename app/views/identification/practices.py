@@ -9,7 +9,7 @@ from app.queries.practices import check
 from app.queries.terms import current_school_year, current_term
 from app.security.request_context import current_context
 from app.services import practices
-from app.views.standards import form_id
+from app.views.identification.standards import form_id
 
 
 def percent(share) -> str:

@@ -17,9 +17,9 @@ from app.queries.terms import current_term, find_term, terms
 from app.security.request_context import current_context
 from app.security.scope import limit
 from app.services.workdays import next_working_day
-from app.views.form_values import parse_date, parse_id
-from app.views.once import OnceFormsMixin
-from app.views.runner import attempt, post
+from app.views.framework.form_values import parse_date, parse_id
+from app.views.framework.once import OnceFormsMixin
+from app.views.framework.runner import attempt, post
 
 PAGE = 30
 

@@ -11,7 +11,7 @@ from app.models import AssessmentStandard, SchoolYear, StandardStatus
 from app.runner import run
 from app.security.request_context import current_context
 from app.security.scope import limit
-from app.views.standards import data_from_form, error_lines, form_context, form_id, version_or_404
+from app.views.identification.standards import data_from_form, error_lines, form_context, form_id, version_or_404
 
 
 class SimulationView(BaseView):

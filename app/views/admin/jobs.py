@@ -7,6 +7,7 @@ from markupsafe import Markup
 
 from app.commands.jobs import cancel_job, start_job
 from app.extensions import db
+from app.fab.interface import ZizhuInterface
 from app.formatting import person_name
 from app.jobs import KINDS
 from app.jobs.forms import chosen_params, start_form
@@ -15,9 +16,8 @@ from app.jobs.results import XLSX, result_for
 from app.jobs.status import describe, kind_label, stalled
 from app.models import Job
 from app.security.scope import limit
-from app.views.base import ZizhuModelView
-from app.views.interface import ZizhuInterface
-from app.views.runner import attempt, post
+from app.views.framework.base import ZizhuModelView
+from app.views.framework.runner import attempt, post
 
 
 def _job_link(job_id) -> Markup:

@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import BadRequest
 
+from app.fab.filters import SafeFilterConverter
 from app.services.masking import is_sensitive_column
-from app.views.filters import SafeFilterConverter
 
 # no list is ever this long; a larger OFFSET overflows SQLite's and PostgreSQL's 64-bit integers
 MAX_OFFSET = 2**31

@@ -1,9 +1,9 @@
 """Views of pupils and households (学生与家庭)."""
 from flask_babel import lazy_gettext as _l
 
+from app.fab.interface import ZizhuInterface
 from app.models import Household, HouseholdMember, SpecialGroup, Student
-from app.views.base import ZizhuModelView
-from app.views.interface import ZizhuInterface
+from app.views.framework.base import ZizhuModelView
 
 
 class StudentModelView(ZizhuModelView):

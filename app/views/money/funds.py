@@ -1,9 +1,9 @@
 """Views of fund accounts (资金管理); the ledger arrives with the money issue."""
 from flask_babel import lazy_gettext as _l
 
+from app.fab.interface import ZizhuInterface
 from app.models import FundAccount
-from app.views.base import ZizhuModelView
-from app.views.interface import ZizhuInterface
+from app.views.framework.base import ZizhuModelView
 
 
 class FundAccountModelView(ZizhuModelView):

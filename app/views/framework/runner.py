@@ -10,7 +10,7 @@ from flask import abort, flash
 from app.errors import DomainError
 from app.runner import answer, run
 from app.security.request_context import current_context
-from app.views.once import ALREADY, claim_form
+from app.views.framework.once import ALREADY, claim_form
 
 
 def attempt(command, *args, done=None, **kwargs):

@@ -8,7 +8,7 @@ from app.models import NoticeStatus
 from app.queries.notices import find_notice
 from app.reports.notice_xlsx import entry_rows, headers, notice_workbook, objection_sentence, period
 from app.security.request_context import current_context
-from app.views.runner import attempt
+from app.views.framework.runner import attempt
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

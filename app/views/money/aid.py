@@ -1,9 +1,9 @@
 """Views of aid items and their standard amounts (资助项目与标准)."""
 from flask_babel import lazy_gettext as _l
 
+from app.fab.interface import ZizhuInterface
 from app.models import AidItem, AidStandard
-from app.views.base import ZizhuModelView
-from app.views.interface import ZizhuInterface
+from app.views.framework.base import ZizhuModelView
 
 
 class AidStandardModelView(ZizhuModelView):

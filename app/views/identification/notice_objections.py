@@ -6,10 +6,10 @@ from flask_babel import gettext
 from app.commands.objections import objections_due, soon_until
 from app.queries import notices as read
 from app.security.request_context import current_context
-from app.views import notice_forms as forms
-from app.views.form_values import parse_id
-from app.views.once import OnceFormsMixin
-from app.views.runner import attempt
+from app.views.framework.form_values import parse_id
+from app.views.framework.once import OnceFormsMixin
+from app.views.framework.runner import attempt
+from app.views.identification import notice_forms as forms
 
 PAGE = 50
 

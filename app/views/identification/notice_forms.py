@@ -3,7 +3,7 @@ from app.commands import objections
 from app.context import Context
 from app.errors import FieldErrors
 from app.models import ObjectionOutcome
-from app.views.form_values import parse_date, parse_id
+from app.views.framework.form_values import parse_date, parse_id
 
 
 def _outcome(value) -> ObjectionOutcome | None:

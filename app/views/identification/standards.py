@@ -16,10 +16,10 @@ from app.models import AssessmentStandard, District, SchoolYear, SpecialGroup, S
 from app.runner import answer, run
 from app.security.request_context import current_context
 from app.security.scope import limit
-from app.views.form_values import parse_id
-from app.views.indicators import block_label, indicator_label
-from app.views.once import OnceFormsMixin
-from app.views.runner import attempt
+from app.views.framework.form_values import parse_id
+from app.views.framework.once import OnceFormsMixin
+from app.views.framework.runner import attempt
+from app.views.identification.indicators import block_label, indicator_label
 
 PARTS = {"thresholds": _l("Tier thresholds"), "total_cap": _l("Total cap"), "direct": _l("Direct identification"),
          "dibao_line_per_year": _l("低保 line per person and year"), "indicators": _l("Indicators"),

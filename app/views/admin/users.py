@@ -10,14 +10,14 @@ from wtforms.validators import DataRequired, Regexp
 
 from app.commands.users import Manager, grantable_roles, manager_of, save_user, visible_users
 from app.errors import FieldErrors
+from app.fab.interface import ZizhuInterface
 from app.models import School, User, UserScope
 from app.runner import run
 from app.security.passwords import check_password_policy
 from app.security.request_context import current_context
 from app.security.roles import ROLE_LABELS
 from app.security.scope import limit
-from app.views.base import ZizhuModelView
-from app.views.interface import ZizhuInterface
+from app.views.framework.base import ZizhuModelView
 
 
 def _pk(row) -> int:

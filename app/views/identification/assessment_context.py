@@ -27,7 +27,7 @@ from app.security.scope import Scope, limit
 from app.services.facts import facts_from_snapshot
 from app.services.masking import mask_column
 from app.services.workflow import allowed_steps
-from app.views.indicators import DECIDED_BY, answer_text, block_label, indicator_label, reason_text
+from app.views.identification.indicators import DECIDED_BY, answer_text, block_label, indicator_label, reason_text
 
 CENT = Decimal("0.01")
 

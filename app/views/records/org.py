@@ -1,10 +1,10 @@
 """Views of the organisation: districts and schools."""
 from flask_babel import lazy_gettext as _l
 
+from app.fab.interface import ZizhuInterface
 from app.models import District, School
-from app.views.base import ZizhuModelView
-from app.views.interface import ZizhuInterface
-from app.views.people import StudentModelView
+from app.views.framework.base import ZizhuModelView
+from app.views.records.people import StudentModelView
 
 
 class SchoolModelView(ZizhuModelView):

@@ -22,7 +22,7 @@ from app.models import (
 )
 from app.security.roles import ROLE_LABELS, grants_for
 
-SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
+SEED_DIR = Path(__file__).resolve().parents[1] / "seed"
 
 
 def _load(name: str):

@@ -8,18 +8,18 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, ValidationError
 from wtforms.validators import DataRequired
 
-from app.errors import FieldErrors
 from app.commands.rules import field_rules
+from app.errors import FieldErrors
+from app.fab.request_state import PerRequestFilters
 from app.formatting import format_blank, format_bool, format_date, format_many, format_money
 from app.labels import COLUMN_LABELS, enum_label
 from app.models.base import is_money
 from app.security.roles import PERMISSION_FOLD
 from app.security.scope_filter import SCOPE_BASE_FILTER
-from app.views.lookup import LookupField, lookup_fields
-from app.views.masking import SensitiveField, is_sensitive, list_formatter
-from app.views.request_state import PerRequestFilters
-from app.views.scoped import ScopedViewMixin
-from app.views.versioned import RecordVersionMixin
+from app.views.framework.lookup import LookupField, lookup_fields
+from app.views.framework.masking import SensitiveField, is_sensitive, list_formatter
+from app.views.framework.scoped import ScopedViewMixin
+from app.views.framework.versioned import RecordVersionMixin
 
 ROW_VERSIONS = ("version", "row_version")
 KEEP_VALUE_HINT = _l("Shown masked; leave empty to keep the stored value, or type a new one.")

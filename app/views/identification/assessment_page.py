@@ -14,11 +14,11 @@ from app.jobs.queue import job_queue
 from app.queries.applications import PAGE_SIZE, queue_rows, queue_statuses, schools, status_counts
 from app.queries.terms import current_term, terms
 from app.security.request_context import current_context
-from app.views import assessment_forms as forms
-from app.views.assessment_context import page
-from app.views.assessment_queue import parse_filters
-from app.views.once import OnceFormsMixin
-from app.views.runner import attempt, post
+from app.views.framework.once import OnceFormsMixin
+from app.views.framework.runner import attempt, post
+from app.views.identification import assessment_forms as forms
+from app.views.identification.assessment_context import page
+from app.views.identification.assessment_queue import parse_filters
 
 PERMISSION = "Assessment"
 

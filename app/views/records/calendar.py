@@ -1,9 +1,9 @@
 """Views of the calendar: school years and terms."""
 from flask_babel import lazy_gettext as _l
 
+from app.fab.interface import ZizhuInterface
 from app.models import SchoolYear, Term
-from app.views.base import ZizhuModelView
-from app.views.interface import ZizhuInterface
+from app.views.framework.base import ZizhuModelView
 
 
 class TermModelView(ZizhuModelView):

@@ -6,7 +6,7 @@ from app.commands import assessing, identification
 from app.context import Context
 from app.errors import FieldErrors
 from app.models import ReviewOutcome
-from app.views.form_values import parse_date
+from app.views.framework.form_values import parse_date
 
 BAD_NUMBER = _l("must be a whole number, 0 or more")
 

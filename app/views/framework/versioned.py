@@ -10,7 +10,7 @@ from wtforms import HiddenField
 
 from app.commands.idempotency import AlreadyRecorded
 from app.errors import STALE, Stale
-from app.views.once import ALREADY, FIELD, OnceField, claim_form
+from app.views.framework.once import ALREADY, FIELD, OnceField, claim_form
 
 
 class StaleEdit(Stale):

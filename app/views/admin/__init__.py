@@ -1,0 +1,1 @@
+"""Pages of administration: users, the audit trail, background jobs."""

@@ -1,0 +1,2 @@
+"""Pages of identification: the assessment queue and page, standards, simulation, fairness checks,
+public notices and objections, progress."""

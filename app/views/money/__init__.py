@@ -1,0 +1,1 @@
+"""Pages of money: aid items and standards, fund accounts."""

@@ -1,0 +1,1 @@
+"""Pages of the records: pupils, households, schools and the school calendar."""
