@@ -150,7 +150,7 @@ def test_the_same_key_of_another_user_is_another_request(client, session, place,
 
 
 def test_eight_concurrent_approvals_approve_once(app, session, place):
-    from tests.identification.test_notices import BEFORE, notice_with_two
+    from tests.commands.test_notices import BEFORE, notice_with_two
 
     notice, _, _ = notice_with_two(session, place)
     run(_at(session, place, BEFORE), notice_cmd.publish_notice, notice.id)
@@ -161,7 +161,7 @@ def test_eight_concurrent_approvals_approve_once(app, session, place):
 
 
 def test_eight_concurrent_notice_approvals_approve_once(app, session, place):
-    from tests.identification.test_notices import BEFORE, notice_with_two
+    from tests.commands.test_notices import BEFORE, notice_with_two
 
     notice, _, _ = notice_with_two(session, place)
     run(_at(session, place, BEFORE), notice_cmd.publish_notice, notice.id)
@@ -172,7 +172,7 @@ def test_eight_concurrent_notice_approvals_approve_once(app, session, place):
 
 def test_a_notice_posted_eight_times_with_one_key_is_one_draft(app, session, place):
     from app.models import PublicNotice
-    from tests.identification.test_notices import THU, decide
+    from tests.commands.test_notices import THU, decide
 
     decide(session, place.scope, place.application)
     session.commit()

@@ -13,7 +13,7 @@ from app.models import ApplicationStatus, ObjectionOutcome
 from app.queries import notices as read
 from app.security.scope import Scope
 from app.services.facts import facts_from_snapshot
-from tests.identification.test_notices import AFTER_END, NOW, THU, VOTES, at, notice_with_two, publish
+from tests.commands.test_notices import AFTER_END, NOW, THU, VOTES, at, notice_with_two, publish
 
 
 def _entry(notice, app):

@@ -10,7 +10,7 @@ from app.clock import FixedClock
 from app.commands import notices as cmd
 from app.models import Application, ApplicationStatus, AuditEvent, NoticeStatus, Objection, SpecialGroup
 from tests.context import context
-from tests.identification.test_notices import SECRETS, decide, notice_with_two, secret_household
+from tests.commands.test_notices import SECRETS, decide, notice_with_two, secret_household
 
 
 def days_ago(session, place, clock, days: int):

@@ -84,7 +84,7 @@ def test_a_refused_form_may_be_corrected_and_sent_again(app, session, place):
 
 
 def test_an_objection_clicked_eight_times_is_recorded_once(app, session, place, clock):
-    from tests.identification.test_notices import notice_with_two
+    from tests.commands.test_notices import notice_with_two
 
     notice, _, _ = notice_with_two(session, place, starts_on=clock.today())  # the app's day, not the server's
     run(context(session, place.scope, clock=clock), notice_cmd.publish_notice, notice.id)
@@ -98,7 +98,7 @@ def test_an_objection_clicked_eight_times_is_recorded_once(app, session, place, 
 
 
 def test_a_notice_draft_saved_eight_times_at_once_is_one_draft(app, session, place):
-    from tests.identification.test_notices import THU, decide
+    from tests.commands.test_notices import THU, decide
 
     decide(session, place.scope, place.application)
     session.commit()
