@@ -3,7 +3,7 @@ import os
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from app import create_app
 from app.clock import SYSTEM
@@ -12,6 +12,7 @@ from app.extensions import db as _db
 pytest_plugins = ["tests.place"]  # the identification `place` fixture, for every test package
 
 TEST_PASSWORD = "Test-pass-2026!"
+_SEEDED: dict = {}  # the rows `aid init` seeds into business tables, taken on the first clean of a day
 KEEP_TABLES = {"alembic_version", "ab_permission", "ab_view_menu", "ab_permission_view",
                "ab_role", "ab_permission_view_role"}
 
@@ -94,19 +95,29 @@ def _clean(app) -> None:
 def clean_database(today) -> None:
     """Empty every business table and the users; re-seed code lists, aid items and the calendar.
 
-    Roles and permissions are kept, so the slow permission sync of `aid init` is not needed.
+    Roles and permissions are kept, so the slow permission sync of `aid init` is not needed. The
+    seed's rows are taken once per day and put back with one INSERT per table afterwards (the
+    seed's own row-by-row upserts took most of the time between two tests).
     """
-    from app.seeding import seed_aid_items, seed_calendar, seed_code_lists
     from app.models import Model
+    from app.seeding import seed_aid_items, seed_calendar, seed_code_lists
 
     empty_audit_trail()
-    for table in reversed(Model.metadata.sorted_tables):
-        if table.name not in KEEP_TABLES | {"audit_event"}:
-            _db.session.execute(table.delete())
-    _db.session.commit()
-    seed_code_lists(_db.session)
-    seed_aid_items(_db.session)
-    seed_calendar(_db.session, today)
+    tables = [t for t in Model.metadata.sorted_tables if t.name not in KEEP_TABLES | {"audit_event"}]
+    for table in reversed(tables):
+        _db.session.execute(table.delete())
+    if _SEEDED.get("day") == today:
+        for table in tables:
+            if _SEEDED["rows"].get(table.name):
+                _db.session.execute(table.insert(), _SEEDED["rows"][table.name])
+    else:
+        _db.session.commit()
+        seed_code_lists(_db.session)
+        seed_aid_items(_db.session)
+        seed_calendar(_db.session, today)
+        _db.session.flush()
+        _SEEDED.update(day=today, rows={t.name: [dict(r._mapping) for r in _db.session.execute(select(t))]
+                                        for t in tables})
     _db.session.commit()
     empty_audit_trail()
     _db.session.commit()
