@@ -42,12 +42,24 @@ run: db
 browser:
 	@sh scripts/install-browser.sh
 
+# side by side (two cores): the suite on SQLite, the browser tests and, when APP_TEST_DATABASE_URL is
+# set, the suite again on that database (which alone then uses APP_TEST_REDIS_URL); each one's
+# result follows when all are done, with its whole output when it failed
 test: browser translations
-	env -u APP_TEST_DATABASE_URL $(BIN)/python -m pytest -q -p no:cacheprovider tests
-	@if [ -n "$$APP_TEST_DATABASE_URL" ]; then \
-		echo "== again on $$APP_TEST_DATABASE_URL =="; \
-		$(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/e2e tests; \
-	fi
+	@logs=$$(mktemp -d); run() { name=$$1; shift; "$$@" >$$logs/$$name 2>&1; echo $$? >$$logs/$$name.rc; }; \
+	alone="-u APP_TEST_DATABASE_URL"; [ -z "$$APP_TEST_DATABASE_URL" ] || alone="$$alone -u APP_TEST_REDIS_URL"; \
+	run sqlite env $$alone $(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/e2e tests & \
+	run browser env -u APP_TEST_DATABASE_URL $(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e & \
+	if [ -n "$$APP_TEST_DATABASE_URL" ]; then \
+		run again $(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/e2e tests & \
+	fi; \
+	echo "running the suite on SQLite, the browser tests$${APP_TEST_DATABASE_URL:+ and the suite on $$APP_TEST_DATABASE_URL}"; \
+	wait; failed=0; \
+	for name in sqlite browser again; do \
+		[ -f $$logs/$$name.rc ] || continue; \
+		echo "== $$name: $$(tail -n 1 $$logs/$$name)"; \
+		if [ "$$(cat $$logs/$$name.rc)" != 0 ]; then failed=1; cat $$logs/$$name; fi; \
+	done; rm -rf $$logs; exit $$failed
 
 lint: install
 	$(BIN)/ruff check app tests bench config.py run.py
