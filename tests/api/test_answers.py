@@ -2,7 +2,6 @@
 from flask_babel import lazy_gettext
 
 from app.api.answers import field_messages
-from tests.conftest import TEST_PASSWORD
 from tests.factories import make_school
 
 
@@ -21,12 +20,9 @@ def test_messages_per_list_item_are_gathered_once_under_the_field(app):
     assert field_messages(per_item) == {"terms": ["no such record", "must be a whole number"]}
 
 
-def test_a_job_answers_a_wrong_type_with_a_list_of_messages(client, session, make_user):
+def test_a_job_answers_a_wrong_type_with_a_list_of_messages(client, session, make_user, jwt):
     school = make_school(session)
     session.commit()
     make_user("officer", "SchoolOfficer", school=school)
-    token = client.post("/api/v1/security/login", json={"username": "officer", "password": TEST_PASSWORD,
-                                                         "provider": "db"}).get_json()["access_token"]
-    resp = client.post("/api/v1/job/start/pupil_roster", json={"grade": 2.5},
-                       headers={"Authorization": f"Bearer {token}"})
+    resp = client.post("/api/v1/job/start/pupil_roster", json={"grade": 2.5}, headers=jwt("officer"))
     assert resp.status_code == 422 and isinstance(resp.get_json()["message"]["grade"], list)

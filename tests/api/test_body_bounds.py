@@ -5,7 +5,6 @@ import pytest
 
 from app.commands.clock import LOCAL_ZONE
 from app.models import FundAccount, Household, HouseholdMember, School, SchoolYear, SpecialGroup, Student
-from tests.conftest import TEST_PASSWORD
 from tests.factories import make_household, make_school, make_student, pupil_id_number
 
 CHINA_TODAY = datetime.now(LOCAL_ZONE).date()
@@ -53,7 +52,7 @@ GOOD = [
 
 
 @pytest.fixture
-def rows_and_token(session, make_user, client):
+def rows_and_token(session, make_user, jwt):
     """A school, a household with a pupil and a member, a fund account; a district officer's token."""
     school = make_school(session)
     household = make_household(session, district=school.district)
@@ -65,11 +64,9 @@ def rows_and_token(session, make_user, client):
     session.add_all([member, account, year])
     session.commit()
     make_user("district", "DistrictOfficer", district=school.district)
-    resp = client.post("/api/v1/security/login",
-                       json={"username": "district", "password": TEST_PASSWORD, "provider": "db"})
     rows = {"student": pupil, "household": household, "household_member": member, "fund_account": account,
             "school_year": year, "school": school}
-    return school, {"Authorization": "Bearer " + resp.get_json()["access_token"]}, rows
+    return school, jwt("district"), rows
 
 
 def _body(resource, school, rows) -> dict:
@@ -156,11 +153,9 @@ def test_duplicate_message_never_carries_the_stored_value(client, session, rows_
     assert "已存在" in resp.get_json()["message"]["id_number"][0]
 
 
-def test_special_group_code_blank_is_refused_for_the_admin_too(client, session, make_user):
+def test_special_group_code_blank_is_refused_for_the_admin_too(client, session, make_user, jwt):
     make_user("root", "Admin")
-    token = client.post("/api/v1/security/login", json={"username": "root", "password": TEST_PASSWORD,
-                                                        "provider": "db"}).get_json()["access_token"]
-    auth = {"Authorization": f"Bearer {token}"}
+    auth = jwt("root")
     for code in ("", "   "):
         _refused(client.post("/api/v1/special_group/", json={"code": code, "name": "测试"}, headers=auth), "code")
     resp = client.post("/api/v1/special_group/", json={"code": " T9 ", "name": "测试"}, headers=auth)

@@ -3,20 +3,15 @@ import re
 
 import pytest
 
-from tests.conftest import TEST_PASSWORD
-
 FAB_BUILTINS = {"get", "get_list", "info", "post", "put", "delete", "related", "distinct"}
 CUSTOM_REFUSALS = ("400", "401", "403", "404", "409", "422")
 
 
 @pytest.fixture
-def spec(app, client, make_user):
+def spec(app, client, make_user, jwt):
     """The spec served at /api/v1/_openapi, fetched with an administrator's JWT."""
     make_user("admin", "Admin")
-    login = client.post("/api/v1/security/login",
-                        json={"username": "admin", "password": TEST_PASSWORD, "provider": "db"})
-    token = login.get_json()["access_token"]
-    resp = client.get("/api/v1/_openapi", headers={"Authorization": f"Bearer {token}"})
+    resp = client.get("/api/v1/_openapi", headers=jwt("admin"))
     assert resp.status_code == 200, resp.get_data(as_text=True)
     return resp.get_json()
 

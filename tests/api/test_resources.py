@@ -2,7 +2,6 @@
 import pytest
 
 from app.models import Student
-from tests.conftest import TEST_PASSWORD
 from tests.factories import make_household, make_school, make_student, pupil_id_number
 
 RESOURCES = [
@@ -20,18 +19,10 @@ def school(session):
 
 
 @pytest.fixture
-def token(client, session, make_user, school):
-    """A JWT for the district officer of `school`'s district."""
+def token(client, session, make_user, school, jwt):
+    """Authorization headers of the district officer of `school`'s district."""
     make_user("district", "DistrictOfficer", district=school.district)
-    resp = client.post("/api/v1/security/login", json={
-        "username": "district", "password": TEST_PASSWORD, "provider": "db",
-    })
-    assert resp.status_code == 200, resp.get_data(as_text=True)
-    return resp.get_json()["access_token"]
-
-
-def _auth(token):
-    return {"Authorization": f"Bearer {token}"}
+    return jwt("district")
 
 
 def _pupil_json(school, id_number=None, **extra):
@@ -52,10 +43,10 @@ def test_login_refuses_a_wrong_password(client, session, make_user):
 
 @pytest.mark.parametrize("resource", RESOURCES)
 def test_every_resource_lists_and_describes_itself(client, token, resource):
-    resp = client.get(f"/api/v1/{resource}/", headers=_auth(token))
+    resp = client.get(f"/api/v1/{resource}/", headers=token)
     assert resp.status_code == 200, resp.get_data(as_text=True)
     assert "result" in resp.get_json()
-    info = client.get(f"/api/v1/{resource}/_info", headers=_auth(token))
+    info = client.get(f"/api/v1/{resource}/_info", headers=token)
     assert info.status_code == 200
 
 
@@ -65,16 +56,16 @@ def test_api_requires_a_token(client, session):
 
 def test_create_read_update_delete_a_pupil(client, session, token, school):
     body = _pupil_json(school)
-    created = client.post("/api/v1/student/", json=body, headers=_auth(token))
+    created = client.post("/api/v1/student/", json=body, headers=token)
     assert created.status_code == 201, created.get_data(as_text=True)
     pk = created.get_json()["id"]
-    got = client.get(f"/api/v1/student/{pk}", headers=_auth(token)).get_json()["result"]
+    got = client.get(f"/api/v1/student/{pk}", headers=token).get_json()["result"]
     assert got["id_number"] == body["id_number"][:4] + "*" * 12 + body["id_number"][-2:]
     assert session.get(Student, pk).id_number == body["id_number"]
-    upd = client.put(f"/api/v1/student/{pk}", json={"class_name": "2班"}, headers=_auth(token))
+    upd = client.put(f"/api/v1/student/{pk}", json={"class_name": "2班"}, headers=token)
     assert upd.status_code == 200, upd.get_data(as_text=True)
     assert session.get(Student, pk).class_name == "2班"
-    assert client.delete(f"/api/v1/student/{pk}", headers=_auth(token)).status_code == 200
+    assert client.delete(f"/api/v1/student/{pk}", headers=token).status_code == 200
     session.expire_all()
     assert session.get(Student, pk) is None
 
@@ -82,7 +73,7 @@ def test_create_read_update_delete_a_pupil(client, session, token, school):
 def test_api_refuses_a_bad_check_character_naming_the_field(client, session, token, school):
     good = pupil_id_number()
     bad = good[:17] + ("0" if good[17] != "0" else "1")
-    resp = client.post("/api/v1/student/", json=_pupil_json(school, bad), headers=_auth(token))
+    resp = client.post("/api/v1/student/", json=_pupil_json(school, bad), headers=token)
     assert resp.status_code == 422
     message = resp.get_json()["message"]
     assert "id_number" in message and "校验位" in message["id_number"][0]
@@ -93,7 +84,7 @@ def test_api_refuses_a_duplicate_id_number_without_a_database_error(client, sess
     existing = make_student(session, school=school)
     session.commit()
     body = _pupil_json(existing.school, existing.id_number)
-    resp = client.post("/api/v1/student/", json=body, headers=_auth(token))
+    resp = client.post("/api/v1/student/", json=body, headers=token)
     assert resp.status_code == 422
     text = str(resp.get_json())
     assert "已存在" in text and "IntegrityError" not in text and "UNIQUE" not in text
@@ -104,7 +95,7 @@ def test_api_update_with_bad_student_no_leaves_row_unchanged(client, session, to
     pupil = make_student(session, school=school)
     session.commit()
     resp = client.put(f"/api/v1/student/{pupil.id}", json={"student_no": "G" + pupil_id_number()},
-                      headers=_auth(token))
+                      headers=token)
     assert resp.status_code == 422
     session.expire_all()
     assert session.get(Student, pupil.id).student_no == "G" + pupil.id_number
@@ -118,7 +109,7 @@ def test_api_list_pages_and_filters_by_school(client, session, token, school):
     session.commit()
     import json
     q = json.dumps({"filters": [{"col": "school", "opr": "rel_o_m", "value": a.id}], "page_size": 2})
-    resp = client.get(f"/api/v1/student/?q={q}", headers=_auth(token)).get_json()
+    resp = client.get(f"/api/v1/student/?q={q}", headers=token).get_json()
     assert resp["count"] == 3 and len(resp["result"]) == 2
     assert all(r["school"]["id"] == a.id for r in resp["result"])
 
@@ -128,10 +119,10 @@ def test_household_member_income_must_be_money(client, session, token, school):
     session.commit()
     body = {"household": household.id, "name": "李父", "relation": "father",
             "annual_income": "12000.555", "work_ability": "full", "health": "healthy"}
-    resp = client.post("/api/v1/household_member/", json=body, headers=_auth(token))
+    resp = client.post("/api/v1/household_member/", json=body, headers=token)
     assert resp.status_code == 422, resp.get_data(as_text=True)
     body["annual_income"] = "12000.50"
-    assert client.post("/api/v1/household_member/", json=body, headers=_auth(token)).status_code == 201
+    assert client.post("/api/v1/household_member/", json=body, headers=token).status_code == 201
 
 
 def test_application_takes_school_and_year_from_pupil_and_term(client, session, token, school):
@@ -141,7 +132,7 @@ def test_application_takes_school_and_year_from_pupil_and_term(client, session, 
     term = session.query(Term).filter_by(is_current=True).one()
     session.commit()
     resp = client.post("/api/v1/application/", json={
-        "student": pupil.id, "term": term.id, "reason": "父亲重病，家庭收入骤降"}, headers=_auth(token))
+        "student": pupil.id, "term": term.id, "reason": "父亲重病，家庭收入骤降"}, headers=token)
     assert resp.status_code == 201, resp.get_data(as_text=True)
     row = session.get(Application, resp.get_json()["id"])
     assert row.school_id == pupil.school_id and row.school_year_id == term.school_year_id
