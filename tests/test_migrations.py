@@ -26,8 +26,8 @@ def test_upgrade_from_empty_creates_every_table(app):
 
 def test_init_is_idempotent(app, session):
 
-    from app.seeding import init_all
     from app.models import AidStandard, SchoolYear, SpecialGroup, Term, Tier
+    from app.seeding import init_all
 
     def counts():
         return [session.query(m).count() for m in (AidStandard, SchoolYear, SpecialGroup, Term, Tier)]

@@ -3,7 +3,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from app.commands.clock import LOCAL_ZONE
+from app.clock import LOCAL_ZONE
 from app.models import FundAccount, Household, HouseholdMember, School, SchoolYear, SpecialGroup, Student
 from tests.factories import make_household, make_school, make_student, pupil_id_number
 

@@ -22,9 +22,9 @@ def live_server(tmp_path_factory):
     from flask_migrate import upgrade
 
     from app import create_app
-    from app.seeding import init_all
     from app.demo.seed import seed_demo
     from app.extensions import db
+    from app.seeding import init_all
 
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "e2e-secret"})

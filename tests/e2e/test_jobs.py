@@ -103,9 +103,9 @@ def deployment(tmp_path_factory):
 
     from app import create_app
     from app.clock import clock_of
-    from app.seeding import init_all
     from app.demo.seed import seed_demo
     from app.extensions import db
+    from app.seeding import init_all
 
     run = Deployment(tmp_path_factory.mktemp("jobs-e2e"))
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{run.db_path}", "SECRET_KEY": "x",

@@ -16,8 +16,8 @@ def hardened_app(tmp_path_factory):
     from flask_migrate import upgrade
 
     from app import create_app
-    from app.seeding import init_all
     from app.extensions import db
+    from app.seeding import init_all
 
     url = f"sqlite:///{tmp_path_factory.mktemp('hardened') / 'hardened.db'}"
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "h" * 40,

@@ -9,8 +9,8 @@ import pytest
 from app.clock import FixedClock
 from app.commands import notices as cmd
 from app.models import Application, ApplicationStatus, AuditEvent, NoticeStatus, Objection, SpecialGroup
-from tests.context import context
 from tests.commands.test_notices import SECRETS, decide, notice_with_two, secret_household
+from tests.context import context
 
 
 def days_ago(session, place, clock, days: int):
