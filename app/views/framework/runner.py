@@ -8,18 +8,19 @@ an info line, any other refusal → the message; success → `done`.
 from flask import abort, flash
 
 from app.errors import DomainError
-from app.runner import answer, run
+from app.runner import DONE, Answer, answer, run
 from app.security.request_context import current_context
 from app.views.framework.once import ALREADY, claim_form
 
 
 def attempt(command, *args, done=None, **kwargs):
     """Run `command(ctx, *args, **kwargs)` for this request; (True, result) after a flashed success,
-    (False, None) after a flashed refusal; 404 when the record is not found or not in scope."""
+    (False, the refusal's Answer) after a flashed refusal — kind "done" for a form sent twice; 404 when
+    the record is not found or not in scope."""
     ctx = current_context()
     if not claim_form(ctx.session):
         flash(str(ALREADY), "info")
-        return False, None
+        return False, Answer(DONE, str(ALREADY))
     try:
         result = run(ctx, command, *args, **kwargs)
     except DomainError as err:
@@ -28,7 +29,7 @@ def attempt(command, *args, done=None, **kwargs):
             abort(404)
         for message in _messages(refusal):
             flash(message, "info" if refusal.kind == "done" else "danger")
-        return False, None
+        return False, refusal
     if done is not None:
         flash(str(done), "success")
     return True, result

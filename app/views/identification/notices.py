@@ -97,11 +97,12 @@ class PublicNoticeView(OnceFormsMixin, BaseView):
         args = self._draft_args(ctx, request.form if request.method == "POST" else request.args)
         values = {k: v for k, v in args.items() if k != "errors"}
         if request.method == "POST" and not args["errors"]:
-            ok, notice = attempt(cmd.create_notice, **values)
+            ok, outcome = attempt(cmd.create_notice, **values)
             if ok:
-                return redirect(url_for("PublicNoticeView.show", pk=notice.id))
-            # refused (flashed) or sent twice: back to the form with the same choices
-            return redirect(url_for("PublicNoticeView.new", **{k: v for k, v in values.items() if v is not None}))
+                return redirect(url_for("PublicNoticeView.show", pk=outcome.id))
+            if outcome.kind == "done":  # "save the draft" pressed twice: the first draft stands
+                return redirect(url_for("PublicNoticeView.index"))
+            # refused (flashed): the form again with the same choices
         shown = {k: v for k, v in args["errors"].items() if request.method == "POST" or k != "school"}
         _flash_errors(shown)
         return self.render_template(

@@ -245,8 +245,8 @@ class StandardView(OnceFormsMixin, BaseView):
     def copy(self, pk):
         """A new draft from this version, in its school year or the one chosen (once per form sent)."""
         ok, row = attempt(parts_named(versions.copy_version), pk, school_year_id=form_id("school_year_id"))
-        if not ok:
-            return self._to("show", pk=pk)
+        if not ok:  # sent twice: the first copy stands, found in the list; refused: the version again
+            return self._to("index") if row.kind == "done" else self._to("show", pk=pk)
         flash(gettext("A new draft (version %(v)s) was made; change it and put it in force.", v=row.version), "success")
         return self._to("edit", pk=row.id)
 

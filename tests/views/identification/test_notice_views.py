@@ -207,7 +207,7 @@ def test_a_refused_draft_goes_back_to_the_form_with_its_choices_and_the_reason(s
     term = place.application.term_id
     refused = client.post("/notices/new", data={"term_id": term, "starts_on": clock.today().isoformat(),
                                                 "contact": "校办"})
-    assert refused.status_code == 302 and "/notices/new?" in refused.location and "contact=" in refused.location
-    page = client.get(refused.location).get_data(as_text=True)
+    assert refused.status_code == 200  # the form again, as sent
+    page = refused.get_data(as_text=True)
     assert "等待公示的申请" in page and 'value="校办"' in page  # nothing decided: the reason, the choices kept
     assert session.query(cmd.PublicNotice).count() == 0
