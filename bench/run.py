@@ -11,8 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-from app.clock import SYSTEM
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -35,10 +33,11 @@ def prepare(url: str, args):
     from flask_migrate import upgrade
 
     from app import create_app
-    from app.seeding import init_all
+    from app.clock import SYSTEM
     from app.demo.seed import seed_demo
     from app.extensions import db
     from app.models import Student
+    from app.seeding import init_all
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
                       # jobs run inside the timed request, so their wall time is measured
