@@ -115,7 +115,8 @@ def transition_many(ctx: Context, apps: list, step: str, change=None, *, detail=
     The applications are read again on their next use (see `_write_many`).
     """
     session, reviews = ctx.session, {}
-    session.flush()  # every application stored (with its id) before the step
+    with audit.paused(session):  # what the step touched beside them is its part (a standard's first use)
+        session.flush()  # every application stored (with its id) before the step
     targets = [check_step(ctx, app, step, reviews=reviews) for app in apps]
     olds = [_state(app) for app in apps]
     with audit.paused(session):

@@ -6,7 +6,7 @@ beside the draft's preview because both read the standard through `app/commands/
 Approval is in `app/commands/notice_approval.py`, objections in `app/commands/objections.py`. Days
 (`ctx.today`, the notice's dates) are China days.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -171,7 +171,8 @@ def set_status(ctx: Context, notice: PublicNotice, status: NoticeStatus, step: s
         else:
             notice.withdrawn_at = ctx.now
         ctx.session.flush()
-    row = audit.event_row(ctx.acting_as(SYSTEM) if system else ctx, audit.WORKFLOW, entity="public_notice",
+    by = ctx.acting_as(replace(SYSTEM, ip=ctx.actor.ip)) if system else ctx  # a system step keeps the address
+    row = audit.event_row(by, audit.WORKFLOW, entity="public_notice",
                           entity_id=notice.id, school_id=notice.school_id,
                           detail=f"{step}: {detail}" if detail else step,
                           new={"status": notice.status, "starts_on": notice.starts_on, "ends_on": notice.ends_on})

@@ -43,9 +43,9 @@ def _wrap(fn, field):
 
 RULES = {
     Student: {
-        "id_number": lambda v, _: normalize_id_number(v),
+        "id_number": lambda v, _: normalize_id_number(v, today=_local_today()),
         "student_no": lambda v, values: normalize_student_no(
-            v, id_number=_safe_id(values.get("id_number"))
+            v, id_number=_safe_id(values.get("id_number")), today=_local_today()
         ),
         "grade": lambda v, _: check_grade(v),
         "birth_date": lambda v, _: check_birth_date(v, "birth_date", today=_local_today()),
@@ -77,7 +77,7 @@ def _local_today():
 def _safe_id(raw):
     """The normalised ID number when valid, else None (its own rule reports the error)."""
     try:
-        return normalize_id_number(raw) if raw else None
+        return normalize_id_number(raw, today=_local_today()) if raw else None
     except InvalidValue:
         return None
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import xlsxwriter
 
+from app.clock import local_time
+
 HEADER_ROWS = 4  # title, subtitle, blank, column headers
 MAX_ROWS = 1_048_576 - HEADER_ROWS  # data rows one sheet holds; more go on a next sheet
 
@@ -73,7 +75,9 @@ class Sheet:
         """One cell, typed: dates as dates, money with two places, everything else as text."""
         if value is None or value == "":
             return
-        if isinstance(value, (date, datetime)):
+        if isinstance(value, datetime):  # a moment: China local time (a cell keeps no zone)
+            self.sheet.write_datetime(row, col, local_time(value).replace(tzinfo=None), self.formats["date"])
+        elif isinstance(value, date):
             self.sheet.write_datetime(row, col, value, self.formats["date"])
         elif isinstance(value, Decimal):
             self.sheet.write_number(row, col, float(value), self.formats["money"])  # xlsx holds doubles

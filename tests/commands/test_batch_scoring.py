@@ -156,3 +156,17 @@ def test_a_class_teacher_may_not_run_the_job(session, app, place, batch, make_us
     session.expire_all()
     assert session.get(Job, job_id).status is JobStatus.FAILED
     assert _app(session, batch["ready"][0]).status is ApplicationStatus.SUBMITTED
+
+
+def test_batch_scoring_audits_the_steps_only_as_single_scoring_does(session, place, clock):
+    """A standard's first use is part of the step: neither path writes an event of its own for it."""
+    apps = [make_application(session, make_student(session, school=place.school, household=place.household)).id
+            for _ in range(2)]
+    session.commit()
+    for app_id in apps:
+        identification.submit(context(session, place.scope, clock=clock), app_id)
+    session.commit()
+    assert _score(session, place.scope, clock, place.school.id)["scored"] >= 2
+    session.commit()
+    assert session.query(AssessmentStandard).filter(AssessmentStandard.first_used_at.isnot(None)).count() == 1
+    assert session.query(AuditEvent).filter_by(entity="assessment_standard", action="update").count() == 0

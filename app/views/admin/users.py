@@ -1,4 +1,6 @@
 """Users of the district: district officers create, change and disable them (never delete)."""
+from datetime import UTC
+
 from flask import current_app
 from flask_appbuilder.fields import QuerySelectField, QuerySelectMultipleField
 from flask_appbuilder.fieldwidgets import Select2ManyWidget, Select2Widget
@@ -11,6 +13,7 @@ from wtforms.validators import DataRequired, Regexp
 from app.commands.users import Manager, grantable_roles, manager_of, save_user, visible_users
 from app.errors import FieldErrors
 from app.fab.interface import ZizhuInterface
+from app.formatting import format_date
 from app.models import School, User, UserScope
 from app.runner import run
 from app.security.passwords import check_password_policy
@@ -88,6 +91,8 @@ class DistrictUserModelView(ZizhuModelView):
         self.edit_form_extra_fields = self._extra_fields(with_password=False)
         super()._init_properties()
         self.formatters_columns["roles"] = lambda roles: "、".join(_role_label(r) for r in roles)
+        # FAB keeps last_login as the server's naive local time: shown, like every moment, in China time
+        self.formatters_columns["last_login"] = lambda value: format_date(value and value.astimezone(UTC))
 
     def _extra_fields(self, with_password: bool) -> dict:
         fields = {
@@ -113,7 +118,8 @@ class DistrictUserModelView(ZizhuModelView):
             form.class_names.data = row.class_names
 
     def pre_add(self, item):
-        """Password policy and hashing, roles, scope row — all in the same transaction."""
+        """Password policy and hashing, then the account with its roles and scope row saved by the runner in
+        one transaction (FAB's own save after it finds nothing left to write)."""
         problems = check_password_policy(item.password or "", item.username)
         if problems:
             raise FieldErrors({"password": problems})
