@@ -12,6 +12,7 @@ from app.security import audit
 from app.security.scope import criterion
 from app.services.masking import mask_id_number, mask_phone, mask_student_no
 
+ROSTER_LABELS = {"name": _l("Full name")}  # a pupil's name is 姓名, as on the pupil pages
 ROSTER_COLUMNS = (
     ("school", 24), ("student_no", 22), ("name", 10), ("sex", 6), ("id_number", 22), ("grade", 6),
     ("class_name", 8), ("boarding", 6), ("status", 8), ("guardian_name", 10), ("phone", 14),
@@ -78,7 +79,7 @@ def export_pupil_roster(job: JobContext) -> JobResult:
         job.progress(0, total)
         path = job.output(".xlsx")
         title = gettext("Pupil roster")
-        sheet = Sheet(path, title, [Column(str(COLUMN_LABELS.get(key, key)), width)
+        sheet = Sheet(path, title, [Column(str(ROSTER_LABELS.get(key) or COLUMN_LABELS.get(key, key)), width)
                                     for key, width in ROSTER_COLUMNS],
                       subtitle=gettext("Job %(id)s · ID numbers and phone numbers are masked",
                                        id=job.job_id), tmpdir=job.workdir)

@@ -35,3 +35,8 @@ def test_a_household_without_a_phone_exports_an_empty_cell(client, world, jwt, s
     session.commit()
     text = _sheet_text(client, jwt("school_a"))
     assert "A学生" in text and "****" not in text.split("A家长")[1].split("</row>")[0]
+
+
+def test_the_rosters_name_column_is_headed_as_on_the_pupil_pages(client, world, jwt, session):
+    text = _sheet_text(client, jwt("school_a"))  # Chinese is the default language
+    assert "姓名" in text and "名称" not in text
