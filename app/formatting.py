@@ -34,11 +34,17 @@ def format_bool(value) -> str:
 
 
 def person_name(user) -> str:
-    """李莉美 in Chinese (family name first, no space); Limei Li otherwise."""
+    """A Chinese name as it is written in every language: family name first, no space (李莉美, also
+    in English); a name in Latin letters given name first in English (Limei Li)."""
     first, last = (user.first_name or "").strip(), (user.last_name or "").strip()
-    if babel_locale().startswith("zh"):
+    if babel_locale().startswith("zh") or _has_han(first + last):
         return f"{last}{first}"
     return f"{first} {last}".strip()
+
+
+def _has_han(text: str) -> bool:
+    """Whether the text holds a Chinese character (CJK unified ideographs and extension A)."""
+    return any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)
 
 
 def format_blank(value):
