@@ -51,7 +51,8 @@ def load_objection(ctx: Context, objection_id: int, *, lock: bool = False) -> Ob
 
 def record_objection(ctx: Context, entry_id: int, *, received_on: date, content: str,
                      raised_by: str | None = None) -> Objection:
-    """Record an objection received during the notice; it is due N working days after receipt."""
+    """Record an objection received during the notice (from its first day) and not after today; it is due N
+    working days after receipt."""
     entry = _entry(ctx, entry_id)
     notice = load_notice(ctx, entry.notice_id, lock=True)  # serialised with approval
     if notice.status is not NoticeStatus.PUBLISHED:
@@ -67,6 +68,8 @@ def record_objection(ctx: Context, entry_id: int, *, received_on: date, content:
     elif not notice.starts_on <= received_on <= notice.ends_on:
         errors["received_on"] = [_l("must fall within the notice, %(start)s to %(end)s",
                                     start=notice.starts_on.isoformat(), end=notice.ends_on.isoformat())]
+    elif received_on > ctx.today:
+        errors["received_on"] = [_after_today(ctx.today)]
     if errors:
         raise FieldErrors(errors)
     due_on = notice_calendar(ctx.session, notice).add(received_on + timedelta(days=1), notice.objection_days)
@@ -78,8 +81,13 @@ def record_objection(ctx: Context, entry_id: int, *, received_on: date, content:
     return objection
 
 
-def _check_answer(objection: Objection, answer: str, outcome, answered_on: date) -> None:
-    """Answer, outcome and a date on or after receipt are required."""
+def _after_today(today: date):
+    """The refusal of a day later than today."""
+    return _l("cannot be after today (%(day)s)", day=today.isoformat())
+
+
+def _check_answer(objection: Objection, answer: str, outcome, answered_on: date, today: date) -> None:
+    """Answer, outcome and a date from receipt to today are required."""
     errors = {}
     if blank(answer):
         errors["answer"] = [REQUIRED]
@@ -90,6 +98,8 @@ def _check_answer(objection: Objection, answer: str, outcome, answered_on: date)
     elif answered_on < objection.received_on:
         errors["answered_on"] = [_l("cannot be before the objection was received (%(day)s)",
                                     day=objection.received_on.isoformat())]
+    elif answered_on > today:
+        errors["answered_on"] = [_after_today(today)]
     if errors:
         raise FieldErrors(errors)
 
@@ -101,7 +111,7 @@ def answer_objection(ctx: Context, objection_id: int, *, answer: str, outcome: O
     objection = load_objection(ctx, objection_id, lock=True)
     if objection.answered_on is not None:
         raise ObjectionAnswered(_l("This objection has been answered; an answer is never changed."))
-    _check_answer(objection, answer, outcome, answered_on)
+    _check_answer(objection, answer, outcome, answered_on, ctx.today)
     objection.answer, objection.outcome, objection.answered_on = answer.strip(), outcome, answered_on
     ctx.session.flush()
     app = objection.application
