@@ -4,26 +4,26 @@ from decimal import Decimal
 
 from app.services.scoring import Facts
 
-PARENT_RELATIONS = ("father", "mother", "guardian")
 UNWELL = ("serious_illness", "disabled")
 SUDDEN_EVENT_DAYS = 365  # "in the last 12 months"
 
 
-def _parents(members: list[dict]) -> list[dict]:
-    """Fathers and mothers; guardians only when no parent is recorded (orphans, 事实无人抚养)."""
-    parents = [m for m in members if m["relation"] in ("father", "mother")]
-    return parents or [m for m in members if m["relation"] == "guardian"]
+def _household(members: list[dict]) -> list[dict]:
+    """Members the household's income feeds: neither deceased nor absent (docs/household-facts.md)."""
+    return [m for m in members if m["presence"] == "present"]
 
 
-def _unable(member: dict) -> bool:
-    """A parent who cannot provide: unable to work, missing or deceased."""
-    return member["presence"] != "present" or member["work_ability"] == "none"
+def _supporters(members: list[dict]) -> list[dict]:
+    """Who actually supports the pupil: the present fathers and mothers, else the present guardians."""
+    present = _household(members)
+    parents = [m for m in present if m["relation"] in ("father", "mother")]
+    return parents or [m for m in present if m["relation"] == "guardian"]
 
 
 def parents_unable(members: list[dict]) -> int:
-    """How many of the two parents cannot provide: 2 when none can, 1 when only one can (the other
-    unable to work, missing, deceased or not in the household), else 0."""
-    able = sum(1 for m in _parents(members) if not _unable(m))
+    """How many of the pupil's two supporters cannot provide: 2 when none can, 1 when only one can (the
+    other unable to work, absent, deceased or not recorded), else 0."""
+    able = sum(1 for m in _supporters(members) if m["work_ability"] != "none")
     return max(0, 2 - able)
 
 
@@ -38,21 +38,21 @@ def sudden_event_recent(event_on: str | None, taken_on: str) -> bool:
 def facts_from_snapshot(snapshot: dict) -> Facts:
     """Facts of an application from its snapshot (see app/commands/snapshots.py for the shape).
 
-    Members exclude the pupil. Household size counts the pupil and every member who is not
-    deceased; income is every member's annual income.
+    Members exclude the pupil. Size, income, illness and siblings count the pupil's household: the
+    members present, never a deceased or absent one (docs/household-facts.md).
     """
     household, members = snapshot["household"], snapshot["members"]
-    living = [m for m in members if m["presence"] != "deceased"]
+    present = _household(members)
     parents = [m for m in members if m["relation"] in ("father", "mother")]
     return Facts(
-        household_income=sum((Decimal(m["annual_income"]) for m in members), Decimal(0)),
-        household_size=1 + len(living),
+        household_income=sum((Decimal(m["annual_income"]) for m in present), Decimal(0)),
+        household_size=1 + len(present),
         parents_unable=parents_unable(members),
-        family_illness=any(m["health"] in UNWELL for m in living),
+        family_illness=any(m["health"] in UNWELL for m in present),
         single_parent=bool(household.get("single_parent"))
         or any(m["presence"] == "deceased" for m in parents),
         sudden_event=sudden_event_recent(household.get("sudden_event_on"), snapshot["taken_on"]),
-        siblings_in_school=sum(1 for m in living if m["relation"] == "sibling" and m["in_school"]),
+        siblings_in_school=sum(1 for m in present if m["relation"] == "sibling" and m["in_school"]),
         rural=household.get("hukou_type") == "rural" and bool(household.get("lives_rural")),
         groups=_groups(household, snapshot.get("pupil") or {}),
     )

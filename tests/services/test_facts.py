@@ -16,11 +16,11 @@ def snapshot(members, **household):
             "household": {"hukou_type": "rural", "lives_rural": True, **household}, "members": members}
 
 
-def test_size_counts_the_pupil_and_living_members_and_income_every_member():
+def test_size_and_income_count_the_pupil_and_the_present_members():
     facts = facts_from_snapshot(snapshot([member(income="12000.50"), member("mother", income="3000"),
                                           member("grandparent", presence="deceased", income="100")]))
     assert facts.household_size == 3
-    assert facts.household_income == Decimal("15100.50")
+    assert facts.household_income == Decimal("15000.50")
 
 
 @pytest.mark.parametrize(("members", "expected"), [
@@ -32,6 +32,10 @@ def test_size_counts_the_pupil_and_living_members_and_income_every_member():
     ([], 2),
     ([member("guardian")], 1),  # orphans: the guardian counts
     ([member("grandparent")], 2),  # grandparents are not parents
+    ([member(presence="deceased"), member("guardian")], 1),  # no living parent: the guardian supports
+    ([member(presence="missing"), member("mother", presence="missing"), member("guardian")], 1),
+    ([member(presence="deceased"), member("guardian", presence="missing")], 2),
+    ([member(), member("guardian")], 1),  # a present parent: guardians do not count
 ])
 def test_parents_unable(members, expected):
     assert parents_unable(members) == expected

@@ -62,3 +62,25 @@ def test_a_disabled_pupil_is_a_disabled_student_and_an_able_one_is_not():
     assert disabled.groups == frozenset({"disabled_student"})
     assert able.groups == frozenset({"orphan"})
     assert facts_from_snapshot({**snapshot([]), "pupil": None}).groups == frozenset()
+
+
+def test_a_deceased_member_brings_neither_income_nor_size():
+    facts = facts_from_snapshot(snapshot([member(presence="deceased", income="100000"),
+                                          member("mother", income="6000")]))
+    assert (facts.household_income, facts.household_size) == (Decimal("6000"), 2)
+
+
+def test_an_absent_parent_brings_neither_income_nor_size_and_cannot_provide():
+    facts = facts_from_snapshot(snapshot([member(presence="missing", income="50000"),
+                                          member("mother", income="6000")]))
+    assert (facts.household_income, facts.household_size, facts.parents_unable) == (Decimal("6000"), 2, 1)
+
+
+def test_an_absent_members_illness_is_not_the_households_burden():
+    assert not facts_from_snapshot(snapshot([member(health="serious_illness", presence="missing")])).family_illness
+
+
+def test_an_orphans_working_guardian_supports_the_pupil():
+    facts = facts_from_snapshot(snapshot([member(presence="deceased"), member("mother", presence="deceased"),
+                                          member("guardian", income="20000")]))
+    assert (facts.parents_unable, facts.household_size, facts.household_income) == (1, 2, Decimal("20000"))

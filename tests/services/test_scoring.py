@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.services.facts import facts_from_snapshot
 from app.services.scoring import DIRECT, SCORE, Facts, assess
 from app.services.standards import InvalidStandard, parse_standard
 
@@ -40,6 +41,26 @@ def test_per_capita_income_counts_the_pupil_in_the_household():
 @pytest.mark.parametrize("unable, expected", [(2, 20), (1, 12), (0, 0)])
 def test_parents_able_to_work(unable, expected):
     assert points(assess(STANDARD, facts(parents_unable=unable)), "parents_unable") == expected
+
+
+def household(*members) -> dict:
+    """A snapshot of the pupil's household: each member as (relation, presence, annual income)."""
+    return {"taken_on": "2026-10-08T09:30:00", "pupil": {"disabled": False}, "household": {},
+            "members": [{"relation": r, "presence": p, "annual_income": i, "work_ability": "full",
+                         "health": "healthy", "in_school": False} for r, p, i in members]}
+
+
+@pytest.mark.parametrize("snapshot, income_points, labour_points", [
+    # a deceased father's recorded income is not the household's
+    (household(("father", "deceased", "100000"), ("mother", "present", "8400")), 35, 12),
+    # an absent father neither lowers the per-capita income nor doubles as a labour point
+    (household(("father", "missing", "0"), ("mother", "present", "25200")), 25, 12),
+    # an orphan's working guardian supports the pupil
+    (household(("father", "deceased", "0"), ("mother", "deceased", "0"), ("guardian", "present", "0")), 35, 12),
+])
+def test_the_three_household_shapes_score_as_the_policy_means(snapshot, income_points, labour_points):
+    result = assess(STANDARD, facts_from_snapshot(snapshot))
+    assert (points(result, "income_ratio"), points(result, "parents_unable")) == (income_points, labour_points)
 
 
 @pytest.mark.parametrize("siblings, expected", [(0, 0), (1, 3), (2, 5), (4, 5)])
