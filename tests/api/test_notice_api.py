@@ -43,6 +43,7 @@ def test_notice_objection_answer_and_approval(client, session, decided, jwt, clo
     assert published.status_code == 200 and published.get_json()["status"] == "published"
     notice = published.get_json()
     entry = notice["entries"][0]
+    clock.set_day(date.fromisoformat(notice["starts_on"]))  # the notice's first day (today may be a weekend)
     assert entry["name"] == decided.student.name and entry["tier_name"]
 
     raised = client.post("/api/v1/objection/", headers=headers, json={
@@ -98,7 +99,7 @@ def test_another_school_sees_and_touches_nothing(client, session, decided, make_
     assert session.query(Objection).count() == 0 and session.query(PublicNotice).count() == 1
 
 
-def test_a_class_teacher_records_objections_but_does_not_publish(client, session, decided, make_user, jwt):
+def test_a_class_teacher_records_objections_but_does_not_publish(client, session, decided, make_user, jwt, clock):
     draft = _notice(client, jwt("school1"), session)
     make_user("teacher", "ClassTeacher", school=decided.school, class_names="3年级1班")
     teacher = jwt("teacher")
@@ -106,6 +107,7 @@ def test_a_class_teacher_records_objections_but_does_not_publish(client, session
     assert client.post("/api/v1/public_notice/", headers=teacher, json={
         "term_id": current_term(session).id, "starts_on": draft["starts_on"]}).status_code == 403
     client.post(f"/api/v1/public_notice/{draft['id']}/publish", headers=jwt("school1"))
+    clock.set_day(date.fromisoformat(draft["starts_on"]))  # the notice's first day
     raised = client.post("/api/v1/objection/", headers=teacher, json={
         "entry_id": draft["entries"][0]["id"], "received_on": draft["starts_on"], "content": "家长反映情况不实"})
     assert raised.status_code == 201, raised.get_json()
@@ -125,6 +127,7 @@ def test_refused_notice_and_objection_input_names_the_field(client, session, dec
     assert bad_day.status_code == 422 and "starts_on" in bad_day.get_json()["message"]
     draft = _notice(client, district, session, school_id=decided.school.id)
     client.post(f"/api/v1/public_notice/{draft['id']}/publish", headers=district)
+    clock.set_day(date.fromisoformat(draft["starts_on"]))  # the notice's first day
     raised = client.post("/api/v1/objection/", headers=district, json={
         "entry_id": draft["entries"][0]["id"], "received_on": draft["starts_on"], "content": " "})
     assert raised.status_code == 422 and list(raised.get_json()["message"]) == ["content"]

@@ -24,6 +24,7 @@ def published(session, place, login, clock):
     notice, pupil, app = notice_with_two(session, place, starts_on=clock.today())
     cmd.publish_notice(context(session, place.scope, clock=clock), notice.id)
     session.commit()
+    clock.set_day(notice.starts_on)  # the notice's first day (today may be a weekend)
     login("school1")
     return notice, pupil
 
