@@ -69,7 +69,7 @@ class Facts:
 
     household_income: Decimal  # per year, all members
     household_size: int  # the pupil included
-    parents_unable: int = 0  # parents or guardians unable to work, absent or deceased (0–2)
+    parents_unable: int = 0  # supporters (present parents, else guardians) not able to provide (0–2)
     family_illness: bool = False  # serious illness or disability of a member other than the pupil
     single_parent: bool = False  # single-parent family or a parent deceased
     sudden_event: bool = False  # disaster, accident or serious illness in the last 12 months
