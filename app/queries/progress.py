@@ -38,16 +38,28 @@ def _sum(counts: Counts, school_id: int, group: tuple[str, ...]) -> int:
     return sum(counts.get((school_id, ApplicationStatus(status)), 0) for status in group)
 
 
+def archived_approved(session, scope: Scope, term_id: int) -> dict[int, int]:
+    """School id → the term's archived applications that had been approved (the others were rejected)."""
+    query = (select(Application.school_id, func.count())
+             .where(Application.term_id == term_id, Application.status == ApplicationStatus.ARCHIVED,
+                    Application.approved_on.is_not(None))
+             .group_by(Application.school_id))
+    return dict(session.execute(limit(query, Application, scope)).all())
+
+
 def school_progress(session, scope: Scope, term_id: int, counts: Counts | None = None) -> ProgressTable:
     """The progress table of the scope's schools for a term (`counts`: already queried ones)."""
     if counts is None:
         counts = application_counts(session, scope, term_id)
-    rows = [
-        SchoolProgress(
+    archived = archived_approved(session, scope, term_id) if any(
+        status is ApplicationStatus.ARCHIVED for _school, status in counts) else {}
+    rows = []
+    for school_id, name, district_id, pupils in enrolled_per_school(session, scope):
+        identified = _sum(counts, school_id, (workflow.APPROVED,)) + archived.get(school_id, 0)
+        rows.append(SchoolProgress(
             school_id=school_id, name=name, district_id=district_id, pupils=pupils,
             not_submitted=_sum(counts, school_id, workflow.NOT_SUBMITTED),
-            in_review=_sum(counts, school_id, workflow.OPEN), decided=_sum(counts, school_id, workflow.DECIDED),
-        )
-        for school_id, name, district_id, pupils in enrolled_per_school(session, scope)
-    ]
+            in_review=_sum(counts, school_id, workflow.OPEN), identified=identified,
+            not_identified=_sum(counts, school_id, workflow.DECIDED) - identified,
+        ))
     return rank_schools(rows)

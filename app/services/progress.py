@@ -15,9 +15,15 @@ class SchoolProgress:
     pupils: int
     not_submitted: int  # workflow.NOT_SUBMITTED: drafts and applications returned for correction
     in_review: int  # workflow.OPEN: submitted, in class or school review, in public notice
-    decided: int  # workflow.DECIDED: approved, rejected, archived
+    identified: int  # 已认定: approved, or archived after approval
+    not_identified: int  # 不予认定: rejected, or archived after rejection
     gap: float | None = None  # share done minus the district median (negative: behind)
     behind: bool = False
+
+    @property
+    def decided(self) -> int:
+        """Applications decided either way (workflow.DECIDED)."""
+        return self.identified + self.not_identified
 
     @property
     def applications(self) -> int:
@@ -78,6 +84,6 @@ def rank_schools(rows: list[SchoolProgress]) -> ProgressTable:
     totals = SchoolProgress(
         school_id=None, name="", district_id=None, pupils=sum(r.pupils for r in rows),
         not_submitted=sum(r.not_submitted for r in rows), in_review=sum(r.in_review for r in rows),
-        decided=sum(r.decided for r in rows),
+        identified=sum(r.identified for r in rows), not_identified=sum(r.not_identified for r in rows),
     )
     return ProgressTable(rows=tuple(ranked), totals=totals, medians=medians)

@@ -1,5 +1,6 @@
 """School progress: the ranking rule with plain values, and the aggregate queries on a database."""
-from datetime import date
+import re
+from datetime import UTC, date, datetime
 
 from app.models import Application, ApplicationStatus, StudentStatus, Term
 from app.queries.progress import school_progress
@@ -15,7 +16,7 @@ S = ApplicationStatus
 def _row(name, not_submitted, in_review, district=1):
     """A school's counts (no pupils, nothing decided)."""
     return SchoolProgress(school_id=hash(name), name=name, district_id=district, pupils=0,
-                          not_submitted=not_submitted, in_review=in_review, decided=0)
+                          not_submitted=not_submitted, in_review=in_review, identified=0, not_identified=0)
 
 
 def test_least_done_first_and_well_behind_marked():
@@ -64,9 +65,36 @@ def test_progress_query_counts_enrolled_pupils_and_statuses_in_scope(session):
     table = school_progress(session, Scope(district_id=d.id), term.id)
     rows = {r.school_id: r for r in table.rows}
     assert set(rows) == {a.id, b.id}
-    assert (rows[a.id].pupils, rows[a.id].not_submitted, rows[a.id].in_review, rows[a.id].decided) == (5, 2, 1, 1)
+    assert (rows[a.id].pupils, rows[a.id].not_submitted, rows[a.id].in_review, rows[a.id].identified) == (5, 2, 1, 1)
     assert rows[b.id].share_done == 1.0
     assert school_progress(session, Scope(), term.id).rows == ()  # no scope: nothing
+
+
+def test_identified_counts_approvals_only_and_rejections_apart(session):
+    term = session.query(Term).filter_by(is_current=True).one()
+    school = make_school(session)
+    approved_then = datetime(2026, 9, 20, tzinfo=UTC)
+    for status, approved_on in ((S.APPROVED, approved_then), (S.REJECTED, None), (S.REJECTED, None),
+                                (S.ARCHIVED, approved_then), (S.ARCHIVED, None), (S.NOTICE, None)):
+        pupil = make_student(session, school=school)
+        session.add(Application(student_id=pupil.id, school_id=school.id, term_id=term.id, approved_on=approved_on,
+                                school_year_id=term.school_year_id, status=status))
+    session.commit()
+    row = school_progress(session, Scope(district_id=school.district_id, school_id=school.id), term.id).rows[0]
+    assert (row.identified, row.not_identified, row.in_review) == (2, 3, 1)  # 已认定 never counts 不予认定
+    assert (row.decided, row.applications, row.share_done) == (5, 6, 1.0)
+
+
+def test_progress_report_shows_identified_and_not_identified_apart(session, client, login, place):
+    term = session.query(Term).filter_by(is_current=True).one()
+    for status in (S.APPROVED, S.REJECTED, S.REJECTED, S.REJECTED):
+        pupil = make_student(session, school=place.school)
+        session.add(Application(student_id=pupil.id, school_id=place.school.id, term_id=term.id,
+                                school_year_id=term.school_year_id, status=status))
+    session.commit()
+    login("district")
+    html = client.get("/reports/progress/").get_data(as_text=True)
+    assert re.search(r'zz-identified">\s*1\s*<', html) and re.search(r'zz-not-identified">\s*3\s*<', html)
 
 
 def test_schools_well_behind_become_a_district_todo_naming_them(app, session, make_user):

@@ -1,8 +1,10 @@
 """Views of identification: tiers and applications (the assessment page is app/views/assessment_page.py)."""
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from app.fab.interface import ZizhuInterface
 from app.models import Application, Tier
+from app.services.scoring import DIRECT
 from app.views.framework.base import ZizhuModelView
 
 
@@ -20,6 +22,11 @@ class TierModelView(ZizhuModelView):
     base_order = ("rank", "desc")
 
 
+def direct_mark(decided_by: str | None) -> str:
+    """直接认定 where the suggested tier came from a special group, else nothing."""
+    return gettext("Direct identification") if decided_by == DIRECT else ""
+
+
 class ApplicationModelView(ZizhuModelView):
     """Applications for identification, one per pupil and term."""
 
@@ -30,7 +37,7 @@ class ApplicationModelView(ZizhuModelView):
     show_title = _l("Application")
     add_title = _l("Add application")
     edit_title = _l("Edit application")
-    list_columns = ["student", "school", "term", "status", "score", "final_tier", "submitted_on"]
+    list_columns = ["student", "school", "term", "status", "score", "final_tier", "decided_by", "submitted_on"]
     search_columns = ["student", "school", "school_year", "term", "status", "final_tier", "is_midyear"]
     add_columns = edit_columns = [  # school and school year follow the pupil and the term
         "student", "term", "reason", "is_midyear", "commitment_signed_on", "consent_signed_on",
@@ -38,7 +45,8 @@ class ApplicationModelView(ZizhuModelView):
     show_columns = [
         "student", "school", "school_year", "term", "status", "reason", "is_midyear",
         "commitment_signed_on", "consent_signed_on", "submitted_on", "score", "standard_version",
-        "suggested_tier", "final_tier", "tier_reason", "decided_on", "created_on", "changed_on",
+        "suggested_tier", "decided_by", "final_tier", "tier_reason", "decided_on", "created_on", "changed_on",
     ]
+    formatters_columns = {"decided_by": direct_mark}
     order_columns = ["submitted_on", "score", "status"]
     base_order = ("id", "desc")

@@ -211,3 +211,19 @@ def test_a_draft_is_shown_without_a_household_and_can_be_submitted(session, clie
     session.expire_all()
     assert place.application.status is ApplicationStatus.SUBMITTED and place.application.household_snapshot
     assert _workflow_steps(session, app_id) == ["submit"]
+
+
+def test_lists_say_direct_identification_beside_a_tier_from_a_special_group(session, client, login, place, scored):
+    by_score = make_application(session, make_student(session, school=place.school, household=place.household))
+    session.commit()
+    assessing.score(context(session, place.scope), identification.submit(
+        context(session, place.scope), by_score.id).id)
+    scored.decided_by = "direct"  # the special group's tier ranked above the score's
+    session.commit()
+    login("school1")
+    queue = client.get("/assessment/").get_data(as_text=True)
+    direct_row = re.search(rf'data-id="{scored.id}".*?</tr>', queue, re.S).group(0)
+    score_row = re.search(rf'data-id="{by_score.id}".*?</tr>', queue, re.S).group(0)
+    assert "直接认定" in direct_row and "直接认定" not in score_row
+    listing = client.get("/applicationmodelview/list/").get_data(as_text=True)
+    assert listing.count("直接认定") == 1

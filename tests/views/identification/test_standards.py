@@ -1,5 +1,6 @@
 """The district's standard versions: drafts, edits refused once used, activation, and who sees what."""
 import copy
+from datetime import UTC, datetime
 
 import pytest
 
@@ -178,3 +179,14 @@ def test_an_administrator_chooses_the_district_of_a_new_draft(session, client, l
     client.post("/standards/new", data={"school_year_id": str(year), "district_id": str(place.school.district_id)})
     session.expire_all()
     assert session.query(AssessmentStandard).filter_by(version=2, district_id=place.school.district_id).count() == 1
+
+
+def test_a_version_is_never_shown_as_first_used_before_it_was_put_in_force(client, session, place, login):
+    _scored(session, place)
+    place.standard.activated_at = datetime(2026, 9, 10, 2, tzinfo=UTC)
+    place.standard.first_used_at = datetime(2026, 9, 1, 2, tzinfo=UTC)  # scored on a clock behind the activation
+    session.commit()
+    login("district")
+    for page in (client.get("/standards/"), client.get(f"/standards/{place.standard.id}")):
+        html = page.get_data(as_text=True)
+        assert "2026-09-10 10:00" in html and "2026-09-01" not in html
