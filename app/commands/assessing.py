@@ -50,8 +50,8 @@ def apply_result(app: Application, row: AssessmentStandard, result: Assessment, 
     app.standard_id, app.standard_version = row.id, row.version
     app.suggested_tier_id, app.decided_by = tiers[result.suggested_tier], result.decided_by
     app.assessed_on = now
-    if row.first_used_at is None:
-        row.first_used_at = now
+    if row.first_used_at is None:  # never before it was put in force (a clock behind the activation)
+        row.first_used_at = max(now, row.activated_at) if row.activated_at else now
 
 
 def score(ctx: Context, application_id: int) -> tuple[Application, Assessment]:

@@ -67,9 +67,9 @@ def class_review_on(session, district_id: int, school_year_id: int) -> bool:
         return False
 
 
-def seed_standard(session, district_id: int, school_year_id: int) -> AssessmentStandard:
-    """Version 1 of the default standard, in force, unless the district already has one that year
-    (seed and `aid init` code: audited in the context the session's work serves)."""
+def seed_standard(session, district_id: int, school_year_id: int, *, in_force_from=None) -> AssessmentStandard:
+    """Version 1 of the default standard, in force (now, or from `in_force_from`), unless the district
+    already has one that year (seed and `aid init` code: audited in the context the session's work serves)."""
     existing = session.query(AssessmentStandard).filter_by(
         district_id=district_id, school_year_id=school_year_id).order_by(AssessmentStandard.version).first()
     if existing is not None:
@@ -79,7 +79,7 @@ def seed_standard(session, district_id: int, school_year_id: int) -> AssessmentS
     parse_standard(data, 1)  # the seed must be valid
     row = AssessmentStandard(district_id=district_id, school_year_id=school_year_id, version=1,
                              name=data.get("name") or "default", status=StandardStatus.ACTIVE,
-                             data=data, activated_at=ctx.now)
+                             data=data, activated_at=in_force_from or ctx.now)
     session.add(row)
     session.flush()
     audit.record(ctx, audit.CREATE, entity="assessment_standard", entity_id=row.id,

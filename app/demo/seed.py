@@ -108,7 +108,7 @@ def _write_district(ctx: Context, appbuilder, data: dict, term: TermInfo, lookup
     _write_people(run, plans)
     run.writer.flush()
     sync_sequences(session, KEYED_TABLES)
-    seed_standard(session, run.district_id, term.school_year_id)
+    seed_standard(session, run.district_id, term.school_year_id, in_force_from=day_start(today))  # before any scoring
     demo_identification.snapshot_submissions(session, run.district_id)
     at_ten = replace(ctx, clock=FixedClock(day_start(today) + timedelta(hours=10)))
     demo_identification.advance(at_ten, [plan.id for plan in plans], term.id)

@@ -174,7 +174,6 @@ class StandardView(OnceFormsMixin, BaseView):
         years = session.query(SchoolYear).order_by(SchoolYear.start_date.desc()).all()
         districts = session.query(District).order_by(District.code).all() if scope.everything else []
         return self.render_template("zizhu/standards/list.html", rows=rows, years=years, districts=districts,
-                                    first_used=first_used,
                                     can_write=self._can("can_write", "AssessmentStandard"),
                                     district_user=scope.school_id is None)
 
@@ -194,7 +193,7 @@ class StandardView(OnceFormsMixin, BaseView):
             active = session.query(AssessmentStandard).filter_by(
                 district_id=row.district_id, school_year_id=row.school_year_id, status=StandardStatus.ACTIVE).first()
         return self.render_template(
-            "zizhu/standards/show.html", **form_context(session, row, row.data), active=active, first_used=first_used,
+            "zizhu/standards/show.html", **form_context(session, row, row.data), active=active,
             active_scored=versions.scored_with(session, active.id) if active else 0,
             scored=versions.scored_with(session, row.id), editable=_editable(row),
             can_write=self._can("can_write", "AssessmentStandard") and ctx.scope.school_id is None,
@@ -266,14 +265,6 @@ class StandardView(OnceFormsMixin, BaseView):
         """Delete a draft never used (refused: back to the version)."""
         ok, _ = attempt(versions.delete_draft, pk, done=gettext("The draft was deleted."))
         return self._to("index") if ok else self._to("show", pk=pk)
-
-
-def first_used(row: AssessmentStandard):
-    """When the version was first used as shown: never before it was put in force (a scoring on a
-    clock behind the activation, e.g. a demo seeded for an earlier day, counts from the activation)."""
-    if row.first_used_at is None or row.activated_at is None:
-        return row.first_used_at
-    return max(row.first_used_at, row.activated_at)
 
 
 def _editable(row: AssessmentStandard) -> bool:

@@ -181,10 +181,14 @@ def test_an_administrator_chooses_the_district_of_a_new_draft(session, client, l
     assert session.query(AssessmentStandard).filter_by(version=2, district_id=place.school.district_id).count() == 1
 
 
-def test_a_version_is_never_shown_as_first_used_before_it_was_put_in_force(client, session, place, login):
-    _scored(session, place)
+def test_a_version_is_never_shown_as_first_used_before_it_was_put_in_force(client, session, place, login, clock):
     place.standard.activated_at = datetime(2026, 9, 10, 2, tzinfo=UTC)
-    place.standard.first_used_at = datetime(2026, 9, 1, 2, tzinfo=UTC)  # scored on a clock behind the activation
+    place.standard.first_used_at = None
+    session.commit()
+    clock.set(datetime(2026, 9, 1, 2, tzinfo=UTC))  # scored on a clock behind the activation
+    ctx = context(session, place.scope, clock=clock)
+    identification.submit(ctx, place.application.id)
+    assessing.score(ctx, place.application.id)
     session.commit()
     login("district")
     for page in (client.get("/standards/"), client.get(f"/standards/{place.standard.id}")):
