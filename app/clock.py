@@ -71,8 +71,6 @@ class FixedClock(Clock):
         """Set the clock to `hour` o'clock of a China day."""
         self.moment = day_start(day) + timedelta(hours=hour)
 
-    advance = move
-
 
 SYSTEM = Clock()
 

@@ -29,10 +29,11 @@ class Actor:
     roles: tuple[str, ...] = ()
     ip: str | None = None
 
-    @property
-    def is_system(self) -> bool:
-        """No user: the periodic tasks, migrations, the seed."""
-        return self.user_id is None
+    @classmethod
+    def of(cls, user, ip: str | None = None) -> Actor:
+        """A Flask-AppBuilder user as actor (with their role names), from `ip`."""
+        return cls(user_id=user.id, username=user.username,
+                   roles=tuple(sorted(r.name for r in getattr(user, "roles", None) or ())), ip=ip)
 
 
 SYSTEM_ACTOR = Actor()
@@ -61,10 +62,6 @@ class Context:
     def acting_as(self, actor: Actor) -> Context:
         """The same context with another actor (a sign-in names its user before the session knows it)."""
         return replace(self, actor=actor)
-
-    def as_system(self) -> Context:
-        """The same context acting as the system (a periodic step inside someone's request)."""
-        return replace(self, actor=SYSTEM_ACTOR)
 
 
 def system_context(session, clock: Clock = SYSTEM, scope: Scope | None = None) -> Context:

@@ -8,7 +8,7 @@ def context(session, scope: Scope | None = None, *, user=None, clock: Clock | No
             request_id: str | None = None) -> Context:
     """A context on `session`: `scope` (everything by default), `user` (a FAB user) as actor, `clock`
     (the real one by default)."""
-    actor = Actor() if user is None else Actor(user.id, user.username, tuple(sorted(r.name for r in user.roles)))
+    actor = Actor() if user is None else Actor.of(user)
     return Context(session=session, scope=scope if scope is not None else Scope(everything=True), actor=actor,
                    clock=clock or SYSTEM, request_id=request_id)
 

@@ -132,8 +132,7 @@ def finish(ctx: Context, job: Job, status: JobStatus, *, attempt: int | None = N
 
 def job_context(job: Job, owner: User | None) -> Context:
     """The run's one context: the worker's session, the owner's scope, the owner as actor, the app's clock."""
-    actor = Actor(user_id=job.user_id) if owner is None else Actor(
-        user_id=owner.id, username=owner.username, roles=tuple(sorted(r.name for r in owner.roles or ())))
+    actor = Actor(user_id=job.user_id) if owner is None else Actor.of(owner)
     return Context(session=db.session, scope=scope_for(owner, db.session), actor=actor, clock=clock_of(current_app))
 
 

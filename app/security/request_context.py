@@ -39,10 +39,7 @@ def request_actor(user=None) -> Actor:
     """`user` (default: the signed-in user, if any) acting from this request's address."""
     user = user if user is not None else signed_in_user()
     ip = request.remote_addr if has_request_context() else None
-    if user is None:
-        return Actor(ip=ip)
-    roles = tuple(sorted(r.name for r in getattr(user, "roles", None) or ()))
-    return Actor(user_id=user.id, username=user.username, roles=roles, ip=ip)
+    return Actor(ip=ip) if user is None else Actor.of(user, ip)
 
 
 def current_context() -> Context:

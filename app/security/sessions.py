@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 
 from app.clock import app_clock
-from app.context import Actor
 from app.security import epochs
 from app.security.request_context import current_context
 
@@ -60,12 +59,11 @@ def _end(reason: str):
     """Log the user out, tell them why, and send them to the login page (401 JSON under /api/)."""
     from app.security import audit
 
-    user_id, username = current_user.id, current_user.username
+    ctx = current_context()  # the user's, taken before the logout forgets them
     logout_user()
     clear_keeping_locale()
     revoked = reason == "revoked"
-    audit.record(current_context().acting_as(Actor(user_id, username, ip=request.remote_addr)), "logout",
-                 commit=True, detail="session revoked" if revoked else f"session {reason} timeout")
+    audit.record(ctx, "logout", commit=True, detail="session revoked" if revoked else f"session {reason} timeout")
     message = str(epochs.ENDED if revoked else EXPIRED)
     if request.path.startswith("/api/"):
         return jsonify(message=message), 401

@@ -96,20 +96,20 @@ def test_five_failures_slow_the_account_down_even_for_the_right_password(client,
     refused = form_login(client, "teacher1")
     assert refused == form_login(client, "nobody")
     assert api_login(client, "teacher1")[0] == 401
-    fake_clock.advance(seconds=59)
+    fake_clock.move(seconds=59)
     assert api_login(client, "teacher1")[0] == 401
-    fake_clock.advance(seconds=2)
+    fake_clock.move(seconds=2)
     assert api_login(client, "teacher1")[0] == 200
 
 
 def test_the_back_off_grows_and_a_success_resets_it(app, client, accounts, fake_clock):
     for _ in range(5):
         api_login(client, "teacher1", WRONG)
-    fake_clock.advance(minutes=1, seconds=1)
+    fake_clock.move(minutes=1, seconds=1)
     assert api_login(client, "teacher1", WRONG)[0] == 401  # sixth failure: two minutes now
-    fake_clock.advance(minutes=1, seconds=30)
+    fake_clock.move(minutes=1, seconds=30)
     assert api_login(client, "teacher1")[0] == 401
-    fake_clock.advance(seconds=31)
+    fake_clock.move(seconds=31)
     assert api_login(client, "teacher1")[0] == 200
     assert app.appbuilder.sm.find_user(username="teacher1").fail_login_count == 0
     assert api_login(client, "teacher1", WRONG)[0] == 401
@@ -120,9 +120,9 @@ def test_refused_attempts_during_the_window_do_not_extend_it(client, accounts, f
     for _ in range(5):
         api_login(client, "teacher1", WRONG)
     for _ in range(10):
-        fake_clock.advance(seconds=5)
+        fake_clock.move(seconds=5)
         api_login(client, "teacher1", WRONG)
-    fake_clock.advance(seconds=11)
+    fake_clock.move(seconds=11)
     assert api_login(client, "teacher1")[0] == 200
 
 

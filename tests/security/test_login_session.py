@@ -32,9 +32,9 @@ def _sent_to_login(resp) -> bool:
 
 
 def test_thirty_idle_minutes_end_the_session(app, signed_in, fake_clock):
-    fake_clock.advance(minutes=29)
+    fake_clock.move(minutes=29)
     assert fresh_get(app, signed_in, LIST).status_code == 200
-    fake_clock.advance(minutes=31)
+    fake_clock.move(minutes=31)
     resp = fresh_get(app, signed_in, LIST)
     assert _sent_to_login(resp) and "next=" in resp.headers["Location"]
     page = fresh_get(app, signed_in, resp.headers["Location"]).get_data(as_text=True)
@@ -44,14 +44,14 @@ def test_thirty_idle_minutes_end_the_session(app, signed_in, fake_clock):
 
 def test_activity_keeps_the_session_until_the_absolute_limit(app, signed_in, fake_clock):
     for _ in range(23):  # 23 × 20 min = 7 h 40 min, never 30 min idle
-        fake_clock.advance(minutes=20)
+        fake_clock.move(minutes=20)
         assert fresh_get(app, signed_in, LIST).status_code == 200
-    fake_clock.advance(minutes=21)  # 8 h 01 min after login
+    fake_clock.move(minutes=21)  # 8 h 01 min after login
     assert _sent_to_login(fresh_get(app, signed_in, LIST))
 
 
 def test_api_paths_answer_401_json_when_the_session_expired(app, signed_in, fake_clock):
-    fake_clock.advance(hours=1)
+    fake_clock.move(hours=1)
     resp = fresh_get(app, signed_in, "/api/v1/student/")
     assert resp.status_code == 401 and resp.is_json
     assert resp.get_json()["message"] == "会话已过期，请重新登录。"  # not FAB's own 401 for a missing token
