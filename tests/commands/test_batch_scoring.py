@@ -170,3 +170,39 @@ def test_batch_scoring_audits_the_steps_only_as_single_scoring_does(session, pla
     session.commit()
     assert session.query(AssessmentStandard).filter(AssessmentStandard.first_used_at.isnot(None)).count() == 1
     assert session.query(AuditEvent).filter_by(entity="assessment_standard", action="update").count() == 0
+
+
+def test_two_batch_scorings_of_one_school_at_once_score_each_application_once(app, session, place, batch, clock):
+    """Two officers press "score all" together: chunks lock their rows, so every application is scored
+    and audited once, on SQLite and on PostgreSQL (real threads, each with its own session)."""
+    import threading
+
+    from app.extensions import db
+    from app.runner import run
+
+    barrier, results, errors = threading.Barrier(2, timeout=60), [], []
+    term_id, school_id = current_term(session).id, place.school.id
+
+    def work() -> None:
+        try:
+            with app.app_context():
+                barrier.wait()
+                ctx = context(db.session, place.scope, clock=clock)
+                results.append(run(ctx, lambda c: score_submitted(c, school_id=school_id, term_id=term_id,
+                                                                  progress=lambda done, total: c.session.commit(),
+                                                                  chunk=1)))
+        except Exception as err:  # noqa: BLE001  (reported in the test's thread)
+            errors.append(err)
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=90)
+    assert not any(t.is_alive() for t in threads) and not errors, errors
+    assert sum(r["scored"] for r in results) == len(batch["ready"])
+    session.expire_all()
+    for app_id in batch["ready"]:
+        assert _app(session, app_id).status is ApplicationStatus.SCHOOL_REVIEW
+        assert _app(session, app_id).version == 3  # created, submitted, scored: one write per step
+        assert len([s for s in _workflow_events(session, app_id) if s.startswith("assess")]) == 1
