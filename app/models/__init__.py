@@ -22,6 +22,7 @@ from app.models.people import (
     Household,
     HouseholdMember,
     HukouType,
+    NoParentReason,
     Presence,
     Relation,
     Sex,
@@ -31,7 +32,14 @@ from app.models.people import (
     WorkAbility,
     household_special_group,
 )
-from app.models.public_notice import NoticeEntry, NoticeStatus, Objection, ObjectionOutcome, PublicNotice
+from app.models.public_notice import (
+    NoticeEntry,
+    NoticeStatus,
+    Objection,
+    ObjectionOutcome,
+    PublicNotice,
+    ReviewRuling,
+)
 from app.models.request_key import RequestKey  # noqa: F401  (idempotency keys)
 from app.models.review import HomeVisit, ReviewDecision, ReviewOutcome, ReviewStage
 from app.models.session import UserSession  # noqa: F401  (session epochs)
@@ -39,9 +47,9 @@ from app.models.standard import AssessmentStandard, StandardStatus
 
 __all__ = [
     "ACTIVE_STATUSES", "AidCategory", "AidItem", "AidKind", "AidStandard", "AmountUnit",
-    "Application", "ApplicationStatus", "AssessmentStandard", "HomeVisit", "NoticeEntry", "NoticeStatus",
+    "Application", "ApplicationStatus", "AssessmentStandard", "HomeVisit", "NoParentReason", "NoticeEntry", "NoticeStatus",
     "Objection", "ObjectionOutcome", "Presence", "PublicNotice", "ReviewDecision", "ReviewOutcome",
-    "ReviewStage", "StandardStatus", "AuditEvent", "District", "FundAccount", "FundSource",
+    "ReviewRuling", "ReviewStage", "StandardStatus", "AuditEvent", "District", "FundAccount", "FundSource",
     "Health", "Household", "household_special_group", "HouseholdMember", "HukouType", "Job",
     "JobStatus", "Model", "Payee", "Relation", "School", "SchoolLevel", "SchoolYear", "Season",
     "Sex", "SpecialGroup", "Student", "StudentStatus", "Term", "Tier", "User", "UserScope",

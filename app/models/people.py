@@ -69,6 +69,14 @@ class Presence(enum.Enum):
     DECEASED = "deceased"
 
 
+class NoParentReason(enum.Enum):
+    """Why a household has no parent or guardian recorded (checked at submission, scored by the facts)."""
+
+    ORPHAN = "orphan"  # both parents deceased, no guardian
+    PARENTS_MISSING = "parents_missing"  # whereabouts of both parents unknown, or in prison
+    OTHER = "other"  # anything else: the note says what
+
+
 class StudentStatus(enum.Enum):
     """Enrolment status of a pupil (学籍状态)."""
 
@@ -117,8 +125,11 @@ class Household(Versioned, Stamped, Model):
     hukou_type = Column(str_enum(HukouType, "hukou_type"), nullable=False, default=HukouType.RURAL)
     lives_rural = Column(Boolean, nullable=False, default=True)
     single_parent = Column(Boolean, nullable=False, default=False)
-    sudden_event_on = Column(Date)  # disaster, accident, serious illness (突发事件)
+    sudden_event_on = Column(Date)  # disaster, accident, serious illness (突发变故)
     sudden_event = Column(String(200))
+    # why no parent or guardian is recorded (a household without one is refused at submission otherwise)
+    no_parent_reason = Column(str_enum(NoParentReason, "no_parent_reason"))
+    no_parent_note = Column(String(200))
     payee_name = Column(String(32))
     bank_name = Column(String(64))
     bank_account = Column(String(32))

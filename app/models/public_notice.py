@@ -23,6 +23,13 @@ class ObjectionOutcome(enum.Enum):
     UPHELD = "upheld"  # the identification is changed or not approved
 
 
+class ReviewRuling(enum.Enum):
+    """The district's decision on a review (复核) the family asked for after a dismissed objection."""
+
+    UPHELD = "upheld"  # the school's answer and the identification stand
+    CHANGED = "changed"  # the identification is changed: the application goes back to school review
+
+
 class PublicNotice(Versioned, Stamped, Model):
     """One notice for a school and term; entries hold only what a notice may show."""
 
@@ -84,10 +91,22 @@ class Objection(Versioned, Stamped, Model):
     answer = Column(Text)
     outcome = Column(str_enum(ObjectionOutcome, "objection_outcome"))
     answered_on = Column(Date)
+    # after a dismissal the family may ask the district for a review (复核): the request, then the decision
+    review_requested_on = Column(Date)
+    review_requested_by = Column(String(64))
+    review_request = Column(Text)
+    review_ruling = Column(str_enum(ReviewRuling, "objection_review_ruling"))
+    review_answer = Column(Text)
+    review_decided_on = Column(Date)
     notice = relationship("PublicNotice")
     entry = relationship("NoticeEntry")
     application = relationship("Application")
     school = relationship("School")
+
+    @property
+    def review_open(self) -> bool:
+        """A review was asked for and the district has not decided it yet."""
+        return self.review_requested_on is not None and self.review_decided_on is None
 
     def __repr__(self) -> str:
         return f"{self.entry} {self.received_on}"
