@@ -104,7 +104,7 @@ def create_from_default(ctx: Context, *, district_id: int, school_year_id: int) 
     if district_id is None:
         raise FieldErrors({"district": [_l("is required")]})
     _district_only(ctx.scope, district_id)
-    data = default_standard_data()
+    data = default_standard_data(ctx.today)  # with the official holidays of this year and the next
     return _new_draft(ctx, district_id=district_id, school_year_id=school_year_id,
                       name=data.get("name") or "default", data=data, detail="draft from the default standard")
 

@@ -1,17 +1,21 @@
 """Finding the standard in force and reading it; the default standard seeded for a district and year."""
 import json
+from datetime import date
+from functools import cache
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
 from app.context import context_of
 from app.errors import DomainError
-from app.models import AssessmentStandard, StandardStatus, Tier
+from app.models import AssessmentStandard, SchoolYear, StandardStatus, Tier
 from app.security import audit
 from app.services.scoring import Standard
 from app.services.standards import parse_standard
+from app.services.workdays import official_days
 
 SEED = Path(__file__).resolve().parents[2] / "seed" / "assessment_standard.json"
+HOLIDAYS = SEED.with_name("holidays.json")
 _COMPILED: dict[tuple[int, object], Standard] = {}
 
 
@@ -19,9 +23,31 @@ class NoActiveStandard(DomainError):
     """The district has no standard in force for the school year."""
 
 
-def default_standard_data() -> dict:
-    """The seeded default standard (seed/assessment_standard.json) as plain data."""
-    return json.loads(SEED.read_text(encoding="utf-8"))
+@cache
+def official_calendar() -> dict:
+    """seed/holidays.json: the statutory holidays and make-up working days of each year, with the
+    State Council notice they come from (read once per process; never mutate)."""
+    return json.loads(HOLIDAYS.read_text(encoding="utf-8"))
+
+
+def calendar_years(today: date, school_year=None) -> list[int]:
+    """The years whose holidays a standard seeded on `today` carries: this year and the next (from the
+    clock), and the two calendar years of its school year."""
+    years = {today.year, today.year + 1}
+    if school_year is not None:
+        years |= {school_year.start_date.year, school_year.end_date.year}
+    return sorted(years)
+
+
+def default_standard_data(today: date | None = None, school_year=None) -> dict:
+    """The seeded default standard (seed/assessment_standard.json) as plain data; given `today`, its
+    holidays and make-up working days are those of the official calendar for `calendar_years` (a
+    district edits them on its standard page)."""
+    data = json.loads(SEED.read_text(encoding="utf-8"))
+    if today is not None:
+        holidays, workdays = official_days(official_calendar(), calendar_years(today, school_year))
+        data.setdefault("parameters", {}).update(holidays=holidays, workdays=workdays)
+    return data
 
 
 def parameters(row: AssessmentStandard) -> dict:
@@ -69,13 +95,15 @@ def class_review_on(session, district_id: int, school_year_id: int) -> bool:
 
 def seed_standard(session, district_id: int, school_year_id: int, *, in_force_from=None) -> AssessmentStandard:
     """Version 1 of the default standard, in force (now, or from `in_force_from`), unless the district
-    already has one that year (seed and `aid init` code: audited in the context the session's work serves)."""
+    already has one that year (seed and `aid init` code: audited in the context the session's work serves).
+    Its holidays and make-up working days are the official ones of this year and the next by the
+    context's clock (and of the school year's two calendar years)."""
     existing = session.query(AssessmentStandard).filter_by(
         district_id=district_id, school_year_id=school_year_id).order_by(AssessmentStandard.version).first()
     if existing is not None:
         return existing
     ctx = context_of(session)
-    data = default_standard_data()
+    data = default_standard_data(ctx.today, session.get(SchoolYear, school_year_id))
     parse_standard(data, 1)  # the seed must be valid
     row = AssessmentStandard(district_id=district_id, school_year_id=school_year_id, version=1,
                              name=data.get("name") or "default", status=StandardStatus.ACTIVE,

@@ -38,3 +38,17 @@ def working_days_between(first: date, last: date, holidays: frozenset = frozense
         days += is_working_day(day, holidays, workdays)
         day += timedelta(days=1)
     return days
+
+
+def official_days(calendar: dict, years) -> tuple[list[str], list[str]]:
+    """Holidays and make-up working days (ISO dates, sorted) of `years` in the official calendar
+    (seed/holidays.json as data: {"years": {"2026": {"periods": [{"days": […]}…], "workdays": […]}}});
+    a year the calendar does not hold adds nothing."""
+    holidays, workdays = set(), set()
+    for year in sorted(set(years)):
+        entry = (calendar.get("years") or {}).get(str(year))
+        if entry is None:
+            continue
+        holidays.update(day for period in entry.get("periods") or () for day in period["days"])
+        workdays.update(entry.get("workdays") or ())
+    return sorted(holidays), sorted(workdays)
