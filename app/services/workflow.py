@@ -45,7 +45,8 @@ STEPS = {
     "reject": ((SCHOOL_REVIEW, NOTICE), REJECTED),
     "return": (OPEN, RETURNED),
     "reassess": ((APPROVED,), SUBMITTED),
-    "cancel": ((DRAFT, RETURNED, *OPEN, APPROVED), CANCELLED),
+    # 撤销认定 revokes an identification under way or made: a draft has none to revoke
+    "cancel": ((RETURNED, *OPEN, APPROVED), CANCELLED),
     "archive": ((APPROVED, REJECTED), ARCHIVED),
 }
 

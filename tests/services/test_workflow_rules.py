@@ -20,7 +20,7 @@ EXPECTED = {
     "reject": {"school_review": "rejected", "notice": "rejected"},
     "return": {state: "returned" for state in OPEN},
     "reassess": {"approved": "submitted"},
-    "cancel": {state: "cancelled" for state in ("draft", "returned", *OPEN, "approved")},
+    "cancel": {state: "cancelled" for state in ("returned", *OPEN, "approved")},  # never a draft
     "archive": {"approved": "archived", "rejected": "archived"},
 }
 

@@ -6,6 +6,7 @@ from app.commands import assessing, identification
 from app.context import Context
 from app.errors import FieldErrors
 from app.models import ReviewOutcome
+from app.services import workflow
 from app.views.framework.form_values import parse_date
 
 BAD_NUMBER = _l("must be a whole number, 0 or more")
@@ -15,6 +16,13 @@ BAD_NUMBER = _l("must be a whole number, 0 or more")
 BUTTON_STEPS = ("submit", "return", "reassess", "cancel", "reject", "approve", "archive")
 ASSESS_STEPS = ("return", "reassess", "cancel", "reject", "approve", "archive")
 REASON_STEPS = ("return", "reassess", "cancel", "reject")
+# what each reason box asks, beside its own button
+REASON_LABELS = {
+    "return": _l("Why it goes back for correction"),
+    "reassess": _l("Why it is assessed again"),
+    "cancel": _l("Why the identification is cancelled"),
+    "reject": _l("Why it is not approved"),
+}
 DONE = {
     "submit": _l("The application was submitted."),
     "return": _l("The application was returned for correction."),
@@ -94,3 +102,28 @@ def take_step(ctx: Context, pk: int, step: str, form):
     if step == "approve":
         return identification.approve(ctx, pk)
     return identification.archive(ctx, pk)
+
+
+CLASS_REVIEW_CLOSED = {
+    "done": _l("The class review is complete."),
+    "not_held": _l("This school holds no class review: the identification standard does not ask for one."),
+    "not_submitted": _l("The class review opens once the application is submitted."),
+    "scored": _l("The application has been scored: the class review comes before scoring."),
+    "cancelled": _l("The application was cancelled."),
+    "read_only": _l("No class review recorded yet; the class teacher or the school aid officer records it."),
+}
+
+
+def class_review_closed(status: str, steps, decided: bool, asked: bool, can_write: bool):
+    """Why the class review (班级评议) form is not offered, or None when it is."""
+    if decided:
+        reason = "done"
+    elif "class_review" in steps:
+        reason = None if can_write else "read_only"
+    elif status == workflow.CANCELLED:
+        reason = "cancelled"
+    elif status in workflow.NOT_SUBMITTED:
+        reason = "not_submitted"
+    else:
+        reason = "scored" if asked else "not_held"
+    return CLASS_REVIEW_CLOSED[reason] if reason else None

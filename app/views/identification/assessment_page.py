@@ -70,8 +70,13 @@ class AssessmentView(OnceFormsMixin, BaseView):
         context = page(ctx, pk, request.args.get("status") or None)
         if context is None:
             abort(404)
+        can_write = may("write")
+        class_closed = forms.class_review_closed(
+            context["app"].status.value, context["steps"], context["class_decision"] is not None,
+            bool(context["standard"].get("class_review")), can_write)
         return self.render_template("zizhu/assessment/show.html", today=ctx.today,
-                                    can_assess=may("assess"), can_write=may("write"),
+                                    can_assess=may("assess"), can_write=can_write, class_closed=class_closed,
+                                    assess_steps=forms.ASSESS_STEPS, reason_labels=forms.REASON_LABELS,
                                     status_filter=request.args.get("status") or "", **context)
 
     @expose("/<int:pk>/score", methods=["POST"])
