@@ -1,7 +1,8 @@
 """The assessment queue's reads: a term's applications in a scope, counted by status and listed a page at a time."""
+import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from app.models import Application, ApplicationStatus, School, Student, Tier
@@ -9,16 +10,27 @@ from app.security.scope import Scope, criterion, limit
 from app.services.workflow import QUEUE
 
 PAGE_SIZE = 50
+NAME_MAX = 32  # Student.name's length: a longer text matches no pupil
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 @dataclass(frozen=True)
 class Filters:
-    """What the queue shows: a term, optionally one school and one status, a page."""
+    """What the queue shows: a term, optionally one school, one status, a grade, a class and the start
+    of a pupil's name, a page."""
 
     term_id: int
     school_id: int | None = None
     status: ApplicationStatus | None = None
     page: int = 0
+    grade: int | None = None
+    class_name: str | None = None
+    name: str | None = None
+
+    @property
+    def of_pupils(self) -> bool:
+        """Whether the filters look at the pupil (grade, class or name), not only the application."""
+        return self.grade is not None or bool(self.class_name) or bool(self.name)
 
 
 def queue_statuses() -> list[ApplicationStatus]:
@@ -26,19 +38,43 @@ def queue_statuses() -> list[ApplicationStatus]:
     return [ApplicationStatus(value) for value in QUEUE]
 
 
-def _where(scope: Scope, filters: Filters) -> list:
-    """The term, the school chosen and the scope."""
+def name_starts_with(column, text: str, dialect: str):
+    """`column` starts with `text`, as the lists' name search does: an index range on SQLite (whose
+    LIKE cannot use an index), LIKE 'text%' on PostgreSQL (text_pattern_ops), caseless only for
+    Latin letters."""
+    if _ASCII_LETTER.search(text):
+        return column.istartswith(text, autoescape=True)
+    if dialect == "sqlite":
+        return and_(column >= text, column < text + "\U0010ffff")
+    return column.startswith(text, autoescape=True)
+
+
+def _where(scope: Scope, filters: Filters, dialect: str) -> list:
+    """The term, the school chosen, the pupil's grade, class and name, and the scope (the pupil's
+    conditions need Student joined)."""
     where = [Application.term_id == filters.term_id]
     if filters.school_id:
         where.append(Application.school_id == filters.school_id)
+    if filters.grade is not None:
+        where.append(Student.grade == filters.grade)
+    if filters.class_name:
+        where.append(Student.class_name == filters.class_name)
+    if filters.name:
+        where.append(name_starts_with(Student.name, filters.name, dialect))
     scoped = criterion(Application, scope)
     return where + ([scoped] if scoped is not None else [])
 
 
+def _dialect(session) -> str:
+    return session.get_bind().dialect.name
+
+
 def status_counts(session, scope: Scope, filters: Filters) -> dict[ApplicationStatus, int]:
-    """{status: applications} of the term (and school) in the scope."""
-    rows = session.execute(select(Application.status, func.count()).where(*_where(scope, filters))
-                           .group_by(Application.status))
+    """{status: applications} of the term (and school, grade, class, name) in the scope."""
+    query = select(Application.status, func.count())
+    if filters.of_pupils:
+        query = query.join(Student, Student.id == Application.student_id)
+    rows = session.execute(query.where(*_where(scope, filters, _dialect(session))).group_by(Application.status))
     return dict(rows.all())
 
 
@@ -47,7 +83,7 @@ def queue_rows(session, scope: Scope, filters: Filters) -> list:
     first, with pupil, school, score and tiers."""
     # aliased: the scope's EXISTS on School (district users) must not correlate with this join
     suggested, final, school = aliased(Tier), aliased(Tier), aliased(School)
-    where = _where(scope, filters)
+    where = _where(scope, filters, _dialect(session))
     if filters.status is not None:
         where.append(Application.status == filters.status)
     query = (

@@ -2,17 +2,34 @@
 import re
 
 from flask import has_request_context, request
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import Field
 from wtforms.validators import StopValidation
 
+from app.views.framework.masking import id_tail
+
 LOOKUP_LIMIT = 20
+ID_COLUMNS = ("id_number", "guardian_id_number")  # whose masked tail tells two namesakes apart
 
 
 def lookup_fields(model) -> tuple[str, ...]:
     """Columns a lookup of `model` searches; empty for small code lists (plain dropdowns)."""
     return getattr(model, "__lookup_fields__", ())
+
+
+def lookup_label(obj) -> str:
+    """How a picker names a record: a pupil as 张美 · 3年级2班 · ****34, a household with its
+    guardian's masked ID tail, so that two 张美 can be told apart; anything else by its name."""
+    parts = [str(obj)]
+    grade, class_name = getattr(obj, "grade", None), getattr(obj, "class_name", None)
+    if grade is not None and class_name:
+        parts.append(gettext("Grade %(grade)d %(name)s", grade=grade, name=class_name))
+    tail = next((id_tail(getattr(obj, c)) for c in ID_COLUMNS if getattr(obj, c, None)), "")
+    if tail:
+        parts.append(tail)
+    return " · ".join(parts)
 
 
 class LookupWidget:
@@ -22,7 +39,7 @@ class LookupWidget:
         self.url = url  # a callable, resolved at render time (routes exist only then)
 
     def __call__(self, field, **kwargs) -> Markup:
-        options = [(field.pk_of(field.data), str(field.data))] if field.data is not None else []
+        options = [(field.pk_of(field.data), lookup_label(field.data))] if field.data is not None else []
         if not options:
             options = field.active_filter_options()
         attrs = {
@@ -74,4 +91,4 @@ class LookupField(Field):
         pattern = re.compile(rf"^_flt_\d+_{re.escape(self.name)}$")
         values = [v for k in request.args for v in request.args.getlist(k) if pattern.match(k)]
         found = [self.loader(v) for v in values[:5]]
-        return [(self.pk_of(obj), str(obj)) for obj in found if obj is not None]
+        return [(self.pk_of(obj), lookup_label(obj)) for obj in found if obj is not None]

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import StringField
 
-from app.services.masking import BIRTH, is_sensitive_column, kind_of, mask_column
+from app.services.masking import BIRTH, ID_SUFFIX, is_sensitive_column, kind_of, mask_column, mask_id_number
 
 NOT_A_DATE = _l("Not a valid date; write it as 2016-09-01.")
 
@@ -14,6 +14,13 @@ NOT_A_DATE = _l("Not a valid date; write it as 2016-09-01.")
 def is_sensitive(column: str) -> bool:
     """Whether a column holds a value that is masked in every output."""
     return is_sensitive_column(column)
+
+
+def id_tail(value) -> str:
+    """****34: the end of an ID number's mask (the masking service's), for telling namesakes apart."""
+    if not value:
+        return ""
+    return "****" + mask_id_number(str(value))[-ID_SUFFIX:]
 
 
 def list_formatter(column: str):

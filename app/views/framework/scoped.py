@@ -11,8 +11,9 @@ from app.fab.interface import is_sensitive_order
 from app.runner import answer, run
 from app.security.request_context import current_context
 from app.security.scope import current_scope, limit
-from app.views.framework.lookup import LOOKUP_LIMIT, lookup_fields
+from app.views.framework.lookup import LOOKUP_LIMIT, lookup_fields, lookup_label
 from app.views.framework.masking import is_sensitive, show_formatter
+from app.views.framework.quick_search import QuickSearchMixin
 
 
 def _check_paging_args() -> None:
@@ -25,8 +26,9 @@ def _check_paging_args() -> None:
                 abort(400)
 
 
-class ScopedViewMixin(NoFileDownload):
-    """Mixed into ZizhuModelView before FAB's ModelView: every path stays inside the scope."""
+class ScopedViewMixin(QuickSearchMixin, NoFileDownload):
+    """Mixed into ZizhuModelView before FAB's ModelView: every path stays inside the scope (the list's
+    quick search and filter chips included: they are FAB filters, applied with the scope's)."""
 
     def _init_properties(self):
         """FAB's properties; no sort link on a masked column (sorting by it is refused)."""
@@ -82,7 +84,7 @@ class ScopedViewMixin(NoFileDownload):
         if term:
             query = query.filter(or_(*[getattr(model, f).contains(term, autoescape=True) for f in fields]))
         rows = query.order_by(model.id).offset((page - 1) * LOOKUP_LIMIT).limit(LOOKUP_LIMIT + 1).all()
-        results = [{"id": r.id, "text": str(r)} for r in rows[:LOOKUP_LIMIT]]
+        results = [{"id": r.id, "text": lookup_label(r)} for r in rows[:LOOKUP_LIMIT]]
         return jsonify(results=results, pagination={"more": len(rows) > LOOKUP_LIMIT})
 
     # validation and scope, shared with the API ------------------------------
