@@ -27,12 +27,19 @@ from app.views.records.people import (
     StudentModelView,
 )
 
+# Five categories, so that the navbar keeps to one row at 1024 px for every role (tests/e2e/test_layout.py):
+# aid items, aid standards and fund accounts share one; FAB's security pages join System settings.
 PEOPLE = ("People", _l("Pupils and households"), "fa-users")
 ASSESSMENT = ("Identification", _l("Identification"), "fa-check-square-o")
-AID = ("Aid", _l("Aid payments"), "fa-gift")
-FUNDS = ("Funds", _l("Funds"), "fa-money")
+AID = ("Aid", _l("Aid and funds"), "fa-gift")
 REPORTS = ("Reports", _l("Reports"), "fa-bar-chart")
 SYSTEM = ("System", _l("System settings"), "fa-cogs")
+
+# One place to manage users for every role (docs/user-areas.md): our user page, which records the
+# school and classes an account works for. FAB's own account pages (users, and groups that hand out
+# roles) leave the menu; its role and permission pages move under System settings for Admin.
+FAB_SECURITY = "Security"
+FAB_ACCOUNT_PAGES = ("List Users", "List Groups")
 
 MENU = [
     (StudentModelView, "Pupils", _l("Pupils"), "fa-child", PEOPLE),
@@ -48,7 +55,7 @@ MENU = [
     (SimulationView, "Simulation", _l("Simulation"), "fa-flask", ASSESSMENT),
     (AidItemModelView, "Aid items", _l("Aid items"), "fa-gift", AID),
     (AidStandardModelView, "Aid standards", _l("Aid standards"), "fa-list-ol", AID),
-    (FundAccountModelView, "Fund accounts", _l("Fund accounts"), "fa-university", FUNDS),
+    (FundAccountModelView, "Fund accounts", _l("Fund accounts"), "fa-university", AID),
     (SchoolProgressView, "School progress", _l("School progress"), "fa-tasks", REPORTS),
     (PracticeCheckView, "Fairness checks", _l("Fairness checks"), "fa-balance-scale", REPORTS),
     (JobModelView, "Background jobs", _l("Exports and jobs"), "fa-hourglass-half", REPORTS),
@@ -87,3 +94,14 @@ def register(appbuilder) -> None:
         )
     for view in others:
         appbuilder.add_view_no_menu(view)
+    one_user_area(appbuilder.menu)
+
+
+def one_user_area(menu) -> None:
+    """Take FAB's Security category out of the menu: its account pages go, the rest joins System settings."""
+    security = menu.find(FAB_SECURITY)
+    system = menu.find(SYSTEM[0])
+    if security is None or system is None:
+        return
+    system.childs.extend(item for item in security.childs if item.name not in FAB_ACCOUNT_PAGES and item.name != "-")
+    menu.menu.remove(security)
