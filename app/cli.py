@@ -38,9 +38,12 @@ def init_command():
 @click.option("--password", required=True, help="Password of every demo account.")
 @click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same district).")
 @click.option("--if-empty", is_flag=True, help="Do nothing when a district already exists.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Build the demo's timeline as of this day (YYYY-MM-DD; default: today by the app clock).")
 @with_appcontext
-def seed_demo_command(schools, pupils, password, seed, if_empty):
-    """A deterministic, realistic demo district with demo accounts."""
+def seed_demo_command(schools, pupils, password, seed, if_empty, as_of):
+    """A deterministic, realistic demo district with demo accounts: last school year complete, this
+    term at every stage of identification."""
     from app.demo.seed import seed_demo
     from app.errors import DomainError
     from app.models import District
@@ -52,7 +55,7 @@ def seed_demo_command(schools, pupils, password, seed, if_empty):
     try:
         summary = seed_demo(
             current_app.appbuilder, ctx.session, schools=schools, pupils=pupils,
-            password=password, seed=seed, today=ctx.today,
+            password=password, seed=seed, today=as_of.date() if as_of else ctx.today,
         )
     except DomainError as err:
         raise click.ClickException(str(err)) from None

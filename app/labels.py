@@ -10,12 +10,14 @@ from app.models import (
     Health,
     HukouType,
     JobStatus,
+    NoParentReason,
     NoticeStatus,
     ObjectionOutcome,
     Payee,
     Presence,
     Relation,
     ReviewOutcome,
+    ReviewRuling,
     ReviewStage,
     SchoolLevel,
     Season,
@@ -163,6 +165,14 @@ COLUMN_LABELS = {
     "answer": _l("Answer"),
     "answered_on": _l("Answered on"),
     "tier_name": _l("Tier"),
+    "no_parent_reason": _l("Why no parent or guardian is recorded"),
+    "no_parent_note": _l("Note on the missing parents"),
+    "review_requested_on": _l("Review asked for on"),
+    "review_requested_by": _l("Review asked for by"),
+    "review_request": _l("Request for review"),
+    "review_ruling": _l("Decision on the review"),
+    "review_answer": _l("Reasons for the review decision"),
+    "review_decided_on": _l("Review decided on"),
 }
 
 ENUM_LABELS = {
@@ -240,6 +250,11 @@ ENUM_LABELS = {
     NoticeStatus.WITHDRAWN: _l("Withdrawn"),
     ObjectionOutcome.DISMISSED: _l("Dismissed: the identification stands"),
     ObjectionOutcome.UPHELD: _l("Upheld: the identification is changed"),
+    NoParentReason.ORPHAN: _l("Orphan: both parents deceased"),
+    NoParentReason.PARENTS_MISSING: _l("Whereabouts of both parents unknown, or in prison"),
+    NoParentReason.OTHER: _l("Other (see the note)"),
+    ReviewRuling.UPHELD: _l("Upheld: the school's answer and the identification stand"),
+    ReviewRuling.CHANGED: _l("Changed: the school assesses the application again"),
 }
 
 

@@ -77,12 +77,13 @@ def school_year_bounds(today: date) -> tuple[int, int]:
     return first, first + 1
 
 
-def seed_calendar(session, today: date) -> SchoolYear:
-    """The current school year and its autumn and spring terms; marks them current."""
-    first, second = school_year_bounds(today)
-    name = f"{first}-{second}"
+def school_year(session, first: int) -> SchoolYear:
+    """The school year starting 1 September of `first`, with its autumn and spring terms (made when
+    missing; not marked current)."""
+    name = f"{first}-{first + 1}"
     year = session.query(SchoolYear).filter_by(name=name).one_or_none()
     if year is None:
+        second = first + 1
         year = SchoolYear(name=name, start_date=date(first, 9, 1), end_date=date(second, 8, 31))
         session.add(year)
         session.flush()
@@ -97,6 +98,26 @@ def seed_calendar(session, today: date) -> SchoolYear:
                  school_days=100),
         ])
         session.flush()
+    return year
+
+
+def make_current(session, today: date) -> Term:
+    """Mark the school year and the term of `today` current, and no other (they must exist)."""
+    year = school_year(session, school_year_bounds(today)[0])
+    term = next(t for t in year.terms if t.start_date <= today <= t.end_date)
+    for row in session.query(SchoolYear).filter(SchoolYear.is_current.is_(True), SchoolYear.id != year.id):
+        row.is_current = False
+    for row in session.query(Term).filter(Term.is_current.is_(True), Term.id != term.id):
+        row.is_current = False
+    year.is_current = term.is_current = True
+    session.flush()
+    return term
+
+
+def seed_calendar(session, today: date) -> SchoolYear:
+    """The current school year and its autumn and spring terms; marks them current unless a school
+    year is current already."""
+    year = school_year(session, school_year_bounds(today)[0])
     if not session.query(SchoolYear).filter_by(is_current=True).count():
         year.is_current = True
         current = next(t for t in year.terms if t.start_date <= today <= t.end_date)

@@ -93,16 +93,18 @@ def class_review_on(session, district_id: int, school_year_id: int) -> bool:
         return False
 
 
-def seed_standard(session, district_id: int, school_year_id: int, *, in_force_from=None) -> AssessmentStandard:
+def seed_standard(session, district_id: int, school_year_id: int, *, in_force_from=None,
+                  ctx=None) -> AssessmentStandard:
     """Version 1 of the default standard, in force (now, or from `in_force_from`), unless the district
     already has one that year (seed and `aid init` code: audited in the context the session's work serves).
     Its holidays and make-up working days are the official ones of this year and the next by the
-    context's clock (and of the school year's two calendar years)."""
+    context's clock (and of the school year's two calendar years); `ctx` when not the one the session's
+    work serves (the demo's, on a day of last year)."""
     existing = session.query(AssessmentStandard).filter_by(
         district_id=district_id, school_year_id=school_year_id).order_by(AssessmentStandard.version).first()
     if existing is not None:
         return existing
-    ctx = context_of(session)
+    ctx = ctx or context_of(session)
     data = default_standard_data(ctx.today, session.get(SchoolYear, school_year_id))
     parse_standard(data, 1)  # the seed must be valid
     row = AssessmentStandard(district_id=district_id, school_year_id=school_year_id, version=1,

@@ -56,6 +56,8 @@ def add_pupils(run: DemoRun, school: SchoolPlan, household: HouseholdFacts, grad
         })
         if status == StudentStatus.ENROLLED:
             _maybe_apply(run, school, household, student_id)
+            if grade >= 2 and run.last_term is not None:
+                _maybe_applied_last_year(run, school, household, student_id)
 
 
 def _window(run: DemoRun) -> tuple[date, date]:
@@ -75,20 +77,47 @@ def _reason(run: DemoRun, codes: tuple) -> str:
     return "，".join(parts) + texts["reason_ending"]
 
 
+def _share(run: DemoRun, household: HouseholdFacts) -> float:
+    """How likely a pupil of the household applies (mostly pupils from poor homes)."""
+    shares = run.data["households"]["application_share"]
+    return shares["poor"] if household.poor else shares["special" if household.groups else "other"]
+
+
+def _office_hours(run: DemoRun, day: date) -> datetime:
+    """A moment of `day` in office hours, China time."""
+    return datetime.combine(day, time(run.draw.between(8, 17), run.draw.between(0, 59)), LOCAL_ZONE)
+
+
+def _maybe_applied_last_year(run: DemoRun, school: SchoolPlan, household: HouseholdFacts, student_id: int) -> None:
+    """Queue last school year's application of a pupil then in the grade below, submitted in the first
+    three weeks of last year's autumn window (the demo then takes it through the whole cycle)."""
+    draw, term = run.draw, run.last_term
+    if not draw.chance(_share(run, household)):
+        return
+    signed = draw.day_between(term.application_opens, term.application_opens + timedelta(days=18))
+    day = signed + timedelta(days=draw.between(0, 2))
+    run.applied[term.id] += 1
+    run.writer.add(Application.__table__, {
+        "id": run.keys.take(Application.__table__), "student_id": student_id, "school_id": school.id,
+        "school_year_id": term.school_year_id, "term_id": term.id, "status": ApplicationStatus.SUBMITTED,
+        "reason": _reason(run, household.reasons), "is_midyear": False,
+        "commitment_signed_on": signed, "consent_signed_on": signed, "submitted_on": _office_hours(run, day),
+        **run.stamps(),
+    })
+
+
 def _maybe_apply(run: DemoRun, school: SchoolPlan, household: HouseholdFacts, student_id: int) -> None:
     """Queue a draft or submitted application for a share of the pupils (mostly from poor homes)."""
     draw, homes = run.draw, run.data["households"]
-    shares = homes["application_share"]
-    share = shares["poor"] if household.poor else shares["special" if household.groups else "other"]
-    if not draw.chance(share):
+    if not draw.chance(_share(run, household)):
         return
     submitted = draw.chance(homes["submitted_share"])
     first, last = _window(run)
     signed = draw.day_between(first, last) if submitted or draw.chance(0.5) else None
     submitted_on = None
     if submitted:
-        day = min(signed + timedelta(days=draw.between(0, 3)), last)
-        submitted_on = datetime.combine(day, time(draw.between(8, 17), draw.between(0, 59)), LOCAL_ZONE)  # office hours
+        submitted_on = _office_hours(run, min(signed + timedelta(days=draw.between(0, 3)), last))
+    run.applied[run.term.id] += 1
     run.writer.add(Application.__table__, {
         "id": run.keys.take(Application.__table__), "student_id": student_id, "school_id": school.id,
         "school_year_id": run.term.school_year_id, "term_id": run.term.id,

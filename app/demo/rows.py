@@ -3,7 +3,7 @@ import csv
 import enum
 import io
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -178,6 +178,8 @@ class DemoRun:
     year_start: int
     term: TermInfo
     group_ids: dict
+    last_term: TermInfo | None = None  # last school year's autumn term, whose work the demo completes
+    applied: Counter = field(default_factory=Counter)  # applications written per term id
 
     def stamps(self) -> dict:
         """created_on / changed_on for a bulk row (bulk inserts skip the model defaults)."""

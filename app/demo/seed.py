@@ -1,6 +1,6 @@
 """`flask aid seed-demo`: a deterministic, realistic demo district written in bulk, with demo accounts."""
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import text
@@ -17,7 +17,8 @@ from app.demo.data import Draw, load_demo_data
 from app.demo.rows import BulkWriter, DemoRun, IdNumbers, PrimaryKeys, TermInfo, sync_sequences
 from app.demo.users import check_roles, create_accounts, format_summary
 from app.errors import DomainError
-from app.models import AidItem, District, FundAccount, School, SpecialGroup, Term
+from app.models import AidItem, District, FundAccount, School, Season, SpecialGroup, Term
+from app.seeding import make_current, school_year, school_year_bounds
 
 MAX_SCHOOLS = 9999  # the last four digits of the school code
 CHUNK_SIZE = 5000
@@ -43,13 +44,20 @@ def _check_database(session, code: str) -> None:
         raise DomainError(_l("The database already holds a district; the demo needs an empty one."))
 
 
-def _current_term(session) -> TermInfo:
-    """The current term as plain values, or a DomainError telling to run `flask aid init`."""
-    term = session.query(Term).filter(Term.is_current.is_(True)).one_or_none()
-    if term is None:
-        raise DomainError(_l("There is no current term; run `flask aid init` first."))
+def _term_info(term: Term) -> TermInfo:
+    """A term as plain values."""
     return TermInfo(term.id, term.school_year_id, term.name, term.start_date,
                     term.application_opens, term.application_closes)
+
+
+def _calendar(session, today: date) -> tuple[TermInfo, TermInfo]:
+    """This term (made current for `today`) and last school year's autumn term; the school years are
+    made when missing (`flask aid init` makes only the current one)."""
+    first = school_year_bounds(today)[0]
+    last_year = school_year(session, first - 1)
+    term = make_current(session, today)
+    autumn = next(t for t in last_year.terms if t.season is Season.AUTUMN)
+    return _term_info(term), _term_info(autumn)
 
 
 def _lookups(session, data: dict) -> tuple[dict, int]:
@@ -62,7 +70,8 @@ def _lookups(session, data: dict) -> tuple[dict, int]:
     return group_ids, item_id
 
 
-def _start(ctx: Context, seed: int, today: date, data: dict, term: TermInfo, group_ids: dict) -> DemoRun:
+def _start(ctx: Context, seed: int, today: date, data: dict, terms: tuple[TermInfo, TermInfo],
+           group_ids: dict) -> DemoRun:
     """The shared state of one run: one seeded generator, keys after the existing rows, one writer."""
     session = ctx.session
     keys = PrimaryKeys(session, KEYED_TABLES)
@@ -72,7 +81,8 @@ def _start(ctx: Context, seed: int, today: date, data: dict, term: TermInfo, gro
         ids=IdNumbers(places["other_address_codes"]),
         writer=BulkWriter(session, BULK_TABLES, CHUNK_SIZE),
         district_id=keys.take(District.__table__), address_code=places["district"]["address_code"],
-        year_start=today.year if today.month >= 9 else today.year - 1, term=term, group_ids=group_ids,
+        year_start=today.year if today.month >= 9 else today.year - 1, term=terms[0], group_ids=group_ids,
+        last_term=terms[1],
     )
 
 
@@ -93,12 +103,38 @@ def refresh_statistics(session) -> None:
     session.commit()
 
 
-def _write_district(ctx: Context, appbuilder, data: dict, term: TermInfo, lookups: tuple, *,
+def _standards(ctx: Context, district_id: int, terms: tuple[TermInfo, TermInfo]) -> None:
+    """The default standard of last school year and of this one, each seeded (with the official
+    holidays of its years) and put in force on the first day of its school year."""
+    for term in reversed(terms):
+        year_start = date(term.start_date.year if term.start_date.month >= 9 else term.start_date.year - 1, 9, 1)
+        at_start = replace(ctx, clock=FixedClock(day_start(year_start)))
+        seed_standard(ctx.session, district_id, term.school_year_id, in_force_from=day_start(year_start),
+                      ctx=at_start)
+
+
+def _identification(ctx: Context, run: DemoRun, plans: list, today: date) -> dict:
+    """Last year's cycle in every school, this term's work in the first two (app/demo/identification.py)."""
+    session, this, last = ctx.session, run.term, run.last_term
+    tiers = demo_identification.tier_codes(session)
+    ids = [plan.id for plan in plans]
+    days = demo_identification.calendar_days(ctx, run.district_id, last.school_year_id)
+    counts = demo_identification.complete_last_year(days, ids, last.id, last.application_opens, tiers)
+    days = demo_identification.calendar_days(ctx, run.district_id, this.school_year_id)
+    counts.update(demo_identification.work_this_term(days, ids[0], this.id, tiers, today))
+    if len(ids) > 1:
+        demo_identification.work_second_school(days, ids[1], this.id, tiers, today)
+    session.flush()
+    return counts
+
+
+def _write_district(ctx: Context, appbuilder, data: dict, lookups: tuple, *,
                     schools: int, pupils: int, password: str, seed: int, today: date) -> tuple[DemoRun, list]:
-    """Every row of the demo district, the identification work under way (done by the system at 10
-    o'clock of `today`, China time, so that a seed writes the same district all day) and the demo accounts."""
+    """Every row of the demo district, last year's and this term's identification work (done by the
+    system, each step on its day) and the demo accounts."""
     session, (group_ids, item_id) = ctx.session, lookups
-    run = _start(ctx, seed, today, data, term, group_ids)
+    terms = _calendar(session, today)
+    run = _start(ctx, seed, today, data, terms, group_ids)
     run.writer.add(District.__table__, demo_org.district_row(run))
     plans = demo_org.plan_schools(run, schools, pupils)
     for plan in plans:
@@ -108,25 +144,26 @@ def _write_district(ctx: Context, appbuilder, data: dict, term: TermInfo, lookup
     _write_people(run, plans)
     run.writer.flush()
     sync_sequences(session, KEYED_TABLES)
-    seed_standard(session, run.district_id, term.school_year_id, in_force_from=day_start(today))  # before any scoring
+    _standards(ctx, run.district_id, terms)  # before any scoring
     demo_identification.snapshot_submissions(session, run.district_id)
-    at_ten = replace(ctx, clock=FixedClock(day_start(today) + timedelta(hours=10)))
-    demo_identification.advance(at_ten, [plan.id for plan in plans], term.id)
+    _identification(ctx, run, plans, today)
     district = data["places"]["district"]["name"]
     return run, create_accounts(appbuilder, session, run, district, plans, password)
 
 
 def seed_demo(appbuilder, session, *, schools: int, pupils: int, password: str, seed: int,
               today: date) -> str:
-    """Write the demo district in one transaction (the runner's) and return a summary with the demo
-    accounts."""
+    """Write the demo district as of `today` in one transaction (the runner's) and return a summary
+    with the demo accounts."""
     _check_arguments(schools, pupils, password)
     data = load_demo_data()
     _check_database(session, data["places"]["district"]["code"])
     check_roles(appbuilder.sm)
-    term = _current_term(session)
+    if session.query(Term.id).first() is None:
+        raise DomainError(_l("There is no current term; run `flask aid init` first."))
     lookups = _lookups(session, data)
-    run, accounts = runner.run(system_context(session, app_clock()), _write_district, appbuilder, data, term,
+    run, accounts = runner.run(system_context(session, app_clock()), _write_district, appbuilder, data,
                                lookups, schools=schools, pupils=pupils, password=password, seed=seed, today=today)
     refresh_statistics(session)
-    return format_summary(data["places"]["district"]["name"], run.writer.counts, term.name, accounts)
+    terms = [(run.term.name, run.applied[run.term.id]), (run.last_term.name, run.applied[run.last_term.id])]
+    return format_summary(data["places"]["district"]["name"], run.writer.counts, terms, accounts)

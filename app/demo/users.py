@@ -80,8 +80,9 @@ def _table(rows: list[tuple[str, ...]]) -> list[str]:
     ]
 
 
-def format_summary(district: str, counts: dict, term: str, accounts: list[AccountLine]) -> str:
-    """Counts of what was written and the table of demo accounts (the password itself is not echoed)."""
+def format_summary(district: str, counts: dict, terms: list[tuple[str, int]], accounts: list[AccountLine]) -> str:
+    """Counts of what was written (applications per term: this one, then last year's) and the table of
+    demo accounts (the password itself is not echoed)."""
     lines = [
         _("Demo district %(district)s written.", district=district),
         _("Schools: %(n)d", n=counts.get("school", 0)),
@@ -89,7 +90,7 @@ def format_summary(district: str, counts: dict, term: str, accounts: list[Accoun
           n=counts.get("household", 0), m=counts.get("household_member", 0),
           g=counts.get("household_special_group", 0)),
         _("Pupils: %(n)d", n=counts.get("student", 0)),
-        _("Applications in %(term)s: %(n)d", term=term, n=counts.get("application", 0)),
+        *(_("Applications in %(term)s: %(n)d", term=term, n=n) for term, n in terms),
         _("Fund accounts: %(n)d", n=counts.get("fund_account", 0)),
         "",
     ]

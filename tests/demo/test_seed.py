@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from app.clock import local_day
+from app.clock import SYSTEM, local_day
 from app.demo.pupils import cohort
 from app.demo.rows import luhn_digit
 from app.demo.seed import seed_demo
@@ -41,7 +41,7 @@ from app.services.validation import (
 )
 from tests.conftest import clean_database
 
-TODAY = date.today()
+TODAY = date(2026, 11, 20)  # the demo's day (a Friday in the autumn term): the same district whatever the date
 PASSWORD = "Demo-pass-2026!"
 SCHOOLS, PUPILS = 3, 300
 KEEP_TABLES = {"alembic_version", "ab_permission", "ab_view_menu", "ab_permission_view",
@@ -76,13 +76,15 @@ def _snapshot() -> tuple:
         Household.guardian_name, Household.address, Household.phone, Household.bank_account,
     ).order_by(Household.id)).all()
     schools = db.session.scalars(select(School.name).order_by(School.code)).all()
-    return tuple(pupils), tuple(homes), tuple(schools)
+    work = db.session.execute(select(Application.status, Application.score, Application.final_tier_id)
+                              .order_by(Application.id)).all()
+    return tuple(pupils), tuple(homes), tuple(schools), tuple(work)
 
 
 def _wipe() -> None:
     """Delete what a test wrote, as the shared `session` fixture does."""
     db.session.rollback()
-    clean_database(TODAY)
+    clean_database(SYSTEM.today())
 
 
 def _row_counts() -> dict:
@@ -221,7 +223,7 @@ def test_special_groups_link_existing_codes(dbs):
 
 def test_applications_are_in_the_current_term_and_submitted_ones_frozen(dbs):
     term = dbs.scalars(select(Term).filter_by(is_current=True)).one()
-    apps = dbs.scalars(select(Application)).all()
+    apps = dbs.scalars(select(Application).filter_by(term_id=term.id)).all()
     assert 0.04 * PUPILS < len(apps) < 0.25 * PUPILS
     assert {ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.SCHOOL_REVIEW} <= {
         a.status for a in apps}
@@ -236,13 +238,14 @@ def test_applications_are_in_the_current_term_and_submitted_ones_frozen(dbs):
 
 def test_first_school_is_part_way_and_second_school_decided_everything(dbs):
     schools = dbs.scalars(select(School).order_by(School.code)).all()
-    first = {a.status for a in dbs.scalars(select(Application).filter_by(school_id=schools[0].id))}
-    second = dbs.scalars(select(Application).filter_by(school_id=schools[1].id)).all()
+    term = dbs.scalars(select(Term).filter_by(is_current=True)).one()
+    first = {a.status for a in dbs.scalars(select(Application).filter_by(school_id=schools[0].id, term_id=term.id))}
+    second = dbs.scalars(select(Application).filter_by(school_id=schools[1].id, term_id=term.id)).all()
     assert ApplicationStatus.SUBMITTED in first and ApplicationStatus.SCHOOL_REVIEW in first
     assert all(a.final_tier is not None for a in second if a.status is not ApplicationStatus.DRAFT)
     scored = [a for a in second if a.score is not None]
     assert scored and all(a.standard_version == 1 and a.breakdown["lines"] for a in scored)
-    notice = dbs.scalars(select(PublicNotice).filter_by(school_id=schools[1].id)).one()
+    notice = dbs.scalars(select(PublicNotice).filter_by(school_id=schools[1].id, term_id=term.id)).one()
     assert notice.status is NoticeStatus.PUBLISHED and notice.ends_on > notice.starts_on
     listed = {e.application_id for e in notice.entries}
     assert listed == {a.id for a in second if a.status is ApplicationStatus.NOTICE}
@@ -300,3 +303,90 @@ def test_new_rows_get_fresh_ids_after_the_bulk_insert(dbs):
 def test_bad_arguments_are_refused(app, dbs, overrides):
     with pytest.raises(DomainError):
         _seed(app, 1, **overrides)
+
+
+# ---- the whole cycle: last school year complete, this term at every stage (as of TODAY) ----
+
+def _term(dbs, current: bool = True) -> Term:
+    """This term, or last school year's autumn term."""
+    if current:
+        return dbs.scalars(select(Term).filter_by(is_current=True)).one()
+    return dbs.scalars(select(Term).filter_by(name=f"{TODAY.year - 1}年秋季学期")).one()
+
+
+def _first_school(dbs) -> School:
+    return dbs.scalars(select(School).order_by(School.code)).first()
+
+
+def test_terms_follow_the_demo_day(dbs):
+    assert _term(dbs).name == "2026年秋季学期" and _term(dbs).school_year.is_current
+    assert not _term(dbs, current=False).is_current
+    assert dbs.scalar(select(func.count(Term.id)).filter_by(is_current=True)) == 1
+
+
+def test_the_first_school_has_applications_at_every_stage_this_term(dbs):
+    apps = dbs.scalars(select(Application).filter_by(school_id=_first_school(dbs).id, term_id=_term(dbs).id)).all()
+    statuses = {a.status for a in apps}
+    assert statuses >= {ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.CLASS_REVIEW,
+                        ApplicationStatus.SCHOOL_REVIEW, ApplicationStatus.NOTICE, ApplicationStatus.APPROVED,
+                        ApplicationStatus.RETURNED, ApplicationStatus.REJECTED}
+    in_review = [a for a in apps if a.status is ApplicationStatus.SCHOOL_REVIEW]
+    assert any(a.score is not None and a.final_tier is None and not a.home_visits for a in in_review)  # scored
+    assert any(a.final_tier is None and a.home_visits for a in in_review)  # visited
+    assert any(a.final_tier is not None for a in in_review)  # decided, waiting for a notice
+    assert all(a.return_reason for a in apps if a.status is ApplicationStatus.RETURNED)
+
+
+def test_a_notice_that_has_ended_is_approved_today_by_the_approval_command(dbs):
+    from app.clock import FixedClock, day_start
+    from app.commands import notice_approval
+    from app.security.scope import Scope
+    from tests.context import context
+
+    school = _first_school(dbs)
+    notices = dbs.scalars(select(PublicNotice).filter_by(school_id=school.id, term_id=_term(dbs).id)
+                          .order_by(PublicNotice.starts_on)).all()
+    ended, running = notices
+    assert ended.ends_on < TODAY <= running.ends_on and running.status is NoticeStatus.PUBLISHED
+    from app.models import Objection
+
+    def answered(notice) -> list:
+        return [o.answered_on is not None for o in dbs.scalars(select(Objection).filter_by(notice_id=notice.id))]
+
+    assert answered(ended) == [True] and answered(running) == [False]
+    waiting = [e.application for e in ended.entries if e.application.status is ApplicationStatus.NOTICE]
+    assert waiting and any(e.application.status is ApplicationStatus.APPROVED for e in ended.entries)
+    clock = FixedClock(day_start(TODAY))
+    clock.set_day(TODAY)
+    ctx = context(dbs, Scope(district_id=school.district_id, school_id=school.id), clock=clock)
+    assert notice_approval.approve_notice(ctx, ended.id) == len(waiting)
+    assert {a.status for a in waiting} == {ApplicationStatus.APPROVED}
+
+
+def test_last_school_year_is_complete_in_every_school(dbs):
+    from app.models import Objection, ObjectionOutcome, SchoolYear
+    from app.queries.practices import previous_year
+
+    last = _term(dbs, current=False)
+    apps = dbs.scalars(select(Application).filter_by(term_id=last.id)).all()
+    assert {a.status for a in apps} == {ApplicationStatus.APPROVED, ApplicationStatus.REJECTED}
+    assert {a.school_id for a in apps if a.status is ApplicationStatus.APPROVED} == set(
+        dbs.scalars(select(School.id)))
+    assert all(a.final_tier is not None or a.tier_reason for a in apps)
+    notices = dbs.scalars(select(PublicNotice).filter_by(term_id=last.id)).all()
+    assert len(notices) == SCHOOLS and all(n.ends_on < TODAY and n.status is NoticeStatus.WITHDRAWN for n in notices)
+    objections = dbs.scalars(select(Objection).join(PublicNotice).filter(PublicNotice.term_id == last.id)).all()
+    assert objections and all(o.answered_on and o.answered_on <= o.due_on for o in objections)
+    assert {o.outcome for o in objections} == {ObjectionOutcome.DISMISSED, ObjectionOutcome.UPHELD}
+    assert all(o.application.status is ApplicationStatus.REJECTED
+               for o in objections if o.outcome is ObjectionOutcome.UPHELD)
+    this_year = dbs.get(SchoolYear, _term(dbs).school_year_id)
+    assert previous_year(dbs, this_year).id == last.school_year_id  # the fairness check has two years
+
+
+def test_the_standards_carry_the_holidays_of_their_years(dbs):
+    from app.models import AssessmentStandard
+
+    rows = {r.school_year_id: r.data["parameters"] for r in dbs.scalars(select(AssessmentStandard))}
+    assert "2025-10-08" in rows[_term(dbs, current=False).school_year_id]["holidays"]
+    assert "2026-10-07" in rows[_term(dbs).school_year_id]["holidays"]

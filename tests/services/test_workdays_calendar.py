@@ -45,7 +45,7 @@ def test_the_2026_notice_as_published():
 
 
 def test_a_year_without_its_notice_holds_only_the_statutory_days_and_says_so():
-    for year, entry in YEARS.items():
+    for entry in YEARS.values():
         if entry["statutory_only"]:
             assert len(_days(entry)) == STATUTORY_DAYS and entry["workdays"] == [] and entry["note"]
     assert YEARS["2027"]["statutory_only"]

@@ -70,6 +70,7 @@ class HouseholdModelView(ZizhuModelView):
     add_columns = edit_columns = [
         "guardian_name", "guardian_id_number", "phone", "address", "hukou_type", "lives_rural",
         "special_groups", "single_parent", "sudden_event_on", "sudden_event",
+        "no_parent_reason", "no_parent_note",
         "payee_name", "bank_name", "bank_account", "notes", "district",
     ]
     show_columns = add_columns + ["created_on", "changed_on"]
@@ -78,6 +79,11 @@ class HouseholdModelView(ZizhuModelView):
     related_views = [HouseholdMemberModelView, StudentModelView]
     description_columns = {
         "sudden_event_on": _l("Scored when it happened in the 12 months before the application was submitted"),
+        "sudden_event": _l("What happened; with its date it is required for a mid-year application after "
+                           "the application window"),
+        "no_parent_reason": _l("Only when no father, mother or guardian is entered as a member: an application "
+                               "is not submitted without them or this reason"),
+        "no_parent_note": _l("Required when the reason is other"),
     }
 
 
