@@ -175,6 +175,25 @@ COLUMN_LABELS = {
     "review_decided_on": _l("Review decided on"),
 }
 
+# what a column holds, where a form or the REST `_info` says more than its label (views may add their own)
+COLUMN_DESCRIPTIONS = {
+    "student_no": _l("G + the ID number, J + an 18-character code, or L + 18 digits"),
+    "id_number": _l("18 characters; the last may be X"),
+    "presence": _l("Working away from home still counts as with the family"),
+    "annual_income": _l("All income of the last 12 months: wages, farming, pensions, transfers"),
+    "sudden_event_on": _l("Scored when it happened in the 12 months before the application was submitted"),
+}
+
+# one record of each model, as REST `_info` titles name it
+MODEL_LABELS = {
+    "District": _l("District"), "School": _l("School"), "SpecialGroup": _l("Special group"),
+    "Household": _l("Household"), "HouseholdMember": _l("Household member"), "Student": _l("Pupil"),
+    "SchoolYear": _l("School year"), "Term": _l("Term"), "Tier": _l("Tier"), "Application": _l("Application"),
+    "AidItem": _l("Aid item"), "AidStandard": _l("Aid standard"), "FundAccount": _l("Fund account"),
+    "PublicNotice": _l("Public notice"), "Objection": _l("Objection"),
+    "AssessmentStandard": _l("Identification standard"), "Job": _l("Background job"),
+}
+
 ENUM_LABELS = {
     HukouType.RURAL: _l("Rural"),
     HukouType.URBAN: _l("Urban"),

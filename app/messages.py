@@ -49,9 +49,70 @@ INVALID_BY_KIND = (("Date", _l("is not a valid date (YYYY-MM-DD)")), ("DateTime"
                    ("String", _l("must be text")), ("Decimal", _l("must be a number")))
 
 
+NOT_VALID = _l("is not a valid value")
+NOT_AN_OBJECT = _l("must be an object")
+NOT_A_LIST = _l("must be a list")
+NOT_A_DATE_TIME = _l("is not a valid date and time")
+NOT_AN_IP = _l("is not a valid IP address")
+# every other message of marshmallow's fields ({class: {key: message}}), none left in English
+MORE_FIELD_MESSAGES = {
+    "Field": {"validator_failed": NOT_VALID},
+    "Nested": {"type": NOT_AN_OBJECT}, "List": {"invalid": NOT_A_LIST}, "Tuple": {"invalid": NOT_A_LIST},
+    "String": {"invalid_utf8": _l("is not valid UTF-8 text")}, "UUID": {"invalid_uuid": _l("is not a valid UUID")},
+    "Number": {"invalid": _l("must be a number"), "too_large": _l("is too large")},
+    "Float": {"special": _l("must be a finite number")}, "Decimal": {"special": _l("must be a finite number")},
+    "DateTime": {"invalid_awareness": NOT_A_DATE_TIME, "format": NOT_A_DATE_TIME},
+    "Date": {"format": _l("is not a valid date (YYYY-MM-DD)")}, "Time": {"invalid": _l("is not a valid time"),
+                                                                        "format": _l("is not a valid time")},
+    "TimeDelta": {"invalid": _l("is not a valid period of time"), "format": _l("is not a valid period of time")},
+    "Mapping": {"invalid": NOT_AN_OBJECT}, "Url": {"invalid": _l("is not a valid web address")},
+    "Email": {"invalid": _l("is not a valid email address")},
+    "IP": {"invalid_ip": NOT_AN_IP}, "IPv4": {"invalid_ip": NOT_AN_IP}, "IPv6": {"invalid_ip": NOT_AN_IP},
+    "IPInterface": {"invalid_ip_interface": NOT_AN_IP}, "IPv4Interface": {"invalid_ip_interface": NOT_AN_IP},
+    "IPv6Interface": {"invalid_ip_interface": NOT_AN_IP},
+}
+SCHEMA_MESSAGES = {"type": NOT_AN_OBJECT, "unknown": _l("is not an accepted field")}
+# validators' messages: {class: {attribute: message}}; a message may name the validator's {min}, {max}…
+VALIDATOR_MESSAGES = {
+    "And": {"default_error_message": NOT_VALID}, "URL": {"default_message": _l("is not a valid web address")},
+    "Email": {"default_message": _l("is not a valid email address")},
+    "Length": {"message_min": _l("must be at least {min} characters long"),
+               "message_all": _l("must be {min} to {max} characters long"),
+               "message_equal": _l("must be exactly {equal} characters long")},
+    "Equal": {"default_message": _l("must be {other}")},
+    "Regexp": {"default_message": _l("is not in the expected format")},
+    "Predicate": {"default_message": NOT_VALID}, "NoneOf": {"default_message": NOT_VALID},
+    "ContainsOnly": {"default_message": _l("may only contain: {choices}")},
+    "ContainsNoneOf": {"default_message": _l("may not contain: {values}")},
+}
+
+
+class RangeMessage:
+    """A Range message chosen by its bounds' inclusivity when the validator is made (marshmallow formats its
+    template with min_op/max_op in __init__, outside any request), translated when it is shown."""
+
+    def __init__(self, **by_ops):
+        self.by_ops = by_ops  # "gte" / "gte_lte"… → lazy message naming {min} and {max}
+
+    def format(self, min_op: str = "", max_op: str = ""):
+        """The lazy message for these bounds (the ops are the sentinels set on Range below)."""
+        return self.by_ops["_".join(op for op in (min_op, max_op) if op)]
+
+
+RANGE_MESSAGES = {
+    "message_min": RangeMessage(gte=_l("must be at least {min}"), gt=_l("must be greater than {min}")),
+    "message_max": RangeMessage(lte=_l("may be at most {max}"), lt=_l("must be less than {max}")),
+    "message_all": RangeMessage(gte_lte=_l("must be between {min} and {max}"),
+                                gt_lte=_l("must be greater than {min} and at most {max}"),
+                                gte_lt=_l("must be at least {min} and less than {max}"),
+                                gt_lt=_l("must be greater than {min} and less than {max}")),
+    "message_gte": "gte", "message_gt": "gt", "message_lte": "lte", "message_lt": "lt",
+}
+
+
 def translate_validators() -> None:
     """marshmallow's messages in the request's language; runs before any schema is built (create_app's start)."""
-    from marshmallow import fields, validate
+    from marshmallow import Schema, fields, validate
 
     validate.Length.message_max = TOO_LONG
     validate.OneOf.default_message = NOT_A_CHOICE
@@ -60,3 +121,19 @@ def translate_validators() -> None:
     for name, message in INVALID_BY_KIND:
         kind = getattr(fields, name)
         kind.default_error_messages = {**kind.default_error_messages, "invalid": message}
+    for name, messages in MORE_FIELD_MESSAGES.items():
+        kind = getattr(fields, name)
+        kind.default_error_messages = {**kind.__dict__.get("default_error_messages", {}), **messages}
+    Schema._default_error_messages = {**Schema._default_error_messages, **SCHEMA_MESSAGES}
+    for name, messages in {**VALIDATOR_MESSAGES, "Range": RANGE_MESSAGES}.items():
+        for attribute, message in messages.items():
+            setattr(getattr(validate, name), attribute, message)
+    _translate_related()
+
+
+def _translate_related() -> None:
+    """marshmallow-sqlalchemy's relation fields (FAB's model schemas use them)."""
+    from marshmallow_sqlalchemy import fields as related
+
+    related.Related.default_error_messages = {**related.Related.default_error_messages,
+                                              "invalid": FIELD_MESSAGES["invalid"]}

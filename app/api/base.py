@@ -3,6 +3,7 @@ import json
 
 from flask_appbuilder.api import ModelRestApi, expose, protect, safe
 from flask_appbuilder.api.convert import Model2SchemaConverter
+from flask_babel import LazyString, gettext
 from marshmallow import Schema, ValidationError, fields
 
 from app.api import query_args, writes
@@ -17,6 +18,7 @@ from app.commands.rules import check_editable, validate_item
 from app.errors import DomainError, NotFound
 from app.fab.interface import SensitiveOrderRefused, ZizhuInterface, is_sensitive_order
 from app.fab.request_state import PerRequestFilters
+from app.labels import COLUMN_DESCRIPTIONS, COLUMN_LABELS, MODEL_LABELS
 from app.runner import NOT_FOUND, REFUSED, answer, run
 from app.security.request_context import current_context
 from app.security.roles import PERMISSION_FOLD
@@ -75,6 +77,8 @@ class SchemaConverter(Model2SchemaConverter):
         field = super()._column2enum(datamodel, column)
         if datamodel.list_columns[column.name].default is not None:
             field.required = False
+        if datamodel.is_nullable(column.name):  # an enum left empty (a household's no_parent_reason)
+            field.allow_none = True
         return field
 
 
@@ -96,8 +100,26 @@ class ZizhuApi(PerRequestFilters, IdempotentRequests, ModelRestApi):
         for kind in ("add_columns", "edit_columns"):  # the server's stamps are never written by a body
             chosen = getattr(type(self), kind, None) or columns
             setattr(self, kind, [c for c in chosen if c not in writes.SERVER_COLUMNS])
+        self._use_app_labels()
         super().__init__()
         self.order_columns = [c for c in self.order_columns if not is_sensitive_order(c)]
+
+    def _use_app_labels(self) -> None:
+        """`_info` and the list's labels, descriptions and titles are the pages' own (app/labels.py), in the
+        request's language; a resource's own labels and descriptions come first."""
+        cls, model = type(self), self.datamodel.obj.__name__
+        dotted = [c for c in (cls.list_columns or []) + (cls.show_columns or []) if "." in c]
+        self.label_columns = {**COLUMN_LABELS, **{c: _related_label(c) for c in dotted}, **(cls.label_columns or {})}
+        own_columns = set(self.datamodel.get_columns_list())
+        self.description_columns = {**{k: v for k, v in COLUMN_DESCRIPTIONS.items() if k in own_columns},
+                                    **(cls.description_columns or {})}
+        record = MODEL_LABELS.get(model)
+        if record is not None:
+            titles = {"list_title": record, "show_title": record,
+                      "add_title": LazyString(lambda: gettext("Add %(record)s", record=record)),
+                      "edit_title": LazyString(lambda: gettext("Edit %(record)s", record=record))}
+            for name, title in titles.items():
+                setattr(self, name, getattr(cls, name, None) or title)
 
     def response(self, code, **kwargs):
         """Every JSON answer; a 422 names its refused fields as {field: [message, …]}; a 400 is in words."""
@@ -276,6 +298,13 @@ class ZizhuApi(PerRequestFilters, IdempotentRequests, ModelRestApi):
         except DomainError as err:
             return self.refused(err)
         return self.response(200, value=value)
+
+
+def _related_label(column: str) -> LazyString:
+    """The label of a related row's column ("school.name": 学校名称, School Name)."""
+    relation, _, name = column.partition(".")
+    return LazyString(lambda: gettext("%(relation)s %(column)s", relation=COLUMN_LABELS.get(relation, relation),
+                                      column=COLUMN_LABELS.get(name, name)))
 
 
 def _mask_tree(node):

@@ -3,16 +3,22 @@ from flask import current_app, has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role
 from flask_appbuilder.security.utils import is_null_password
-from flask_appbuilder.security.views import RoleModelView, UserDBModelView, UserGroupModelView
 from sqlalchemy import update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.clock import app_clock, server_local
-from app.formatting import format_bool
 from app.request_cache import per_request
 from app.runner import run
 from app.security import audit, epochs
 from app.security.login import AuthDBView, lockout_until
+from app.security.pages import (
+    ZizhuPermissionModelView,
+    ZizhuPermissionViewModelView,
+    ZizhuRoleModelView,
+    ZizhuUserDBModelView,
+    ZizhuUserGroupModelView,
+    ZizhuViewMenuModelView,
+)
 from app.security.request_context import current_context, signing_in
 
 DEMO_EMAIL_SUFFIX = "@demo.zizhu.local"  # app/demo/users.py EMAIL_DOMAIN
@@ -31,20 +37,16 @@ def _no_download(view: type) -> type:
     return type(view.__name__, (NoFileDownload, view), {"__doc__": view.__doc__})
 
 
-class ZizhuUserDBModelView(UserDBModelView):
-    """FAB's user view with yes/no instead of True/False."""
-
-    class_permission_name = "UserDBModelView"  # FAB's permission names stay as they are
-    formatters_columns = {"active": lambda value: format_bool(value)}
-
-
 class ZizhuSecurityManager(SecurityManager):
     """FAB's SQLAlchemy security manager with uniform, throttled, audited logins (issue 3)."""
 
     authdbview = AuthDBView
     userdbmodelview = _no_download(ZizhuUserDBModelView)
-    rolemodelview = _no_download(RoleModelView)
-    groupmodelview = _no_download(UserGroupModelView)
+    rolemodelview = _no_download(ZizhuRoleModelView)
+    groupmodelview = _no_download(ZizhuUserGroupModelView)
+    permissionmodelview = _no_download(ZizhuPermissionModelView)
+    viewmenumodelview = _no_download(ZizhuViewMenuModelView)
+    permissionviewmodelview = _no_download(ZizhuPermissionViewModelView)
     permission_api = _jwt_only(SecurityManager.permission_api)
     role_api = _jwt_only(SecurityManager.role_api)
     user_api = _jwt_only(SecurityManager.user_api)
