@@ -9,6 +9,8 @@ REASONS = {
     "id.birth_date": _l("contains a date of birth that does not exist"),
     "id.check_char": _l("has a wrong check character (the last character should be %(expected)s)"),
     "id.age": _l("gives an age of %(age)s, not plausible for a primary pupil (5 to 15)"),
+    "id.birth_mismatch": _l("does not match the date of birth in the ID number (%(expected)s)"),
+    "id.sex_mismatch": _l("does not match the sex given by the ID number (its 17th digit)"),
     "student_no.empty": _l("is required"),
     "student_no.format": _l("must be G or J followed by 18 characters, or L followed by 18 digits"),
     "student_no.mismatch": _l("does not match the ID number (G + the ID number)"),

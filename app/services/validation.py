@@ -16,6 +16,9 @@ __all__ = [
     "IdInfo",
     "InvalidValue",
     "age_on",
+    "check_birth_date_matches_id",
+    "check_sex_matches_id",
+    "id_facts",
     "id_check_char",
     "make_id_number",
     "normalize_id_number",
@@ -178,6 +181,37 @@ def parse_id_number(valid_id: str) -> IdInfo:
     return IdInfo(
         address_code=text[:6], birth_date=birth, sex=sex, sequence=int(text[14:17])
     )
+
+
+def id_facts(raw: object) -> IdInfo | None:
+    """What a typed ID number says (birth date, sex…), or None when it is not a valid ID number.
+
+    For reading a form's other fields: the ID number's own rule reports why it is not valid.
+    """
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    try:
+        return parse_id_number(raw)
+    except InvalidValue:
+        return None
+
+
+def check_birth_date_matches_id(birth: date, id_number: object, field: str = "birth_date") -> date:
+    """A date of birth that agrees with the ID number's (YYYYMMDD at positions 7–14); anything
+    goes when the ID number is missing or not valid. Code: id.birth_mismatch (params expected)."""
+    info = id_facts(id_number)
+    if info is not None and birth != info.birth_date:
+        raise InvalidValue("id.birth_mismatch", field, expected=info.birth_date.isoformat())
+    return birth
+
+
+def check_sex_matches_id(sex: str, id_number: object, field: str = "sex") -> str:
+    """A sex ("M" or "F") that agrees with the ID number's 17th digit (odd: male, even: female);
+    anything goes when the ID number is missing or not valid. Code: id.sex_mismatch."""
+    info = id_facts(id_number)
+    if info is not None and sex != info.sex:
+        raise InvalidValue("id.sex_mismatch", field)
+    return sex
 
 
 def make_id_number(address_code: str, birth: date, sequence: int) -> str:

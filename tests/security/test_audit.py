@@ -31,7 +31,7 @@ def _no_id_number(ev):
 def _form(school, number, **extra):
     """The pupil form of the HTML views for ID number `number` (see tests/views/test_crud.py)."""
     data = {
-        "name": "张小花", "id_number": number, "student_no": "G" + number, "sex": "FEMALE",
+        "name": "张小花", "id_number": number, "student_no": "G" + number, "sex": "MALE",
         "birth_date": f"{number[6:10]}-{number[10:12]}-{number[12:14]}",
         "school": str(school.id), "grade": "2", "class_name": "2班", "status": "ENROLLED",
         "household": "",

@@ -82,7 +82,7 @@ def test_show_page_offers_edit_and_a_confirmed_delete_that_returns_to_the_list(
     pupil = make_student(session, school=district_school)
     session.commit()
     page = client.get(f"/studentmodelview/show/{pupil.id}").get_data(as_text=True)
-    assert f'href="/studentmodelview/edit/{pupil.id}"' in page
+    assert f'href="/studentmodelview/edit/{pupil.id}?next=%2Fstudentmodelview%2Fshow%2F{pupil.id}"' in page
     assert re.search(r'class="[^"]*zz-delete zz-show-delete"\s+data-zz-post="/studentmodelview/delete/'
                      + str(pupil.id) + r'" data-zz-next="/studentmodelview/list/"', page)
     assert page.count('id="modal-confirm"') == 1

@@ -4,6 +4,7 @@ from flask_appbuilder import ModelView
 from flask_appbuilder.fields import EnumField
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.widgets import ListWidget
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, ValidationError
 from wtforms.validators import DataRequired
@@ -16,6 +17,7 @@ from app.labels import COLUMN_LABELS, enum_label
 from app.models.base import is_money
 from app.security.roles import PERMISSION_FOLD
 from app.security.scope_filter import SCOPE_BASE_FILTER
+from app.views.framework.form_flow import FormFlowMixin, with_next
 from app.views.framework.lookup import LookupField, lookup_fields
 from app.views.framework.masking import SensitiveField, is_sensitive, list_formatter
 from app.views.framework.scoped import ScopedViewMixin
@@ -23,6 +25,7 @@ from app.views.framework.versioned import RecordVersionMixin
 
 ROW_VERSIONS = ("version", "row_version")
 KEEP_VALUE_HINT = _l("Shown masked; leave empty to keep the stored value, or type a new one.")
+NO_CHOICE = _l("(none)")
 
 
 class TranslatedEnumField(EnumField):
@@ -47,6 +50,16 @@ class TranslatedEnumField(EnumField):
             self.data = None
 
 
+class OptionalEnumField(TranslatedEnumField):
+    """A translated enum choice that may be left empty: a first, blank option (an optional column)."""
+
+    def __init__(self, enum_class, blank_label=None, **kwargs):
+        super().__init__(enum_class, **kwargs)
+        self.choices = [("", blank_label if blank_label is not None else NO_CHOICE), *self.choices]
+        inner = self.coerce
+        self.coerce = lambda value: None if value in ("", None) else inner(value)
+
+
 class RuleValidator:
     """WTForms adapter for a service rule, so forms show the error inline under the field."""
 
@@ -62,16 +75,30 @@ class RuleValidator:
             raise ValidationError(str(next(iter(err.errors.values()))[0])) from None
 
 
-class ZizhuModelView(PerRequestFilters, RecordVersionMixin, ScopedViewMixin, ModelView):
+class NeededLater:
+    """Marks a field the record may be saved without but a later step needs (the * of a required
+    field, with a hint); checks nothing itself: the step refuses it when it is still empty."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        """Nothing to check when the record is saved."""
+
+
+class ZizhuModelView(PerRequestFilters, RecordVersionMixin, ScopedViewMixin, FormFlowMixin, ModelView):
     """Base for every CRUD view. Subclasses set `datamodel = ZizhuInterface(Model)` and columns.
 
     Nothing a request sets is kept on the view (it serves every request at once): search filters
-    are per request (PerRequestFilters), a stale edit is flagged in `g`."""
+    are per request (PerRequestFilters), a stale edit is flagged in `g`. Add and edit forms show
+    every refusal beside its field and return to `next` after a save (FormFlowMixin); a record's page
+    offers to add its related records (members, pupils…) with it already chosen."""
 
     page_size = 20
     method_permission_name = PERMISSION_FOLD
     list_widget = ListWidget
     search_exclude_columns = ["created_on", "changed_on", "created_by_fk", "changed_by_fk"]
+    # {column: hint}: columns a later step needs (an application's signatures, to submit), marked *
+    needed_later_columns: dict = {}
 
     def __init__(self, **kwargs):
         if not type(self).__dict__.get("class_permission_name"):
@@ -94,6 +121,7 @@ class ZizhuModelView(PerRequestFilters, RecordVersionMixin, ScopedViewMixin, Mod
         self._add_boolean_fields()
         self._add_lookup_fields()
         self._add_rule_validators()
+        self._mark_needed_later()
         self._add_formatters()
         self.datamodel.eager_relations = self._list_relations()
 
@@ -129,9 +157,10 @@ class ZizhuModelView(PerRequestFilters, RecordVersionMixin, ScopedViewMixin, Mod
                         (m.value, enum_label(m)) for m in enum_cls
                     ], widget=Select2Widget())
                     continue
-                extra[col] = TranslatedEnumField(
+                extra[col] = (OptionalEnumField if nullable else TranslatedEnumField)(
                     enum_cls, label=self.label_columns.get(col, col), widget=Select2Widget(),
                     validators=[] if nullable else [DataRequired()],
+                    description=self.description_columns.get(col, ""),
                 )
 
     def _add_boolean_fields(self):
@@ -165,6 +194,35 @@ class ZizhuModelView(PerRequestFilters, RecordVersionMixin, ScopedViewMixin, Mod
         self.validators_columns = {k: list(v) for k, v in (self.validators_columns or {}).items()}
         for col, rule in field_rules(self.datamodel.obj).items():
             self.validators_columns.setdefault(col, []).append(RuleValidator(rule))
+
+    def _mark_needed_later(self):
+        """Fields a later step needs are marked like required ones, with a hint saying when."""
+        self.description_columns = dict(self.description_columns or {})
+        for col, later in self.needed_later_columns.items():
+            self.validators_columns.setdefault(col, []).insert(0, NeededLater())
+            hint = self.description_columns.get(col)
+            self.description_columns[col] = LazyString(lambda h=hint, w=later: f"{h} {w}") if hint else later
+
+    # the record's page: add related records from it --------------------------------
+    def show_links(self, item, pk) -> list[tuple[str, str]]:
+        """(label, url) of the buttons on a record's page: add each related record (a household's
+        member, pupil…) with this record already chosen, returning to this page after saving."""
+        here = url_for(f"{type(self).__name__}.show", pk=pk)
+        links = []
+        for view in self._related_views:
+            fk = view.datamodel.get_related_fk(self.datamodel.obj)
+            if fk is None or not view.datamodel.is_relation_many_to_one(fk) or not view._may("add"):
+                continue
+            add = url_for(f"{type(view).__name__}.add", **{f"_flt_0_{fk}": pk})
+            links.append((str(view.add_title), with_next(add, here)))
+        return links
+
+    def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
+        """The show widget (masked values, reveal buttons) with the record's add buttons."""
+        widgets = super()._get_show_widget(pk, item, widgets=widgets, actions=actions,
+                                           show_fieldsets=show_fieldsets)
+        widgets["show"].template_args["add_links"] = self.show_links(item, pk)
+        return widgets
 
     def _add_formatters(self):
         """Enums, booleans, dates, money and to-many relations shown in the user's language."""

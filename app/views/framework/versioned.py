@@ -70,16 +70,3 @@ class RecordVersionMixin:
             session.rollback()
             g.zizhu_stale_edit = True
             raise StaleEdit(STALE) from None
-
-    def _edit(self, pk):
-        """FAB's edit; when the save was refused as stale, the form is shown again as it was sent."""
-        widgets = super()._edit(pk)
-        if widgets is not None or not g.get("zizhu_stale_edit"):
-            return widgets
-        item = self.datamodel.get(pk, self._base_filters)
-        form = self.edit_form.refresh(request.form)  # keeps the old version: reopen to save
-        exclude_cols = self._filters.get_relation_cols()
-        self._fill_form_exclude_cols(exclude_cols, form)
-        widgets = self._get_edit_widget(form=form, exclude_cols=exclude_cols)
-        return self._get_related_views_widgets(item, filters={}, orders={}, pages={}, page_sizes={},
-                                               widgets=widgets)

@@ -4,8 +4,13 @@ from flask_babel import lazy_gettext as _l
 
 from app.fab.interface import ZizhuInterface
 from app.models import Application, Tier
+from app.queries.terms import current_term
 from app.services.scoring import DIRECT
 from app.views.framework.base import ZizhuModelView
+
+# what app/commands/identification.py::submit refuses while empty: optional on a draft, marked * on its form
+NEEDED_TO_SUBMIT = _l("Needed to submit the application; a draft may be saved without it.")
+SUBMIT_NEEDS = ("commitment_signed_on", "consent_signed_on")
 
 
 class TierModelView(ZizhuModelView):
@@ -50,3 +55,9 @@ class ApplicationModelView(ZizhuModelView):
     formatters_columns = {"decided_by": direct_mark}
     order_columns = ["submitted_on", "score", "status"]
     base_order = ("id", "desc")
+    needed_later_columns = {col: NEEDED_TO_SUBMIT for col in SUBMIT_NEEDS}
+
+    def prefill_add_form(self, form) -> None:
+        """A new application is for the current term unless the officer chooses another."""
+        if "term" in form._fields and form.term.data is None:
+            form.term.data = current_term(self.datamodel.session)

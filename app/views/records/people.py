@@ -1,9 +1,53 @@
-"""Views of pupils and households (学生与家庭)."""
-from flask_babel import lazy_gettext as _l
+"""Views of pupils and households (学生与家庭).
 
+A household's page is where a family is registered: its buttons add a member, a pupil, or an
+application for one of its pupils with the household (or pupil) already chosen, and each form
+returns to the household's page after saving. A pupil's date of birth and sex may be left empty:
+they are read from the ID number (and, when given, must agree with it).
+"""
+from flask import url_for
+from flask_appbuilder.fieldwidgets import DatePickerWidget, Select2Widget
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, ValidationError
+from wtforms.validators import DataRequired, Optional
+
+from app.commands.rules import field_rules
 from app.fab.interface import ZizhuInterface
-from app.models import Household, HouseholdMember, SpecialGroup, Student
-from app.views.framework.base import ZizhuModelView
+from app.labels import COLUMN_LABELS
+from app.messages import reason_message
+from app.models import Household, HouseholdMember, Sex, SpecialGroup, Student
+from app.security.scope import limit
+from app.services.validation import InvalidValue, check_birth_date_matches_id, check_sex_matches_id, id_facts
+from app.views.framework.base import (
+    KEEP_VALUE_HINT,
+    OptionalEnumField,
+    RuleValidator,
+    TranslatedEnumField,
+    ZizhuModelView,
+)
+from app.views.framework.form_flow import with_next
+from app.views.framework.masking import SensitiveField
+
+APPLICATION_VIEW = "ApplicationModelView"  # app/views/identification/assessment.py
+FROM_ID_HINT = _l("Leave empty to take it from the ID number")
+FROM_ID_CHOICE = _l("(from the ID number)")
+
+
+class AgreesWithId:
+    """A form validator: the field's value (a date of birth, a sex) agrees with the ID number on the
+    same form (on an edit form left empty: the stored one); a bad ID number is its own field's error."""
+
+    def __init__(self, check):
+        self.check = check
+
+    def __call__(self, form, field):
+        if field.data in (None, "") or "id_number" not in form._fields:
+            return
+        try:
+            self.check(getattr(field.data, "value", field.data), form.id_number.data)
+        except InvalidValue as err:
+            raise ValidationError(reason_message(err.code, **err.params)) from None
 
 
 class StudentModelView(ZizhuModelView):
@@ -31,6 +75,32 @@ class StudentModelView(ZizhuModelView):
         "student_no": _l("G + the ID number, J + an 18-character code, or L + 18 digits"),
         "id_number": _l("18 characters; the last may be X"),
     }
+    add_form_extra_fields = {  # read from the ID number when left empty
+        "birth_date": DateField(COLUMN_LABELS["birth_date"], widget=DatePickerWidget(), description=FROM_ID_HINT,
+                                validators=[Optional(), RuleValidator(field_rules(Student)["birth_date"]),
+                                            AgreesWithId(check_birth_date_matches_id)]),
+        "sex": OptionalEnumField(Sex, FROM_ID_CHOICE, label=COLUMN_LABELS["sex"], widget=Select2Widget(),
+                                 description=FROM_ID_HINT, validators=[AgreesWithId(check_sex_matches_id)]),
+    }
+    edit_form_extra_fields = {  # a changed ID number, date of birth or sex still agree
+        "birth_date": SensitiveField(COLUMN_LABELS["birth_date"], description=KEEP_VALUE_HINT, validators=[
+            RuleValidator(field_rules(Student)["birth_date"]), AgreesWithId(check_birth_date_matches_id)]),
+        "sex": TranslatedEnumField(Sex, label=COLUMN_LABELS["sex"], widget=Select2Widget(),
+                                   validators=[DataRequired(), AgreesWithId(check_sex_matches_id)]),
+    }
+    add_template = "zizhu/records/pupil_add.html"  # with the script that fills them as the ID is typed
+    edit_template = "zizhu/records/pupil_edit.html"
+
+    def process_form(self, form, is_created):
+        """A new pupil's date of birth and sex left empty are read from the ID number."""
+        super().process_form(form, is_created)
+        info = id_facts(form.id_number.data) if is_created else None
+        if info is None:
+            return
+        if form.birth_date.data is None:
+            form.birth_date.data = info.birth_date
+        if form.sex.data is None:
+            form.sex.data = Sex(info.sex)
 
 
 class HouseholdMemberModelView(ZizhuModelView):
@@ -85,6 +155,22 @@ class HouseholdModelView(ZizhuModelView):
                                "is not submitted without them or this reason"),
         "no_parent_note": _l("Required when the reason is other"),
     }
+
+    def show_links(self, item, pk) -> list[tuple[str, str]]:
+        """Add a member, a pupil, and an application for each of the household's pupils the officer
+        sees (the pupil already chosen), each returning to this page."""
+        links = super().show_links(item, pk)
+        applications = next((v for v in self.appbuilder.baseviews
+                             if type(v).__name__ == APPLICATION_VIEW), None)
+        if applications is None or not applications._may("add"):
+            return links
+        here = url_for(f"{type(self).__name__}.show", pk=pk)
+        pupils = limit(self.datamodel.session.query(Student), Student).filter(
+            Student.household_id == item.id).order_by(Student.id)
+        for pupil in pupils:
+            add = url_for(f"{APPLICATION_VIEW}.add", _flt_0_student=pupil.id)
+            links.append((gettext("Add application for %(name)s", name=pupil.name), with_next(add, here)))
+        return links
 
 
 class SpecialGroupModelView(ZizhuModelView):

@@ -7,7 +7,7 @@ from tests.factories import make_household, make_school, make_student, pupil_id_
 
 def _form(student_no, id_number, school, household=None, **extra):
     data = {
-        "name": "张小花", "id_number": id_number, "student_no": student_no, "sex": "FEMALE",
+        "name": "张小花", "id_number": id_number, "student_no": student_no, "sex": "MALE",
         "birth_date": f"{id_number[6:10]}-{id_number[10:12]}-{id_number[12:14]}",
         "school": str(school.id), "grade": "2", "class_name": "2班", "status": "ENROLLED",
         "household": str(household.id) if household else "",

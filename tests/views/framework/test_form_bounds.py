@@ -17,7 +17,7 @@ def _form(view, school, household) -> dict:
     n = pupil_id_number()
     return {
         "studentmodelview": {
-            "name": "张小花", "id_number": n, "student_no": "G" + n, "sex": "FEMALE", "school": str(school.id),
+            "name": "张小花", "id_number": n, "student_no": "G" + n, "sex": "MALE", "school": str(school.id),
             "birth_date": f"{n[6:10]}-{n[10:12]}-{n[12:14]}", "grade": "2", "class_name": "2班", "status": "ENROLLED",
         },
         "householdmodelview": {"guardian_name": "王建国", "hukou_type": "RURAL", "district": str(school.district_id)},
@@ -50,7 +50,8 @@ BAD = [
 
 GOOD = [
     ("studentmodelview", "grade", "1", 1), ("studentmodelview", "grade", "6", 6),
-    ("studentmodelview", "birth_date", CHINA_TODAY.isoformat(), CHINA_TODAY),
+    # a pupil's date of birth must agree with the ID number (tests/views/records/test_household_page.py);
+    # today as the latest birth date is checked in tests/services/test_value_checks.py
     ("studentmodelview", "enrolled_on", "1900-01-01", date(1900, 1, 1)),
     ("studentmodelview", "name", "  王小丫 ", "王小丫"),
     ("householdmodelview", "notes", "第一行\r\n第二行", "第一行\n第二行"),

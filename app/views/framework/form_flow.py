@@ -1,0 +1,254 @@
+"""Add and edit forms of the CRUD pages: every refusal beside its field in one round trip, and back
+to the page the officer came from.
+
+FAB's own flow shows the WTForms errors, but a refusal of the record rules (a duplicate ID number,
+a relation outside the scope…) raised before the save was only flashed — its first message — and
+the form was lost behind a redirect. Here:
+
+- a form whose fields pass is saved; if the record rules refuse it, the form is shown again as sent
+  with each refused field's message under that field (the others, not on the form, flashed);
+- a form with refused fields is also checked against the record rules on the fields that passed
+  (nothing is written), so the officer sees every message at once;
+- after a save the officer returns to `next` — a same-origin path only (`safe_next`): an absolute,
+  protocol-relative or backslashed URL is ignored (no open redirect) — else to the page FAB's
+  history holds, and never to the workbench: a record saved without a page to return to is shown.
+"""
+import logging
+from urllib.parse import urlencode, urlsplit
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.commands.rules import validate_item
+from app.errors import DomainError, FieldErrors, Stale
+from app.security.scope import current_scope
+
+log = logging.getLogger(__name__)
+
+NEXT = "next"
+MAX_NEXT_LENGTH = 1000
+
+
+def safe_next(raw) -> str | None:
+    """`raw` when it is a path on this site ("/…"), else None: no scheme, no host, no "//" or "\\"
+    (browsers read "/\\evil" as "//evil"), no spaces or control characters (browsers drop tabs and
+    line breaks, so "/\\t/evil" would become "//evil")."""
+    if not isinstance(raw, str) or not raw.startswith("/") or len(raw) > MAX_NEXT_LENGTH:
+        return None
+    if raw.startswith("//") or "\\" in raw or any(ord(ch) <= 0x20 or ord(ch) == 0x7F for ch in raw):
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme or parts.netloc:
+        return None
+    return raw
+
+
+def requested_next() -> str | None:
+    """This request's safe `next` (query string first, then the posted form), else None."""
+    return safe_next(request.args.get(NEXT)) or safe_next(request.form.get(NEXT))
+
+
+def with_next(url: str, back: str | None) -> str:
+    """`url` with `next=back` added to its query string (when `back` is a safe path)."""
+    back = safe_next((back or "").rstrip("?"))
+    if not back:
+        return url
+    return url + ("&" if "?" in url else "?") + urlencode({NEXT: back})
+
+
+def _field_of(form, name: str):
+    """The form field a refused column stands for: the column itself, or its relation (household_id →
+    household); None when the form does not show it."""
+    for key in (name, name[:-3] if name.endswith("_id") else None):
+        if key and key in form._fields:
+            return form._fields[key]
+    return None
+
+
+def place_errors(form, errors: dict, exclude_cols=()) -> dict:
+    """Put each refused field's messages under that field (when it has none yet); returns the refusals
+    of fields the form does not show."""
+    left = {}
+    for name, messages in errors.items():
+        field = _field_of(form, name)
+        if field is None or field.name in exclude_cols:
+            left[name] = messages
+            continue
+        field.errors = list(field.errors or [])
+        if not field.errors:
+            field.errors.extend(str(m) for m in messages)
+    return left
+
+
+def flash_unplaced(errors: dict) -> None:
+    """Flash, with their labels, the refusals no field on the form can show."""
+    for name, messages in errors.items():
+        for message in messages:
+            flash(FieldErrors.labelled(name, message), "danger")
+
+
+class FormFlowMixin:
+    """Mixed into ZizhuModelView right above FAB's ModelView: FAB's `_add`/`_edit` with refusals
+    shown inline, and the redirect after a save to the page the officer came from."""
+
+    def create_blueprint(self, appbuilder, *args, **kwargs):
+        """FAB's blueprint, with the `with_next` filter for templates (a link that returns here)."""
+        blueprint = super().create_blueprint(appbuilder, *args, **kwargs)
+        blueprint.add_app_template_filter(with_next, "with_next")
+        return blueprint
+
+    def prefill_add_form(self, form) -> None:
+        """Override to fill the add form shown first (a default the officer may change)."""
+
+    # the add form --------------------------------------------------------------
+    def _add(self):
+        """FAB's add: a valid form is saved (None: redirect); otherwise the add widget with every error."""
+        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        exclude_cols = self._filters.get_relation_cols()
+        form = self.add_form.refresh()
+        self._fill_form_exclude_cols(exclude_cols, form)  # the chosen household shows on the form
+        if request.method == "POST":
+            if form.validate():
+                self.process_form(form, True)
+                item = self.datamodel.obj()
+                try:
+                    form.populate_obj(item)
+                    self.pre_add(item)
+                except FieldErrors as err:
+                    self._refused(form, err, exclude_cols)
+                    return self._get_add_widget(form=form, exclude_cols=exclude_cols)
+                except Exception as err:  # noqa: BLE001 - FAB's own answer: flashed, back to the list
+                    flash(str(err), "danger")
+                    return None
+                if self._save(self.datamodel.add, self.post_add, self.add_row_message, item):
+                    return None
+            else:
+                self._check_rules_too(form, self.datamodel.obj(), exclude_cols)
+            return self._get_add_widget(form=form, exclude_cols=exclude_cols)
+        self.prefill_add_form(form)
+        self.update_redirect()
+        return self._get_add_widget(form=form, exclude_cols=exclude_cols)
+
+    # the edit form -------------------------------------------------------------
+    def _edit(self, pk):
+        """FAB's edit: a valid form is saved (None: redirect); otherwise the edit widget with every error;
+        a save overtaken by another (stale) shows the form again as sent."""
+        pages, page_sizes, orders = get_page_args(), get_page_size_args(), get_order_args()
+        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        exclude_cols = self._filters.get_relation_cols()
+        item = self.datamodel.get(pk, self._base_filters)
+        if not item:
+            abort(404)
+        pk = self.datamodel.get_pk_value(item)
+        if request.method == "POST":
+            form = self.edit_form.refresh(request.form)
+            self._fill_form_exclude_cols(exclude_cols, form)
+            form._id = pk
+            if form.validate():
+                self.process_form(form, False)
+                try:
+                    form.populate_obj(item)
+                    self.pre_update(item)
+                except FieldErrors as err:
+                    self._refused(form, err, exclude_cols)
+                    item = self.datamodel.get(pk, self._base_filters)
+                except Stale as err:
+                    flash(str(err), "danger")
+                    form = self.edit_form.refresh(request.form)  # keeps the old version: reopen to save
+                    self._fill_form_exclude_cols(exclude_cols, form)
+                    item = self.datamodel.get(pk, self._base_filters)
+                except Exception as err:  # noqa: BLE001 - FAB's own answer: flashed, back
+                    flash(str(err), "danger")
+                    return None
+                else:
+                    if self._save(self.datamodel.edit, self.post_update, self.edit_row_message, item):
+                        return None
+                    item = self.datamodel.get(pk, self._base_filters)
+            else:
+                self._check_rules_too(form, item, exclude_cols)
+                item = self.datamodel.get(pk, self._base_filters)
+            if item is None:
+                abort(404)
+        else:
+            form = self.edit_form.refresh(obj=item)
+            self.prefill_form(form, pk)
+        widgets = self._get_edit_widget(form=form, exclude_cols=exclude_cols)
+        widgets = self._get_related_views_widgets(item, filters={}, orders=orders, pages=pages,
+                                                  page_sizes=page_sizes, widgets=widgets)
+        if request.method != "POST":
+            self.update_redirect()
+        return widgets
+
+    # saving and checking -------------------------------------------------------
+    def _refused(self, form, err: FieldErrors, exclude_cols) -> None:
+        """Forget the form's changes (nothing is written) and put each refusal under its field."""
+        self.datamodel.session.rollback()
+        flash_unplaced(place_errors(form, err.errors, exclude_cols))
+
+    def _save(self, write, after, message, item) -> bool:
+        """Write and commit, then FAB's post_add/post_update hook; True when saved (flashed). A refusal
+        at the database is flashed and the form kept (False)."""
+        try:
+            write(item)
+        except StaleDataError:
+            self.datamodel.session.rollback()
+            flash(str(Stale()), "danger")
+            return False
+        except Exception as err:  # noqa: BLE001 - e.g. a unique value taken a moment ago
+            log.warning("a form's record was not saved: %s", err)
+            self.datamodel.session.rollback()
+            flash(str(self.database_error_message), "danger")
+            return False
+        g.zizhu_saved_pk = self.datamodel.get_pk_value(item)
+        after(item)
+        flash(str(message), "success")
+        return True
+
+    def _check_rules_too(self, form, item, exclude_cols) -> None:
+        """The form has refused fields: run the record rules on the fields that passed as well (the
+        scope, unique values…), to show every message at once. Nothing is written."""
+        session = self.datamodel.session
+        refused = {name for name, field in form._fields.items() if field.errors}
+        try:
+            with session.no_autoflush:
+                for name, field in form._fields.items():
+                    if name not in refused:
+                        field.populate_obj(item, name)
+                validate_item(session, item, scope=current_scope())
+        except FieldErrors as err:
+            left = place_errors(form, {k: v for k, v in err.errors.items() if k not in refused}, exclude_cols)
+            flash_unplaced({k: v for k, v in left.items() if k not in refused})
+        except (DomainError, LookupError, TypeError, ValueError) as err:  # the form's own errors say enough
+            log.debug("record rules not run on a refused form: %s", err)
+        finally:
+            session.rollback()
+
+    # where to go after saving -----------------------------------------------------
+    def post_add_redirect(self):
+        """Back to `next`, else where FAB's history says; never to the workbench."""
+        return redirect(self._after_save())
+
+    def post_edit_redirect(self):
+        """Back to `next`, else where FAB's history says; never to the workbench."""
+        return redirect(self._after_save())
+
+    def _after_save(self) -> str:
+        """`next` when safe; else the previous page of FAB's history; when that is only the start page,
+        the saved record (or the list)."""
+        history = self.get_redirect()  # also drops the form's own page from the history
+        back = requested_next()
+        if back:
+            return back
+        if history != self.appbuilder.get_url_for_index:
+            return history
+        pk = g.get("zizhu_saved_pk")
+        if pk is not None and self._may("show"):
+            return url_for(f"{type(self).__name__}.show", pk=pk)
+        return url_for(f"{type(self).__name__}.list")
+
+    def _may(self, method: str) -> bool:
+        """Whether the signed-in user may open this view's `method` page (show, add…)."""
+        folded = (self.method_permission_name or {}).get(method, method)
+        return self.appbuilder.sm.has_access(f"can_{folded}", self.class_permission_name)
+
