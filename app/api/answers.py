@@ -15,6 +15,7 @@ from app.models import (
     ObjectionOutcome,
     PublicNotice,
     ReviewOutcome,
+    ReviewRuling,
     ReviewStage,
 )
 
@@ -224,6 +225,11 @@ class ObjectionState(Schema):
     received_on, due_on, answered_on = fields.Date(), _null(fields.Date()), _null(fields.Date())
     raised_by, content, answer = _null(fields.String()), fields.String(), _null(fields.String())
     outcome = enum_text(ObjectionOutcome, allow_none=True)
+    # the review (复核) the family may ask the district for after a dismissal
+    review_requested_on, review_decided_on = _null(fields.Date()), _null(fields.Date())
+    review_requested_by, review_request, review_answer = (_null(fields.String()), _null(fields.String()),
+                                                          _null(fields.String()))
+    review_ruling = enum_text(ReviewRuling, allow_none=True)
 
 
 class ObjectionRecorded(Schema):
@@ -254,7 +260,11 @@ def objection_json(objection: Objection) -> dict:
             "application_id": objection.application_id, "received_on": day_text(objection.received_on),
             "raised_by": objection.raised_by, "content": objection.content, "due_on": day_text(objection.due_on),
             "answer": objection.answer, "outcome": objection.outcome.value if objection.outcome else None,
-            "answered_on": day_text(objection.answered_on)}
+            "answered_on": day_text(objection.answered_on),
+            "review_requested_on": day_text(objection.review_requested_on),
+            "review_requested_by": objection.review_requested_by, "review_request": objection.review_request,
+            "review_ruling": objection.review_ruling.value if objection.review_ruling else None,
+            "review_answer": objection.review_answer, "review_decided_on": day_text(objection.review_decided_on)}
 
 
 # --- jobs and reveal ----------------------------------------------------------------------------

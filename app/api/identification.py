@@ -41,7 +41,8 @@ class ApplicationApi(CommandApi):
         "student": _l("The pupil applying (an id of a pupil of one's school)"),
         "term": _l("The term applied for (an id)"),
         "reason": _l("The family's own account of its difficulties"),
-        "is_midyear": _l("A mid-year application after a sudden hardship, outside the term's window"),
+        "is_midyear": _l("A mid-year application after a sudden event, outside the term's window: the "
+                         "household must record the sudden event and its date, within the 12 months before"),
         "commitment_signed_on": _l("The day the family signed the commitment that its statements are true"),
         "consent_signed_on": _l("The day the family consented to the checking of its information"),
     }

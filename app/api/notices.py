@@ -8,9 +8,9 @@ from flask_appbuilder.api import expose, protect, safe
 
 from app.api.answers import ENTRY_FIELDS, notice_json, objection_json
 from app.api.command_api import CommandApi
-from app.api.schemas import AnswerBody, EmptyBody, NoticeBody, ObjectionBody
+from app.api.schemas import AnswerBody, EmptyBody, NoticeBody, ObjectionBody, ReviewDecisionBody, ReviewRequestBody
 from app.api.spec import custom_post, documented
-from app.commands import notice_approval, notices, objections
+from app.commands import notice_approval, notices, objections, reviews
 from app.commands.identification import REQUIRED
 from app.context import Context
 from app.errors import FieldErrors
@@ -20,7 +20,7 @@ from app.security.roles import PERMISSION_FOLD
 
 NOTICE_LIST = ["id", "school.id", "school.name", "term.id", "title", "status", "starts_on", "ends_on"]
 OBJECTION_LIST = ["id", "notice.id", "entry.id", "entry.name", "received_on", "raised_by", "due_on",
-                  "outcome", "answered_on"]
+                  "outcome", "answered_on", "review_requested_on", "review_ruling", "review_decided_on"]
 
 
 def _create_notice(ctx: Context, values: dict) -> PublicNotice:
@@ -104,17 +104,20 @@ class PublicNoticeApi(CommandApi):
 
 @documented
 class ObjectionApi(CommandApi):
-    """/api/v1/objection/: list and read objections in scope; record one; answer it."""
+    """/api/v1/objection/: list and read objections in scope; record one; answer it; after a dismissal,
+    record the family's request for a district review (复核) and the district's decision."""
 
     datamodel = ZizhuInterface(Objection)
     resource_name = "objection"
     openapi_spec_tag = "Objection"
     openapi_spec_methods = {"post": custom_post("ObjectionBody", "ObjectionRecorded",
                                              "Record an objection to one line of a published notice")}
-    include_route_methods = {"get", "get_list", "post", "answer"}
-    method_permission_name = {**PERMISSION_FOLD, "answer": "assess"}
+    include_route_methods = {"get", "get_list", "post", "answer", "request_review", "decide_review"}
+    method_permission_name = {**PERMISSION_FOLD, "answer": "assess", "request_review": "write",
+                              "decide_review": "review"}
     list_columns = OBJECTION_LIST
-    show_columns = OBJECTION_LIST + ["application.id", "content", "answer"]
+    show_columns = OBJECTION_LIST + ["application.id", "content", "answer", "review_requested_by",
+                                     "review_request", "review_answer"]
     base_order = ("id", "desc")
 
     def post_headless(self):
@@ -135,4 +138,35 @@ class ObjectionApi(CommandApi):
             200: {$ref: '#/components/responses/Objection'}
         """
         return self.run_command(AnswerBody(), lambda ctx, v: objections.answer_objection(ctx, pk, **v),
+                                objection_json)
+
+    @expose("/<int:pk>/review_request", methods=["POST"])
+    @protect()
+    @safe
+    def request_review(self, pk):
+        """The family asks the district to review a dismissed objection {requested_on, content, requested_by?}.
+        ---
+        post:
+          summary: Record the family's request for a district review (复核) of a dismissed objection, once
+          requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/ReviewRequestBody'}}}}
+          responses:
+            200: {$ref: '#/components/responses/Objection'}
+        """
+        return self.run_command(ReviewRequestBody(), lambda ctx, v: reviews.request_review(ctx, pk, **v),
+                                objection_json)
+
+    @expose("/<int:pk>/review_decision", methods=["POST"])
+    @protect()
+    @safe
+    def decide_review(self, pk):
+        """The district decides a review {ruling: upheld|changed, answer, decided_on}; never changed.
+        ---
+        post:
+          summary: The district's decision on a review (upheld or changed), once; changed takes the pupil off
+            the notice
+          requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/ReviewDecisionBody'}}}}
+          responses:
+            200: {$ref: '#/components/responses/Objection'}
+        """
+        return self.run_command(ReviewDecisionBody(), lambda ctx, v: reviews.decide_review(ctx, pk, **v),
                                 objection_json)

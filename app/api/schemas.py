@@ -4,7 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 import app.api.field_errors  # noqa: F401  (translated messages, before the fields below are made)
 from app.messages import reason_message
-from app.models import ObjectionOutcome, ReviewOutcome
+from app.models import ObjectionOutcome, ReviewOutcome, ReviewRuling
 from app.services.validation import InvalidValue
 from app.services.value_checks import EARLIEST_DATE, LATEST_DATE, clean_text
 
@@ -169,6 +169,22 @@ class AnswerBody(Schema):
     outcome = fields.Enum(ObjectionOutcome, by_value=True, load_default=None)
 
 
+class ReviewRequestBody(Schema):
+    """The family's request for a district review (复核) of a dismissed objection."""
+
+    requested_on = day()
+    content = text()
+    requested_by = optional_text(64)
+
+
+class ReviewDecisionBody(Schema):
+    """The district's decision on a review."""
+
+    ruling = fields.Enum(ReviewRuling, by_value=True, load_default=None)
+    answer = text()
+    decided_on = day()
+
+
 class JobStartBody(Schema):
     """Options of a job; each kind uses its own (the others are ignored), all are optional."""
 
@@ -186,4 +202,4 @@ class RevealBody(Schema):
 
 
 BODIES = (RevealBody, EmptyBody, ReasonBody, CancelBody, ClassReviewBody, DecideBody, HomeVisitBody, NoticeBody,
-          ObjectionBody, AnswerBody, JobStartBody)
+          ObjectionBody, AnswerBody, ReviewRequestBody, ReviewDecisionBody, JobStartBody)

@@ -16,10 +16,11 @@ from app.commands.standards import class_review_on
 from app.context import Context
 from app.errors import DomainError, FieldErrors, NotFound
 from app.labels import enum_label
-from app.models import Application, ApplicationStatus, Objection
+from app.models import Application, ApplicationStatus, NoParentReason, Objection
 from app.models.audit import AuditEvent
 from app.security import audit
 from app.security.scope import limit
+from app.services.facts import records_a_supporter, sudden_event_window, sudden_event_within
 from app.services.workflow import RefusedStep, next_status
 
 APPLICATION = Application.__table__
@@ -50,6 +51,10 @@ class ClassReviewFirst(IllegalStep):
 
 class ObjectionOpen(DomainError):
     """An objection to the application is still unanswered."""
+
+
+class ReviewOpen(ObjectionOpen):
+    """A review (复核) of an objection to the application is asked for and not decided yet."""
 
 
 def load(ctx: Context, application_id: int, *, lock: bool = False) -> Application:
@@ -180,20 +185,28 @@ def need(errors: dict, field: str, value) -> None:
 def submit(ctx: Context, application_id: int) -> Application:
     """Submit: the guardian's commitment and consent must be dated; the household is frozen.
 
-    After the term's application window only a mid-year application (sudden hardship) is accepted.
+    The household records a father, mother or guardian, or says why none is recorded. After the
+    term's application window only a mid-year application is accepted, and only with the household's
+    sudden event (what and when) recorded within the window the scorer counts it in.
     """
     app = load(ctx, application_id, lock=True)
     check_step(ctx, app, "submit")
     errors = {}
     need(errors, "commitment_signed_on", app.commitment_signed_on)
     need(errors, "consent_signed_on", app.consent_signed_on)
-    if app.student.household is None:
+    household = app.student.household
+    if household is None:
         errors["student"] = [_l("has no household recorded; link the pupil to a household first")]
+    else:
+        _check_supporters(household, errors)
     closes = app.term.application_closes
-    if closes is not None and ctx.today > closes and not app.is_midyear:
-        errors["is_midyear"] = [_l(
-            "applications for this term closed on %(day)s; after that only a mid-year application "
-            "(a family that met sudden hardship) can be submitted", day=closes.isoformat())]
+    if closes is not None and ctx.today > closes:
+        if not app.is_midyear:
+            errors["is_midyear"] = [_l(
+                "applications for this term closed on %(day)s; after that only a mid-year application "
+                "(a family that met a sudden event) can be submitted", day=closes.isoformat())]
+        elif household is not None:
+            _check_sudden_event(household, ctx.today, errors)
     if errors:
         raise FieldErrors(errors)
 
@@ -203,6 +216,35 @@ def submit(ctx: Context, application_id: int) -> Application:
         _clear_assessment(a)
 
     return transition(ctx, app, "submit", change)
+
+
+def _check_supporters(household, errors: dict) -> None:
+    """A father, mother or guardian recorded (any whereabouts), or the reason why none is; "other"
+    needs its note. A parent nobody entered is never taken for a parent who cannot work."""
+    if records_a_supporter(household.members):
+        return
+    if household.no_parent_reason is None:
+        errors["no_parent_reason"] = [_l(
+            "no father, mother or guardian is recorded for the household; enter them, or mark on the "
+            "household why none is recorded (orphan, whereabouts unknown…)")]
+    elif household.no_parent_reason is NoParentReason.OTHER and blank(household.no_parent_note):
+        errors["no_parent_note"] = [_l("is required when the reason is other")]
+
+
+def _check_sudden_event(household, today, errors: dict) -> None:
+    """A mid-year application after the window: the household's sudden event, what and when, dated
+    within the window the scorer counts (app/services/facts.py: the 12 months up to today)."""
+    if blank(household.sudden_event):
+        errors["sudden_event"] = [_l("is required on the household for a mid-year application after the "
+                                     "window: what happened")]
+    if household.sudden_event_on is None:
+        errors["sudden_event_on"] = [_l("is required on the household for a mid-year application after the "
+                                        "window: when it happened")]
+    elif not sudden_event_within(household.sudden_event_on, today):
+        first, last = sudden_event_window(today)
+        errors["sudden_event_on"] = [_l(
+            "must lie within the 12 months before the application (%(first)s to %(last)s) for a mid-year "
+            "application after the window", first=first.isoformat(), last=last.isoformat())]
 
 
 def _clear_assessment(app: Application) -> None:
@@ -263,8 +305,16 @@ def open_objections(session, application_id: int) -> int:
         Objection.application_id == application_id, Objection.answered_on.is_(None)).count()
 
 
+def open_reviews(session, application_id: int) -> int:
+    """Reviews (复核) of the application's objections asked for and not decided by the district yet."""
+    return session.query(Objection.id).filter(
+        Objection.application_id == application_id, Objection.review_requested_on.isnot(None),
+        Objection.review_decided_on.is_(None)).count()
+
+
 def approve(ctx: Context, application_id: int) -> Application:
-    """Approve after the public notice; refused while an objection is unanswered or the notice runs."""
+    """Approve after the public notice; refused while an objection is unanswered, a review of one is
+    undecided, or the notice runs."""
     from app.commands.notices import notice_of
 
     app = load(ctx, application_id, lock=True)
@@ -272,6 +322,9 @@ def approve(ctx: Context, application_id: int) -> Application:
     if open_objections(ctx.session, app.id):
         raise ObjectionOpen(_l("An objection to this application has not been answered yet; answer it "
                                "before approving."))
+    if open_reviews(ctx.session, app.id):
+        raise ReviewOpen(_l("The family has asked the district to review an objection to this application, "
+                            "and the district has not decided yet; approve after its decision."))
     notice = notice_of(ctx.session, app.id)
     if notice is not None and notice.ends_on >= ctx.today:
         raise IllegalStep(_l("The public notice runs until %(day)s; approve after it has ended.",

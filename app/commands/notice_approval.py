@@ -17,6 +17,8 @@ def _refusal(ctx: Context, app: Application):
     """Why the application in NOTICE cannot be approved today (None when it can), as approve() would say."""
     if identification.open_objections(ctx.session, app.id):
         return _l("an objection has not been answered yet")
+    if identification.open_reviews(ctx.session, app.id):
+        return _l("the district has not decided the review the family asked for yet")
     listed = notice_of(ctx.session, app.id)
     if listed is not None and listed.ends_on >= ctx.today:
         return _l("the public notice runs until %(day)s", day=listed.ends_on.isoformat())

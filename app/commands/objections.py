@@ -4,6 +4,7 @@ An objection is recorded while its notice is published and must be answered with
 objection working days; an application is approved only once every objection to it is answered.
 An UPHELD objection takes the application off the notice (back to school review): the committee
 decides again, and the pupil is either not approved or listed on a new notice with the new tier.
+After a DISMISSED one the family may ask the district for a review (复核, app/commands/reviews.py).
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -69,7 +70,7 @@ def record_objection(ctx: Context, entry_id: int, *, received_on: date, content:
         errors["received_on"] = [_l("must fall within the notice, %(start)s to %(end)s",
                                     start=notice.starts_on.isoformat(), end=notice.ends_on.isoformat())]
     elif received_on > ctx.today:
-        errors["received_on"] = [_after_today(ctx.today)]
+        errors["received_on"] = [after_today(ctx.today)]
     if errors:
         raise FieldErrors(errors)
     due_on = notice_calendar(ctx.session, notice).add(received_on + timedelta(days=1), notice.objection_days)
@@ -81,7 +82,7 @@ def record_objection(ctx: Context, entry_id: int, *, received_on: date, content:
     return objection
 
 
-def _after_today(today: date):
+def after_today(today: date):
     """The refusal of a day later than today."""
     return _l("cannot be after today (%(day)s)", day=today.isoformat())
 
@@ -99,7 +100,7 @@ def _check_answer(objection: Objection, answer: str, outcome, answered_on: date,
         errors["answered_on"] = [_l("cannot be before the objection was received (%(day)s)",
                                     day=objection.received_on.isoformat())]
     elif answered_on > today:
-        errors["answered_on"] = [_after_today(today)]
+        errors["answered_on"] = [after_today(today)]
     if errors:
         raise FieldErrors(errors)
 
@@ -116,11 +117,17 @@ def answer_objection(ctx: Context, objection_id: int, *, answer: str, outcome: O
     ctx.session.flush()
     app = objection.application
     if outcome is ObjectionOutcome.UPHELD and app.status is ApplicationStatus.NOTICE:
-        def undecide(a):
-            a.final_tier_id = a.decided_on = None  # the committee must decide again
-
-        identification.transition(ctx, app, "withdraw", undecide, detail=f"objection {objection.id} upheld")
+        take_off_notice(ctx, app, f"objection {objection.id} upheld")
     return objection
+
+
+def take_off_notice(ctx: Context, app, detail: str):
+    """Take the application off its notice, back to school review, undecided: the committee decides
+    again (an upheld objection, or a review that changed the identification)."""
+    def undecide(a):
+        a.final_tier_id = a.decided_on = None  # the committee must decide again
+
+    return identification.transition(ctx, app, "withdraw", undecide, detail=detail)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,9 @@ def take_snapshot(student: Student, household: Household, taken_at: datetime) ->
             "sudden_event_on": household.sudden_event_on.isoformat() if household.sudden_event_on else None,
             "sudden_event": household.sudden_event,
             "groups": sorted(g.code for g in household.special_groups),
+            # why no parent or guardian is recorded; only when marked, so older snapshots read the same
+            **({"no_parent_reason": household.no_parent_reason.value, "no_parent_note": household.no_parent_note}
+               if household.no_parent_reason else {}),
         },
         "members": [_member(m) for m in household.members],
     }

@@ -24,8 +24,8 @@ from app.models import (
 from app.security.scope import Scope, limit
 
 LIVE = (NoticeStatus.DRAFT, NoticeStatus.PUBLISHED)
-OPEN, ANSWERED, OVERDUE = "open", "answered", "overdue"
-STATES = (OPEN, OVERDUE, ANSWERED)
+OPEN, ANSWERED, OVERDUE, REVIEW = "open", "answered", "overdue", "review"
+STATES = (OPEN, OVERDUE, ANSWERED, REVIEW)  # REVIEW: a review (复核) asked for, not decided by the district
 
 
 def find_notice(session, scope: Scope, notice_id: int) -> PublicNotice | None:
@@ -128,7 +128,7 @@ def urgency(objection: Objection, today: date, until: date) -> str | None:
 
 
 def objections(session, scope: Scope, *, state: str | None, today: date):
-    """Query: objections in scope, optionally only open, overdue or answered; soonest due first."""
+    """Query: objections in scope, optionally only open, overdue, answered or under review; soonest due first."""
     query = limit(session.query(Objection), Objection, scope)
     if state == OPEN:
         query = query.filter(Objection.answered_on.is_(None))
@@ -136,4 +136,6 @@ def objections(session, scope: Scope, *, state: str | None, today: date):
         query = query.filter(Objection.answered_on.is_(None), Objection.due_on < today)
     elif state == ANSWERED:
         query = query.filter(Objection.answered_on.isnot(None))
+    elif state == REVIEW:
+        query = query.filter(Objection.review_requested_on.isnot(None), Objection.review_decided_on.is_(None))
     return query.order_by(Objection.answered_on.isnot(None), Objection.due_on, Objection.id)

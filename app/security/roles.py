@@ -19,8 +19,10 @@ PERMISSION_FOLD = {
     "action": "write", "action_post": "write",
     "reveal": "reveal", "reveal_api": "reveal",
     "assess": "assess",
+    # the district's decision on a review (复核) a family asked for after a dismissed objection
+    "decide_review": "review",
 }
-ACTIONS = ("read", "write", "reveal", "assess")
+ACTIONS = ("read", "write", "reveal", "assess", "review")
 
 # permission set (model) -> area
 AREAS = {
@@ -41,11 +43,11 @@ AREA_LABELS = {
     "reports": _l("Reports"), "standards": _l("Identification standards"),
 }
 
-R, W, V, A = "read", "write", "reveal", "assess"
+R, W, V, A, D = "read", "write", "reveal", "assess", "review"
 GRANTS = {
     "DistrictOfficer": {
         # districts and the code lists (tiers, special groups) are the system's: Admin changes them
-        "pupils": {R, W, V}, "families": {R, W, V}, "identification": {R, W, A}, "codes": {R},
+        "pupils": {R, W, V}, "families": {R, W, V}, "identification": {R, W, A, D}, "codes": {R},
         "aid": {R, W}, "funds": {R, W}, "districts": {R}, "org": {R, W}, "calendar": {R, W}, "audit": {R},
         "users": {R, W}, "jobs": {R, W}, "reports": {R}, "standards": {R, W},
     },

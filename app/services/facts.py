@@ -6,6 +6,8 @@ from app.services.scoring import Facts
 
 UNWELL = ("serious_illness", "disabled")
 SUDDEN_EVENT_DAYS = 365  # "in the last 12 months"
+SUPPORTING = ("father", "mother", "guardian")  # relations a household must record one of (or say why not)
+NO_ONE_TO_PROVIDE = ("orphan", "parents_missing")  # reasons for none recorded that mean no one provides
 
 
 def _household(members: list[dict]) -> list[dict]:
@@ -20,19 +22,47 @@ def _supporters(members: list[dict]) -> list[dict]:
     return parents or [m for m in present if m["relation"] == "guardian"]
 
 
-def parents_unable(members: list[dict]) -> int:
+def records_a_supporter(members: list) -> bool:
+    """Whether a father, mother or guardian is recorded at all (deceased and absent ones too); members
+    as snapshot dicts or as objects with a `relation` enum."""
+    return any(_relation(m) in SUPPORTING for m in members)
+
+
+def _relation(member) -> str:
+    """The member's relation code, from a snapshot dict or a model row."""
+    relation = member["relation"] if isinstance(member, dict) else member.relation
+    return getattr(relation, "value", relation)
+
+
+def parents_unable(members: list[dict], no_parent_reason: str | None = None) -> int:
     """How many of the pupil's two supporters cannot provide: 2 when none can, 1 when only one can (the
-    other unable to work, absent, deceased or not recorded), else 0."""
+    other unable to work, absent, deceased or not recorded), else 0.
+
+    When no father, mother or guardian is recorded at all, only the household's reason decides: an
+    orphan, or both parents' whereabouts unknown, is 2; no reason, or another one, is 0 — a parent nobody
+    entered is not a parent who cannot work (docs/household-facts.md, rule 5)."""
+    if not records_a_supporter(members):
+        return 2 if no_parent_reason in NO_ONE_TO_PROVIDE else 0
     able = sum(1 for m in _supporters(members) if m["work_ability"] != "none")
     return max(0, 2 - able)
+
+
+def sudden_event_within(event_on: date | None, day: date) -> bool:
+    """The one window of a sudden event: dated within the 12 months up to `day`, never after it. The
+    scorer asks it on the snapshot's day, submission on the day a mid-year application is submitted."""
+    return event_on is not None and day - timedelta(days=SUDDEN_EVENT_DAYS) <= event_on <= day
+
+
+def sudden_event_window(day: date) -> tuple[date, date]:
+    """The first and last day a sudden event may be dated to count on `day`."""
+    return day - timedelta(days=SUDDEN_EVENT_DAYS), day
 
 
 def sudden_event_recent(event_on: str | None, taken_on: str) -> bool:
     """A sudden event dated within the 12 months before the snapshot (never in its future)."""
     if not event_on:
         return False
-    event, taken = date.fromisoformat(event_on), date.fromisoformat(taken_on[:10])
-    return taken - timedelta(days=SUDDEN_EVENT_DAYS) <= event <= taken
+    return sudden_event_within(date.fromisoformat(event_on), date.fromisoformat(taken_on[:10]))
 
 
 def facts_from_snapshot(snapshot: dict) -> Facts:
@@ -47,7 +77,7 @@ def facts_from_snapshot(snapshot: dict) -> Facts:
     return Facts(
         household_income=sum((Decimal(m["annual_income"]) for m in present), Decimal(0)),
         household_size=1 + len(present),
-        parents_unable=parents_unable(members),
+        parents_unable=parents_unable(members, household.get("no_parent_reason")),
         family_illness=any(m["health"] in UNWELL for m in present),
         single_parent=bool(household.get("single_parent"))
         or any(m["presence"] == "deceased" for m in parents),

@@ -3,13 +3,15 @@ from flask_babel import gettext
 from sqlalchemy import func
 
 from app.commands.objections import objections_due
+from app.commands.reviews import open_reviews
 from app.models import Application, PublicNotice
-from app.queries.notices import OPEN, OVERDUE, noticeable, ready_to_approve
+from app.queries.notices import OPEN, OVERDUE, REVIEW, noticeable, ready_to_approve
 from app.workbench.links import link
 from app.workbench.registry import Todo, WorkbenchContext, todo
 
 ANSWER = ("can_assess", "Objection")
 ASSESS = ("can_assess", "PublicNotice")
+DECIDE_REVIEW = ("can_review", "Objection")
 
 
 @todo("notices.objections", permission=ANSWER, order=12)
@@ -25,6 +27,14 @@ def objections_to_answer(ctx: WorkbenchContext):
              link("ObjectionView.index", state=OPEN), due=due.soon_until, level="warning"),
         Todo(gettext("Objections awaiting an answer"), later, link("ObjectionView.index", state=OPEN)),
     ]
+
+
+@todo("notices.reviews", permission=DECIDE_REVIEW, order=13)
+def reviews_to_decide(ctx: WorkbenchContext):
+    """Reviews (复核) families asked for after a dismissed objection, awaiting the district's decision."""
+    return Todo(gettext("Reviews awaiting the district's decision"), open_reviews(ctx.session, ctx.scope),
+                link("ObjectionView.index", state=REVIEW), level="warning",
+                hint=gettext("The pupils are not approved before the district decides."))
 
 
 @todo("notices.ready", permission=ASSESS, order=14)

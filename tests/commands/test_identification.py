@@ -133,6 +133,7 @@ def test_after_the_window_only_a_mid_year_application_is_submitted(session, ctx,
         identification.submit(ctx, place.application.id)
     assert "is_midyear" in err.value.errors
     place.application.is_midyear = True
+    place.household.sudden_event, place.household.sudden_event_on = "洪水冲毁住房", date(2026, 9, 20)
     session.commit()
     identification.submit(ctx, place.application.id)
     assert place.application.status is ApplicationStatus.SUBMITTED

@@ -29,9 +29,9 @@ def test_size_and_income_count_the_pupil_and_the_present_members():
     ([member(), member("mother", presence="missing")], 1),
     ([member()], 1),  # one parent recorded: the other is not there for the family
     ([member(work="none"), member("mother", presence="deceased")], 2),
-    ([], 2),
+    ([], 0),  # nobody entered, no reason marked: not a parent who cannot work (rule 5)
     ([member("guardian")], 1),  # orphans: the guardian counts
-    ([member("grandparent")], 2),  # grandparents are not parents
+    ([member("grandparent")], 0),  # grandparents are not parents; none entered, no reason marked
     ([member(presence="deceased"), member("guardian")], 1),  # no living parent: the guardian supports
     ([member(presence="missing"), member("mother", presence="missing"), member("guardian")], 1),
     ([member(presence="deceased"), member("guardian", presence="missing")], 2),
@@ -39,6 +39,25 @@ def test_size_and_income_count_the_pupil_and_the_present_members():
 ])
 def test_parents_unable(members, expected):
     assert parents_unable(members) == expected
+
+
+@pytest.mark.parametrize(("members", "reason", "expected"), [
+    ([], None, 0),
+    ([], "other", 0),
+    ([], "orphan", 2),
+    ([], "parents_missing", 2),
+    ([member("grandparent")], "orphan", 2),
+    ([member("guardian")], "orphan", 1),  # a guardian is recorded: the recorded people decide
+    ([member(presence="deceased"), member("mother", presence="deceased")], None, 2),  # recorded, truly none
+    ([member()], "parents_missing", 1),
+])
+def test_parents_unable_when_no_parent_or_guardian_is_entered(members, reason, expected):
+    assert parents_unable(members, reason) == expected
+
+
+def test_the_household_reason_reaches_the_labour_fact():
+    assert facts_from_snapshot(snapshot([member("grandparent")])).parents_unable == 0
+    assert facts_from_snapshot(snapshot([member("grandparent")], no_parent_reason="orphan")).parents_unable == 2
 
 
 def test_illness_of_a_deceased_member_does_not_count():

@@ -28,7 +28,7 @@ def test_every_fact_of_a_full_snapshot():
 def test_a_household_without_members_earns_a_decimal_zero():
     facts = facts_from_snapshot(snapshot([]))
     assert facts.household_income == 0 and isinstance(facts.household_income, Decimal)
-    assert facts.household_size == 1 and facts.parents_unable == 2
+    assert facts.household_size == 1 and facts.parents_unable == 0  # nobody entered is not nobody able
 
 
 def test_a_deceased_father_or_mother_makes_a_single_parent_family():

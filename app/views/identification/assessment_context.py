@@ -15,6 +15,7 @@ from app.models import (
     ApplicationStatus,
     Health,
     Household,
+    NoParentReason,
     Presence,
     Relation,
     SchoolYear,
@@ -24,7 +25,7 @@ from app.models import (
     WorkAbility,
 )
 from app.security.scope import Scope, limit
-from app.services.facts import facts_from_snapshot
+from app.services.facts import facts_from_snapshot, records_a_supporter
 from app.services.masking import mask_column
 from app.services.workflow import allowed_steps
 from app.views.identification.indicators import DECIDED_BY, answer_text, block_label, indicator_label, reason_text
@@ -125,7 +126,18 @@ def household_facts(snapshot: dict | None, names: dict, dibao_line: Decimal | No
         "groups": [names.get(g, g) for g in facts.groups], "income": facts.household_income,
         "size": facts.household_size, "per_capita": per_capita, "dibao_line": dibao_line,
         "ratio": (per_capita / dibao_line).quantize(CENT) if dibao_line else None,
+        "no_parent": no_parent(snapshot),
     }
+
+
+def no_parent(snapshot: dict) -> dict | None:
+    """When no father, mother or guardian is in the snapshot: the household's reason in words (None when
+    not marked) and its note; None when one is recorded."""
+    if records_a_supporter(snapshot.get("members", ())):
+        return None
+    household = snapshot.get("household", {})
+    code = household.get("no_parent_reason")
+    return {"reason": enum_label(NoParentReason(code)) if code else None, "note": household.get("no_parent_note")}
 
 
 def live_differs(ctx: Context, app: Application) -> bool:
