@@ -1,4 +1,5 @@
 """Locale-aware display of money, dates and enums (zh_CN first)."""
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -11,6 +12,8 @@ from app.labels import enum_label
 from app.request_cache import per_request
 
 _BABEL_LOCALES = {"zh": "zh_CN", "en": "en_US"}
+# a class name as schools write it: 1班 (data, not user text; any other name is shown as it is)
+_NUMBERED_CLASS = re.compile(r"^\s*(\d+)\s*班\s*$")
 
 
 def babel_locale() -> str:
@@ -45,6 +48,18 @@ def person_name(user) -> str:
 def _has_han(text: str) -> bool:
     """Whether the text holds a Chinese character (CJK unified ideographs and extension A)."""
     return any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)
+
+
+def format_class(grade, class_name) -> str:
+    """3年级1班 in Chinese, "Grade 3, Class 1" in English; a class with its own name keeps it (Grade 3, 火箭班);
+    the grade alone without a class."""
+    name = (class_name or "").strip()
+    numbered = _NUMBERED_CLASS.match(name)
+    if numbered:
+        return gettext("Grade %(grade)s, Class %(number)s", grade=grade, number=numbered.group(1))
+    if name:
+        return gettext("Grade %(grade)s, %(name)s", grade=grade, name=name)
+    return gettext("Grade %(n)s", n=grade)
 
 
 def format_blank(value):
@@ -110,3 +125,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["enum_label"] = enum_label
     app.jinja_env.filters["yesno"] = format_bool
     app.jinja_env.filters["person_name"] = person_name
+    app.jinja_env.globals["format_class"] = format_class

@@ -5,7 +5,7 @@ from flask_babel import gettext
 
 from app.clock import local_time
 from app.context import Context
-from app.formatting import person_name
+from app.formatting import format_class, person_name
 from app.models import District, School
 from app.queries.terms import Window, application_window
 from app.security.roles import ROLE_LABELS
@@ -64,7 +64,7 @@ def scope_name(session, scope: Scope) -> str:
         return gettext("All districts")
     if scope.school_id is not None:
         school = session.get(School, scope.school_id)
-        classes = gettext("、").join(gettext("Grade %(grade)d %(name)s", grade=grade, name=name)
+        classes = gettext("、").join(format_class(grade, name)
                                    for grade, name in scope.classes)
         return " ".join(filter(None, (str(school), classes)))
     return str(session.get(District, scope.district_id))

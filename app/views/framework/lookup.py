@@ -2,12 +2,12 @@
 import re
 
 from flask import has_request_context, request
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import Field
 from wtforms.validators import StopValidation
 
+from app.formatting import format_class
 from app.views.framework.masking import id_tail
 
 LOOKUP_LIMIT = 20
@@ -25,7 +25,7 @@ def lookup_label(obj) -> str:
     parts = [str(obj)]
     grade, class_name = getattr(obj, "grade", None), getattr(obj, "class_name", None)
     if grade is not None and class_name:
-        parts.append(gettext("Grade %(grade)d %(name)s", grade=grade, name=class_name))
+        parts.append(format_class(grade, class_name))
     tail = next((id_tail(getattr(obj, c)) for c in ID_COLUMNS if getattr(obj, c, None)), "")
     if tail:
         parts.append(tail)
