@@ -51,7 +51,7 @@ def requested_next() -> str | None:
 
 def with_next(url: str, back: str | None) -> str:
     """`url` with `next=back` added to its query string (when `back` is a safe path)."""
-    back = safe_next((back or "").rstrip("?"))
+    back = safe_next(back.rstrip("?")) if isinstance(back, str) else None
     if not back:
         return url
     return url + ("&" if "?" in url else "?") + urlencode({NEXT: back})

@@ -62,7 +62,11 @@ class OnceFormsMixin:
     """Mixed into a page's view: its templates may call `once_field()` in each form."""
 
     def create_blueprint(self, appbuilder, *args, **kwargs):
-        """FAB's blueprint, with `once_field` registered as a template global."""
+        """FAB's blueprint, with `once_field` and `refused` (app/views/framework/runner.py) registered
+        as template globals."""
+        from app.views.framework.runner import refused
+
         blueprint = super().create_blueprint(appbuilder, *args, **kwargs)
         blueprint.add_app_template_global(once_field, "once_field")
+        blueprint.add_app_template_global(refused, "refused")
         return blueprint
