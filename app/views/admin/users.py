@@ -16,6 +16,7 @@ from app.fab.interface import ZizhuInterface
 from app.formatting import format_date
 from app.models import School, User, UserScope
 from app.runner import run
+from app.security.names import role_labels
 from app.security.passwords import check_password_policy
 from app.security.request_context import current_context
 from app.security.roles import ROLE_LABELS
@@ -90,7 +91,7 @@ class DistrictUserModelView(ZizhuModelView):
         self.add_form_extra_fields = self._extra_fields(with_password=True)
         self.edit_form_extra_fields = self._extra_fields(with_password=False)
         super()._init_properties()
-        self.formatters_columns["roles"] = lambda roles: "、".join(_role_label(r) for r in roles)
+        self.formatters_columns["roles"] = role_labels
         # FAB keeps last_login as the server's naive local time: shown, like every moment, in China time
         self.formatters_columns["last_login"] = lambda value: format_date(value and value.astimezone(UTC))
 

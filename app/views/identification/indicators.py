@@ -5,7 +5,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 INDICATOR_LABELS = {
-    "income_ratio": _l("Per-capita income against the local 低保 line"),
+    "income_ratio": _l("Per-capita income against the local dibao line"),
     "parents_unable": _l("Parents or guardians unable to work, absent or deceased"),
     "family_illness": _l("Serious illness or disability of a family member"),
     "single_parent": _l("Single-parent family or a parent deceased"),
@@ -40,7 +40,7 @@ def answer_text(fact: str, answer) -> str:
     if isinstance(answer, bool):
         return gettext("Yes") if answer else gettext("No")
     if fact == "income_ratio":
-        return gettext("%(ratio)s × the 低保 line", ratio=Decimal(str(answer)).quantize(Decimal("0.01")))
+        return gettext("%(ratio)s × the dibao line", ratio=Decimal(str(answer)).quantize(Decimal("0.01")))
     if fact in COUNTED:
         return gettext("%(n)s persons", n=answer)
     return str(answer)

@@ -22,7 +22,8 @@ from app.views.framework.runner import attempt
 from app.views.identification.indicators import block_label, indicator_label
 
 PARTS = {"thresholds": _l("Tier thresholds"), "total_cap": _l("Total cap"), "direct": _l("Direct identification"),
-         "dibao_line_per_year": _l("低保 line per person and year"), "indicators": _l("Indicators"),
+         "dibao_line_per_year": _l("Dibao line (minimum living allowance) per person and year"),
+         "indicators": _l("Indicators"),
          "lowest_tier": _l("Tiers"), "name": _l("Name"), "standard": _l("Identification standard"),
          "notice_working_days": _l("Notice (working days)"),
          "objection_working_days": _l("Days to answer an objection (working days)"),
@@ -126,7 +127,8 @@ def parts_named(command):
             return command(ctx, pk, *args, **kwargs)
         except FieldErrors as err:
             lines = error_lines(err, versions.load(ctx, pk).data)
-            raise DomainError(" ".join(f"{part}: {text}" for part, text in lines)) from None
+            raise DomainError(gettext("; ").join(gettext("%(label)s: %(message)s", label=part, message=text)
+                                               for part, text in lines)) from None
 
     return named
 
