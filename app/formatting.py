@@ -126,3 +126,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["yesno"] = format_bool
     app.jinja_env.filters["person_name"] = person_name
     app.jinja_env.globals["format_class"] = format_class
+    app.jinja_env.globals["babel_locale"] = babel_locale
