@@ -59,6 +59,8 @@ class Application(Versioned, Stamped, Model):
         Index("ix_application_school_term_status", "school_id", "term_id", "status"),
         # the assessment page's previous/next within a school's term, walked by id
         Index("ix_application_school_term_id", "school_id", "term_id", "id"),
+        # the district's queue: a status tab walked by id, and each status counted up to its cap
+        Index("ix_application_term_status_id", "term_id", "status", "id"),
     )
     id = Column(Integer, primary_key=True)
     student_id = Column(Integer, ForeignKey("student.id"), nullable=False, index=True)

@@ -65,3 +65,36 @@ def test_filters_stay_inside_the_scope(session, queue):
     assert _names(session, teacher, term_id=term.id, name="张") == ["张美丽"]
     assert status_counts(session, teacher, Filters(term_id=term.id, grade=3)) == {
         ApplicationStatus.SUBMITTED: 1, ApplicationStatus.DRAFT: 1}
+
+
+def test_counts_stop_at_the_cap_and_say_so(session, queue, monkeypatch):
+    """A district of a million pupils counts each status only up to the cap: 5000+."""
+    from app.queries import applications
+
+    a, _b, term = queue
+    district = Scope(district_id=a.district_id)
+    monkeypatch.setattr(applications, "COUNT_CAP", 3)
+    counts = status_counts(session, district, Filters(term_id=term.id))
+    assert counts == {ApplicationStatus.DRAFT: 3, ApplicationStatus.SUBMITTED: 1}  # 4 drafts, 1 submitted
+    assert str(counts[ApplicationStatus.DRAFT]) == "3+" and str(counts[ApplicationStatus.SUBMITTED]) == "1"
+    assert str(sum(counts.values())) == "4+"  # the 全部 tab
+    monkeypatch.setattr(applications, "PUPIL_COUNT_CAP", 2)
+    counts = status_counts(session, district, Filters(term_id=term.id, grade=3))  # 4 matches
+    assert all(str(n).endswith("+") for n in counts.values())  # each one at least so many
+    assert str(sum(counts.values())) == "3+"  # the first three matches were counted
+    counts = status_counts(session, district, Filters(term_id=term.id, grade=3, class_name="2班"))  # 2 matches
+    assert {s: str(n) for s, n in counts.items()} == {ApplicationStatus.DRAFT: "1", ApplicationStatus.SUBMITTED: "1"}
+
+
+def test_a_schools_class_is_its_pupils_class(session, queue):
+    """Filtered by class (or name) a school's queue shows its own pupils; one who moved to another
+    school since is found in the unfiltered list."""
+    a, b, term = queue
+    school = Scope(district_id=a.district_id, school_id=a.id)
+    moved = make_student(session, school=b, name="张迁", grade=3, class_name="1班")
+    make_application(session, moved, school_id=a.id)  # applied at school A, then moved to B
+    session.commit()
+    assert "张迁" in _names(session, school, term_id=term.id)
+    assert _names(session, school, term_id=term.id, grade=3, class_name="1班") == ["张美"]
+    district = Scope(district_id=a.district_id)
+    assert "张迁" not in _names(session, district, term_id=term.id, school_id=a.id, name="张")
