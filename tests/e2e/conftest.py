@@ -1,11 +1,14 @@
 """A live Zizhu on 127.0.0.1 with a small demo district, and headless Debian Chromium."""
 import shutil
 import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from werkzeug.serving import make_server
 
-from app.clock import SYSTEM
+from app.clock import EXTENSION, Clock, FixedClock, clock_of, day_start
 
 DEMO_PASSWORD = "e2e-demo-2026"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -16,9 +19,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """Serve a freshly migrated and seeded SQLite database on a free local port."""
+def demo_app(url: str, clock: Clock | None = None):
+    """A Zizhu app on the database `url`, migrated, initialised and seeded with the small demo district
+    on the day of its clock (`clock` when given, which then stays the app's clock; else the real one)."""
     from flask_migrate import upgrade
 
     from app import create_app
@@ -26,18 +29,60 @@ def live_server(tmp_path_factory):
     from app.extensions import db
     from app.seeding import init_all
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "e2e-secret"})
+    if clock is not None:
+        app.extensions[EXTENSION] = clock
+    today = clock_of(app).today()
     with app.app_context():
         upgrade()
-        init_all(app.appbuilder, db.session, SYSTEM.today())
+        init_all(app.appbuilder, db.session, today)
         seed_demo(app.appbuilder, db.session, schools=3, pupils=300, password=DEMO_PASSWORD,
-                  seed=7, today=SYSTEM.today())
+                  seed=7, today=today)
+    return app
+
+
+@contextmanager
+def serving(app):
+    """Serve `app` on a free port of 127.0.0.1 in a thread of this process; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Serve a freshly migrated and seeded SQLite database on a free local port."""
+    app = demo_app(f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}")
+    with serving(app) as base:
+        yield base
+
+
+# A Monday inside the autumn term's application window (1–30 September): the day a clocked demo starts.
+DEMO_DAY = date(2026, 9, 14)
+
+
+@dataclass(frozen=True)
+class ClockedServer:
+    """A live demo whose time is `clock`: the test moves it (`clock.set_day(day)`), no request can."""
+
+    base: str
+    clock: FixedClock
+
+
+@pytest.fixture
+def clocked_server(tmp_path_factory):
+    """A fresh demo district served on 127.0.0.1, its clock standing at 09:00 (China) of DEMO_DAY until
+    the test moves it. The clock is an object of this process handed to the app, so only the test reaches
+    it; the shared `live_server` keeps the real time."""
+    clock = FixedClock(day_start(DEMO_DAY))
+    clock.set_day(DEMO_DAY)
+    app = demo_app(f"sqlite:///{tmp_path_factory.mktemp('e2e-clocked') / 'e2e.db'}", clock)
+    with serving(app) as base:
+        yield ClockedServer(base, clock)
 
 
 @pytest.fixture(scope="session")
