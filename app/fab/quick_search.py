@@ -1,4 +1,5 @@
-"""The quick search box and the active filters of every list page (the filter: app/fab/filters.py).
+"""The quick search box and the active filters of every list page (the filter: app/fab/filters.py),
+for Zizhu's views (through ScopedViewMixin) and FAB's own security pages (app/security/manager.py).
 
 A view may declare `quick_search_columns` (["name", "student_no"], or ("address", CONTAINS));
 without it the plan comes from the model (app/fab/filters.py::quick_search_plan). The box writes
@@ -135,8 +136,7 @@ class QuickSearchMixin:
             return gettext("(set)")
         model = self.datamodel
         if model.is_relation(column):
-            loader = getattr(self, "load_related", None)
-            found = loader(column, value) if loader else None
+            found = self._related(column, value)
             return str(found) if found is not None else gettext("(not found)")
         if model.is_enum(column):
             try:
@@ -146,6 +146,17 @@ class QuickSearchMixin:
         if model.is_boolean(column):
             return format_bool(str(value).lower() in _TRUE)
         return value
+
+    def _related(self, column: str, value):
+        """The record a relation filter names: through the view's scoped loader (ScopedViewMixin),
+        else (FAB's own security pages, unscoped) by its key."""
+        loader = getattr(self, "load_related", None)
+        if loader is not None:
+            return loader(column, value)
+        try:
+            return self.datamodel.get_related_interface(column).get(int(value))
+        except (TypeError, ValueError):
+            return None
 
     def _is_page_arg(self, key: str) -> bool:
         return key == f"page_{type(self).__name__}"

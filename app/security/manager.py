@@ -31,10 +31,12 @@ def _jwt_only(api: type) -> type:
 
 
 def _no_download(view: type) -> type:
-    """FAB's view (same name, so the same routes and permissions) whose download route answers 404."""
+    """FAB's view (same name, so the same routes and permissions) whose download route answers 404,
+    with the quick search box and filter chips of every list (app/fab/quick_search.py)."""
     from app.fab.downloads import NoFileDownload
+    from app.fab.quick_search import QuickSearchMixin
 
-    return type(view.__name__, (NoFileDownload, view), {"__doc__": view.__doc__})
+    return type(view.__name__, (NoFileDownload, QuickSearchMixin, view), {"__doc__": view.__doc__})
 
 
 class ZizhuSecurityManager(SecurityManager):

@@ -13,7 +13,7 @@ from app.security.request_context import current_context
 from app.security.scope import current_scope, limit
 from app.views.framework.lookup import LOOKUP_LIMIT, lookup_fields, lookup_label
 from app.views.framework.masking import is_sensitive, show_formatter
-from app.views.framework.quick_search import QuickSearchMixin
+from app.fab.quick_search import QuickSearchMixin
 
 
 def _check_paging_args() -> None:

@@ -197,3 +197,13 @@ def test_household_picker_shows_the_guardian_id_tail(client, session, login, pup
     found = client.get("/studentmodelview/lookup/household?q=张美").get_json()["results"]
     assert [r["text"] for r in found] == [f"张美（东街） · ****{number[-2:]}"]
 
+
+
+def test_fabs_own_security_lists_have_the_box(client, session, make_user, login, pupils):
+    make_user("admin1", "Admin")
+    login("admin1")
+    page = client.get("/users/list/?_flt_0_search=teach").get_data(as_text=True)
+    assert 'name="_flt_0_search"' in page and "teacher@test.local" in page and "school1@test.local" not in page
+    assert [text for text, _url in _chips(page)] == ["快速搜索：teach"]
+    page = client.get("/roles/list/").get_data(as_text=True)
+    assert 'name="_flt_0_search"' in page
