@@ -98,6 +98,17 @@ class FormFlowMixin:
         blueprint.add_app_template_filter(with_next, "with_next")
         return blueprint
 
+    def _fill_form_exclude_cols(self, exclude_cols, form):
+        """The relations chosen by the page that opened the form (`_flt_0_household=…`), loaded inside
+        the user's scope (FAB's loads any row: another school's household would be named on the form);
+        one not found or out of scope stays empty and is refused as such."""
+        for key in exclude_cols:
+            if key in form._fields and self.datamodel.is_relation_many_to_one(key):
+                value = self._filters.get_filter_value(key)
+                if isinstance(value, (list, tuple)):  # FAB keeps every value a filter was given
+                    value = value[0] if len(value) == 1 else None
+                form._fields[key].data = self.load_related(key, value)
+
     def prefill_add_form(self, form) -> None:
         """Override to fill the add form shown first (a default the officer may change)."""
 

@@ -156,3 +156,20 @@ def test_pupil_birth_date_and_sex_that_disagree_with_the_id_number_are_refused(c
     assert re.search(r'id="birth_date-errors".*?与身份证号中的出生日期', page, re.S)
     assert re.search(r'id="sex-errors".*?与身份证号', page, re.S)
     assert session.query(Student).filter_by(id_number=boy).count() == 0
+
+
+def test_a_household_outside_the_scope_is_never_named_nor_chosen(client, session, place, login):
+    from tests.factories import make_household
+
+    theirs = make_household(session, district=place.school.district, school_id=place.other_school.id,
+                            guardian_name="外校家长")
+    session.commit()
+    login("school1")
+    url = f"/householdmembermodelview/add?_flt_0_household={theirs.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "外校家长" not in page
+    resp = client.post(url, data={"name": "某某", "relation": "SIBLING", "presence": "PRESENT",
+                                  "work_ability": "NONE", "health": "HEALTHY", "annual_income": "0"})
+    assert resp.status_code == 422 and 'id="household-errors"' in resp.get_data(as_text=True)
+    assert session.query(HouseholdMember).filter_by(name="某某").count() == 0
+    assert client.get("/householdmembermodelview/add?_flt_0_household=abc").status_code == 200
