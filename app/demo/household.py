@@ -18,6 +18,7 @@ from app.models import (
     Household,
     HouseholdMember,
     HukouType,
+    NoParentReason,
     Relation,
     WorkAbility,
     household_special_group,
@@ -134,6 +135,19 @@ def _sudden_event(run: DemoRun, groups: list[str]) -> tuple[date | None, str | N
     return run.today - timedelta(days=draw.between(20, 330)), draw.pick(homes["sudden_events"])
 
 
+NO_PARENT_REASONS = {"orphan": NoParentReason.ORPHAN, "de_facto_orphan": NoParentReason.PARENTS_MISSING}
+
+
+def _no_parent(run: DemoRun, people: list[Person], groups: list[str]) -> dict:
+    """Why a household with no father, mother or guardian recorded has none (submission asks for it)."""
+    if any(p.relation in PARENTS or p.relation == Relation.GUARDIAN for p in people):
+        return {"no_parent_reason": None, "no_parent_note": None}
+    reason = next((NO_PARENT_REASONS[code] for code in groups if code in NO_PARENT_REASONS),
+                  NoParentReason.OTHER)
+    note = run.data["texts"]["notes"]["no_parent"] if reason == NoParentReason.OTHER else None
+    return {"no_parent_reason": reason, "no_parent_note": note}
+
+
 def _write(run: DemoRun, hid: int, school: SchoolPlan, people: list[Person], guardian: Person,
            groups: list[str], notes: str | None) -> None:
     """Queue the household, its members and its special groups."""
@@ -152,7 +166,8 @@ def _write(run: DemoRun, hid: int, school: SchoolPlan, people: list[Person], gua
         "bank_name": draw.table("banks") if banked else None,
         "bank_account": bank_account(homes["bank_account_prefix"], hid) if banked else None,
         "notes": notes, "single_parent": sum(p.relation in PARENTS for p in people) == 1,
-        "sudden_event_on": event_on, "sudden_event": event, **run.stamps(),
+        "sudden_event_on": event_on, "sudden_event": event, **_no_parent(run, people, groups),
+        **run.stamps(),
     })
     for p in people:
         run.writer.add(HouseholdMember.__table__, {

@@ -22,6 +22,7 @@ from app.models import (
     Household,
     HouseholdMember,
     Model,
+    NoParentReason,
     NoticeStatus,
     PublicNotice,
     Relation,
@@ -212,6 +213,18 @@ def test_parents_are_old_enough_for_their_children(dbs):
         eldest_child[hid] = min(birth.year, eldest_child.get(hid, 9999))
     assert youngest_parent
     assert all(eldest_child[hid] - year >= 18 for hid, year in youngest_parent.items())
+
+
+def test_a_household_without_parent_or_guardian_says_why(dbs):
+    """Submission refuses a household with no father, mother or guardian unless it says why."""
+    carers = set(dbs.scalars(select(HouseholdMember.household_id).where(
+        HouseholdMember.relation.in_([Relation.FATHER, Relation.MOTHER, Relation.GUARDIAN]))))
+    rows = dbs.execute(select(Household.id, Household.no_parent_reason, Household.no_parent_note)).all()
+    without = [row for row in rows if row.id not in carers]
+    assert without, "the demo has orphans and children of missing parents"
+    assert all(row.no_parent_reason is not None for row in without)
+    assert all(row.no_parent_reason is None for row in rows if row.id in carers)
+    assert all(row.no_parent_note for row in without if row.no_parent_reason == NoParentReason.OTHER)
 
 
 def test_special_groups_link_existing_codes(dbs):
