@@ -153,32 +153,10 @@ class FormFlowMixin:
             abort(404)
         pk = self.datamodel.get_pk_value(item)
         if request.method == "POST":
-            form = self.edit_form.refresh(request.form)
-            self._fill_form_exclude_cols(exclude_cols, form)
-            form._id = pk
-            if form.validate():
-                self.process_form(form, False)
-                try:
-                    form.populate_obj(item)
-                    self.pre_update(item)
-                except FieldErrors as err:
-                    self._refused(form, err, exclude_cols)
-                    item = self.datamodel.get(pk, self._base_filters)
-                except Stale as err:
-                    flash(str(err), "danger")
-                    form = self.edit_form.refresh(request.form)  # keeps the old version: reopen to save
-                    self._fill_form_exclude_cols(exclude_cols, form)
-                    item = self.datamodel.get(pk, self._base_filters)
-                except Exception as err:  # noqa: BLE001 - FAB's own answer: flashed, back
-                    flash(str(err), "danger")
-                    return None
-                else:
-                    if self._save(self.datamodel.edit, self.post_update, self.edit_row_message, item):
-                        return None
-                    item = self.datamodel.get(pk, self._base_filters)
-            else:
-                self._check_rules_too(form, item, exclude_cols)
-                item = self.datamodel.get(pk, self._base_filters)
+            form = self._post_edit(pk, item, exclude_cols)
+            if form is None:
+                return None  # saved, or refused as FAB does: redirect
+            item = self.datamodel.get(pk, self._base_filters)
             if item is None:
                 abort(404)
         else:
@@ -190,6 +168,33 @@ class FormFlowMixin:
         if request.method != "POST":
             self.update_redirect()
         return widgets
+
+    def _post_edit(self, pk, item, exclude_cols):
+        """Save a posted edit form: None when saved (or refused as FAB does, flashed); else the form to
+        show again with every error (a stale save: as it was sent, with its old version)."""
+        form = self.edit_form.refresh(request.form)
+        self._fill_form_exclude_cols(exclude_cols, form)
+        form._id = pk
+        if not form.validate():
+            self._check_rules_too(form, item, exclude_cols)
+            return form
+        self.process_form(form, False)
+        try:
+            form.populate_obj(item)
+            self.pre_update(item)
+        except FieldErrors as err:
+            self._refused(form, err, exclude_cols)
+            return form
+        except Stale as err:
+            flash(str(err), "danger")
+            form = self.edit_form.refresh(request.form)  # keeps the old version: reopen to save
+            self._fill_form_exclude_cols(exclude_cols, form)
+            return form
+        except Exception as err:  # noqa: BLE001 - FAB's own answer: flashed, back
+            flash(str(err), "danger")
+            return None
+        saved = self._save(self.datamodel.edit, self.post_update, self.edit_row_message, item)
+        return None if saved else form
 
     # saving and checking -------------------------------------------------------
     def _refused(self, form, err: FieldErrors, exclude_cols) -> None:

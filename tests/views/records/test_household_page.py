@@ -78,8 +78,9 @@ def test_edit_from_a_record_page_returns_to_it(client, session, place, login):
     url = f"/householdmembermodelview/edit/{member.id}?next=" + _show(place.household)
     form = client.get(url).get_data(as_text=True)
     version = re.search(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="version"', form)
-    data = {"household": str(place.household.id), "name": member.name, "relation": member.relation.name, "presence": member.presence.name,
-            "work_ability": member.work_ability.name, "health": member.health.name, "annual_income": "8000"}
+    data = {"household": str(place.household.id), "name": member.name, "relation": member.relation.name,
+            "presence": member.presence.name, "work_ability": member.work_ability.name,
+            "health": member.health.name, "annual_income": "8000"}
     if version:
         data["version"] = next(g for g in version.groups() if g)
     resp = client.post(url, data=data)
