@@ -97,8 +97,12 @@ class Day:
         self.page.get_by_role("dialog").get_by_role("link", name="确定").click()
 
     def next_day(self, day: date) -> None:
-        """Move the demo's clock to 09:00 of `day`; the officer signs in again (yesterday's session has
-        timed out)."""
+        """The officer signs out from the user menu; the demo's clock moves on to 09:00 of `day`; she signs
+        in again."""
+        self.page.wait_for_load_state("load")
+        self.page.locator(".navbar-right .dropdown").filter(has_text="退出登录").locator(".dropdown-toggle").click()
+        self.page.get_by_role("link", name=re.compile("退出登录")).click()
+        expect(self.page.locator("input[name=username]")).to_be_visible()
         self.server.clock.set_day(day)
         sign_in(self.page, self.server.base, "school1")
         expect(self.page.get_by_text(f"{SCHOOL} · 学年")).to_be_visible()
@@ -117,6 +121,7 @@ def register_the_family(day: Day) -> None:
     day.flash("记录已新增")
     expect(page.get_by_role("heading", name="家庭")).to_be_visible()  # the new household's page
     expect(page.get_by_text(FATHER).first).to_be_visible()
+    expect(page.get_by_text("孤儿")).to_have_count(0)  # no reason for missing parents is recorded unasked
     household = page.url
     day.done("household saved")
 
