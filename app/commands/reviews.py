@@ -67,16 +67,8 @@ def request_review(ctx: Context, objection_id: int, *, requested_on: date, conte
     return objection
 
 
-def decide_review(ctx: Context, objection_id: int, *, ruling: ReviewRuling, answer: str,
-                  decided_on: date) -> Objection:
-    """The district's decision on a review, once; CHANGED sends the application back to school review."""
-    if ctx.scope.school_id is not None:
-        raise DistrictDecides(_l("A review is decided by the district; the school records the request only."))
-    objection = load_objection(ctx, objection_id, lock=True)
-    if objection.review_requested_on is None:
-        raise ReviewState(_l("No review of this objection has been asked for."))
-    if objection.review_decided_on is not None:
-        raise ReviewState(_l("This review has been decided; a decision is never changed."))
+def _check_decision(objection: Objection, ruling, answer: str, decided_on: date | None, today: date) -> None:
+    """Every field of a review decision at once: a ruling, an answer, a day between the request and today."""
     errors = {}
     if blank(answer):
         errors["review_answer"] = [REQUIRED]
@@ -87,10 +79,23 @@ def decide_review(ctx: Context, objection_id: int, *, ruling: ReviewRuling, answ
     elif decided_on < objection.review_requested_on:
         errors["review_decided_on"] = [_l("cannot be before the review was asked for (%(day)s)",
                                           day=objection.review_requested_on.isoformat())]
-    elif decided_on > ctx.today:
-        errors["review_decided_on"] = [after_today(ctx.today)]
+    elif decided_on > today:
+        errors["review_decided_on"] = [after_today(today)]
     if errors:
         raise FieldErrors(errors)
+
+
+def decide_review(ctx: Context, objection_id: int, *, ruling: ReviewRuling, answer: str,
+                  decided_on: date) -> Objection:
+    """The district's decision on a review, once; CHANGED sends the application back to school review."""
+    if ctx.scope.school_id is not None:
+        raise DistrictDecides(_l("A review is decided by the district; the school records the request only."))
+    objection = load_objection(ctx, objection_id, lock=True)
+    if objection.review_requested_on is None:
+        raise ReviewState(_l("No review of this objection has been asked for."))
+    if objection.review_decided_on is not None:
+        raise ReviewState(_l("This review has been decided; a decision is never changed."))
+    _check_decision(objection, ruling, answer, decided_on, ctx.today)
     objection.review_ruling, objection.review_answer = ruling, answer.strip()
     objection.review_decided_on = decided_on
     ctx.session.flush()

@@ -47,7 +47,8 @@ from app.models.standard import AssessmentStandard, StandardStatus
 
 __all__ = [
     "ACTIVE_STATUSES", "AidCategory", "AidItem", "AidKind", "AidStandard", "AmountUnit",
-    "Application", "ApplicationStatus", "AssessmentStandard", "HomeVisit", "NoParentReason", "NoticeEntry", "NoticeStatus",
+    "Application", "ApplicationStatus", "AssessmentStandard", "HomeVisit", "NoParentReason", "NoticeEntry",
+    "NoticeStatus",
     "Objection", "ObjectionOutcome", "Presence", "PublicNotice", "ReviewDecision", "ReviewOutcome",
     "ReviewRuling", "ReviewStage", "StandardStatus", "AuditEvent", "District", "FundAccount", "FundSource",
     "Health", "Household", "household_special_group", "HouseholdMember", "HukouType", "Job",

@@ -42,7 +42,8 @@ def test_the_school_records_the_request_and_the_district_decides_it(session, cli
     page = client.get("/objections/?state=review").get_data(as_text=True)
     assert f'action="/objections/{objection.id}/review-decision"' in page
     client.post(f"/objections/{objection.id}/review-decision", data={
-        "review_ruling": "upheld", "review_answer": "经复核，维持学校答复", "review_decided_on": clock.today().isoformat()})
+        "review_ruling": "upheld", "review_answer": "经复核，维持学校答复",
+        "review_decided_on": clock.today().isoformat()})
     session.refresh(objection)
     assert not objection.review_open and objection.review_ruling.value == "upheld"
     assert f'data-objection="{objection.id}"' not in client.get("/objections/?state=review").get_data(as_text=True)
