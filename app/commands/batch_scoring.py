@@ -8,18 +8,17 @@ workflow events). Rows are read in keyset chunks, each locked and re-read (Postg
 SQLite: the write lock), so a concurrent step on one application is never overwritten.
 """
 import gc
-from collections import Counter
+from collections import Counter, namedtuple
 from contextlib import contextmanager
 from datetime import datetime
 from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, load_only
 
 from app.commands.assessing import apply_result
 from app.commands.identification import ClassReviewFirst, check_step, transition_many
-from app.commands.locking import lock_all
+from app.commands.locking import lock_select
 from app.commands.standards import NoActiveStandard, active_standard, compiled, tier_ids
 from app.context import Context
 from app.errors import DomainError
@@ -30,11 +29,23 @@ from app.services.scoring import assess
 from app.services.workflow import NOT_SUBMITTED, SCORABLE
 
 CHUNK = 2000
-# what scoring reads and the workflow audits; the rest of an application stays unread
-LOADED = (Application.status, Application.version, Application.school_id, Application.school_year_id,
-          Application.student_id, Application.standard_id, Application.household_snapshot, Application.score,
-          Application.standard_version, Application.suggested_tier_id, Application.final_tier_id,
-          Application.decided_by)
+# what scoring reads, checks, writes on and audits; the rest of an application stays unread
+READ = (Application.id, Application.version, Application.status, Application.school_id,
+        Application.school_year_id, Application.standard_id, Application.household_snapshot,
+        Application.score, Application.standard_version, Application.suggested_tier_id,
+        Application.final_tier_id, Application.decided_by, Student.district_id)
+
+
+class Candidate(namedtuple("Candidate", [c.key for c in READ])):
+    """One application as batch scoring reads it: the row's values, no ORM object (a district has a
+    million)."""
+
+    __slots__ = ()
+
+    @property
+    def student(self):
+        """What the workflow's check reads of the pupil (its district): carried on the row itself."""
+        return self
 
 
 class SchoolNotInScope(DomainError):
@@ -65,10 +76,11 @@ class Rules:
     def __init__(self, session):
         self.session, self.tiers = session, tier_ids(session)
         self.reviews: dict = {}  # (district, school year) → class review asked (check_step's memo)
-        self._active, self._rows, self._results = {}, {}, {}
+        self.written: dict = {}  # transition_many's memo: each result converted for the database once
+        self._active, self._rows, self._results, self._checked = {}, {}, {}, {}
 
-    def applied(self, standard: AssessmentStandard, facts, now: datetime) -> tuple[object, dict]:
-        """(result, column values apply_result sets) of `facts` under `standard`; pupils of one
+    def applied(self, standard: AssessmentStandard, facts, now: datetime) -> tuple[dict, str]:
+        """(column values apply_result sets, audit detail) of `facts` under `standard`; pupils of one
         household share their facts, so each distinct case is assessed once."""
         key = (standard.id, facts)
         found = self._results.get(key)
@@ -77,10 +89,24 @@ class Rules:
                 self._results.clear()
             result, target = assess(compiled(standard), facts), SimpleNamespace()
             apply_result(target, standard, result, self.tiers, now)
-            found = self._results[key] = (result, vars(target))
+            found = self._results[key] = (vars(target), f"v{standard.version} {result.total}")
         return found
 
-    def standard(self, app: Application) -> AssessmentStandard | None:
+    def skips(self, ctx: Context, app: Candidate) -> str | None:
+        """check_step for scoring, once per status, district and school year: None when the
+        application may be scored, "class_review_first" when its class must review it first (any
+        other refusal is raised)."""
+        key = (app.status, app.district_id, app.school_year_id)
+        if key not in self._checked:
+            try:
+                check_step(ctx, app, "assess", reviews=self.reviews)
+            except ClassReviewFirst:
+                self._checked[key] = "class_review_first"
+            else:
+                self._checked[key] = None
+        return self._checked[key]
+
+    def standard(self, app: Candidate) -> AssessmentStandard | None:
         """The version the application keeps, else the one in force (None: no standard)."""
         if app.standard_id is not None:
             if app.standard_id not in self._rows:
@@ -108,48 +134,41 @@ def _collector_paused():
             gc.enable()
 
 
-def _candidates(ctx: Context, where: list, after: int, size: int) -> list[Application]:
-    """The next chunk of applications that may be scored (not yet scored), locked and re-read,
-    each with its pupil's district."""
-    query = (ctx.session.query(Application).join(Student, Student.id == Application.student_id)
-             .options(load_only(*LOADED), contains_eager(Application.student).load_only(Student.district_id))
-             .filter(*where, Application.id > after, Application.status.in_(SCORABLE),
-                     Application.score.is_(None))
-             .order_by(Application.id).limit(size))
-    return lock_all(ctx.session, query, Application)
+def _candidates(ctx: Context, where: list, after: int, size: int) -> list[Candidate]:
+    """The next chunk of applications that may be scored (not yet scored), locked and read afresh
+    (app/commands/locking.py), each with its pupil's district: one SELECT of the columns needed."""
+    statement = (select(*READ).join(Student, Student.id == Application.student_id)
+                 .where(*where, Application.id > after, Application.status.in_(SCORABLE),
+                        Application.score.is_(None))
+                 .order_by(Application.id).limit(size))
+    return list(map(Candidate._make, ctx.session.execute(lock_select(ctx.session, statement, Application))))
 
 
-def _score_one(ctx: Context, rules: Rules, app: Application) -> tuple[dict, str] | str:
+def _score_one(ctx: Context, rules: Rules, app: Candidate) -> tuple[dict, str] | str:
     """(column values, audit detail) of one application, or the reason it is skipped."""
-    try:
-        check_step(ctx, app, "assess", reviews=rules.reviews)
-    except ClassReviewFirst:
-        return "class_review_first"
+    refused = rules.skips(ctx, app)
+    if refused is not None:
+        return refused
     standard = rules.standard(app)
     if standard is None:
         return "no_standard"
     if not app.household_snapshot:
         return "no_snapshot"
-    result, values = rules.applied(standard, facts_from_snapshot(app.household_snapshot), ctx.now)
-    return values, f"v{standard.version} {result.total}"
+    return rules.applied(standard, facts_from_snapshot(app.household_snapshot), ctx.now)
 
 
-def _score_chunk(ctx: Context, rules: Rules, apps: list[Application], skipped: Counter) -> int:
+def _score_chunk(ctx: Context, rules: Rules, apps: list[Candidate], skipped: Counter) -> int:
     """Score the chunk's applications that can be, in one transition_many; how many."""
-    ready = {}
+    ready, found = [], {}
     for app in apps:
         outcome = _score_one(ctx, rules, app)
         if isinstance(outcome, str):
             skipped[outcome] += 1
         else:
-            ready[app.id] = outcome
-
-    def change(app: Application) -> None:
-        for key, value in ready[app.id][0].items():
-            setattr(app, key, value)
-
-    transition_many(ctx, [a for a in apps if a.id in ready], "assess", change,
-                    detail=lambda app: ready[app.id][1])
+            ready.append(app)
+            found[app.id] = outcome
+    transition_many(ctx, ready, "assess", lambda app: found[app.id][0], detail=lambda app: found[app.id][1],
+                    memo=rules.written)
     return len(ready)
 
 
@@ -162,10 +181,8 @@ def score_submitted(ctx: Context, *, school_id: int | None, term_id: int, progre
     """
     session = ctx.session
     where = _where(session, ctx.scope, school_id, term_id)
-    total = session.execute(select(func.count()).select_from(Application).join(
-        Student, Student.id == Application.student_id).where(
-        *where, Application.status.in_(SCORABLE), Application.score.is_(None))).scalar_one()
-    rules, skipped, scored, done, last = Rules(session), _not_scorable(session, where), 0, 0, 0
+    total, skipped = _counts(session, where)
+    rules, scored, done, last = Rules(session), 0, 0, 0
     if progress is not None:
         progress(0, total)
     with _collector_paused():
@@ -178,15 +195,18 @@ def score_submitted(ctx: Context, *, school_id: int | None, term_id: int, progre
     return {"scored": scored, "skipped": dict(skipped)}
 
 
-def _not_scorable(session, where: list) -> Counter:
-    """Applications left as they are: scored already, or not submitted yet (draft or returned)."""
+def _counts(session, where: list) -> tuple[int, Counter]:
+    """(how many may be scored, the applications left as they are) in one read: left are those
+    scored already and those not submitted yet (draft or returned)."""
     rows = session.execute(
         select(Application.status, func.count(), func.count(Application.score)).select_from(Application)
         .join(Student, Student.id == Application.student_id).where(*where).group_by(Application.status)).all()
-    found = Counter()
+    total, found = 0, Counter()
     for status, count, with_score in rows:
-        if status.value in SCORABLE and with_score:
-            found["already_scored"] += with_score
+        if status.value in SCORABLE:
+            total += count - with_score
+            if with_score:
+                found["already_scored"] += with_score
         elif status.value in NOT_SUBMITTED:
             found["not_submitted"] += count
-    return found
+    return total, found

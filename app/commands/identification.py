@@ -5,11 +5,14 @@ audited as one "workflow" event (who and when from the context, the step, old â†
 through `transition`, many at once through `transition_many` (batch scoring). Scoring and the
 committee are in `app/commands/assessing.py`, notices and objections in `app/commands/notices.py`.
 """
+from operator import attrgetter
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, insert, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.clock import utcnow
+from app.commands import bulk_writes
 from app.commands.locking import lock_one
 from app.commands.snapshots import take_snapshot
 from app.commands.standards import class_review_on
@@ -24,8 +27,11 @@ from app.services.facts import records_a_supporter, sudden_event_window, sudden_
 from app.services.workflow import RefusedStep, next_status
 
 APPLICATION = Application.__table__
-ATTRIBUTES = frozenset(sa_inspect(Application).attrs.keys())
-COLUMNS = frozenset(attr.key for attr in sa_inspect(Application).column_attrs) - {"version"}
+AUDIT_EVENT = AuditEvent.__table__
+_KEPT = object()  # an audited column a bulk step leaves as it is
+# the columns of a workflow event as transition_many inserts them (the application's own two last)
+EVENT_COLUMNS = ("occurred_at", "user_id", "username", "ip", "action", "entity", "summary", "old_values",
+                 "new_values", "row_count", "request_id", "entity_id", "school_id")
 REQUIRED = _l("is required")
 AUDITED = ("status", "score", "standard_version", "suggested_tier_id", "final_tier_id", "decided_by")
 STEP_LABELS = {
@@ -112,58 +118,88 @@ def transition(ctx: Context, app: Application, step: str, change=None, *, detail
     return app
 
 
-def transition_many(ctx: Context, apps: list, step: str, change=None, *, detail="") -> list:
+def transition_many(ctx: Context, apps: list, step: str, change=None, *, detail="", memo: dict | None = None) -> list:
     """Take `step` on every one of `apps` as `transition` does, in bulk: all checked before any is
-    changed (one refusal refuses them all), written together, the workflow events in one INSERT.
+    written (one refusal refuses them all), written together on their versions (StaleDataError when
+    one changed meanwhile), and their workflow events inserted together; returns the new statuses.
 
-    `detail` is a text, or a function of the application giving its own (a score per application).
-    The applications are read again on their next use (see `_write_many`).
+    `apps` are the applications as the step read and locked them: ORM objects, or plain rows
+    carrying what is checked, written and audited (id, version, status, school_id, school_year_id,
+    student.district_id and the AUDITED columns). `change(app)` gives the columns the step sets beside
+    the status, as a dict many applications may share (one result): each distinct change is converted
+    and masked once (app/commands/bulk_writes.py). `detail` is a text, or a function of the
+    application giving its own (a score per application). `memo`, a dict the caller keeps across the
+    chunks of one bulk job, keeps each change's conversion for the next chunks. An ORM object written
+    is expired.
     """
-    session, reviews = ctx.session, {}
+    session = ctx.session
     with audit.paused(session):  # what the step touched beside them is its part (a standard's first use)
         session.flush()  # every application stored (with its id) before the step
-    targets = [check_step(ctx, app, step, reviews=reviews) for app in apps]
-    olds = [_state(app) for app in apps]
-    with audit.paused(session):
-        for app, target in zip(apps, targets, strict=True):
-            if change is not None:
-                change(app)
-            app.status = ApplicationStatus(target)
-        events = [audit.event_row(ctx, audit.WORKFLOW, entity="application", entity_id=app.id,
-                                  school_id=app.school_id, old=old, new=_state(app),
-                                  detail=_summary(step, detail(app) if callable(detail) else detail))
-                  for app, old in zip(apps, olds, strict=True)]
-        _write_many(ctx, apps)
-        session.flush()  # what else the change touched (a standard's first use)
-    if events:
-        session.execute(insert(AuditEvent.__table__), events)
-    return apps
+    checked, reviews = {}, {}  # a step's outcome depends on the status, the district and the school year only
+    targets = [_checked(ctx, app, step, checked, reviews) for app in apps]
+    changes = [change(app) if change is not None else {} for app in apps]
+    connection = session.connection()
+    events = _events(ctx, connection.dialect, apps, targets, changes, step, detail)
+    _write_many(ctx, connection, apps, targets, changes, {} if memo is None else memo)
+    bulk_writes.insert_many(connection, AUDIT_EVENT, EVENT_COLUMNS, events)
+    return targets
 
 
-def _write_many(ctx: Context, apps: list) -> None:
-    """Write the applications' changed columns: one executemany UPDATE per set of changed columns,
-    each row matched on its id and version and its version moved on, as the ORM's flush would check
-    it (StaleDataError when a row changed meanwhile) but without its statement per row; then the
-    session forgets the written values (read again on use). An application changed beyond its
-    columns (a relationship) is left to the ORM's flush."""
-    groups: dict[frozenset, list] = {}
-    for app in apps:
-        changed = frozenset(ATTRIBUTES - sa_inspect(app).unmodified)
-        if changed <= COLUMNS:
-            groups.setdefault(changed, []).append(app)
-    connection, user_id = ctx.session.connection(), ctx.actor.user_id
+def _checked(ctx: Context, app, step: str, memo: dict, reviews: dict) -> ApplicationStatus:
+    """check_step of one application of a bulk step, remembered per (status, district, school year)."""
+    key = (app.status, app.student.district_id, app.school_year_id)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = ApplicationStatus(check_step(ctx, app, step, reviews=reviews))
+    return found
+
+
+def _events(ctx: Context, dialect, apps: list, targets: list, changes: list, step: str, detail) -> list[tuple]:
+    """The workflow event of each application (audit.event_row), converted for the database: events
+    alike but for the application (same former state, audited change and summary) are made once."""
+    made, audited, events, state = {}, {}, [], attrgetter(*AUDITED)
+    for app, target, sets in zip(apps, targets, changes, strict=True):
+        after = audited.get(id(sets))
+        if after is None:  # `sets` kept in the memo, so its id stays its own
+            after = audited[id(sets)] = (tuple(sets.get(name, _KEPT) for name in AUDITED), sets)
+        key = (state(app), target, after[0], detail(app) if callable(detail) else detail)
+        found = made.get(key)
+        if found is None:
+            old = _state(app)
+            new = {name: sets.get(name, value) for name, value in old.items()} | {"status": target}
+            row = audit.event_row(ctx, audit.WORKFLOW, entity="application", old=old, new=new,
+                                  detail=_summary(step, key[-1]))
+            found = made[key] = bulk_writes.converter(dialect, AUDIT_EVENT, EVENT_COLUMNS[:-2])(
+                [row[column] for column in EVENT_COLUMNS[:-2]])
+        events.append((*found, str(app.id), app.school_id))
+    return events
+
+
+def _write_many(ctx: Context, connection, apps: list, targets: list, changes: list, memo: dict) -> None:
+    """Write each application's new status and values on its id and version, moving the version on
+    and stamping the change, in one statement per set of changed columns; a row changed meanwhile is
+    not written (StaleDataError, the ORM's own check). An ORM object written is expired."""
+    stamped = {"changed_on": utcnow()} | ({"changed_by_fk": ctx.actor.user_id} if ctx.actor.user_id is not None else {})
+    stamps = bulk_writes.converter(connection.dialect, APPLICATION, tuple(stamped))(stamped.values())
+    if len(memo) > 100_000:
+        memo.clear()
+    groups = {}
+    for app, target, sets in zip(apps, targets, changes, strict=True):
+        key = (target, id(sets))
+        found = memo.get(key)
+        if found is None:  # converted once per distinct change; `sets` kept so its id stays its own
+            keys = ("status", *sets)
+            found = memo[key] = (keys, bulk_writes.converter(connection.dialect, APPLICATION, keys)(
+                (target, *sets.values())), sets)
+        groups.setdefault(found[0], []).append((*found[1], *stamps, app.id, app.version))
     for keys, rows in groups.items():
-        values = {key: bindparam(key) for key in keys} | {"version": APPLICATION.c.version + 1}
-        if user_id is not None:
-            values["changed_by_fk"] = user_id
-        statement = update(APPLICATION).where(APPLICATION.c.id == bindparam("_id"),
-                                              APPLICATION.c.version == bindparam("_version")).values(values)
-        params = [{"_id": app.id, "_version": app.version, **{key: getattr(app, key) for key in keys}}
-                  for app in rows]
-        if connection.execute(statement, params).rowcount != len(rows):
+        if bulk_writes.update_many(connection, APPLICATION, (*keys, *stamped), rows) != len(rows):
             raise StaleDataError("an application changed while a bulk step was written")
-        for app in rows:
-            ctx.session.expire(app)
+    session = ctx.session
+    for app in apps:
+        state = sa_inspect(app, raiseerr=False)
+        if state is not None and state.session is session:
+            session.expire(app)
 
 
 def _summary(step: str, detail: str) -> str:
