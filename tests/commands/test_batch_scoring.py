@@ -206,3 +206,93 @@ def test_two_batch_scorings_of_one_school_at_once_score_each_application_once(ap
         assert _app(session, app_id).status is ApplicationStatus.SCHOOL_REVIEW
         assert _app(session, app_id).version == 3  # created, submitted, scored: one write per step
         assert len([s for s in _workflow_events(session, app_id) if s.startswith("assess")]) == 1
+
+
+def _shapes(session, place, clock) -> list:
+    """Households of different shapes (a deceased father, an absent mother, an orphan with a working
+    guardian, a special group, a sudden event, a big income), each with two pupils."""
+    from datetime import timedelta
+
+    from app.models import HukouType, Presence, Relation, SpecialGroup, WorkAbility
+    from tests.factories import make_household, make_member
+
+    district, school = place.school.district, place.school
+    shapes = []
+    for members, extra in (
+        ([dict(relation=Relation.FATHER, presence=Presence.DECEASED, annual_income=Decimal("100000")),
+          dict(relation=Relation.MOTHER, name="李秀英", annual_income=Decimal("6000"))], {}),
+        ([dict(relation=Relation.FATHER, annual_income=Decimal("9000")),
+          dict(relation=Relation.MOTHER, name="李秀英", presence=Presence.MISSING, annual_income=Decimal("0"))],
+         dict(hukou_type=HukouType.RURAL, lives_rural=True)),
+        ([dict(relation=Relation.GUARDIAN, name="王叔", annual_income=Decimal("30000"))], {}),
+        ([dict(relation=Relation.FATHER, work_ability=WorkAbility.NONE, annual_income=Decimal("0"))],
+         dict(sudden_event_on=clock.today() - timedelta(days=30), sudden_event="火灾")),
+        ([dict(relation=Relation.FATHER, annual_income=Decimal("250000"))], {}),
+    ):
+        household = make_household(session, district=district, school_id=school.id, **extra)
+        for member in members:
+            make_member(session, household, **member)
+        shapes.append(household)
+    shapes[-1].special_groups.append(session.query(SpecialGroup).order_by(SpecialGroup.id).first())
+    pairs = []
+    for household in shapes:
+        pairs.append([make_application(session, make_student(session, school=school, household=household)).id
+                      for _ in range(2)])
+    session.commit()
+    return pairs
+
+
+def _stored(session, app_id) -> tuple:
+    """What scoring stored on an application, and its scoring event, but for the application itself."""
+    app = _app(session, app_id)
+    event = session.query(AuditEvent).filter_by(action="workflow", entity="application", entity_id=str(app_id)) \
+        .order_by(AuditEvent.id.desc()).first()
+    return (app.status, app.score, app.breakdown, app.standard_id, app.standard_version, app.suggested_tier_id,
+            app.final_tier_id, app.decided_by, app.assessed_on, app.version, app.changed_by_fk,
+            event.summary, event.old_values, event.new_values, event.username, event.user_id, event.school_id,
+            event.occurred_at)
+
+
+def test_batch_stores_exactly_what_scoring_one_by_one_stores(session, place, clock, make_user):
+    """For households of every shape, the application scored in the batch holds the same result,
+    version, stamps and audit event as its twin scored alone on its page (same user, same moment,
+    each through the runner)."""
+    from app.commands.assessing import score
+    from app.runner import run
+
+    pairs = _shapes(session, place, clock)
+    officer = make_user("batcher", "SchoolOfficer", school=place.school)
+    for pair in pairs:
+        for app_id in pair:
+            run(context(session, place.scope, clock=clock), identification.submit, app_id)
+    ctx = context(session, place.scope, user=officer, clock=clock)
+    for alone, _batched in pairs:
+        run(ctx, score, alone)
+    counts = run(ctx, score_submitted, school_id=place.school.id, term_id=current_term(session).id)
+    assert counts["scored"] == len(pairs)
+    results = set()
+    for alone, batched in pairs:
+        assert _stored(session, batched) == _stored(session, alone)
+        results.add(_app(session, batched).score)
+    assert len(results) == len(pairs)  # the shapes score differently: the comparison covers each
+
+
+def test_a_row_changed_after_it_was_read_is_not_overwritten(session, place, batch, clock):
+    """transition_many writes every application on the version it read: one changed meanwhile
+    refuses the whole chunk (StaleDataError) and nothing of it is written."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from app.commands.batch_scoring import Rules, _candidates, _where
+    from app.services.facts import facts_from_snapshot
+
+    ctx = context(session, place.scope, clock=clock)
+    apps = _candidates(ctx, _where(session, place.scope, place.school.id, current_term(session).id), 0, 10)
+    assert [a.id for a in apps] == batch["ready"]
+    session.execute(identification.APPLICATION.update().where(identification.APPLICATION.c.id == apps[1].id)
+                    .values(version=identification.APPLICATION.c.version + 1, reason="changed meanwhile"))
+    values = Rules(session).applied(place.standard, facts_from_snapshot(apps[0].household_snapshot), ctx.now)[0]
+    with pytest.raises(StaleDataError):
+        identification.transition_many(ctx, apps, "assess", lambda app: values)
+    session.rollback()
+    for app_id in batch["ready"]:
+        assert _app(session, app_id).status is ApplicationStatus.SUBMITTED and _app(session, app_id).score is None
