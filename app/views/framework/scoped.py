@@ -8,12 +8,12 @@ from app.commands.rules import check_editable, validate_item
 from app.errors import DomainError
 from app.fab.downloads import NoFileDownload
 from app.fab.interface import is_sensitive_order
+from app.fab.quick_search import QuickSearchMixin
 from app.runner import answer, run
 from app.security.request_context import current_context
 from app.security.scope import current_scope, limit
 from app.views.framework.lookup import LOOKUP_LIMIT, lookup_fields, lookup_label
 from app.views.framework.masking import is_sensitive, show_formatter
-from app.fab.quick_search import QuickSearchMixin
 
 
 def _check_paging_args() -> None:

@@ -47,10 +47,11 @@ def test_every_list_has_one_search_box_and_it_names_what_it_searches(client, ses
     assert 'placeholder="按姓名、学籍号搜索"' in page
     # FAB's own search form offers it too (and shows it when active), under the same argument
     assert '"search": ["快速搜索"]' in page.replace("\\u5feb\\u901f\\u641c\\u7d22", "快速搜索")
-    for view, placeholder in (("householdmodelview", "按监护人、地址搜索"), ("applicationmodelview", "按学生、学籍号搜索"),
+    for view, placeholder in (("householdmodelview", "按监护人、地址搜索"),
+                              ("applicationmodelview", "按学生、学籍号搜索"),
                               ("householdmembermodelview", "按姓名搜索")):
         page = client.get(f"/{view}/list/").get_data(as_text=True)
-        assert f'name="_flt_0_search"' in page and f'placeholder="{placeholder}"' in page, view
+        assert 'name="_flt_0_search"' in page and f'placeholder="{placeholder}"' in page, view
     client.get("/logout/")
     login("teacher")
     page = client.get("/studentmodelview/list/").get_data(as_text=True)
@@ -110,7 +111,8 @@ def test_search_combines_with_filters_order_and_page_size(client, session, login
 
 def test_households_by_guardian_name_start_or_address_anywhere(client, session, login, pupils):
     school = pupils["li"].school
-    make_household(session, district=school.district, school_id=school.id, guardian_name="赵大", address="城关镇东街1号")
+    make_household(session, district=school.district, school_id=school.id, guardian_name="赵大",
+                   address="城关镇东街1号")
     make_household(session, district=school.district, school_id=school.id, guardian_name="钱二", address="河西村赵家组")
     session.commit()
     login("school1")
