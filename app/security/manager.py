@@ -46,9 +46,10 @@ class ZizhuSecurityManager(SecurityManager):
     userdbmodelview = _no_download(ZizhuUserDBModelView)
     rolemodelview = _no_download(ZizhuRoleModelView)
     groupmodelview = _no_download(ZizhuUserGroupModelView)
-    permissionmodelview = _no_download(ZizhuPermissionModelView)
-    viewmenumodelview = _no_download(ZizhuViewMenuModelView)
-    permissionviewmodelview = _no_download(ZizhuPermissionViewModelView)
+    # list-only views: FAB grants no download there (can_list alone)
+    permissionmodelview = ZizhuPermissionModelView
+    viewmenumodelview = ZizhuViewMenuModelView
+    permissionviewmodelview = ZizhuPermissionViewModelView
     permission_api = _jwt_only(SecurityManager.permission_api)
     role_api = _jwt_only(SecurityManager.role_api)
     user_api = _jwt_only(SecurityManager.user_api)
