@@ -169,6 +169,8 @@ def _events(ctx: Context, dialect, apps: list, targets: list, changes: list, ste
             new = {name: sets.get(name, value) for name, value in old.items()} | {"status": target}
             row = audit.event_row(ctx, audit.WORKFLOW, entity="application", old=old, new=new,
                                   detail=_summary(step, key[-1]))
+            if set(row) != set(EVENT_COLUMNS):  # an event column added: written here too, never dropped
+                raise ValueError(f"audit event columns changed: {sorted(set(row) ^ set(EVENT_COLUMNS))}")
             found = made[key] = bulk_writes.converter(dialect, AUDIT_EVENT, EVENT_COLUMNS[:-2])(
                 [row[column] for column in EVENT_COLUMNS[:-2]])
         events.append((*found, str(app.id), app.school_id))
