@@ -90,7 +90,7 @@ def submit_everything(app) -> int:
         clear = dict(status=ApplicationStatus.SUBMITTED, submitted_on=now, score=None, breakdown=None,
                      standard_id=None, standard_version=None, suggested_tier_id=None, final_tier_id=None,
                      decided_by=None, assessed_on=None, commitment_signed_on=now.date(),
-                     consent_signed_on=now.date())
+                     consent_signed_on=now.date(), changed_on=now)
         keys = ("household_snapshot", *clear)
         convert = bulk_writes.converter(session.get_bind().dialect, table, keys)
         pupil = (Student.grade, Student.class_name, Student.boarding, Student.disabled, Student.household_id)

@@ -59,6 +59,9 @@ def update_many(connection, table, keys: tuple, rows: list[tuple], *, match: tup
     of `keys`, then of `match`), the `bump` column moved on by one; how many rows were written."""
     if not rows:
         return 0
+    unset = [c.name for c in table.c if c.onupdate is not None and c.name not in (*keys, *match)]
+    if unset:  # as the ORM would stamp them: the caller gives the value, the same on every database
+        raise ValueError(f"{table.name}: set {', '.join(unset)} (changed on every update) too")
     dialect = connection.dialect
     if dialect.name == "postgresql":
         sql = _statement(dialect, "update", table, keys, match, bump)
