@@ -20,6 +20,8 @@ from app.models import (
 )
 from app.services.validation import (
     InvalidValue,
+    check_birth_date_matches_id,
+    check_sex_matches_id,
     normalize_id_number,
     normalize_phone,
     normalize_student_no,
@@ -48,7 +50,10 @@ RULES = {
             v, id_number=_safe_id(values.get("id_number")), today=_local_today()
         ),
         "grade": lambda v, _: check_grade(v),
-        "birth_date": lambda v, _: check_birth_date(v, "birth_date", today=_local_today()),
+        # a date of birth and a sex agree with the ID number, on every path (pages, REST, imports)
+        "birth_date": lambda v, values: check_birth_date_matches_id(
+            check_birth_date(v, "birth_date", today=_local_today()), _safe_id(values.get("id_number"))),
+        "sex": lambda v, values: _sex_agrees(v, values.get("id_number")),
     },
     Household: {
         "phone": lambda v, _: normalize_phone(v),
@@ -65,7 +70,14 @@ RULES = {
 }
 
 
-DEPENDS = {Student: {"student_no": ("id_number",)}}  # a G 学籍号 must equal G + the ID number
+# a G 学籍号 must equal G + the ID number; a date of birth and a sex agree with it
+DEPENDS = {Student: {"student_no": ("id_number",), "birth_date": ("id_number",), "sex": ("id_number",)}}
+
+
+def _sex_agrees(sex, id_number):
+    """The sex (an enum member or its code) unchanged when it agrees with the ID number's 17th digit."""
+    check_sex_matches_id(getattr(sex, "value", sex), _safe_id(id_number))
+    return sex
 
 
 def _local_today():

@@ -86,7 +86,7 @@ def test_two_hundred_concurrent_mixed_writes_give_no_server_error_and_no_duplica
         else:
             id_number = pupil_id_number()
             calls.append(("POST", "/api/v1/student/", {
-                "name": f"新生{n}", "id_number": id_number, "student_no": "G" + id_number, "sex": "F",
+                "name": f"新生{n}", "id_number": id_number, "student_no": "G" + id_number, "sex": "M",
                 "birth_date": f"{id_number[6:10]}-{id_number[10:12]}-{id_number[12:14]}",
                 "school": school.id, "grade": 2, "class_name": "1班"}))
 

@@ -28,7 +28,7 @@ def token(client, session, make_user, school, jwt):
 def _pupil_json(school, id_number=None, **extra):
     id_number = id_number or pupil_id_number()
     return {
-        "name": "王小丫", "id_number": id_number, "student_no": "G" + id_number, "sex": "F",
+        "name": "王小丫", "id_number": id_number, "student_no": "G" + id_number, "sex": "M",
         "birth_date": f"{id_number[6:10]}-{id_number[10:12]}-{id_number[12:14]}",
         "school": school.id, "grade": 4, "class_name": "1班", **extra,
     }
@@ -68,6 +68,22 @@ def test_create_read_update_delete_a_pupil(client, session, token, school):
     assert client.delete(f"/api/v1/student/{pk}", headers=token).status_code == 200
     session.expire_all()
     assert session.get(Student, pk) is None
+
+
+def test_api_refuses_a_birth_date_or_sex_the_id_number_does_not_say(client, session, token, school):
+    """The pages' rule holds on REST too: a date of birth and a sex agree with the ID number."""
+    both = client.post("/api/v1/student/", json=_pupil_json(school, sex="F", birth_date="2016-01-02"),
+                       headers=token)
+    assert both.status_code == 422
+    assert {"birth_date", "sex"} <= set(both.get_json()["message"]), both.get_json()
+    assert session.query(Student).count() == 0
+    pk = client.post("/api/v1/student/", json=_pupil_json(school), headers=token).get_json()["id"]
+    other = pupil_id_number(birth=session.get(Student, pk).birth_date.replace(day=2))
+    moved = client.put(f"/api/v1/student/{pk}", json={"id_number": other, "student_no": "G" + other},
+                       headers=token)  # a new ID number that says another day than the stored one
+    assert moved.status_code == 422 and "birth_date" in moved.get_json()["message"]
+    session.expire_all()
+    assert session.get(Student, pk).id_number != other
 
 
 def test_api_refuses_a_bad_check_character_naming_the_field(client, session, token, school):

@@ -74,7 +74,7 @@ def token(jwt, session, make_user):
 def test_api_create_update_delete_each_leave_one_masked_event(client, session, token):
     headers, school = token
     id_number = pupil_id_number()
-    body = {"name": "王小丫", "id_number": id_number, "student_no": "G" + id_number, "sex": "F",
+    body = {"name": "王小丫", "id_number": id_number, "student_no": "G" + id_number, "sex": "M",
             "birth_date": f"{id_number[6:10]}-{id_number[10:12]}-{id_number[12:14]}",
             "school": school.id, "grade": 4, "class_name": "1班"}
     pk = client.post("/api/v1/student/", json=body, headers=headers).get_json()["id"]

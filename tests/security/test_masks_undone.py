@@ -5,6 +5,7 @@ import re
 
 from app.models import AuditEvent, Student
 from app.services.masking import mask_id_number
+from app.services.validation import make_id_number
 
 OLD_MASK = re.compile(r"\d{4}\*{10}\d{3}[\dX]")  # first four + last four: undone with the birth date
 
@@ -43,6 +44,12 @@ def _edit_form(world, pupil, **changes):
     return {**form, **changes}
 
 
+def _born_on(pupil, day) -> dict:
+    """The fields of a corrected date of birth: the ID number (and its G 学籍号) say the same day."""
+    id_number = make_id_number(pupil.id_number[:6], day, int(pupil.id_number[14:17]))
+    return {"id_number": id_number, "student_no": "G" + id_number, "birth_date": day.isoformat()}
+
+
 def test_officer_edits_a_pupil_and_an_empty_birth_date_keeps_the_stored_one(as_user, session, world):
     pupil = world.pupil["A"]
     born = pupil.birth_date
@@ -52,8 +59,13 @@ def test_officer_edits_a_pupil_and_an_empty_birth_date_keeps_the_stored_one(as_u
     row = session.get(Student, pupil.id)
     assert (row.name, row.birth_date) == ("改名学生", born)
     new_day = born.replace(day=2)
+    refused = client.post(f"/studentmodelview/edit/{pupil.id}",  # a date the ID number does not say
+                          data=_edit_form(world, row, name="改名学生", birth_date=new_day.isoformat()))
+    assert refused.status_code in (200, 422) and "不一致" in refused.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Student, pupil.id).birth_date == born
     client.post(f"/studentmodelview/edit/{pupil.id}",
-                data=_edit_form(world, row, name="改名学生", birth_date=new_day.isoformat()))
+                data=_edit_form(world, row, name="改名学生", **_born_on(pupil, new_day)))
     session.expire_all()
     assert session.get(Student, pupil.id).birth_date == new_day
 
@@ -115,7 +127,7 @@ def test_audit_trail_keeps_the_birth_year_only(as_user, session, world):
     pupil = world.pupil["A"]
     new_day = pupil.birth_date.replace(day=2)
     as_user("school_a").post(f"/studentmodelview/edit/{pupil.id}",
-                             data=_edit_form(world, pupil, birth_date=new_day.isoformat()))
+                             data=_edit_form(world, pupil, **_born_on(pupil, new_day)))
     event = session.query(AuditEvent).filter_by(action="update", entity="student").one()
     assert event.old_values["birth_date"] == event.new_values["birth_date"] == str(new_day.year)
     assert pupil.birth_date.isoformat() not in json.dumps(event.old_values)

@@ -18,7 +18,7 @@ from app.labels import COLUMN_LABELS
 from app.messages import reason_message
 from app.models import Household, HouseholdMember, Sex, SpecialGroup, Student
 from app.security.scope import limit
-from app.services.validation import InvalidValue, check_birth_date_matches_id, check_sex_matches_id, id_facts
+from app.services.validation import InvalidValue, check_sex_matches_id, id_facts
 from app.views.framework.base import (
     KEEP_VALUE_HINT,
     OptionalEnumField,
@@ -77,14 +77,13 @@ class StudentModelView(ZizhuModelView):
     }
     add_form_extra_fields = {  # read from the ID number when left empty
         "birth_date": DateField(COLUMN_LABELS["birth_date"], widget=DatePickerWidget(), description=FROM_ID_HINT,
-                                validators=[Optional(), RuleValidator(field_rules(Student)["birth_date"]),
-                                            AgreesWithId(check_birth_date_matches_id)]),
+                                validators=[Optional(), RuleValidator(field_rules(Student)["birth_date"])]),
         "sex": OptionalEnumField(Sex, FROM_ID_CHOICE, label=COLUMN_LABELS["sex"], widget=Select2Widget(),
                                  description=FROM_ID_HINT, validators=[AgreesWithId(check_sex_matches_id)]),
     }
     edit_form_extra_fields = {  # a changed ID number, date of birth or sex still agree
         "birth_date": SensitiveField(COLUMN_LABELS["birth_date"], description=KEEP_VALUE_HINT, validators=[
-            RuleValidator(field_rules(Student)["birth_date"]), AgreesWithId(check_birth_date_matches_id)]),
+            RuleValidator(field_rules(Student)["birth_date"])]),  # its rule: agrees with the ID number
         "sex": TranslatedEnumField(Sex, label=COLUMN_LABELS["sex"], widget=Select2Widget(),
                                    validators=[DataRequired(), AgreesWithId(check_sex_matches_id)]),
     }
