@@ -6,7 +6,10 @@ district's standard in force (a draft's period, objections due soon) is in the c
 from datetime import date
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func
+
+from app.clock import local_day
 
 from app.models import (
     Application,
@@ -26,6 +29,61 @@ from app.security.scope import Scope, limit
 LIVE = (NoticeStatus.DRAFT, NoticeStatus.PUBLISHED)
 OPEN, ANSWERED, OVERDUE, REVIEW = "open", "answered", "overdue", "review"
 STATES = (OPEN, OVERDUE, ANSWERED, REVIEW)  # REVIEW: a review (复核) asked for, not decided by the district
+
+
+# how a notice reads on its page and in the list (see `shown_status`)
+SHOWN_LABELS = {
+    "draft": _l("Draft"),
+    "published": _l("Published"),
+    "ended": _l("Notice period over"),
+    "withdrawn": _l("Withdrawn"),
+}
+
+
+def shown_status(notice: PublicNotice, today: date) -> str:
+    """How the notice reads: 'draft'; 'published' while its period runs (or has not begun); 'ended' once
+    its full period has run, whether it is still up or was taken down after its end date (the hourly
+    task, approval, or a person); 'withdrawn' only when taken down before its end date (or a draft
+    discarded without ever being published)."""
+    if notice.status is NoticeStatus.DRAFT:
+        return "draft"
+    if notice.published_at is None:
+        return "withdrawn"
+    if notice.status is NoticeStatus.PUBLISHED:
+        return "ended" if notice.ends_on < today else "published"
+    taken_down = local_day(notice.withdrawn_at) if notice.withdrawn_at else today
+    return "ended" if taken_down > notice.ends_on else "withdrawn"
+
+
+def waiting_count(session, notice: PublicNotice) -> int:
+    """How many of the notice's pupils still wait on it for approval: in NOTICE, and this notice is the
+    one that listed them last (a pupil taken off and put on a newer notice waits there), as
+    approve_notice counts them."""
+    return sum(1 for e in notice.entries if e.application.status is ApplicationStatus.NOTICE
+               and notice_of(session, e.application_id) is notice)
+
+
+def approved_count(notice: PublicNotice) -> int:
+    """How many of the notice's pupils are approved."""
+    return sum(1 for e in notice.entries if e.application.status is ApplicationStatus.APPROVED)
+
+
+def objection_closed(notice: PublicNotice, today: date, waiting: int) -> str | None:
+    """Why no objection can be recorded on the notice today (None when the form is offered): an
+    objection is received during the notice period, on a day from its first day to today."""
+    if notice.status is NoticeStatus.DRAFT:
+        return gettext("Objections are recorded once the notice is published.")
+    if notice.published_at is None or shown_status(notice, today) == "withdrawn":
+        return gettext("The notice was withdrawn; no objection is recorded on it.")
+    if today < notice.starts_on:
+        return gettext("Objections are recorded from %(day)s, the first day of the notice.",
+                       day=notice.starts_on.isoformat())
+    if today > notice.ends_on:
+        return gettext("The notice period ended on %(day)s; objections are no longer recorded.",
+                       day=notice.ends_on.isoformat())
+    if not waiting:
+        return gettext("No pupil on this notice is waiting for approval any more; no objection can be recorded.")
+    return None
 
 
 def find_notice(session, scope: Scope, notice_id: int) -> PublicNotice | None:

@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -27,10 +28,41 @@ from app.models import (
 from app.security.scope import Scope, limit
 from app.services.facts import facts_from_snapshot, records_a_supporter
 from app.services.masking import mask_column
+from app.services import workflow
 from app.services.workflow import allowed_steps
 from app.views.identification.indicators import DECIDED_BY, answer_text, block_label, indicator_label, reason_text
 
 CENT = Decimal("0.01")
+
+# why the committee decision form is closed (or, for "decided", folded away: the committee may still meet again)
+DECISION_CLOSED = {
+    "decided": _l("The committee's decision is recorded; the next step is the public notice. Record a new "
+                  "decision only if the committee meets again."),
+    "not_scored": _l("The committee decides once the application has been scored."),
+    "not_submitted": _l("The committee decides once the application is submitted and scored."),
+    "on_notice": _l("The pupil is on the public notice: the decision stands unless an objection is upheld."),
+    "final": _l("The identification is complete; the committee's decision is no longer changed here."),
+    "cancelled": _l("The application was cancelled."),
+    "read_only": _l("No committee decision recorded yet; the school aid officer records it."),
+}
+
+
+def decision_closed(status: str, steps, decided: bool, can_assess: bool) -> str | None:
+    """Why the committee decision (认定工作组评议) form is not offered open, or None when it is: the
+    workflow allows "decide" only in school review; once decided there it is folded away."""
+    if "decide" in steps:
+        reason = "decided" if decided else (None if can_assess else "read_only")
+    elif status == workflow.NOTICE:
+        reason = "on_notice"
+    elif status in workflow.DECIDED:
+        reason = "final"
+    elif status == workflow.CANCELLED:
+        reason = "cancelled"
+    elif status in workflow.NOT_SUBMITTED:
+        reason = "not_submitted"
+    else:
+        reason = "not_scored"
+    return DECISION_CLOSED[reason] if reason else None
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from app.security.request_context import current_context
 from app.views.framework.once import OnceFormsMixin
 from app.views.framework.runner import attempt, post
 from app.views.identification import assessment_forms as forms
-from app.views.identification.assessment_context import page
+from app.views.identification.assessment_context import decision_closed, page
 from app.views.identification.assessment_queue import parse_filters
 
 PERMISSION = "Assessment"
@@ -74,7 +74,9 @@ class AssessmentView(OnceFormsMixin, BaseView):
         class_closed = forms.class_review_closed(
             context["app"].status.value, context["steps"], context["class_decision"] is not None,
             bool(context["standard"].get("class_review")), can_write)
-        return self.render_template("zizhu/assessment/show.html", today=ctx.today,
+        closed = decision_closed(
+            context["app"].status.value, context["steps"], context["app"].decided_on is not None, may("assess"))
+        return self.render_template("zizhu/assessment/show.html", today=ctx.today, decision_closed=closed,
                                     can_assess=may("assess"), can_write=can_write, class_closed=class_closed,
                                     assess_steps=forms.ASSESS_STEPS, reason_labels=forms.REASON_LABELS,
                                     status_filter=request.args.get("status") or "", **context)

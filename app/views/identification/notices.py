@@ -62,6 +62,7 @@ class PublicNoticeView(OnceFormsMixin, BaseView):
         return self.render_template(
             "zizhu/notices/list.html", notices=rows[:PAGE], page=page, more=len(rows) > PAGE,
             status=status, statuses=list(NoticeStatus), entries=read.entry_counts(ctx.session, ids),
+            shown={n.id: read.shown_status(n, ctx.today) for n in rows[:PAGE]}, shown_labels=read.SHOWN_LABELS,
             open_objections=read.open_objection_counts(ctx.session, ids))
 
     def _draft_args(self, ctx, source) -> dict:
@@ -116,9 +117,12 @@ class PublicNoticeView(OnceFormsMixin, BaseView):
         ctx = current_context()
         notice = read.find_notice(ctx.session, ctx.scope, pk) or abort(404)
         sm = self.appbuilder.sm
+        waiting = read.waiting_count(ctx.session, notice)
         return self.render_template(
             "zizhu/notices/show.html", notice=notice, by_entry=read.objections_by_entry(ctx.session, ctx.scope, pk),
             today=ctx.today, until=soon_until(ctx.session, ctx.scope, ctx.today), urgency=read.urgency,
+            shown=read.shown_status(notice, ctx.today), shown_labels=read.SHOWN_LABELS, waiting=waiting,
+            approved=read.approved_count(notice), objection_closed=read.objection_closed(notice, ctx.today, waiting),
             can_assess=sm.has_access("can_assess", "PublicNotice"),
             can_record=sm.has_access("can_write", "Objection"),
             can_answer=sm.has_access("can_assess", "Objection"), user=current_user)
