@@ -70,7 +70,8 @@ def approved_count(notice: PublicNotice) -> int:
 
 def objection_closed(notice: PublicNotice, today: date, waiting: int) -> str | None:
     """Why no objection can be recorded on the notice today (None when the form is offered): an
-    objection is received during the notice period, on a day from its first day to today."""
+    objection is received during the notice period, on a day from its first day to today; after the
+    period one received in it (a letter of its last day) may still be recorded while pupils wait."""
     if notice.status is NoticeStatus.DRAFT:
         return gettext("Objections are recorded once the notice is published.")
     if notice.published_at is None or shown_status(notice, today) == "withdrawn":
@@ -78,12 +79,15 @@ def objection_closed(notice: PublicNotice, today: date, waiting: int) -> str | N
     if today < notice.starts_on:
         return gettext("Objections are recorded from %(day)s, the first day of the notice.",
                        day=notice.starts_on.isoformat())
-    if today > notice.ends_on:
-        return gettext("The notice period ended on %(day)s; objections are no longer recorded.",
-                       day=notice.ends_on.isoformat())
     if not waiting:
         return gettext("No pupil on this notice is waiting for approval any more; no objection can be recorded.")
     return None
+
+
+def last_receiving_day(notice: PublicNotice, today: date) -> date:
+    """The latest day an objection recorded today may say it was received: today, or the notice's
+    last day once the period has ended."""
+    return min(today, notice.ends_on)
 
 
 def find_notice(session, scope: Scope, notice_id: int) -> PublicNotice | None:

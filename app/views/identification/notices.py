@@ -123,6 +123,7 @@ class PublicNoticeView(OnceFormsMixin, BaseView):
             today=ctx.today, until=soon_until(ctx.session, ctx.scope, ctx.today), urgency=read.urgency,
             shown=read.shown_status(notice, ctx.today), shown_labels=read.SHOWN_LABELS, waiting=waiting,
             approved=read.approved_count(notice), objection_closed=read.objection_closed(notice, ctx.today, waiting),
+            last_receiving_day=read.last_receiving_day(notice, ctx.today),
             can_assess=sm.has_access("can_assess", "PublicNotice"),
             can_record=sm.has_access("can_write", "Objection"),
             can_answer=sm.has_access("can_assess", "Objection"), user=current_user)

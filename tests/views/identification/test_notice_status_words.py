@@ -57,10 +57,16 @@ def test_a_notice_taken_down_early_still_reads_as_withdrawn(session, client, pla
     assert 'id="zz-record-objection"' not in html and 'id="zz-objection-closed"' in html
 
 
-def test_no_objection_form_once_the_notice_period_has_ended(session, client, ended):
+def test_after_the_period_only_an_objection_received_in_it_is_recorded(session, client, ended):
+    """A letter received on the last day is still recorded the next morning (dated by that day);
+    once nobody waits for approval the form is closed."""
     html = client.get(f"/notices/{ended.id}").get_data(as_text=True)
-    assert 'id="zz-record-objection"' not in html
-    assert 'id="zz-objection-closed"' in html and f"公示期已于 {ended.ends_on.isoformat()} 结束" in html
+    last = ended.ends_on.isoformat()
+    assert 'id="zz-record-objection"' in html and 'id="zz-objection-late"' in html
+    assert f'value="{last}" min="{ended.starts_on.isoformat()}" max="{last}"' in html
+    assert client.post(f"/notices/{ended.id}/approve").status_code == 302
+    html = client.get(f"/notices/{ended.id}").get_data(as_text=True)
+    assert 'id="zz-record-objection"' not in html and 'id="zz-objection-closed"' in html
 
 
 def test_the_objection_form_is_offered_during_the_notice_with_labelled_answer_fields(session, client, place,
