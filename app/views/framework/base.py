@@ -10,6 +10,7 @@ from wtforms import BooleanField, SelectField, ValidationError
 from wtforms.validators import DataRequired
 
 from app.commands.rules import field_rules
+from app.fab.interface import ZizhuInterface
 from app.errors import FieldErrors
 from app.fab.request_state import PerRequestFilters
 from app.formatting import format_blank, format_bool, format_date, format_many, format_money
@@ -85,6 +86,27 @@ class NeededLater:
         """Nothing to check when the record is saved."""
 
 
+class DefaultOrderInterface(ZizhuInterface):
+    """A ZizhuInterface whose lists, while the user sorts by no column, follow `default_order(query)`
+    (several columns, across relations: FAB's base_order takes one column)."""
+
+    def __init__(self, obj, default_order=None, session=None):
+        super().__init__(obj, session=session)
+        self.default_order = default_order
+
+    def get_related_interface(self, col_name):
+        """A related model's interface is a plain ZizhuInterface (FAB builds one of this class)."""
+        return ZizhuInterface(self.get_related_model(col_name))
+
+    def apply_order_by(self, query, order_column, order_direction, aliases_mapping=None,
+                       bypass_many_to_many=False, add_pk=False):
+        """The default order when no column is asked for, else FAB's."""
+        if not order_column and self.default_order is not None:
+            return self.default_order(query)
+        return super().apply_order_by(query, order_column, order_direction, aliases_mapping=aliases_mapping,
+                                      bypass_many_to_many=bypass_many_to_many, add_pk=add_pk)
+
+
 class ZizhuModelView(PerRequestFilters, RecordVersionMixin, ScopedViewMixin, FormFlowMixin, ModelView):
     """Base for every CRUD view. Subclasses set `datamodel = ZizhuInterface(Model)` and columns.
 
@@ -94,6 +116,7 @@ class ZizhuModelView(PerRequestFilters, RecordVersionMixin, ScopedViewMixin, For
     offers to add its related records (members, pupils…) with it already chosen."""
 
     page_size = 20
+    show_template = "zizhu/records/show.html"  # the record's add buttons above its tabs
     method_permission_name = PERMISSION_FOLD
     list_widget = ListWidget
     search_exclude_columns = ["created_on", "changed_on", "created_by_fk", "changed_by_fk"]
@@ -216,6 +239,19 @@ class ZizhuModelView(PerRequestFilters, RecordVersionMixin, ScopedViewMixin, For
             add = url_for(f"{type(view).__name__}.add", **{f"_flt_0_{fk}": pk})
             links.append((str(view.add_title), with_next(add, here)))
         return links
+
+    def _get_related_view_widget(self, item, related_view, order_column="", order_direction="", page=None,
+                                 page_size=None):
+        """A related list on a record's page (a household's members) without the column naming that
+        record: it is the one shown, on every row."""
+        widget = super()._get_related_view_widget(item, related_view, order_column=order_column,
+                                                  order_direction=order_direction, page=page,
+                                                  page_size=page_size)
+        fk = related_view.datamodel.get_related_fk(self.datamodel.obj)
+        columns = widget.template_args.get("include_columns") if widget is not None else None
+        if columns and fk in columns and len(columns) > 1:
+            widget.template_args["include_columns"] = [c for c in columns if c != fk]
+        return widget
 
     def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
         """The show widget (masked values, reveal buttons) with the record's add buttons."""

@@ -17,12 +17,14 @@ import logging
 from urllib.parse import urlencode, urlsplit
 
 from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.commands.rules import validate_item
 from app.errors import DomainError, FieldErrors, Stale
 from app.security.scope import current_scope
+from app.views.framework.masking import is_sensitive
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +114,21 @@ class FormFlowMixin:
     def prefill_add_form(self, form) -> None:
         """Override to fill the add form shown first (a default the officer may change)."""
 
+    def prefill_from_scope(self, form, exclude_cols=()) -> None:
+        """The choices the user's scope leaves only one of, preset on the add form shown first: the
+        school of a school's officer (loaded through the scoped lookup), and a class teacher's grade
+        and class when they have one class. Only a default: what is posted is checked by the scope."""
+        scope = current_scope()
+        field = form._fields.get("school")
+        if (scope.school_id is not None and field is not None and field.data is None
+                and "school" not in exclude_cols and self.datamodel.is_relation_many_to_one("school")):
+            field.data = self.load_related("school", scope.school_id)
+        if len(scope.classes) == 1:
+            grade, class_name = scope.classes[0]
+            for name, value in (("grade", grade), ("class_name", class_name)):
+                if name in form._fields and form._fields[name].data in (None, "") and name not in exclude_cols:
+                    form._fields[name].data = value
+
     # the add form --------------------------------------------------------------
     def _add(self):
         """FAB's add: a valid form is saved (None: redirect); otherwise the add widget with every error."""
@@ -132,12 +149,13 @@ class FormFlowMixin:
                 except Exception as err:  # noqa: BLE001 - FAB's own answer: flashed, back to the list
                     flash(str(err), "danger")
                     return None
-                if self._save(self.datamodel.add, self.post_add, self.add_row_message, item):
+                if self._save(self.datamodel.add, self.post_add, True, item):
                     return None
             else:
                 self._check_rules_too(form, self.datamodel.obj(), exclude_cols)
             return self._get_add_widget(form=form, exclude_cols=exclude_cols)
         self.prefill_add_form(form)
+        self.prefill_from_scope(form, exclude_cols)
         self.update_redirect()
         return self._get_add_widget(form=form, exclude_cols=exclude_cols)
 
@@ -193,7 +211,7 @@ class FormFlowMixin:
         except Exception as err:  # noqa: BLE001 - FAB's own answer: flashed, back
             flash(str(err), "danger")
             return None
-        saved = self._save(self.datamodel.edit, self.post_update, self.edit_row_message, item)
+        saved = self._save(self.datamodel.edit, self.post_update, False, item)
         return None if saved else form
 
     # saving and checking -------------------------------------------------------
@@ -202,9 +220,9 @@ class FormFlowMixin:
         self.datamodel.session.rollback()
         flash_unplaced(place_errors(form, err.errors, exclude_cols))
 
-    def _save(self, write, after, message, item) -> bool:
-        """Write and commit, then FAB's post_add/post_update hook; True when saved (flashed). A refusal
-        at the database is flashed and the form kept (False)."""
+    def _save(self, write, after, created: bool, item) -> bool:
+        """Write and commit, then FAB's post_add/post_update hook; True when saved (flashed with what
+        was saved, `saved_message`). A refusal at the database is flashed and the form kept (False)."""
         try:
             write(item)
         except StaleDataError:
@@ -218,8 +236,29 @@ class FormFlowMixin:
             return False
         g.zizhu_saved_pk = self.datamodel.get_pk_value(item)
         after(item)
-        flash(str(message), "success")
+        flash(self.saved_message(item, created), "success")
         return True
+
+    def saved_message(self, item, created: bool) -> str:
+        """What was saved, named as the list names it: "已新增学生：欧阳晨曦", "已保存家庭：龙秀英"; the
+        kind alone when the record has no name to show (never a masked value)."""
+        kind, name = str(self.show_title), self.record_name(item)
+        if created:
+            return gettext("%(kind)s added: %(name)s", kind=kind, name=name) if name else \
+                gettext("%(kind)s added", kind=kind)
+        return gettext("%(kind)s saved: %(name)s", kind=kind, name=name) if name else \
+            gettext("%(kind)s saved", kind=kind)
+
+    def record_name(self, item) -> str:
+        """The record's name as its list shows it: the first list column's value (a relation by its
+        name); empty when that column is masked (an ID number) or empty."""
+        col = next(iter(self.list_columns or []), None)
+        if col is None or is_sensitive(col):
+            return ""
+        value = getattr(item, col, None)
+        if value is None or value == "":
+            return ""
+        return str(value)
 
     def _check_rules_too(self, form, item, exclude_cols) -> None:
         """The form has refused fields: run the record rules on the fields that passed as well (the

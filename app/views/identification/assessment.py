@@ -1,12 +1,13 @@
 """Views of identification: tiers and applications (the assessment page is app/views/assessment_page.py)."""
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import aliased
 
 from app.fab.interface import ZizhuInterface
-from app.models import Application, Tier
+from app.models import Application, School, Student, Term, Tier
 from app.queries.terms import current_term
 from app.services.scoring import DIRECT
-from app.views.framework.base import ZizhuModelView
+from app.views.framework.base import DefaultOrderInterface, ZizhuModelView
 
 # what app/commands/identification.py::submit refuses while empty: optional on a draft, marked * on its form
 NEEDED_TO_SUBMIT = _l("Needed to submit the application; a draft may be saved without it.")
@@ -32,10 +33,20 @@ def direct_mark(decided_by: str | None) -> str:
     return gettext("Direct identification") if decided_by == DIRECT else ""
 
 
+def newest_term_first(query):
+    """Applications by term, newest first, then by school, grade, class and pupil's name (then newest)."""
+    term, school, pupil = aliased(Term), aliased(School), aliased(Student)
+    return (query.join(term, term.id == Application.term_id)
+            .join(school, school.id == Application.school_id)
+            .join(pupil, pupil.id == Application.student_id)
+            .order_by(term.start_date.desc(), school.code, pupil.grade, pupil.class_name, pupil.name,
+                      Application.id.desc()))
+
+
 class ApplicationModelView(ZizhuModelView):
     """Applications for identification, one per pupil and term."""
 
-    datamodel = ZizhuInterface(Application)
+    datamodel = DefaultOrderInterface(Application, newest_term_first)
     list_title = _l("Applications")
     list_template = "zizhu/assessment/application_list.html"  # with a button to the assessment page
     show_template = "zizhu/assessment/application_show.html"
@@ -54,7 +65,7 @@ class ApplicationModelView(ZizhuModelView):
     ]
     formatters_columns = {"decided_by": direct_mark}
     order_columns = ["submitted_on", "score", "status"]
-    base_order = ("id", "desc")
+    base_order = None  # newest_term_first
     needed_later_columns = {col: NEEDED_TO_SUBMIT for col in SUBMIT_NEEDS}
 
     def prefill_add_form(self, form) -> None:

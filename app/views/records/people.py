@@ -10,17 +10,19 @@ from flask_appbuilder.fieldwidgets import DatePickerWidget, Select2Widget
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, ValidationError
+from sqlalchemy.orm import aliased
 from wtforms.validators import DataRequired, Optional
 
 from app.commands.rules import field_rules
 from app.fab.interface import ZizhuInterface
 from app.labels import COLUMN_LABELS
 from app.messages import reason_message
-from app.models import Household, HouseholdMember, Sex, SpecialGroup, Student
+from app.models import Household, HouseholdMember, School, Sex, SpecialGroup, Student
 from app.security.scope import limit
 from app.services.validation import InvalidValue, check_sex_matches_id, id_facts
 from app.views.framework.base import (
     KEEP_VALUE_HINT,
+    DefaultOrderInterface,
     OptionalEnumField,
     RuleValidator,
     TranslatedEnumField,
@@ -50,10 +52,17 @@ class AgreesWithId:
             raise ValidationError(reason_message(err.code, **err.params)) from None
 
 
+def register_order(query):
+    """Pupils as a register lists them: by school, grade, class and name (then newest)."""
+    school = aliased(School)
+    return (query.join(school, school.id == Student.school_id)
+            .order_by(school.code, Student.grade, Student.class_name, Student.name, Student.id.desc()))
+
+
 class StudentModelView(ZizhuModelView):
     """Pupils: the school's register (学籍) with their household."""
 
-    datamodel = ZizhuInterface(Student)
+    datamodel = DefaultOrderInterface(Student, register_order)
     list_title = _l("Pupils")
     label_columns = {"name": _l("Full name")}
     show_title = _l("Pupil")
@@ -70,7 +79,7 @@ class StudentModelView(ZizhuModelView):
     ]
     show_columns = add_columns + ["created_on", "changed_on"]
     order_columns = ["name", "grade", "class_name"]  # never by 学籍号: it embeds the ID number
-    base_order = ("id", "desc")
+    base_order = None  # register_order
     description_columns = {
         "student_no": _l("G + the ID number, J + an 18-character code, or L + 18 digits"),
         "id_number": _l("18 characters; the last may be X"),
@@ -111,7 +120,8 @@ class HouseholdMemberModelView(ZizhuModelView):
     show_title = _l("Household member")
     add_title = _l("Add household member")
     edit_title = _l("Edit household member")
-    list_columns = ["name", "relation", "household", "birth_year", "work_ability", "health", "annual_income"]
+    list_columns = ["name", "relation", "household", "presence", "birth_year", "work_ability", "health",
+                    "annual_income"]
     search_columns = ["name", "relation", "work_ability", "health", "presence", "household"]
     add_columns = edit_columns = show_columns = [
         "household", "name", "relation", "birth_year", "presence", "work_ability", "health", "annual_income",
@@ -119,6 +129,8 @@ class HouseholdMemberModelView(ZizhuModelView):
     ]
     description_columns = {
         "presence": _l("Working away from home still counts as with the family"),
+        "work_ability": _l("Not counted when the member is missing or deceased: they are not scored as able "
+                           "to work, whatever is chosen here"),
         "annual_income": _l("All income of the last 12 months: wages, farming, pensions, transfers"),
     }
     order_columns = ["name", "birth_year", "annual_income"]
