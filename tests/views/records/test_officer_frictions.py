@@ -177,8 +177,8 @@ def test_applications_list_newest_term_first_then_class_and_name(client, session
 
 
 def test_pupils_list_by_grade_class_and_name(client, session, place, login):
-    make_student(session, school=place.school, name="乙", grade=2, class_name="1班", sex=Sex.MALE)
     make_student(session, school=place.school, name="甲", grade=1, class_name="2班", sex=Sex.MALE)
+    make_student(session, school=place.school, name="乙", grade=2, class_name="1班", sex=Sex.MALE)
     session.commit()
     login("school1")
     page = client.get("/studentmodelview/list/").get_data(as_text=True)
