@@ -1,4 +1,5 @@
 """Migrations: upgrade from empty works and the models and migrations agree."""
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -53,3 +54,14 @@ def test_init_seeds_the_2024_national_living_subsidy(app, session):
     ).all()
     amounts = {s.boarding: s.amount for s in current}
     assert amounts == {True: Decimal("625.00"), False: Decimal("312.50")}
+
+
+def test_postgresql_vacuums_applications_soon_after_a_district_batch(app):
+    """A batch step rewrites a whole status at once: autovacuum runs at 2 % dead rows, not 20 %."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("a PostgreSQL storage setting")
+        with db.engine.connect() as conn:
+            options = conn.exec_driver_sql(
+                "SELECT reloptions FROM pg_class WHERE relname = 'application'").scalar_one()
+    assert {"autovacuum_vacuum_scale_factor=0.02", "autovacuum_analyze_scale_factor=0.02"} <= set(options)
