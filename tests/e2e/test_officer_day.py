@@ -85,10 +85,10 @@ class Day:
         return scope.get_by_role("row").filter(has=self.page.get_by_role("cell", name=name, exact=True))
 
     def household_button(self, name: str) -> None:
-        """Click one of the household page's buttons (they sit under its 详情 tab)."""
+        """Click one of the household page's buttons (above its tabs, whichever tab is open)."""
         self.page.wait_for_load_state("load")  # the tabs' script has run
-        self.page.get_by_role("link", name="详情", exact=True).click()
         self.page.get_by_role("link", name=name).click()
+        self.page.wait_for_load_state("load")  # the form's scripts (ID number → birth date) have run
 
     def click_and_confirm(self, link: str) -> None:
         """Click a button that asks first (its script is bound once the page has loaded), then accept."""
@@ -118,7 +118,7 @@ def register_the_family(day: Day) -> None:
     day.field("地址").fill("城关镇东风路12号")
     page.get_by_label("居住在农村").check()
     page.get_by_role("button", name="保存").click()
-    day.flash("记录已新增")
+    day.flash(f"已新增家庭：{FATHER}")
     expect(page.get_by_role("heading", name="家庭")).to_be_visible()  # the new household's page
     expect(page.get_by_text(FATHER).first).to_be_visible()
     expect(page.get_by_text("孤儿")).to_have_count(0)  # no reason for missing parents is recorded unasked
@@ -134,7 +134,7 @@ def register_the_family(day: Day) -> None:
     day.field("年收入（元）").fill("9600")
     day.field("职业").fill("务农")
     page.get_by_role("button", name="保存").click()
-    day.flash("记录已新增")
+    day.flash(f"已新增家庭成员：{FATHER}")
     expect(page).to_have_url(household)
 
     day.household_button("新增家庭成员")
@@ -144,7 +144,7 @@ def register_the_family(day: Day) -> None:
     day.choose("在家情况", "下落不明或服刑")
     day.field("年收入（元）").fill("0")
     page.get_by_role("button", name="保存").click()
-    day.flash("记录已新增")
+    day.flash(f"已新增家庭成员：{MOTHER}")
     expect(page).to_have_url(household)
     page.wait_for_load_state("load")
     page.get_by_role("link", name="家庭成员", exact=True).click()
@@ -162,7 +162,7 @@ def register_the_family(day: Day) -> None:
     day.field("年级").fill("3")
     day.field("班级").fill("1班")
     page.get_by_role("button", name="保存").click()
-    day.flash("记录已新增")
+    day.flash(f"已新增学生：{PUPIL}")
     expect(page).to_have_url(household)
     page.wait_for_load_state("load")
     page.get_by_role("link", name="学生", exact=True).click()
@@ -177,7 +177,7 @@ def register_the_family(day: Day) -> None:
     day.type_date("承诺书签署日期", DEMO_DAY)
     day.type_date("知情同意书签署日期", DEMO_DAY)
     page.get_by_role("button", name="保存").click()
-    day.flash("记录已新增")
+    day.flash(f"已新增资助申请：{PUPIL}")
     expect(page).to_have_url(household)
     day.done("application saved", "household-done")
 
