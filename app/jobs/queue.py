@@ -73,13 +73,15 @@ class JobQueue:
 
     def _purge(self) -> None:
         """Every hour: result files past JOBS_KEEP_DAYS are deleted, old idempotency keys forgotten,
-        public notices past their end date withdrawn; each step in a transaction of its own, a
-        failed one logged without stopping the others."""
+        public notices past their end date withdrawn, planner statistics refreshed; each step in a
+        transaction of its own, a failed one logged without stopping the others."""
         from app.commands.idempotency import purge_keys
         from app.commands.notices import withdraw_expired
+        from app.commands.statistics import refresh_planner_statistics
         from app.jobs.retention import purge_results
 
-        steps = ((purge_results, self.app.config["JOBS_KEEP_DAYS"]), (purge_keys,), (withdraw_expired,))
+        steps = ((purge_results, self.app.config["JOBS_KEEP_DAYS"]), (purge_keys,), (withdraw_expired,),
+                 (refresh_planner_statistics,))
         with self.app.app_context():
             for command, *args in steps:
                 try:

@@ -1,0 +1,24 @@
+"""The hourly task refreshes SQLite's planner statistics, so a grown district keeps its quick plans."""
+import pytest
+from sqlalchemy import text
+
+from tests.factories import make_application, make_student
+
+
+def _stat_rows(session, table: str) -> dict:
+    return dict(session.execute(text("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = :t"), {"t": table}).all())
+
+
+def test_the_hourly_task_analyses_what_the_tables_hold_now(app, session):
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's autovacuum analyses on its own")
+    make_application(session, make_student(session))
+    session.commit()
+    session.execute(text("ANALYZE"))
+    session.execute(text("DELETE FROM sqlite_stat1 WHERE tbl = 'application'"))  # a stale picture
+    session.commit()
+    assert not _stat_rows(session, "application")
+    app.extensions["zizhu.jobs"]._purge()
+    session.expire_all()
+    stats = _stat_rows(session, "application")
+    assert "ix_application_term_status_id" in stats and stats["ix_application_term_status_id"].startswith("1 ")
