@@ -10,7 +10,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func
 
 from app.clock import local_day
-
 from app.models import (
     Application,
     ApplicationStatus,

@@ -10,8 +10,8 @@ from wtforms import BooleanField, SelectField, ValidationError
 from wtforms.validators import DataRequired
 
 from app.commands.rules import field_rules
-from app.fab.interface import ZizhuInterface
 from app.errors import FieldErrors
+from app.fab.interface import ZizhuInterface
 from app.fab.request_state import PerRequestFilters
 from app.formatting import format_blank, format_bool, format_date, format_many, format_money
 from app.labels import COLUMN_LABELS, enum_label
@@ -97,6 +97,10 @@ class DefaultOrderInterface(ZizhuInterface):
     def get_related_interface(self, col_name):
         """A related model's interface is a plain ZizhuInterface (FAB builds one of this class)."""
         return ZizhuInterface(self.get_related_model(col_name))
+
+    def query_count(self, query, filters=None, select_columns=None):
+        """The count without the default order (sorting a district's rows to count them cost 150 ms)."""
+        return ZizhuInterface(self.obj, session=self.session).query_count(query, filters, select_columns)
 
     def apply_order_by(self, query, order_column, order_direction, aliases_mapping=None,
                        bypass_many_to_many=False, add_pk=False):

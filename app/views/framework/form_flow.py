@@ -17,8 +17,8 @@ import logging
 from urllib.parse import urlencode, urlsplit
 
 from flask import abort, flash, g, redirect, request, url_for
-from flask_babel import gettext
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
+from flask_babel import gettext
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.commands.rules import validate_item

@@ -26,9 +26,9 @@ from app.models import (
     WorkAbility,
 )
 from app.security.scope import Scope, limit
+from app.services import workflow
 from app.services.facts import facts_from_snapshot, records_a_supporter
 from app.services.masking import mask_column
-from app.services import workflow
 from app.services.workflow import allowed_steps
 from app.views.identification.indicators import DECIDED_BY, answer_text, block_label, indicator_label, reason_text
 

@@ -10,14 +10,13 @@ from flask_appbuilder.fieldwidgets import DatePickerWidget, Select2Widget
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, ValidationError
-from sqlalchemy.orm import aliased
 from wtforms.validators import DataRequired, Optional
 
 from app.commands.rules import field_rules
 from app.fab.interface import ZizhuInterface
 from app.labels import COLUMN_LABELS
 from app.messages import reason_message
-from app.models import Household, HouseholdMember, School, Sex, SpecialGroup, Student
+from app.models import Household, HouseholdMember, Sex, SpecialGroup, Student
 from app.security.scope import limit
 from app.services.validation import InvalidValue, check_sex_matches_id, id_facts
 from app.views.framework.base import (
@@ -53,10 +52,9 @@ class AgreesWithId:
 
 
 def register_order(query):
-    """Pupils as a register lists them: by school, grade, class and name (then newest)."""
-    school = aliased(School)
-    return (query.join(school, school.id == Student.school_id)
-            .order_by(school.code, Student.grade, Student.class_name, Student.name, Student.id.desc()))
+    """Pupils as a register lists them: by school, grade, class and name (then newest); on the school's
+    (school, grade, class) index, so a school's list sorts only within a class."""
+    return query.order_by(Student.school_id, Student.grade, Student.class_name, Student.name, Student.id.desc())
 
 
 class StudentModelView(ZizhuModelView):

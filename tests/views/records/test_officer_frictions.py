@@ -182,5 +182,6 @@ def test_pupils_list_by_grade_class_and_name(client, session, place, login):
     session.commit()
     login("school1")
     page = client.get("/studentmodelview/list/").get_data(as_text=True)
-    order = [n for n in re.findall(r"<td[^>]*>\s*(甲|乙|%s)\s*</td>" % place.student.name, page)]
+    names = f"甲|乙|{re.escape(place.student.name)}"
+    order = re.findall(rf"<td[^>]*>\s*({names})\s*</td>", page)
     assert order == ["甲", "乙", place.student.name], order
