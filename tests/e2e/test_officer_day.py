@@ -171,7 +171,7 @@ def register_the_family(day: Day) -> None:
     expect(pupil).to_contain_text("1班")
     day.done("pupil added", "household-pupil")
 
-    day.household_button(f"为{PUPIL}新增资助申请")
+    day.household_button(f"新增资助申请：{PUPIL}")
     expect(page.get_by_text(PUPIL).first).to_be_visible()  # the pupil is already chosen
     day.field("申请理由").fill("父亲患慢性病只能做些农活，母亲外出务工后下落不明，家中无其他收入。")
     day.type_date("承诺书签署日期", DEMO_DAY)

@@ -27,7 +27,7 @@ def test_household_page_offers_member_pupil_and_application_buttons(client, plac
     assert member.startswith("/householdmembermodelview/add?") and back in member
     assert f"_flt_0_household={place.household.id}" in member
     assert f"_flt_0_household={place.household.id}" in links["新增学生"] and back in links["新增学生"]
-    apply = links[f"为{place.student.name}新增资助申请"]
+    apply = links[f"新增资助申请：{place.student.name}"]
     assert f"_flt_0_student={place.student.id}" in apply and back in apply
 
 
@@ -58,7 +58,7 @@ def test_application_added_for_a_pupil_has_the_pupil_and_the_current_term(client
     session.delete(place.application)
     session.commit()
     login("school1")
-    url = _links(client.get(_show(place.household)).get_data(as_text=True))[f"为{place.student.name}新增资助申请"]
+    url = _links(client.get(_show(place.household)).get_data(as_text=True))[f"新增资助申请：{place.student.name}"]
     form = client.get(url).get_data(as_text=True)
     assert 'id="zz-chosen-student"' in form
     selected = re.search(r'<select[^>]*id="term".*?</select>', form, re.S).group(0)
