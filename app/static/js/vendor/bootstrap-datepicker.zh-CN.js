@@ -1,8 +1,8 @@
 /**
  * Simplified Chinese translation for bootstrap-datepicker 1.10.0 (the version Flask-AppBuilder ships)
  * Yuan Cheung <advanced.field@gmail.com>
- * From https://github.com/uxsolutions/bootstrap-datepicker/blob/v1.10.0/js/locales/bootstrap-datepicker.zh-CN.js
- * Licensed under the Apache License v2.0 (https://www.apache.org/licenses/LICENSE-2.0)
+ * From bootstrap-datepicker v1.10.0, js/locales/bootstrap-datepicker.zh-CN.js
+ * Licensed under the Apache License v2.0 (source and licence: docs/third-party.md)
  */
 ;(function($){
 	$.fn.datepicker.dates['zh-CN'] = {
