@@ -97,6 +97,10 @@ FAB_ALLOW_GET_UNSAFE_MUTATIONS = False
 APP_HTTPS = _env_flag("APP_HTTPS")
 SESSION_COOKIE_NAME = "__Host-session" if APP_HTTPS else "session"
 SESSION_COOKIE_HTTPONLY = True
+# The signed session cookie is sent back only when a request changed it: a request that set nothing
+# (a picker's lookup) would otherwise hand the browser its older copy of the session, and a message
+# flashed by a save running at the same moment would be lost (app/security/sessions.py).
+SESSION_REFRESH_EACH_REQUEST = False
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = APP_HTTPS
 REMEMBER_COOKIE_HTTPONLY = True

@@ -13,6 +13,10 @@ EPOCH = "zz_epoch"
 KEEP = ("locale",)
 STATIC_ENDPOINTS = ("static", "appbuilder.static")
 EXPIRED = _l("Your session has expired. Please sign in again.")
+# activity is noted at most once a minute: a request that changes nothing in the session sends no
+# cookie back, so a request running beside a save cannot overwrite the message it flashed (the
+# idle timeout is measured to the minute)
+SEEN_EVERY_SECONDS = 60
 
 
 def session_expiry(now: float, login_at: float | None, seen_at: float | None, *,
@@ -86,7 +90,8 @@ def check_session():
         reason = "revoked"
     if reason:
         return _end(reason)
-    session[SEEN_AT] = now
+    if now - session[SEEN_AT] >= SEEN_EVERY_SECONDS:
+        session[SEEN_AT] = now
     return None
 
 

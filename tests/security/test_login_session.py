@@ -8,6 +8,7 @@ from tests.conftest import TEST_PASSWORD
 pytest_plugins = ["tests.security.login_fixtures"]
 
 LIST = "/studentmodelview/list/"
+LOOKUP = "/studentmodelview/lookup/school?q=&page=1"  # what a picker asks while the officer types
 
 
 def fresh_get(app, client, url):
@@ -143,3 +144,28 @@ def test_trusted_hosts_refuse_a_forged_host_and_bound_redirects(app, client, ses
                        query_string={"next": "http://aid.example.gov.cn/studentmodelview/list/"},
                        data={"username": "district", "password": TEST_PASSWORD})
     assert resp.headers["Location"] == "http://aid.example.gov.cn/studentmodelview/list/"
+
+
+def test_a_request_that_changes_nothing_sends_no_session_cookie_back(app, signed_in, fake_clock):
+    """A picker's lookup running beside a save must not hand the browser its older copy of the session
+    (the save's flashed message was lost that way): activity is noted at most once a minute, and an
+    unchanged session is not sent back."""
+    fake_clock.move(seconds=5)
+    quiet = fresh_get(app, signed_in, LOOKUP)
+    assert quiet.status_code == 200 and "Set-Cookie" not in quiet.headers
+    fake_clock.move(minutes=2)
+    noted = fresh_get(app, signed_in, LOOKUP)
+    assert noted.status_code == 200 and "Set-Cookie" in noted.headers  # the activity, once a minute
+
+
+def test_a_message_flashed_by_a_save_survives_a_request_sent_beside_it(app, signed_in, fake_clock):
+    before = signed_in.get_cookie("session").value  # the copy a lookup in flight still carries
+    with signed_in.session_transaction() as sess:
+        sess["_flashes"] = [("info", "已新增学生：欧阳晨曦")]  # what the save's answer set
+    after = signed_in.get_cookie("session").value
+    fake_clock.move(seconds=5)
+    signed_in.set_cookie("session", before)
+    beside = fresh_get(app, signed_in, LOOKUP)  # the lookup, answered after the save
+    assert "Set-Cookie" not in beside.headers  # so the browser keeps the save's cookie
+    signed_in.set_cookie("session", after)
+    assert "已新增学生：欧阳晨曦" in fresh_get(app, signed_in, LIST).get_data(as_text=True)
