@@ -87,22 +87,31 @@ def after_today(today: date):
     return _l("cannot be after today (%(day)s)", day=today.isoformat())
 
 
-def _check_answer(objection: Objection, answer: str, outcome, answered_on: date, today: date) -> None:
-    """Answer, outcome and a date from receipt to today are required."""
+def check_reply(fields: tuple[str, str, str], answer: str, choice, choices: type, day: date | None,
+                since: date, too_early, today: date) -> None:
+    """Every field of a reply at once (an objection's answer, a review's decision): the text, a
+    choice of `choices` and a day from `since` to today; `fields` name them (text, choice, day)."""
+    text_field, choice_field, day_field = fields
     errors = {}
     if blank(answer):
-        errors["answer"] = [REQUIRED]
-    if not isinstance(outcome, ObjectionOutcome):
-        errors["outcome"] = [REQUIRED]
-    if answered_on is None:
-        errors["answered_on"] = [REQUIRED]
-    elif answered_on < objection.received_on:
-        errors["answered_on"] = [_l("cannot be before the objection was received (%(day)s)",
-                                    day=objection.received_on.isoformat())]
-    elif answered_on > today:
-        errors["answered_on"] = [after_today(today)]
+        errors[text_field] = [REQUIRED]
+    if not isinstance(choice, choices):
+        errors[choice_field] = [REQUIRED]
+    if day is None:
+        errors[day_field] = [REQUIRED]
+    elif day < since:
+        errors[day_field] = [too_early]
+    elif day > today:
+        errors[day_field] = [after_today(today)]
     if errors:
         raise FieldErrors(errors)
+
+
+def _check_answer(objection: Objection, answer: str, outcome, answered_on: date, today: date) -> None:
+    """Answer, outcome and a date from receipt to today are required."""
+    check_reply(("answer", "outcome", "answered_on"), answer, outcome, ObjectionOutcome, answered_on,
+                objection.received_on, _l("cannot be before the objection was received (%(day)s)",
+                                          day=objection.received_on.isoformat()), today)
 
 
 def answer_objection(ctx: Context, objection_id: int, *, answer: str, outcome: ObjectionOutcome,

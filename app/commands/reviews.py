@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from app.commands.identification import REQUIRED, blank
-from app.commands.objections import after_today, load_objection, take_off_notice
+from app.commands.objections import after_today, check_reply, load_objection, take_off_notice
 from app.context import Context
 from app.errors import DomainError, FieldErrors
 from app.models import ApplicationStatus, Objection, ObjectionOutcome, ReviewRuling
@@ -69,20 +69,9 @@ def request_review(ctx: Context, objection_id: int, *, requested_on: date, conte
 
 def _check_decision(objection: Objection, ruling, answer: str, decided_on: date | None, today: date) -> None:
     """Every field of a review decision at once: a ruling, an answer, a day between the request and today."""
-    errors = {}
-    if blank(answer):
-        errors["review_answer"] = [REQUIRED]
-    if not isinstance(ruling, ReviewRuling):
-        errors["review_ruling"] = [REQUIRED]
-    if decided_on is None:
-        errors["review_decided_on"] = [REQUIRED]
-    elif decided_on < objection.review_requested_on:
-        errors["review_decided_on"] = [_l("cannot be before the review was asked for (%(day)s)",
-                                          day=objection.review_requested_on.isoformat())]
-    elif decided_on > today:
-        errors["review_decided_on"] = [after_today(today)]
-    if errors:
-        raise FieldErrors(errors)
+    check_reply(("review_answer", "review_ruling", "review_decided_on"), answer, ruling, ReviewRuling, decided_on,
+                objection.review_requested_on, _l("cannot be before the review was asked for (%(day)s)",
+                                                  day=objection.review_requested_on.isoformat()), today)
 
 
 def decide_review(ctx: Context, objection_id: int, *, ruling: ReviewRuling, answer: str,
