@@ -90,9 +90,7 @@ class SensitiveEqual(FilterEqual):
 
     def apply(self, query, value):
         """Exact match if permitted, else an always-false condition."""
-        permitted = has_request_context() and current_app.appbuilder.sm.has_access(
-            "can_reveal", self.model.__name__)
-        if not permitted or not isinstance(value, str):
+        if not may_reveal(self.model) or not isinstance(value, str):
             return query.filter(false())
         value = value.strip().upper()
         if self.datamodel.is_date(self.column_name):
