@@ -80,6 +80,7 @@ def submit_everything(app) -> int:
     from app.extensions import db
     from app.models import Application, ApplicationStatus, Student
     from app.queries.terms import current_term
+    from app.services.facts import facts_record
 
     with app.app_context():
         session = db.session
@@ -91,7 +92,7 @@ def submit_everything(app) -> int:
                      standard_id=None, standard_version=None, suggested_tier_id=None, final_tier_id=None,
                      decided_by=None, assessed_on=None, commitment_signed_on=now.date(),
                      consent_signed_on=now.date(), changed_on=now)
-        keys = ("household_snapshot", *clear)
+        keys = ("household_snapshot", "snapshot_facts", *clear)
         convert = bulk_writes.converter(session.get_bind().dialect, table, keys)
         pupil = (Student.grade, Student.class_name, Student.boarding, Student.disabled, Student.household_id)
         done, last = 0, 0
@@ -100,8 +101,9 @@ def submit_everything(app) -> int:
                 .where(Application.term_id == term.id, Student.household_id.isnot(None), Application.id > last)
                 .order_by(Application.id).limit(CHUNK)).all():
             families = _families(session, sorted({row.household_id for row in rows}))
-            written = [(*convert((take_snapshot(row, families[row.household_id], now), *clear.values())), row.id)
-                       for row in rows]
+            snapshots = [take_snapshot(row, families[row.household_id], now) for row in rows]
+            written = [(*convert((snapshot, facts_record(snapshot), *clear.values())), row.id)
+                       for row, snapshot in zip(rows, snapshots, strict=True)]
             bulk_writes.update_many(session.connection(), table, keys, written, match=("id",), bump=None)
             session.commit()
             done, last = done + len(rows), rows[-1].id

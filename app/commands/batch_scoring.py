@@ -24,14 +24,15 @@ from app.context import Context
 from app.errors import DomainError
 from app.models import Application, AssessmentStandard, School, Student
 from app.security.scope import Scope, criterion
-from app.services.facts import facts_from_snapshot
+from app.services.facts import facts_from_record, facts_record
 from app.services.scoring import assess
 from app.services.workflow import NOT_SUBMITTED, SCORABLE
 
 CHUNK = 2000
-# what scoring reads, checks, writes on and audits; the rest of an application stays unread
+# what scoring reads, checks, writes on and audits; the rest of an application stays unread (the
+# snapshot too: its facts record is read instead, the snapshot only where that is missing or old)
 READ = (Application.id, Application.version, Application.status, Application.school_id,
-        Application.school_year_id, Application.standard_id, Application.household_snapshot,
+        Application.school_year_id, Application.standard_id, Application.snapshot_facts,
         Application.score, Application.standard_version, Application.suggested_tier_id,
         Application.final_tier_id, Application.decided_by, Student.district_id)
 
@@ -77,19 +78,32 @@ class Rules:
         self.session, self.tiers = session, tier_ids(session)
         self.reviews: dict = {}  # (district, school year) → class review asked (check_step's memo)
         self.written: dict = {}  # transition_many's memo: each result converted for the database once
-        self._active, self._rows, self._results, self._checked = {}, {}, {}, {}
+        self._active, self._rows, self._results, self._checked, self._facts = {}, {}, {}, {}, {}
 
-    def applied(self, standard: AssessmentStandard, facts, now: datetime) -> tuple[dict, str]:
-        """(column values apply_result sets, audit detail) of `facts` under `standard`; pupils of one
-        household share their facts, so each distinct case is assessed once."""
-        key = (standard.id, facts)
+    def applied(self, standard: AssessmentStandard, record: str, now: datetime) -> tuple[dict, str]:
+        """(column values apply_result sets, audit detail) under `standard` of the facts `record` holds
+        (a current facts record, app/services/facts.py); pupils whose facts are alike share one
+        record, so each distinct case is assessed once."""
+        key = (standard.id, record)
         found = self._results.get(key)
         if found is None:
             if len(self._results) > 50_000:
                 self._results.clear()
-            result, target = assess(compiled(standard), facts), SimpleNamespace()
+            result, target = assess(compiled(standard), self.facts(record)), SimpleNamespace()
             apply_result(target, standard, result, self.tiers, now)
             found = self._results[key] = (vars(target), f"v{standard.version} {result.total}")
+        return found
+
+    def facts(self, record: str | None):
+        """The facts a stored record holds, None when it has none or was written under other rules
+        (each text read once)."""
+        if record is None:
+            return None
+        found = self._facts.get(record, False)
+        if found is False:
+            if len(self._facts) > 100_000:
+                self._facts.clear()
+            found = self._facts[record] = facts_from_record(record)
         return found
 
     def skips(self, ctx: Context, app: Candidate) -> str | None:
@@ -144,24 +158,38 @@ def _candidates(ctx: Context, where: list, after: int, size: int) -> list[Candid
     return list(map(Candidate._make, ctx.session.execute(lock_select(ctx.session, statement, Application))))
 
 
-def _score_one(ctx: Context, rules: Rules, app: Candidate) -> tuple[dict, str] | str:
-    """(column values, audit detail) of one application, or the reason it is skipped."""
+def _score_one(ctx: Context, rules: Rules, app: Candidate, record: str | None) -> tuple[dict, str] | str:
+    """(column values, audit detail) of one application from its facts record, or the reason it is
+    skipped."""
     refused = rules.skips(ctx, app)
     if refused is not None:
         return refused
     standard = rules.standard(app)
     if standard is None:
         return "no_standard"
-    if not app.household_snapshot:
+    if record is None:
         return "no_snapshot"
-    return rules.applied(standard, facts_from_snapshot(app.household_snapshot), ctx.now)
+    return rules.applied(standard, record, ctx.now)
+
+
+def _records(ctx: Context, rules: Rules, apps: list[Candidate]) -> dict:
+    """Each application's current facts record: the stored one, else made now from its snapshot (one
+    read of the snapshots of the chunk's applications whose record is missing or of older rules);
+    None for an application without a snapshot."""
+    found = {app.id: app.snapshot_facts for app in apps if rules.facts(app.snapshot_facts) is not None}
+    stale = [app.id for app in apps if app.id not in found]
+    if stale:
+        for app_id, snapshot in ctx.session.execute(
+                select(Application.id, Application.household_snapshot).where(Application.id.in_(stale))):
+            found[app_id] = facts_record(snapshot) if snapshot else None
+    return found
 
 
 def _score_chunk(ctx: Context, rules: Rules, apps: list[Candidate], skipped: Counter) -> int:
     """Score the chunk's applications that can be, in one transition_many; how many."""
-    ready, found = [], {}
+    ready, found, records = [], {}, _records(ctx, rules, apps)
     for app in apps:
-        outcome = _score_one(ctx, rules, app)
+        outcome = _score_one(ctx, rules, app, records.get(app.id))
         if isinstance(outcome, str):
             skipped[outcome] += 1
         else:

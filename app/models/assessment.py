@@ -15,9 +15,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import relationship, validates
 
 from app.models.base import Stamped, UtcDateTime, Versioned, str_enum
+from app.services.facts import facts_record
 
 
 class ApplicationStatus(enum.Enum):
@@ -77,6 +78,10 @@ class Application(Versioned, Stamped, Model):
     consent_signed_on = Column(Date)
     submitted_on = Column(UtcDateTime)
     household_snapshot = Column(JSON)
+    # the facts the snapshot gives the scorer, as compact text tagged with the rules' version
+    # (app/services/facts.py: facts_record), written with the snapshot: batch scoring reads these
+    # few bytes, never the snapshot, and scores each distinct text once
+    snapshot_facts = Column(Text)
     score = Column(Numeric(6, 2))
     breakdown = Column(JSON)
     standard_id = Column(Integer, ForeignKey("assessment_standard.id"), index=True)
@@ -103,3 +108,9 @@ class Application(Versioned, Stamped, Model):
 
     def __repr__(self) -> str:
         return f"{self.student} · {self.term}"
+
+    @validates("household_snapshot")
+    def _facts_with_snapshot(self, _key, snapshot):
+        """Every snapshot written through the ORM carries its facts record (a bulk write gives both)."""
+        self.snapshot_facts = facts_record(snapshot) if snapshot else None
+        return snapshot

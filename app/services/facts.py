@@ -1,8 +1,16 @@
 """From a household snapshot (plain data frozen at submission) to the facts a standard scores."""
+import json
+from dataclasses import fields
 from datetime import date, timedelta
 from decimal import Decimal
 
 from app.services.scoring import Facts
+
+# The version of the rules below. Bump it whenever facts_from_snapshot gives other facts for some
+# snapshot: a stored facts record of another version is then ignored and the snapshot read again
+# (tests/services/test_facts_record.py pins the records of sample snapshots to catch a forgotten bump).
+FACTS_RULES = 1
+_FIELDS = tuple(f.name for f in fields(Facts))
 
 UNWELL = ("serious_illness", "disabled")
 SUDDEN_EVENT_DAYS = 365  # "in the last 12 months"
@@ -94,3 +102,34 @@ def _groups(household: dict, pupil: dict) -> frozenset:
     if pupil.get("disabled"):
         groups.add("disabled_student")
     return frozenset(groups)
+
+
+def facts_record(snapshot: dict) -> str:
+    """The facts of a snapshot as compact JSON text, the rules' version first: stored with the
+    snapshot (Application.snapshot_facts), so scoring a district reads a few bytes per application
+    and pupils whose facts are alike share one text. Equal facts give equal texts."""
+    facts = facts_from_snapshot(snapshot)
+    return json.dumps([FACTS_RULES, *(_plain(getattr(facts, name)) for name in _FIELDS)],
+                      separators=(",", ":"), ensure_ascii=False)
+
+
+def _plain(value):
+    """A fact as JSON holds it: an amount as its exact text, groups sorted."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, frozenset):
+        return sorted(value)
+    return value
+
+
+def facts_from_record(record: str | None) -> Facts | None:
+    """The facts a stored record holds; None when there is none or it was written under other rules
+    (the snapshot is then read again)."""
+    if not record:
+        return None
+    values = json.loads(record)
+    if values[0] != FACTS_RULES or len(values) != 1 + len(_FIELDS):
+        return None
+    found = dict(zip(_FIELDS, values[1:], strict=True))
+    found["household_income"], found["groups"] = Decimal(found["household_income"]), frozenset(found["groups"])
+    return Facts(**found)

@@ -283,16 +283,44 @@ def test_a_row_changed_after_it_was_read_is_not_overwritten(session, place, batc
     from sqlalchemy.orm.exc import StaleDataError
 
     from app.commands.batch_scoring import Rules, _candidates, _where
-    from app.services.facts import facts_from_snapshot
 
     ctx = context(session, place.scope, clock=clock)
     apps = _candidates(ctx, _where(session, place.scope, place.school.id, current_term(session).id), 0, 10)
     assert [a.id for a in apps] == batch["ready"]
     session.execute(identification.APPLICATION.update().where(identification.APPLICATION.c.id == apps[1].id)
                     .values(version=identification.APPLICATION.c.version + 1, reason="changed meanwhile"))
-    values = Rules(session).applied(place.standard, facts_from_snapshot(apps[0].household_snapshot), ctx.now)[0]
+    values = Rules(session).applied(place.standard, apps[0].snapshot_facts, ctx.now)[0]
     with pytest.raises(StaleDataError):
         identification.transition_many(ctx, apps, "assess", lambda app: values)
     session.rollback()
     for app_id in batch["ready"]:
         assert _app(session, app_id).status is ApplicationStatus.SUBMITTED and _app(session, app_id).score is None
+
+
+def test_submission_stores_the_facts_record_of_its_snapshot(session, place, batch):
+    from app.services.facts import facts_record
+
+    for app_id in batch["ready"]:
+        app = _app(session, app_id)
+        assert app.snapshot_facts == facts_record(app.household_snapshot)
+
+
+def test_a_missing_or_older_facts_record_is_made_again_from_the_snapshot(session, place, batch, clock):
+    """Applications submitted before the record existed (none) or under older facts rules (another
+    version) are scored from their snapshots, exactly as scoring one alone."""
+    import json
+
+    first, second = batch["ready"]
+    record = json.loads(_app(session, first).snapshot_facts)
+    older = json.dumps([record[0] - 1, "999999", *record[2:]])  # other rules, and facts that would score 0
+    table = identification.APPLICATION
+    session.execute(table.update().where(table.c.id == first).values(snapshot_facts=None))
+    session.execute(table.update().where(table.c.id == second).values(snapshot_facts=older))
+    session.commit()
+    assert _score(session, place.scope, clock, place.school.id)["scored"] == 2
+    session.commit()
+    alone = _app(session, batch["scored"])
+    for app_id in (first, second):
+        app = _app(session, app_id)
+        assert (app.score, app.breakdown, app.suggested_tier_id) == (alone.score, alone.breakdown,
+                                                                    alone.suggested_tier_id)
