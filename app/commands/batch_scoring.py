@@ -28,7 +28,7 @@ from app.services.facts import facts_from_record, facts_record
 from app.services.scoring import assess
 from app.services.workflow import NOT_SUBMITTED, SCORABLE
 
-CHUNK = 2000
+CHUNK = 5000
 # what scoring reads, checks, writes on and audits; the rest of an application stays unread (the
 # snapshot too: its facts record is read instead, the snapshot only where that is missing or old)
 READ = (Application.id, Application.version, Application.status, Application.school_id,

@@ -9,6 +9,11 @@ the database keeps them), then sent as they are:
 - PostgreSQL: one statement reading its rows from one array per column (`unnest`), so a chunk is one
   round trip (psycopg2 would send an executemany as one statement per row).
 
+Rows that share their values (every pupil with the same result) are written by `update_cases` and
+`insert_cases`: each distinct set of values (a case) is given once and each row names its case, so
+PostgreSQL receives every case once (a second `unnest` joined on the case's position) and SQLite
+the rows expanded for its executemany.
+
 Table and column names come from the metadata, never from a request. An UPDATE matches every row on
 its key and version columns and moves the version on, as the ORM's version counter does: the caller
 compares the rows written with the rows given (a row changed meanwhile is not written).
@@ -82,9 +87,36 @@ def insert_many(connection, table, keys: tuple, rows: list[tuple]) -> None:
     connection.exec_driver_sql(sql, _ordered(rows, order))
 
 
-def _arrays(rows: list[tuple]) -> dict:
+def update_cases(connection, table, keys: tuple, cases: list[tuple], rows: list[tuple], *,
+                 match: tuple = ("id", "version"), bump: str | None = "version") -> int:
+    """update_many of rows sharing their values: `cases` are the distinct tuples of converted values
+    of `keys`, each row is (its case's index in `cases`, converted values of `match`)."""
+    if not rows:
+        return 0
+    dialect = connection.dialect
+    if dialect.name != "postgresql":
+        return update_many(connection, table, keys, [(*cases[row[0]], *row[1:]) for row in rows], match=match,
+                           bump=bump)
+    sql = _statement(dialect, "update_cases", table, keys, match, bump)
+    return connection.execute(text(sql), _arrays(cases) | _arrays(rows, "r")).rowcount
+
+
+def insert_cases(connection, table, case_keys: tuple, cases: list[tuple], row_keys: tuple, rows: list[tuple]) -> None:
+    """insert_many of rows sharing most of their values: `cases` are the distinct tuples of converted
+    values of `case_keys`, each row is (its case's index in `cases`, converted values of `row_keys`)."""
+    if not rows:
+        return
+    dialect = connection.dialect
+    if dialect.name != "postgresql":
+        insert_many(connection, table, (*case_keys, *row_keys), [(*cases[row[0]], *row[1:]) for row in rows])
+        return
+    sql = _statement(dialect, "insert_cases", table, case_keys, row_keys)
+    connection.execute(text(sql), _arrays(cases) | _arrays(rows, "r"))
+
+
+def _arrays(rows: list[tuple], prefix: str = "c") -> dict:
     """One list per column (psycopg2 sends a list as an ARRAY)."""
-    return {f"c{i}": list(values) for i, values in enumerate(zip(*rows, strict=True))}
+    return {f"{prefix}{i}": list(values) for i, values in enumerate(zip(*rows, strict=True))}
 
 
 def _ordered(rows: list[tuple], order: tuple) -> list[tuple]:
@@ -124,17 +156,47 @@ def _compiled(dialect, kind: str, table, keys: tuple, match: tuple, bump: str | 
 
 
 def _unnest(dialect, kind: str, table, keys: tuple, match: tuple, bump: str | None) -> str:
-    """PostgreSQL: the statement reading its rows from arrays, one per column (:c0, :c1…)."""
+    """PostgreSQL: the statement reading its rows from arrays, one per column (:c0, :c1…); for cases,
+    the distinct values from :c0… (numbered by position) and the rows from :r0 (the case's position
+    from 0) and :r1….
+
+    The two statements of cases:
+    UPDATE t SET k = cases.k… FROM unnest(:r…) AS rows (case_no, m0…)
+        JOIN unnest(:c…) WITH ORDINALITY AS cases (k…, case_no) ON cases.case_no = rows.case_no + 1
+        WHERE t.match = rows.m…
+    INSERT INTO t (k…, r…) SELECT cases.k…, rows.r… FROM unnest(:r…) WITH ORDINALITY AS rows (case_no, r…, n)
+        JOIN unnest(:c…) WITH ORDINALITY AS cases (k…, case_no) ON cases.case_no = rows.case_no + 1 ORDER BY n
+    """
     quote = dialect.identifier_preparer.quote
-    names = (*keys, *match)
-    arrays = ", ".join(f"CAST(:c{i} AS {table.c[name].type.compile(dialect=dialect)}[])"
-                       for i, name in enumerate(names))
-    columns = ", ".join(quote(name) for name in names)
     target = quote(table.name)
+
+    def arrays(names: tuple) -> str:
+        return ", ".join(f"CAST(:c{i} AS {table.c[name].type.compile(dialect=dialect)}[])"
+                         for i, name in enumerate(names))
+
+    if kind in ("update_cases", "insert_cases"):
+        given = ", ".join(f"x{i}" for i in range(len(match)))
+        rows = "unnest(CAST(:r0 AS INTEGER[]), " + ", ".join(  # the case numbers, then the rows' own values
+            f"CAST(:r{i + 1} AS {table.c[name].type.compile(dialect=dialect)}[])" for i, name in enumerate(match)) + ")"
+        cases = f"unnest({arrays(keys)}) WITH ORDINALITY AS cases ({', '.join(quote(k) for k in keys)}, case_no)"
+        if kind == "insert_cases":
+            columns = ", ".join(quote(name) for name in (*keys, *match))
+            picked = ", ".join([*(f"cases.{quote(k)}" for k in keys), *(f"rows.x{i}" for i in range(len(match)))])
+            return (f"INSERT INTO {target} ({columns}) SELECT {picked} FROM {rows} WITH ORDINALITY AS rows "
+                    f"(case_no, {given}, n) JOIN {cases} ON cases.case_no = rows.case_no + 1 ORDER BY rows.n")
+        sets = [f"{quote(key)} = cases.{quote(key)}" for key in keys]
+        if bump:
+            sets.append(f"{quote(bump)} = {target}.{quote(bump)} + 1")
+        where = " AND ".join(f"{target}.{quote(key)} = rows.x{i}" for i, key in enumerate(match))
+        return (f"UPDATE {target} SET {', '.join(sets)} FROM {rows} AS rows (case_no, {given}) "
+                f"JOIN {cases} ON cases.case_no = rows.case_no + 1 WHERE {where}")
+    names = (*keys, *match)
+    sources = arrays(names)
+    columns = ", ".join(quote(name) for name in names)
     if kind == "insert":
-        return f"INSERT INTO {target} ({columns}) SELECT * FROM unnest({arrays})"
+        return f"INSERT INTO {target} ({columns}) SELECT * FROM unnest({sources})"
     sets = [f"{quote(key)} = changes.{quote(key)}" for key in keys]
     if bump:
         sets.append(f"{quote(bump)} = {target}.{quote(bump)} + 1")
     where = " AND ".join(f"{target}.{quote(key)} = changes.{quote(key)}" for key in match)
-    return f"UPDATE {target} SET {', '.join(sets)} FROM unnest({arrays}) AS changes ({columns}) WHERE {where}"
+    return f"UPDATE {target} SET {', '.join(sets)} FROM unnest({sources}) AS changes ({columns}) WHERE {where}"

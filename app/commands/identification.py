@@ -139,9 +139,9 @@ def transition_many(ctx: Context, apps: list, step: str, change=None, *, detail=
     targets = [_checked(ctx, app, step, checked, reviews) for app in apps]
     changes = [change(app) if change is not None else {} for app in apps]
     connection = session.connection()
-    events = _events(ctx, connection.dialect, apps, targets, changes, step, detail)
+    cases, rows = _events(ctx, connection.dialect, apps, targets, changes, step, detail)  # the states before
     _write_many(ctx, connection, apps, targets, changes, {} if memo is None else memo)
-    bulk_writes.insert_many(connection, AUDIT_EVENT, EVENT_COLUMNS, events)
+    bulk_writes.insert_cases(connection, AUDIT_EVENT, EVENT_COLUMNS[:-2], cases, EVENT_COLUMNS[-2:], rows)
     return targets
 
 
@@ -154,10 +154,12 @@ def _checked(ctx: Context, app, step: str, memo: dict, reviews: dict) -> Applica
     return found
 
 
-def _events(ctx: Context, dialect, apps: list, targets: list, changes: list, step: str, detail) -> list[tuple]:
-    """The workflow event of each application (audit.event_row), converted for the database: events
-    alike but for the application (same former state, audited change and summary) are made once."""
-    made, audited, events, state = {}, {}, [], attrgetter(*AUDITED)
+def _events(ctx: Context, dialect, apps: list, targets: list, changes: list, step: str, detail) -> tuple:
+    """The workflow event of each application (audit.event_row), converted for the database, as
+    (cases, rows) for bulk_writes.insert_cases: events alike but for the application (same former
+    state, audited change and summary) are one case, made once; each row is its case and the
+    application's id and school."""
+    made, audited, cases, rows, state = {}, {}, [], [], attrgetter(*AUDITED)
     for app, target, sets in zip(apps, targets, changes, strict=True):
         after = audited.get(id(sets))
         if after is None:  # `sets` kept in the memo, so its id stays its own
@@ -171,21 +173,23 @@ def _events(ctx: Context, dialect, apps: list, targets: list, changes: list, ste
                                   detail=_summary(step, key[-1]))
             if set(row) != set(EVENT_COLUMNS):  # an event column added: written here too, never dropped
                 raise ValueError(f"audit event columns changed: {sorted(set(row) ^ set(EVENT_COLUMNS))}")
-            found = made[key] = bulk_writes.converter(dialect, AUDIT_EVENT, EVENT_COLUMNS[:-2])(
-                [row[column] for column in EVENT_COLUMNS[:-2]])
-        events.append((*found, str(app.id), app.school_id))
-    return events
+            found = made[key] = len(cases)
+            cases.append(bulk_writes.converter(dialect, AUDIT_EVENT, EVENT_COLUMNS[:-2])(
+                [row[column] for column in EVENT_COLUMNS[:-2]]))
+        rows.append((found, str(app.id), app.school_id))
+    return cases, rows
 
 
 def _write_many(ctx: Context, connection, apps: list, targets: list, changes: list, memo: dict) -> None:
     """Write each application's new status and values on its id and version, moving the version on
-    and stamping the change, in one statement per set of changed columns; a row changed meanwhile is
-    not written (StaleDataError, the ORM's own check). An ORM object written is expired."""
+    and stamping the change, in one statement per set of changed columns (each distinct change given
+    once: bulk_writes.update_cases); a row changed meanwhile is not written (StaleDataError, the
+    ORM's own check). An ORM object written is expired."""
     stamped = {"changed_on": utcnow()} | ({"changed_by_fk": ctx.actor.user_id} if ctx.actor.user_id is not None else {})
     stamps = bulk_writes.converter(connection.dialect, APPLICATION, tuple(stamped))(stamped.values())
     if len(memo) > 100_000:
         memo.clear()
-    groups = {}
+    groups = {}  # changed columns → (cases, their positions by change, rows)
     for app, target, sets in zip(apps, targets, changes, strict=True):
         key = (target, id(sets))
         found = memo.get(key)
@@ -193,9 +197,16 @@ def _write_many(ctx: Context, connection, apps: list, targets: list, changes: li
             keys = ("status", *sets)
             found = memo[key] = (keys, bulk_writes.converter(connection.dialect, APPLICATION, keys)(
                 (target, *sets.values())), sets)
-        groups.setdefault(found[0], []).append((*found[1], *stamps, app.id, app.version))
-    for keys, rows in groups.items():
-        if bulk_writes.update_many(connection, APPLICATION, (*keys, *stamped), rows) != len(rows):
+        group = groups.get(found[0])
+        if group is None:
+            group = groups[found[0]] = ([], {}, [])
+        case = group[1].get(key)
+        if case is None:
+            case = group[1][key] = len(group[0])
+            group[0].append((*found[1], *stamps))
+        group[2].append((case, app.id, app.version))
+    for keys, (cases, _positions, rows) in groups.items():
+        if bulk_writes.update_cases(connection, APPLICATION, (*keys, *stamped), cases, rows) != len(rows):
             raise StaleDataError("an application changed while a bulk step was written")
     session = ctx.session
     for app in apps:

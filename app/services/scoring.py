@@ -6,6 +6,7 @@ A standard is plain data (seed/assessment_standard.json is the default); `parse_
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import NamedTuple
 
 FLAG, CHOICE, AT_MOST, AT_LEAST = "flag", "choice", "at_most", "at_least"
 KINDS = (FLAG, CHOICE, AT_MOST, AT_LEAST)
@@ -78,9 +79,9 @@ class Facts:
     groups: frozenset = field(default_factory=frozenset)  # special-group codes
 
 
-@dataclass(frozen=True)
-class Line:
-    """One indicator's part of the result; `reason` is a code for the sentence shown."""
+class Line(NamedTuple):
+    """One indicator's part of the result; `reason` is a code for the sentence shown (a tuple: a
+    district's batch makes hundreds of thousands)."""
 
     indicator: str
     block: str
@@ -151,14 +152,15 @@ def _direct(standard: Standard, groups: frozenset) -> tuple[str | None, tuple[st
 
 def assess(standard: Standard, facts: Facts) -> Assessment:
     """Score `facts`: points per indicator, block caps, total cap, tier by score and directly."""
-    lines = []
+    lines, subtotals = [], {}
     for indicator in standard.indicators:
         answer = _answer(indicator, facts, standard.dibao_line)
         points, reason = score_line(indicator, answer)
         lines.append(Line(indicator.code, indicator.block, answer, points, reason))
+        subtotals[indicator.block] = subtotals.get(indicator.block, ZERO) + points
     total, capped = ZERO, []
     for block, cap in standard.block_caps:
-        subtotal = sum((ln.points for ln in lines if ln.block == block), ZERO)
+        subtotal = subtotals.get(block, ZERO)
         if subtotal > cap:
             capped.append(block)
         total += min(subtotal, cap)
