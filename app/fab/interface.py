@@ -62,6 +62,20 @@ class ZizhuInterface(SQLAInterface):
     filter_converter_class = SafeFilterConverter
     max_page_size = 100
 
+    def get_user_columns_list(self) -> list[str]:
+        """FAB's columns shown or given by default (pk and foreign keys left out), without the ones a
+        model keeps for itself (Column(info={"internal": True})), on every list, show and answer."""
+        return [name for name in super().get_user_columns_list() if not self._internal(name)]
+
+    def get_search_columns_list(self) -> list[str]:
+        """FAB's searchable columns without the internal ones (never a filter either)."""
+        return [name for name in super().get_search_columns_list() if not self._internal(name)]
+
+    def _internal(self, name: str) -> bool:
+        """Whether the model keeps the column for itself (not data a user reads or filters on)."""
+        column = self.list_columns.get(name)
+        return column is not None and bool(column.info.get("internal"))
+
     def get_filters(self, search_columns=None, search_filters=None):
         """SafeFilters instead of FAB's Filters."""
         return SafeFilters(self.filter_converter_class, self, search_columns=search_columns or [],

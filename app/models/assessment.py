@@ -81,7 +81,7 @@ class Application(Versioned, Stamped, Model):
     # the facts the snapshot gives the scorer, as compact text tagged with the rules' version
     # (app/services/facts.py: facts_record), written with the snapshot: batch scoring reads these
     # few bytes, never the snapshot, and scores each distinct text once
-    snapshot_facts = Column(Text)
+    snapshot_facts = Column(Text, info={"internal": True})  # never shown, given or filtered on
     score = Column(Numeric(6, 2))
     breakdown = Column(JSON)
     standard_id = Column(Integer, ForeignKey("assessment_standard.id"), index=True)

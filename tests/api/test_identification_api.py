@@ -165,3 +165,18 @@ def test_a_school_officer_reads_the_districts_standard_but_cannot_change_it(clie
     assert shown["data"]["indicators"] == place.standard.data["indicators"]
     assert client.post("/api/v1/assessment_standard/", json={}, headers=headers).status_code == 405
     assert client.delete(f"/api/v1/assessment_standard/{place.standard.id}", headers=headers).status_code == 405
+
+
+def test_the_facts_record_is_internal_never_shown_nor_filtered_on(client, place, jwt):
+    """Application.snapshot_facts (Column info internal) is kept for scoring: no answer carries it
+    and no filter reads it, through the one column list every view and answer starts from."""
+    import json
+
+    headers = jwt("school1")
+    pk = _submitted(client, place, headers)
+    shown = client.get(f"/api/v1/application/{pk}", headers=headers).get_json()["result"]
+    assert "household_snapshot" in shown and "snapshot_facts" not in shown
+    info = client.get("/api/v1/application/_info", headers=headers).get_json()
+    assert "snapshot_facts" not in json.dumps(info)
+    query = json.dumps({"filters": [{"col": "snapshot_facts", "opr": "ct", "value": "dibao"}]})
+    assert client.get(f"/api/v1/application/?q={query}", headers=headers).status_code == 400
