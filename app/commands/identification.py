@@ -208,11 +208,17 @@ def _write_many(ctx: Context, connection, apps: list, targets: list, changes: li
     for keys, (cases, _positions, rows) in groups.items():
         if bulk_writes.update_cases(connection, APPLICATION, (*keys, *stamped), cases, rows) != len(rows):
             raise StaleDataError("an application changed while a bulk step was written")
-    session = ctx.session
+    _expire(apps)
+
+
+def _expire(apps: list) -> None:
+    """ORM objects among `apps` expired, so that they read what was written (plain rows have nothing
+    to expire)."""
     for app in apps:
-        state = sa_inspect(app, raiseerr=False)
-        if state is not None and state.session is session:
-            session.expire(app)
+        if hasattr(app, "_sa_instance_state"):
+            owner = sa_inspect(app).session  # the Session itself (ctx.session may be its scoped proxy)
+            if owner is not None:
+                owner.expire(app)
 
 
 def _summary(step: str, detail: str) -> str:

@@ -324,3 +324,16 @@ def test_a_missing_or_older_facts_record_is_made_again_from_the_snapshot(session
         app = _app(session, app_id)
         assert (app.score, app.breakdown, app.suggested_tier_id) == (alone.score, alone.breakdown,
                                                                     alone.suggested_tier_id)
+
+
+def test_transition_many_of_orm_objects_leaves_them_reading_what_was_written(session, place, batch, clock):
+    """ORM applications given to transition_many are expired once written: read again, they hold the
+    new status, values and version, not what the session held before."""
+    ctx = context(session, place.scope, clock=clock)
+    apps = [session.get(Application, app_id) for app_id in batch["ready"]]
+    before = [app.version for app in apps]
+    values = {"score": Decimal("12.50"), "decided_by": "score"}
+    identification.transition_many(ctx, apps, "assess", lambda app: values, detail="v1 12.50")
+    assert [app.status for app in apps] == [ApplicationStatus.SCHOOL_REVIEW] * 2
+    assert [app.score for app in apps] == [Decimal("12.50")] * 2
+    assert [app.version for app in apps] == [v + 1 for v in before]
