@@ -20,6 +20,7 @@ from app.commands.assessing import apply_result
 from app.commands.identification import ClassReviewFirst, check_step, transition_many
 from app.commands.locking import lock_select
 from app.commands.standards import NoActiveStandard, active_standard, compiled, tier_ids
+from app.commands.statistics import refresh_table_statistics
 from app.context import Context
 from app.errors import DomainError
 from app.models import Application, AssessmentStandard, School, Student
@@ -148,11 +149,14 @@ def _collector_paused():
             gc.enable()
 
 
-def _candidates(ctx: Context, where: list, after: int, size: int) -> list[Candidate]:
-    """The next chunk of applications that may be scored (not yet scored), locked and read afresh
-    (app/commands/locking.py), each with its pupil's district: one SELECT of the columns needed."""
+def _candidates(ctx: Context, where: list, status: str, after: int, size: int) -> list[Candidate]:
+    """The next chunk of applications of `status` (one that may be scored) not yet scored, locked and
+    read afresh (app/commands/locking.py), each with its pupil's district: one SELECT of the columns
+    needed. One status at a time, so that the chunk is one range of the (term, status, id) index read
+    in id order and the LIMIT stops it (all the scorable statuses at once were read whole and sorted
+    for every chunk: quadratic in a district of a million)."""
     statement = (select(*READ).join(Student, Student.id == Application.student_id)
-                 .where(*where, Application.id > after, Application.status.in_(SCORABLE),
+                 .where(*where, Application.status == status, Application.id > after,
                         Application.score.is_(None))
                  .order_by(Application.id).limit(size))
     return list(map(Candidate._make, ctx.session.execute(lock_select(ctx.session, statement, Application))))
@@ -209,17 +213,20 @@ def score_submitted(ctx: Context, *, school_id: int | None, term_id: int, progre
     """
     session = ctx.session
     where = _where(session, ctx.scope, school_id, term_id)
+    refresh_table_statistics(session, Application)  # the planner knows how many are waiting now
     total, skipped = _counts(session, where)
-    rules, scored, done, last = Rules(session), 0, 0, 0
+    rules, scored, done = Rules(session), 0, 0
     if progress is not None:
         progress(0, total)
     with _collector_paused():
-        while apps := _candidates(ctx, where, last, chunk):
-            last = apps[-1].id
-            scored += _score_chunk(ctx, rules, apps, skipped)
-            done += len(apps)
-            if progress is not None:
-                progress(done, total)
+        for status in SCORABLE:
+            last = 0
+            while apps := _candidates(ctx, where, status, last, chunk):
+                last = apps[-1].id
+                scored += _score_chunk(ctx, rules, apps, skipped)
+                done += len(apps)
+                if progress is not None:
+                    progress(done, total)
     return {"scored": scored, "skipped": dict(skipped)}
 
 

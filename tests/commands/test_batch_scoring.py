@@ -285,7 +285,7 @@ def test_a_row_changed_after_it_was_read_is_not_overwritten(session, place, batc
     from app.commands.batch_scoring import Rules, _candidates, _where
 
     ctx = context(session, place.scope, clock=clock)
-    apps = _candidates(ctx, _where(session, place.scope, place.school.id, current_term(session).id), 0, 10)
+    apps = _candidates(ctx, _where(session, place.scope, place.school.id, current_term(session).id), "submitted", 0, 10)
     assert [a.id for a in apps] == batch["ready"]
     session.execute(identification.APPLICATION.update().where(identification.APPLICATION.c.id == apps[1].id)
                     .values(version=identification.APPLICATION.c.version + 1, reason="changed meanwhile"))
