@@ -337,3 +337,21 @@ def test_transition_many_of_orm_objects_leaves_them_reading_what_was_written(ses
     assert [app.status for app in apps] == [ApplicationStatus.SCHOOL_REVIEW] * 2
     assert [app.score for app in apps] == [Decimal("12.50")] * 2
     assert [app.version for app in apps] == [v + 1 for v in before]
+
+
+def test_every_scorable_status_is_walked_chunk_by_chunk(session, place, batch, clock):
+    """The walk goes one scorable status at a time: applications waiting in each of them (submitted,
+    class review recorded, at school review without a score) are all scored, whatever the chunk."""
+    table = identification.APPLICATION
+    first, second = batch["ready"]
+    session.execute(table.update().where(table.c.id == first).values(status="class_review"))
+    session.execute(table.update().where(table.c.id == second).values(status="school_review"))
+    session.commit()
+    seen = []
+    counts = _score(session, place.district_scope, clock, None, chunk=1,
+                    progress=lambda done, total: seen.append((done, total)))
+    session.commit()
+    assert counts["scored"] == 3 and seen[0] == (0, 3) and seen[-1] == (3, 3)
+    for app_id in (first, second, batch["other"]):
+        assert _app(session, app_id).score == Decimal(67)
+        assert _app(session, app_id).status is ApplicationStatus.SCHOOL_REVIEW
