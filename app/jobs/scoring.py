@@ -2,9 +2,10 @@
 from flask_babel import lazy_gettext as _l
 
 from app.commands.batch_scoring import CHUNK, score_submitted
+from app.commands.statistics import tidy_after_bulk_step
 from app.errors import DomainError
 from app.jobs.kinds import JobContext, JobResult, job_kind
-from app.models import Term
+from app.models import Application, Term
 from app.queries.terms import current_term
 
 
@@ -43,6 +44,8 @@ def score_applications(job: JobContext) -> JobResult:
 
     counts = score_submitted(job.ctx, school_id=_school_id(job), term_id=_term_id(job), progress=progress,
                              chunk=max(CHUNK, job.chunk_rows))
+    job.session.commit()  # every chunk stored before the table is tidied
+    tidy_after_bulk_step(job.session.get_bind(), Application, counts["scored"])
     skipped = counts["skipped"]
     return JobResult(rows=counts["scored"], summary={
         "scored": counts["scored"], "skipped": sum(skipped.values()),
