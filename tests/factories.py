@@ -80,6 +80,21 @@ def current_term(session):
     return session.query(Term).filter_by(is_current=True).first()
 
 
+def make_previous_term(session):
+    """An autumn term of the school year before the current one."""
+    from app.models import SchoolYear, Season, Term
+
+    start = date(current_term(session).school_year.start_date.year - 1, 9, 1)
+    year = SchoolYear(name=f"{start.year}-{start.year + 1}", start_date=start, end_date=date(start.year + 1, 8, 31))
+    session.add(year)
+    session.flush()
+    term = Term(school_year_id=year.id, season=Season.AUTUMN, name=f"{start.year}年秋季学期", start_date=start,
+                end_date=date(start.year + 1, 1, 31))
+    session.add(term)
+    session.flush()
+    return term
+
+
 def make_standard(session, district, **kw):
     """The default standard in force for the district's current school year (version 1)."""
     from app.commands.standards import seed_standard

@@ -1,31 +1,17 @@
 """Forbidden-practice checks on a real database: taking turns across two school years, equal sharing."""
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
 from app.commands.snapshots import take_snapshot
-from app.models import Application, ApplicationStatus, SchoolYear, Season, Term, Tier
+from app.models import Application, ApplicationStatus, Tier
 from app.queries.practices import check
 from app.services import practices
 from app.workbench.context import make_context
 from app.workbench.practices import practice_warnings
 from tests.context import context
-from tests.factories import current_term, make_household, make_member, make_student
-
-
-def _previous_term(session):
-    """An autumn term of the school year before the current one."""
-    now = current_term(session).school_year
-    start = date(now.start_date.year - 1, 9, 1)
-    year = SchoolYear(name=f"{start.year}-{start.year + 1}", start_date=start, end_date=date(start.year + 1, 8, 31))
-    session.add(year)
-    session.flush()
-    term = Term(school_year_id=year.id, season=Season.AUTUMN, name=f"{start.year}年秋季学期", start_date=start,
-                end_date=date(start.year + 1, 1, 31))
-    session.add(term)
-    session.flush()
-    return term
+from tests.factories import current_term, make_household, make_member, make_previous_term, make_student
 
 
 def _decided(session, student, term, tier_code, household=None):
@@ -43,7 +29,7 @@ def _decided(session, student, term, tier_code, household=None):
 @pytest.fixture
 def turns(session, place):
     """Siblings A and B of place's household take turns; a pupil of a richer-now household flips."""
-    before, now = _previous_term(session), current_term(session)
+    before, now = make_previous_term(session), current_term(session)
     session.delete(place.application)  # place's draft is replaced by decided applications
     sibling = make_student(session, school=place.school, household=place.household, name="李小红")
     _decided(session, place.student, before, "general")

@@ -2,10 +2,9 @@
 what was saved, related lists without the parent column, the school preset from the scope, and the
 applications list in term order."""
 import re
-from datetime import date
 
-from app.models import SchoolYear, Season, Sex, Student, Term
-from tests.factories import make_application, make_student, pupil_id_number
+from app.models import Sex, Student
+from tests.factories import make_application, make_previous_term, make_student, pupil_id_number
 
 
 def _show(household) -> str:
@@ -149,15 +148,7 @@ def test_a_posted_school_outside_the_scope_is_still_refused(client, session, pla
 
 
 def test_applications_list_newest_term_first_then_class_and_name(client, session, place, login):
-    current = session.get(Term, place.application.term_id)
-    start = date(current.start_date.year - 1, 9, 1)
-    year = SchoolYear(name=f"{start.year}-{start.year + 1}", start_date=start, end_date=date(start.year + 1, 8, 31))
-    session.add(year)
-    session.flush()
-    older = Term(school_year_id=year.id, season=Season.AUTUMN, name=f"{start.year}年秋季学期", start_date=start,
-                 end_date=date(start.year + 1, 1, 31))
-    session.add(older)
-    session.flush()
+    older = make_previous_term(session)
     b = make_student(session, school=place.school, household=place.household, name="白一", grade=1, class_name="1班",
                      sex=Sex.MALE)
     a = make_student(session, school=place.school, household=place.household, name="安二", grade=1, class_name="1班",
