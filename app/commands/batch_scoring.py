@@ -213,8 +213,8 @@ def score_submitted(ctx: Context, *, school_id: int | None, term_id: int, progre
     """
     session = ctx.session
     where = _where(session, ctx.scope, school_id, term_id)
-    refresh_table_statistics(session, Application)  # the planner knows how many are waiting now
     total, skipped = _counts(session, where)
+    refresh_table_statistics(session, Application, total)  # a district's walk: the planner knows how many wait
     rules, scored, done = Rules(session), 0, 0
     if progress is not None:
         progress(0, total)

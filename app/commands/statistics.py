@@ -19,20 +19,7 @@ def refresh_planner_statistics(ctx: Context) -> None:
     ctx.session.execute(text("ANALYZE"))
 
 
-def refresh_table_statistics(session, model) -> None:
-    """PostgreSQL: ANALYZE the model's table now, inside the caller's transaction (a sample, about a
-    second at a million rows). A bulk step calls it before walking the table: statistics taken before
-    a district's applications were submitted make the planner expect a few hundred rows, and it then
-    reads and sorts every remaining row for each chunk instead of walking the index in order (seen at
-    100 k: a chunk's read took 1 s instead of 0.1 s, and the walk became quadratic). SQLite's planner
-    walks the index on its own: nothing is done there."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    table = model.__table__
-    session.execute(text(f"ANALYZE {session.get_bind().dialect.identifier_preparer.format_table(table)}"))
-
-
-VACUUM_AFTER_ROWS = 20_000  # a bulk step that moved this many rows tidies the table at once
+VACUUM_AFTER_ROWS = 20_000  # a bulk step of this many rows analyses its table before and tidies it after
 
 
 def tidy_after_bulk_step(engine, model, rows: int) -> bool:
@@ -47,4 +34,19 @@ def tidy_after_bulk_step(engine, model, rows: int) -> bool:
     table = engine.dialect.identifier_preparer.format_table(model.__table__)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text(f"VACUUM (ANALYZE) {table}"))
+    return True
+
+
+def refresh_table_statistics(session, model, rows: int) -> bool:
+    """PostgreSQL, before a bulk step walks `rows` rows of the model's table (VACUUM_AFTER_ROWS or
+    more): ANALYZE it now, inside the caller's transaction (a sample, about a second at a million
+    rows). Statistics taken before a district's applications were submitted make the planner expect a
+    few hundred rows, and it then reads and sorts every remaining row for each chunk instead of walking
+    the index in order (seen at 100 k: a chunk's read took 1 s instead of 0.1 s, and the walk became
+    quadratic). A school's few hundred are read at once anyway, and SQLite's planner walks the index on
+    its own: nothing is done there. Whether it ran."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql" or rows < VACUUM_AFTER_ROWS:
+        return False
+    session.execute(text(f"ANALYZE {bind.dialect.identifier_preparer.format_table(model.__table__)}"))
     return True
