@@ -46,10 +46,20 @@ def standard_for(session, app: Application) -> AssessmentStandard:
 def apply_result(app: Application, row: AssessmentStandard, result: Assessment, tiers: dict,
                  now: datetime) -> None:
     """Store a result on the application and mark the standard version as used."""
+    store_result(app, row, result, tiers, now)
+    mark_first_use(row, now)
+
+
+def store_result(app, row: AssessmentStandard, result: Assessment, tiers: dict, now: datetime) -> None:
+    """Store a result on the application (or on what stands for it: a bulk step's change)."""
     app.score, app.breakdown = result.total, breakdown_json(result)
     app.standard_id, app.standard_version = row.id, row.version
     app.suggested_tier_id, app.decided_by = tiers[result.suggested_tier], result.decided_by
     app.assessed_on = now
+
+
+def mark_first_use(row: AssessmentStandard, now: datetime) -> None:
+    """The standard version used from `now` on, unless it was before: its data never changes again."""
     if row.first_used_at is None:  # never before it was put in force (a clock behind the activation)
         row.first_used_at = max(now, row.activated_at) if row.activated_at else now
 

@@ -2,10 +2,13 @@
 
 The same rules as one application scored on its page (`app/commands/assessing.py`): the standard
 version it already has, else the one in force; facts from the frozen snapshot; the result stored
-by `apply_result`; the state written by `identification.transition_many`, the one write path of a
-bulk step (per chunk one UPDATE of many rows, each checked on its version, and one INSERT of
-workflow events). Rows are read in keyset chunks, each locked and re-read (PostgreSQL: FOR UPDATE;
-SQLite: the write lock), so a concurrent step on one application is never overwritten.
+as `apply_result` stores it (the standard's first use marked once, in the chunk that first used it);
+the state written by `identification.plan_many` and its `BulkStep.write()`, transition_many in two
+halves, the one write path of a bulk step (per chunk one UPDATE of many rows, each checked on its
+version, and one INSERT of workflow events). Rows are read in keyset chunks, each locked and re-read
+(PostgreSQL: FOR UPDATE; SQLite: the write lock), so a concurrent step on one application is never
+overwritten; a district's job commits each chunk, one written while the next is read
+(`Chunks` in app/runner.py).
 """
 import gc
 from collections import Counter, namedtuple
@@ -16,14 +19,15 @@ from types import SimpleNamespace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app.commands.assessing import apply_result
-from app.commands.identification import ClassReviewFirst, check_step, transition_many
+from app.commands.assessing import mark_first_use, store_result
+from app.commands.identification import BulkStep, ClassReviewFirst, check_step, plan_many
 from app.commands.locking import lock_select
 from app.commands.standards import NoActiveStandard, active_standard, compiled, tier_ids
 from app.commands.statistics import refresh_table_statistics
 from app.context import Context
 from app.errors import DomainError
 from app.models import Application, AssessmentStandard, School, Student
+from app.runner import Chunks
 from app.security.scope import Scope, criterion
 from app.services.facts import facts_from_record, facts_record
 from app.services.scoring import assess
@@ -72,16 +76,28 @@ def _present(clause) -> list:
     return [] if clause is None else [clause]
 
 
+def _plain(row: AssessmentStandard | None) -> SimpleNamespace | None:
+    """What scoring reads of a standard version, as a plain copy: the chunks' memos outlive the
+    sessions of the lanes that read them (`Chunks` in app/runner.py), and a copy is never expired,
+    loaded or changed by another thread."""
+    if row is None:
+        return None
+    return SimpleNamespace(id=row.id, version=row.version, changed_on=row.changed_on, data=row.data,
+                           activated_at=row.activated_at, first_used_at=row.first_used_at)
+
+
 class Rules:
-    """Standards, class-review settings and results met so far, each looked up or computed once."""
+    """Standards, class-review settings and results met so far, each looked up or computed once (on
+    the main thread only: the chunks' lanes never touch it)."""
 
     def __init__(self, session):
-        self.session, self.tiers = session, tier_ids(session)
+        self.tiers = tier_ids(session)
         self.reviews: dict = {}  # (district, school year) → class review asked (check_step's memo)
         self.written: dict = {}  # transition_many's memo: each result converted for the database once
+        self.marked: set = set()  # standard versions whose first use is recorded (now or before)
         self._active, self._rows, self._results, self._checked, self._facts = {}, {}, {}, {}, {}
 
-    def applied(self, standard: AssessmentStandard, record: str, now: datetime) -> tuple[dict, str]:
+    def applied(self, standard: SimpleNamespace, record: str, now: datetime) -> tuple[dict, str]:
         """(column values apply_result sets, audit detail) under `standard` of the facts `record` holds
         (a current facts record, app/services/facts.py); pupils whose facts are alike share one
         record, so each distinct case is assessed once."""
@@ -91,7 +107,7 @@ class Rules:
             if len(self._results) > 50_000:
                 self._results.clear()
             result, target = assess(compiled(standard), self.facts(record)), SimpleNamespace()
-            apply_result(target, standard, result, self.tiers, now)
+            store_result(target, standard, result, self.tiers, now)
             found = self._results[key] = (vars(target), f"v{standard.version} {result.total}")
         return found
 
@@ -121,19 +137,29 @@ class Rules:
                 self._checked[key] = None
         return self._checked[key]
 
-    def standard(self, app: Candidate) -> AssessmentStandard | None:
-        """The version the application keeps, else the one in force (None: no standard)."""
+    def standard(self, session, app: Candidate) -> SimpleNamespace | None:
+        """The version the application keeps, else the one in force (None: no standard), as a plain
+        copy (read in the chunk's `session` the first time)."""
         if app.standard_id is not None:
             if app.standard_id not in self._rows:
-                self._rows[app.standard_id] = self.session.get(AssessmentStandard, app.standard_id)
+                self._rows[app.standard_id] = _plain(session.get(AssessmentStandard, app.standard_id))
             return self._rows[app.standard_id]
         key = (app.student.district_id, app.school_year_id)
         if key not in self._active:
             try:
-                self._active[key] = active_standard(self.session, *key)
+                self._active[key] = _plain(active_standard(session, *key))
             except NoActiveStandard:
                 self._active[key] = None
         return self._active[key]
+
+    def mark_used(self, ctx: Context, standard: SimpleNamespace) -> None:
+        """The standard's first use recorded in the chunk's transaction, once for the whole walk
+        (apply_result's mark: the version's data never changes again)."""
+        if standard.id in self.marked:
+            return
+        self.marked.add(standard.id)
+        if standard.first_used_at is None:
+            mark_first_use(ctx.session.get(AssessmentStandard, standard.id), ctx.now)
 
 
 @contextmanager
@@ -168,11 +194,12 @@ def _score_one(ctx: Context, rules: Rules, app: Candidate, record: str | None) -
     refused = rules.skips(ctx, app)
     if refused is not None:
         return refused
-    standard = rules.standard(app)
+    standard = rules.standard(ctx.session, app)
     if standard is None:
         return "no_standard"
     if record is None:
         return "no_snapshot"
+    rules.mark_used(ctx, standard)
     return rules.applied(standard, record, ctx.now)
 
 
@@ -189,8 +216,9 @@ def _records(ctx: Context, rules: Rules, apps: list[Candidate]) -> dict:
     return found
 
 
-def _score_chunk(ctx: Context, rules: Rules, apps: list[Candidate], skipped: Counter) -> int:
-    """Score the chunk's applications that can be, in one transition_many; how many."""
+def _score_chunk(ctx: Context, rules: Rules, apps: list[Candidate], skipped: Counter) -> BulkStep:
+    """The chunk's applications that can be scored, scored and converted (plan_many): to be written
+    by the chunk's lane."""
     ready, found, records = [], {}, _records(ctx, rules, apps)
     for app in apps:
         outcome = _score_one(ctx, rules, app, records.get(app.id))
@@ -199,34 +227,47 @@ def _score_chunk(ctx: Context, rules: Rules, apps: list[Candidate], skipped: Cou
         else:
             ready.append(app)
             found[app.id] = outcome
-    transition_many(ctx, ready, "assess", lambda app: found[app.id][0], detail=lambda app: found[app.id][1],
-                    memo=rules.written)
-    return len(ready)
+    return plan_many(ctx, ready, "assess", lambda app: found[app.id][0], detail=lambda app: found[app.id][1],
+                     memo=rules.written)
 
 
 def score_submitted(ctx: Context, *, school_id: int | None, term_id: int, progress=None,
-                    chunk: int = CHUNK) -> dict:
+                    chunk: int = CHUNK, commit: bool = False) -> dict:
     """Score every application of the school (None: every school in scope) and term that can be.
 
-    `progress(done, total)` is called after each chunk (the caller may commit there); returns
-    {"scored": n, "skipped": {reason: n}}. Already scored applications keep their result.
+    Read, scored and written CHUNK applications at a time. `commit`: each chunk is committed as its
+    own transaction (a job's district-wide run; on PostgreSQL the writing of a chunk then overlaps the
+    reading of the next, `Chunks` in app/runner.py); otherwise every chunk is written in the caller's
+    transaction. `progress(done, total)` is called at the start and after each chunk is written (and
+    committed); returns {"scored": n, "skipped": {reason: n}}. Already scored applications keep
+    their result.
     """
     session = ctx.session
     where = _where(session, ctx.scope, school_id, term_id)
     total, skipped = _counts(session, where)
     refresh_table_statistics(session, Application, total)  # a district's walk: the planner knows how many wait
     rules, scored, done = Rules(session), 0, 0
+
+    def written(rows: int) -> None:
+        nonlocal done
+        done += rows
+        if progress is not None:
+            progress(done, total)
+
     if progress is not None:
         progress(0, total)
-    with _collector_paused():
+    with _collector_paused(), Chunks(ctx, commit=commit, rows=total, committed=written) as chunks:
         for status in SCORABLE:
             last = 0
-            while apps := _candidates(ctx, where, status, last, chunk):
+            while True:
+                lane = chunks.take()
+                apps = _candidates(lane, where, status, last, chunk)
+                if not apps:
+                    break
                 last = apps[-1].id
-                scored += _score_chunk(ctx, rules, apps, skipped)
-                done += len(apps)
-                if progress is not None:
-                    progress(done, total)
+                planned = _score_chunk(lane, rules, apps, skipped)
+                scored += len(planned.apps)
+                chunks.write(lane, planned.write, len(apps))
     return {"scored": scored, "skipped": dict(skipped)}
 
 

@@ -5,6 +5,7 @@ audited as one "workflow" event (who and when from the context, the step, old â†
 through `transition`, many at once through `transition_many` (batch scoring). Scoring and the
 committee are in `app/commands/assessing.py`, notices and objections in `app/commands/notices.py`.
 """
+from dataclasses import dataclass
 from operator import attrgetter
 
 from flask_babel import lazy_gettext as _l
@@ -132,6 +133,37 @@ def transition_many(ctx: Context, apps: list, step: str, change=None, *, detail=
     chunks of one bulk job, keeps each change's conversion for the next chunks. An ORM object written
     is expired.
     """
+    planned = plan_many(ctx, apps, step, change, detail=detail, memo=memo)
+    planned.write()
+    return planned.targets
+
+
+@dataclass(frozen=True)
+class BulkStep:
+    """A bulk step checked and converted, not yet written (`plan_many`): `write()` sends its
+    statements on the connection of the transaction that read and locked the applications."""
+
+    connection: object
+    apps: list
+    targets: list
+    updates: list  # (changed columns, distinct converted values, rows: (case, id, version))
+    events: tuple  # (cases, rows) of the workflow events, for bulk_writes.insert_cases
+
+    def write(self) -> None:
+        """Write every application on its id and version (StaleDataError when one changed meanwhile:
+        nothing of the step is then kept) and insert their events; an ORM object written is expired."""
+        for keys, cases, rows in self.updates:
+            if bulk_writes.update_cases(self.connection, APPLICATION, keys, cases, rows) != len(rows):
+                raise StaleDataError("an application changed while a bulk step was written")
+        cases, rows = self.events
+        bulk_writes.insert_cases(self.connection, AUDIT_EVENT, EVENT_COLUMNS[:-2], cases, EVENT_COLUMNS[-2:], rows)
+        _expire(self.apps)
+
+
+def plan_many(ctx: Context, apps: list, step: str, change=None, *, detail="", memo: dict | None = None) -> BulkStep:
+    """transition_many up to its writing: every application checked, its change and its event
+    converted for the database (the Python half of a bulk step, which a caller may overlap with the
+    writing of the chunk before, `Chunks` in app/runner.py)."""
     session = ctx.session
     with audit.paused(session):  # what the step touched beside them is its part (a standard's first use)
         session.flush()  # every application stored (with its id) before the step
@@ -139,10 +171,9 @@ def transition_many(ctx: Context, apps: list, step: str, change=None, *, detail=
     targets = [_checked(ctx, app, step, checked, reviews) for app in apps]
     changes = [change(app) if change is not None else {} for app in apps]
     connection = session.connection()
-    cases, rows = _events(ctx, connection.dialect, apps, targets, changes, step, detail)  # the states before
-    _write_many(ctx, connection, apps, targets, changes, {} if memo is None else memo)
-    bulk_writes.insert_cases(connection, AUDIT_EVENT, EVENT_COLUMNS[:-2], cases, EVENT_COLUMNS[-2:], rows)
-    return targets
+    events = _events(ctx, connection.dialect, apps, targets, changes, step, detail)  # the states before
+    updates = _updates(ctx, connection.dialect, apps, targets, changes, {} if memo is None else memo)
+    return BulkStep(connection, apps, targets, updates, events)
 
 
 def _checked(ctx: Context, app, step: str, memo: dict, reviews: dict) -> ApplicationStatus:
@@ -180,13 +211,12 @@ def _events(ctx: Context, dialect, apps: list, targets: list, changes: list, ste
     return cases, rows
 
 
-def _write_many(ctx: Context, connection, apps: list, targets: list, changes: list, memo: dict) -> None:
-    """Write each application's new status and values on its id and version, moving the version on
-    and stamping the change, in one statement per set of changed columns (each distinct change given
-    once: bulk_writes.update_cases); a row changed meanwhile is not written (StaleDataError, the
-    ORM's own check). An ORM object written is expired."""
+def _updates(ctx: Context, dialect, apps: list, targets: list, changes: list, memo: dict) -> list:
+    """Each application's new status and values, its id and version, and the change's stamp, grouped
+    by the columns changed: (columns, distinct converted values, rows) for one bulk_writes.update_cases
+    each (each distinct change given once)."""
     stamped = {"changed_on": utcnow()} | ({"changed_by_fk": ctx.actor.user_id} if ctx.actor.user_id is not None else {})
-    stamps = bulk_writes.converter(connection.dialect, APPLICATION, tuple(stamped))(stamped.values())
+    stamps = bulk_writes.converter(dialect, APPLICATION, tuple(stamped))(stamped.values())
     if len(memo) > 100_000:
         memo.clear()
     groups = {}  # changed columns â†’ (cases, their positions by change, rows)
@@ -195,7 +225,7 @@ def _write_many(ctx: Context, connection, apps: list, targets: list, changes: li
         found = memo.get(key)
         if found is None:  # converted once per distinct change; `sets` kept so its id stays its own
             keys = ("status", *sets)
-            found = memo[key] = (keys, bulk_writes.converter(connection.dialect, APPLICATION, keys)(
+            found = memo[key] = (keys, bulk_writes.converter(dialect, APPLICATION, keys)(
                 (target, *sets.values())), sets)
         group = groups.get(found[0])
         if group is None:
@@ -205,10 +235,7 @@ def _write_many(ctx: Context, connection, apps: list, targets: list, changes: li
             case = group[1][key] = len(group[0])
             group[0].append((*found[1], *stamps))
         group[2].append((case, app.id, app.version))
-    for keys, (cases, _positions, rows) in groups.items():
-        if bulk_writes.update_cases(connection, APPLICATION, (*keys, *stamped), cases, rows) != len(rows):
-            raise StaleDataError("an application changed while a bulk step was written")
-    _expire(apps)
+    return [((*keys, *stamped), cases, rows) for keys, (cases, _positions, rows) in groups.items()]
 
 
 def _expire(apps: list) -> None:

@@ -34,16 +34,12 @@ def _school_id(job: JobContext) -> int | None:
                          "force; applications scored before keep their result."),
           permission=("can_assess", "Assessment"), icon="fa-calculator", options=("term_id", "school_id"))
 def score_applications(job: JobContext) -> JobResult:
-    """Score chunk by chunk as the job's owner; each chunk is committed before its progress is
-    reported (the runner commits the last). A chunk is batch scoring's own (CHUNK, larger than the
-    jobs' usual report interval): a chunk costs one commit, and scoring a thousand takes a tenth of a
-    second."""
-    def progress(done: int, total: int | None) -> None:
-        job.session.commit()  # the progress report writes through its own connection
-        job.progress(done, total)
-
-    counts = score_submitted(job.ctx, school_id=_school_id(job), term_id=_term_id(job), progress=progress,
-                             chunk=max(CHUNK, job.chunk_rows))
+    """Score chunk by chunk as the job's owner, each chunk committed before its progress is reported
+    (on PostgreSQL a district's chunks overlap: one is written while the next is read,
+    `Chunks` in app/runner.py). A chunk is batch scoring's own (CHUNK, larger than the jobs' usual report
+    interval): a chunk costs one commit, and scoring a thousand takes a tenth of a second."""
+    counts = score_submitted(job.ctx, school_id=_school_id(job), term_id=_term_id(job), progress=job.progress,
+                             chunk=max(CHUNK, job.chunk_rows), commit=True)
     job.session.commit()  # every chunk stored before the table is tidied
     tidy_after_bulk_step(job.session.get_bind(), Application, counts["scored"])
     skipped = counts["skipped"]
