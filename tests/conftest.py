@@ -103,7 +103,7 @@ def clean_database(today) -> None:
     from app.seeding import seed_aid_items, seed_calendar, seed_code_lists
 
     empty_audit_trail()
-    tables = [t for t in Model.metadata.sorted_tables if t.name not in KEEP_TABLES | {"audit_event"}]
+    tables = [t for t in Model.metadata.sorted_tables if t.name not in KEEP_TABLES | set(GUARDED_TABLES)]
     for table in reversed(tables):
         _db.session.execute(table.delete())
     if _SEEDED.get("day") == today:
@@ -123,26 +123,32 @@ def clean_database(today) -> None:
     _db.session.commit()
 
 
+GUARDED_TABLES = ("audit_event", "ledger_line", "ledger_entry", "disbursement_line", "disbursement_batch")
+
+
 def empty_audit_trail() -> None:
-    """Empty audit_event past its append-only triggers, inside the cleaning transaction.
+    """Empty the append-only tables (the audit trail, the ledger, the payment lines and batches) past
+    their triggers, inside the cleaning transaction, in an order their foreign keys accept.
 
     PostgreSQL: the triggers are switched off for this transaction only (ALTER TABLE is
     transactional). SQLite: the triggers are dropped and re-created from their stored SQL.
     """
     conn = _db.session.connection()
     if conn.dialect.name == "postgresql":
-        conn.execute(text("ALTER TABLE audit_event DISABLE TRIGGER USER"))
-        conn.execute(text("DELETE FROM audit_event"))
-        conn.execute(text("ALTER TABLE audit_event ENABLE TRIGGER USER"))
+        for table in GUARDED_TABLES:
+            conn.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
+            conn.execute(text(f"DELETE FROM {table}"))
+            conn.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
         return
-    triggers = conn.execute(text(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'"
-    )).all()
-    for name, _sql in triggers:
-        conn.execute(text(f"DROP TRIGGER {name}"))
-    conn.execute(text("DELETE FROM audit_event"))
-    for _name, sql in triggers:
-        conn.execute(text(sql))
+    for table in GUARDED_TABLES:
+        triggers = conn.execute(text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :table"
+        ), {"table": table}).all()
+        for name, _sql in triggers:
+            conn.execute(text(f"DROP TRIGGER {name}"))
+        conn.execute(text(f"DELETE FROM {table}"))
+        for _name, sql in triggers:
+            conn.execute(text(sql))
 
 
 @pytest.fixture

@@ -16,6 +16,21 @@ from app.models.base import Model
 from app.models.calendar import SchoolYear, Season, Term
 from app.models.funds import FundAccount, FundSource
 from app.models.job import ACTIVE_STATUSES, Job, JobStatus
+from app.models.money import (
+    LIVE_LINE,
+    Allocation,
+    BatchStatus,
+    Book,
+    DisbursementBatch,
+    DisbursementLine,
+    Entitlement,
+    EntitlementStatus,
+    EntryKind,
+    LedgerEntry,
+    LedgerLine,
+    LineStatus,
+    Quota,
+)
 from app.models.org import District, School, UserScope
 from app.models.people import (
     Health,
@@ -46,6 +61,8 @@ from app.models.session import UserSession  # noqa: F401  (session epochs)
 from app.models.standard import AssessmentStandard, StandardStatus
 
 __all__ = [
+    "LIVE_LINE", "Allocation", "BatchStatus", "Book", "DisbursementBatch", "DisbursementLine", "Entitlement",
+    "EntitlementStatus", "EntryKind", "LedgerEntry", "LedgerLine", "LineStatus", "Quota",
     "ACTIVE_STATUSES", "AidCategory", "AidItem", "AidKind", "AidStandard", "AmountUnit",
     "Application", "ApplicationStatus", "AssessmentStandard", "HomeVisit", "NoParentReason", "NoticeEntry",
     "NoticeStatus",

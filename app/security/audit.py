@@ -21,6 +21,7 @@ CREATE, UPDATE, DELETE = "create", "update", "delete"
 LOGIN, LOGIN_FAILED, LOGOUT, DENIED = "login", "login_failed", "logout", "denied"
 EXPORT, REVEAL, IMPORT, APPROVE, JOB = "export", "reveal", "import", "approve", "job"
 WORKFLOW = "workflow"
+MONEY = "money"  # a ledger entry, a batch step
 
 ACTION_LABELS = {
     CREATE: _l("Created"),
@@ -36,6 +37,7 @@ ACTION_LABELS = {
     APPROVE: _l("Approval"),
     JOB: _l("Background job"),
     WORKFLOW: _l("Identification step"),
+    MONEY: _l("Money"),
 }
 
 PENDING = "audit_pending"  # session.info: events to write once the session's transaction ends

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from app.context import context_of
 from app.models.audit import AuditEvent
 from app.models.base import Stamped
+from app.models.money import DisbursementBatch, DisbursementLine, LedgerEntry, LedgerLine
 from app.models.org import School, UserScope
 from app.security.audit import CREATE, DELETE, PAUSED, PENDING, UPDATE, WROTE, event_row, write_now
 
@@ -136,14 +137,19 @@ def _after_flush(session, flush_context) -> None:
         session.connection().execute(insert(AuditEvent.__table__), rows)
 
 
+APPEND_ONLY = (AuditEvent, LedgerEntry, LedgerLine)  # never changed nor deleted
+NEVER_DELETED = (*APPEND_ONLY, DisbursementBatch, DisbursementLine)  # kept for ever (30 years for the books)
+
+
 def _guard(session, flush_context, instances) -> None:
-    """Refuse to flush a changed or deleted AuditEvent."""
+    """Refuse to flush a changed audit event or ledger row, or a deleted one or payment record (the
+    database refuses them too: triggers of migrations 7b00de66d6d9 and e13a01money)."""
     for obj in session.deleted:
-        if isinstance(obj, AuditEvent):
-            raise AuditEventImmutable("audit events cannot be deleted")
+        if isinstance(obj, NEVER_DELETED):
+            raise AuditEventImmutable(f"{type(obj).__tablename__} rows cannot be deleted")
     for obj in session.dirty:
-        if isinstance(obj, AuditEvent) and session.is_modified(obj):
-            raise AuditEventImmutable("audit events cannot be changed")
+        if isinstance(obj, APPEND_ONLY) and session.is_modified(obj):
+            raise AuditEventImmutable(f"{type(obj).__tablename__} rows cannot be changed")
 
 
 def _mark_write(orm_execute_state) -> None:

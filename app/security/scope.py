@@ -7,18 +7,25 @@ from flask_login import current_user
 from sqlalchemy import and_, exists, false, or_, select
 
 from app.models import (
+    Allocation,
     Application,
     AssessmentStandard,
     AuditEvent,
+    DisbursementBatch,
+    DisbursementLine,
     District,
+    Entitlement,
     FundAccount,
     HomeVisit,
     Household,
     HouseholdMember,
     Job,
+    LedgerEntry,
+    LedgerLine,
     NoticeEntry,
     Objection,
     PublicNotice,
+    Quota,
     ReviewDecision,
     School,
     Student,
@@ -119,6 +126,13 @@ def _by_school(column, scope: Scope):
     return column == scope.school_id
 
 
+def _district_or_school(model, scope: Scope):
+    """A row carrying its district and school: the school's own, or the district's."""
+    if scope.school_id is not None:
+        return model.school_id == scope.school_id
+    return model.district_id == scope.district_id
+
+
 RULES = {
     District: lambda s: District.id == s.district_id,
     School: lambda s: School.id == s.school_id if s.school_id else School.district_id == s.district_id,
@@ -141,6 +155,18 @@ RULES = {
     AssessmentStandard: lambda s: AssessmentStandard.district_id == s.district_id,
     FundAccount: lambda s: (FundAccount.school_id == s.school_id if s.school_id
                             else FundAccount.district_id == s.district_id),
+    # money: a school sees its own entitlements, allocations, quotas, batches and the ledger lines of
+    # its books; the district every one of its schools' and its accounts' (app/models/money.py)
+    Entitlement: lambda s: (Entitlement.student_id.in_(select(Student.id).where(_students(s)))
+                            if s.classes else _by_school(Entitlement.school_id, s)),
+    Allocation: lambda s: _district_or_school(Allocation, s),
+    Quota: lambda s: _district_or_school(Quota, s),
+    DisbursementBatch: lambda s: _district_or_school(DisbursementBatch, s),
+    DisbursementLine: lambda s: (DisbursementLine.student_id.in_(select(Student.id).where(_students(s)))
+                                 if s.classes else _by_school(DisbursementLine.school_id, s)),
+    LedgerEntry: lambda s: _district_or_school(LedgerEntry, s),
+    LedgerLine: lambda s: (LedgerLine.school_id == s.school_id if s.school_id else LedgerLine.fund_account_id.in_(
+        select(FundAccount.id).where(FundAccount.district_id == s.district_id))),
     UserScope: lambda s: _by_school(UserScope.school_id, s) if s.school_id else UserScope.district_id == s.district_id,
     User: lambda s: User.id.in_(select(UserScope.user_id).where(RULES[UserScope](s))),
     # a job is its owner's; Admin and Auditor (everything) see every job

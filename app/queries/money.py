@@ -1,0 +1,133 @@
+"""Balances read from the ledger, never typed in: accounts, allocations, quotas, scoped.
+
+Every figure is a SQL sum of ledger lines (app/models/money.py for the books and their signs):
+an account has received −budget; it holds unallocated + allocated + reserved; an allocation's book
+(school, item, term) has `available` (allocated, free), `reserved` (by approved batches not yet
+answered) and `paid`; what was allocated to it is the three together.
+"""
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import case, func, select
+
+from app.models import (
+    LIVE_LINE,
+    Allocation,
+    Book,
+    DisbursementLine,
+    FundAccount,
+    LedgerLine,
+    Quota,
+)
+from app.security.scope import Scope, criterion
+
+ZERO = Decimal("0.00")
+
+
+def _cents(value) -> Decimal:
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+def _sum_of(book: Book):
+    return func.coalesce(func.sum(case((LedgerLine.book == book, LedgerLine.amount), else_=0)), 0)
+
+
+@dataclass(frozen=True)
+class AccountBalance:
+    """One fund account's figures."""
+
+    account_id: int
+    received: Decimal
+    unallocated: Decimal
+    allocated: Decimal  # free in schools' allocations
+    reserved: Decimal
+    paid: Decimal
+
+    @property
+    def held(self) -> Decimal:
+        """What the account still holds: received less paid."""
+        return self.unallocated + self.allocated + self.reserved
+
+
+def account_balances(session, scope: Scope, account_ids: list[int] | None = None) -> dict[int, AccountBalance]:
+    """{account id: its balances} of the accounts in scope (all of them, or `account_ids`)."""
+    accounts = select(FundAccount.id)
+    where = criterion(FundAccount, scope)
+    if where is not None:
+        accounts = accounts.where(where)
+    if account_ids is not None:
+        accounts = accounts.where(FundAccount.id.in_(account_ids))
+    rows = session.execute(
+        select(LedgerLine.fund_account_id, _sum_of(Book.BUDGET), _sum_of(Book.UNALLOCATED),
+               _sum_of(Book.ALLOCATED), _sum_of(Book.RESERVED), _sum_of(Book.PAID))
+        .where(LedgerLine.fund_account_id.in_(accounts)).group_by(LedgerLine.fund_account_id)).all()
+    found = {row[0]: AccountBalance(row[0], -_cents(row[1]), *(_cents(v) for v in row[2:])) for row in rows}
+    for account_id in session.execute(accounts).scalars():
+        found.setdefault(account_id, AccountBalance(account_id, ZERO, ZERO, ZERO, ZERO, ZERO))
+    return found
+
+
+@dataclass(frozen=True)
+class AllocationState:
+    """One allocation's book: free, reserved, paid; and the places of its quota, when one is set."""
+
+    allocation_id: int
+    available: Decimal
+    reserved: Decimal
+    paid: Decimal
+    places: int | None = None
+    places_used: int = 0
+
+    @property
+    def allocated(self) -> Decimal:
+        """All that was allocated (and not taken back)."""
+        return self.available + self.reserved + self.paid
+
+    @property
+    def places_left(self) -> int | None:
+        """Places of the quota not yet used (None: no quota)."""
+        return None if self.places is None else self.places - self.places_used
+
+
+def allocation_states(session, scope: Scope, *, term_id: int | None = None,
+                      allocation_ids: list[int] | None = None) -> dict[int, AllocationState]:
+    """{allocation id: its state} of the allocations in scope (of a term, or those named)."""
+    query = select(Allocation.id, Allocation.fund_account_id, Allocation.school_id, Allocation.aid_item_id,
+                   Allocation.term_id)
+    where = criterion(Allocation, scope)
+    if where is not None:
+        query = query.where(where)
+    if term_id is not None:
+        query = query.where(Allocation.term_id == term_id)
+    if allocation_ids is not None:
+        query = query.where(Allocation.id.in_(allocation_ids))
+    allocations = session.execute(query).all()
+    if not allocations:
+        return {}
+    books = {}
+    for row in session.execute(
+            select(LedgerLine.fund_account_id, LedgerLine.school_id, LedgerLine.aid_item_id, LedgerLine.term_id,
+                   _sum_of(Book.ALLOCATED), _sum_of(Book.RESERVED), _sum_of(Book.PAID))
+            .where(LedgerLine.book.in_((Book.ALLOCATED, Book.RESERVED, Book.PAID)),
+                   LedgerLine.school_id.in_({a.school_id for a in allocations}),
+                   LedgerLine.term_id.in_({a.term_id for a in allocations}))
+            .group_by(LedgerLine.fund_account_id, LedgerLine.school_id, LedgerLine.aid_item_id,
+                      LedgerLine.term_id)):
+        books[tuple(row[:4])] = tuple(_cents(v) for v in row[4:])
+    quotas = {(q.school_id, q.aid_item_id, q.term_id): q.places for q in session.execute(
+        select(Quota.school_id, Quota.aid_item_id, Quota.term_id, Quota.places).where(
+            Quota.school_id.in_({a.school_id for a in allocations}),
+            Quota.term_id.in_({a.term_id for a in allocations})))}
+    used = {tuple(row[:3]): row[3] for row in session.execute(
+        select(DisbursementLine.school_id, DisbursementLine.aid_item_id, DisbursementLine.term_id, func.count())
+        .where(DisbursementLine.status.in_(LIVE_LINE),
+               DisbursementLine.school_id.in_({a.school_id for a in allocations}),
+               DisbursementLine.term_id.in_({a.term_id for a in allocations}))
+        .group_by(DisbursementLine.school_id, DisbursementLine.aid_item_id, DisbursementLine.term_id))}
+    found = {}
+    for a in allocations:
+        available, reserved, paid = books.get((a.fund_account_id, a.school_id, a.aid_item_id, a.term_id),
+                                              (ZERO, ZERO, ZERO))
+        place_key = (a.school_id, a.aid_item_id, a.term_id)
+        found[a.id] = AllocationState(a.id, available, reserved, paid, quotas.get(place_key), used.get(place_key, 0))
+    return found
