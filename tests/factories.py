@@ -120,3 +120,37 @@ def make_application(session, student, term=None, **kw):
     session.add(row)
     session.flush()
     return row
+
+
+def make_fund_account(session, district, **kw):
+    """A fund account of the district for this fiscal year (central living-subsidy funds)."""
+    from app.models import FundAccount, FundSource
+
+    n = next(_seq)
+    row = FundAccount(**{"code": f"ZH{n:04d}", "name": f"中央生活补助专户{n}", "source": FundSource.CENTRAL,
+                         "fiscal_year": SYSTEM.today().year, "district_id": district.id, **kw})
+    session.add(row)
+    session.flush()
+    return row
+
+
+def make_entitlement(session, student, *, application=None, tier="special", amount="312.50", item="living_subsidy",
+                     term=None, **kw):
+    """An active entitlement of the pupil to the item in the term (of an approved application made for
+    it when none is given), as an approval would make it."""
+    from decimal import Decimal
+
+    from app.models import AidItem, ApplicationStatus, Entitlement, Tier
+
+    term = term or current_term(session)
+    tier_row = session.query(Tier).filter_by(code=tier).one()
+    if application is None:
+        application = make_application(session, student, term=term, status=ApplicationStatus.APPROVED,
+                                       final_tier_id=tier_row.id)
+    row = Entitlement(**{
+        "student_id": student.id, "school_id": student.school_id, "term_id": term.id,
+        "aid_item_id": session.query(AidItem).filter_by(code=item).one().id, "application_id": application.id,
+        "tier_id": tier_row.id, "boarding": student.boarding, "amount": Decimal(amount), **kw})
+    session.add(row)
+    session.flush()
+    return row

@@ -1,0 +1,393 @@
+"""Disbursement batches (发放批次): who can be paid, the batch made once, its steps, its money.
+
+`preview` lists every pupil entitled to the item in the term at the school: those a new batch would
+pay, with tier and amount, and those it would leave out with the reason (services/batch_flow.py:
+not enrolled, no payee account, paid or in a batch already, the other item of an exclusive pair,
+over the quota, the allocation exhausted). `create_batch` makes exactly that batch, once per
+idempotency key (a double click or a resubmitted form gives the same batch), all or nothing; the
+database's partial unique index keeps a pupil from a second live line of the item in the term.
+The steps follow services/batch_flow.py; approving (four eyes: never the batch's creator) reserves
+the batch's total on its allocation in the same transaction (app/commands/ledger.py: the account
+locked, the allocation never overdrawn).
+"""
+import hashlib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.commands import bulk_writes
+from app.commands.ledger import post
+from app.commands.locking import lock_one
+from app.context import Context
+from app.errors import DomainError, FieldErrors, NotFound, Stale
+from app.labels import enum_label
+from app.models import (
+    LIVE_LINE,
+    AidItem,
+    AidKind,
+    Allocation,
+    BatchStatus,
+    Book,
+    DisbursementBatch,
+    DisbursementLine,
+    Entitlement,
+    EntitlementStatus,
+    EntryKind,
+    Household,
+    LineStatus,
+    Payee,
+    Quota,
+    School,
+    Student,
+    StudentStatus,
+    Term,
+    Tier,
+)
+from app.queries.money import allocation_states
+from app.security import audit
+from app.security.scope import limit
+from app.services import batch_flow, ledger
+from app.services.batch_flow import StepRefused
+from app.services.ledger import Line
+
+ZERO = Decimal("0.00")
+KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
+ACCOUNT = re.compile(r"\d{8,30}")  # a bank card or account number: digits only
+
+
+class BatchRefused(DomainError):
+    """A batch cannot be made, or the step cannot be taken."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One entitled pupil as a batch sees them; `reason` is None when they would be paid."""
+
+    entitlement_id: int
+    student_id: int
+    name: str
+    grade: int
+    class_name: str
+    tier_id: int
+    tier_name: str
+    amount: Decimal
+    payee_name: str | None
+    bank_name: str | None
+    bank_account: str | None
+    reason: str | None = None
+
+
+@dataclass
+class Preview:
+    """Who a new batch would pay and who it would leave out, with the allocation's figures."""
+
+    allocation: Allocation | None
+    eligible: list = field(default_factory=list)
+    excluded: list = field(default_factory=list)
+    available: Decimal = ZERO  # the allocation's free money less the batches made and not yet approved
+    places_left: int | None = None  # None: no quota set
+
+    @property
+    def total(self) -> Decimal:
+        return sum((c.amount for c in self.eligible), ZERO)
+
+    @property
+    def count(self) -> int:
+        return len(self.eligible)
+
+    def excluded_by_reason(self) -> dict[str, int]:
+        """{reason: how many pupils}, in the order reasons are checked."""
+        counts = {}
+        for candidate in self.excluded:
+            counts[candidate.reason] = counts.get(candidate.reason, 0) + 1
+        return {reason: counts[reason] for reason in batch_flow.EXCLUSIONS if reason in counts}
+
+
+def _school(ctx: Context, school_id: int) -> School:
+    school = limit(ctx.session.query(School).filter(School.id == school_id), School, ctx.scope).one_or_none()
+    if school is None:
+        raise NotFound(_l("No such school, or it is not yours."))
+    return school
+
+
+def _cash_item(ctx: Context, aid_item_id: int) -> AidItem:
+    item = ctx.session.get(AidItem, aid_item_id)
+    if item is None or not item.active:
+        raise FieldErrors({"aid_item_id": [_l("No such aid item in use.")]})
+    if item.kind is not AidKind.CASH or item.payee is not Payee.PUPIL:
+        raise FieldErrors({"aid_item_id": [_l(
+            "This item is not paid in cash to families (in kind, or to the canteen): it has distribution "
+            "records, not bank batches.")]})
+    return item
+
+
+def _allocation(ctx: Context, school_id: int, aid_item_id: int, term_id: int,
+                fund_account_id: int | None) -> Allocation | None:
+    """The allocation a batch draws on: the one of the account given, else the only one (FieldErrors
+    when several accounts allocated to the school and none was chosen)."""
+    query = ctx.session.query(Allocation).filter_by(school_id=school_id, aid_item_id=aid_item_id, term_id=term_id)
+    if fund_account_id is not None:
+        query = query.filter(Allocation.fund_account_id == fund_account_id)
+    found = limit(query, Allocation, ctx.scope).order_by(Allocation.id).all()
+    if len(found) > 1:
+        raise FieldErrors({"fund_account_id": [_l("Several fund accounts allocated this item to the school; "
+                                                  "choose the account to pay from.")]})
+    return found[0] if found else None
+
+
+def _pending_totals(session, allocation_id: int, *, besides: int | None = None) -> Decimal:
+    """What the allocation's batches made and not yet approved will take."""
+    query = select(func.coalesce(func.sum(DisbursementBatch.total), 0)).where(
+        DisbursementBatch.allocation_id == allocation_id,
+        DisbursementBatch.status.in_([BatchStatus(s) for s in batch_flow.PENDING]))
+    if besides is not None:
+        query = query.where(DisbursementBatch.id != besides)
+    return Decimal(session.execute(query).scalar_one()).quantize(ledger.CENT)
+
+
+def _entitled(session, school_id: int, aid_item_id: int, term_id: int) -> list:
+    """The active entitlements of the item at the school in the term, with pupil, tier and payee; in
+    the order places and money go: the neediest tier first, then by pupil."""
+    return session.execute(
+        select(Entitlement.id, Entitlement.student_id, Entitlement.amount, Entitlement.tier_id, Tier.name,
+               Student.name, Student.grade, Student.class_name, Student.status, Household.payee_name,
+               Household.bank_name, Household.bank_account)
+        .join(Student, Student.id == Entitlement.student_id).join(Tier, Tier.id == Entitlement.tier_id)
+        .outerjoin(Household, Household.id == Student.household_id)
+        .where(Entitlement.school_id == school_id, Entitlement.aid_item_id == aid_item_id,
+               Entitlement.term_id == term_id, Entitlement.status == EntitlementStatus.ACTIVE)
+        .order_by(Tier.rank.desc(), Student.grade, Student.class_name, Student.id)).all()
+
+
+def _live_pupils(session, item: AidItem, term_id: int, student_ids: set) -> tuple[set, set]:
+    """(pupils with a live line of the item in the term, pupils with one of an item exclusive with it)."""
+    items = [item.id]
+    if item.exclusivity_group:
+        items += [i for (i,) in session.execute(select(AidItem.id).where(
+            AidItem.exclusivity_group == item.exclusivity_group, AidItem.id != item.id))]
+    paid, exclusive = set(), set()
+    for student_id, aid_item_id in session.execute(
+            select(DisbursementLine.student_id, DisbursementLine.aid_item_id).where(
+                DisbursementLine.term_id == term_id, DisbursementLine.aid_item_id.in_(items),
+                DisbursementLine.status.in_(LIVE_LINE))):
+        if student_id in student_ids:
+            (paid if aid_item_id == item.id else exclusive).add(student_id)
+    return paid, exclusive
+
+
+def _payee_ok(name, account) -> bool:
+    return bool((name or "").strip()) and bool(ACCOUNT.fullmatch((account or "").replace(" ", "")))
+
+
+def preview(ctx: Context, *, term_id: int, aid_item_id: int, school_id: int,
+            fund_account_id: int | None = None, besides: int | None = None) -> Preview:
+    """Who a new batch of the item for the school's term would pay, and who not and why."""
+    school = _school(ctx, school_id)
+    item = _cash_item(ctx, aid_item_id)
+    if ctx.session.get(Term, term_id) is None:
+        raise FieldErrors({"term_id": [_l("No such term.")]})
+    allocation = _allocation(ctx, school.id, item.id, term_id, fund_account_id)
+    result = Preview(allocation)
+    if allocation is not None:
+        state = allocation_states(ctx.session, ctx.scope, allocation_ids=[allocation.id])[allocation.id]
+        result.available = state.available - _pending_totals(ctx.session, allocation.id, besides=besides)
+        result.places_left = state.places_left
+    rows = _entitled(ctx.session, school.id, item.id, term_id)
+    paid, exclusive = _live_pupils(ctx.session, item, term_id, {row[1] for row in rows})
+    money, places = result.available, result.places_left
+    for (entitlement_id, student_id, amount, tier_id, tier_name, name, grade, class_name, status, payee,
+         bank, account) in rows:
+        reason = _reason(status, payee, account, student_id in paid, student_id in exclusive, places,
+                         amount > money)
+        candidate = Candidate(entitlement_id, student_id, name, grade, class_name, tier_id, tier_name, amount,
+                              payee, bank, (account or "").replace(" ", "") or None, reason)
+        if reason is None:
+            money -= amount
+            if places is not None:
+                places -= 1
+            result.eligible.append(candidate)
+        else:
+            result.excluded.append(candidate)
+    return result
+
+
+def _reason(status, payee, account, paid: bool, exclusive: bool, places: int | None, too_much: bool) -> str | None:
+    """Why an entitled pupil is left out of a new batch (None: paid in it), the first reason found
+    in the order of batch_flow.EXCLUSIONS."""
+    checks = ((status is not StudentStatus.ENROLLED, batch_flow.NOT_ENROLLED),
+              (not _payee_ok(payee, account), batch_flow.NO_PAYEE_ACCOUNT),
+              (paid, batch_flow.ALREADY_PAID), (exclusive, batch_flow.EXCLUSIVE),
+              (places is not None and places <= 0, batch_flow.OVER_QUOTA),
+              (too_much, batch_flow.ALLOCATION_EXHAUSTED))
+    return next((reason for failed, reason in checks if failed), None)
+
+
+def _request_hash(term_id: int, aid_item_id: int, school_id: int, fund_account_id: int | None) -> str:
+    return hashlib.sha256(f"{term_id}|{aid_item_id}|{school_id}|{fund_account_id or ''}".encode()).hexdigest()
+
+
+def create_batch(ctx: Context, *, term_id: int, aid_item_id: int, school_id: int, idempotency_key: str,
+                 fund_account_id: int | None = None, title: str | None = None) -> DisbursementBatch:
+    """Make the batch the preview shows, once: the same key again gives the same batch (another
+    request under a used key is refused). All or nothing: the batch and every line, or none."""
+    key = (idempotency_key or "").strip()
+    if not KEY.fullmatch(key):
+        raise FieldErrors({"idempotency_key": [_l("The form's key is missing or malformed; open the form again.")]})
+    digest = _request_hash(term_id, aid_item_id, school_id, fund_account_id)
+    school = _school(ctx, school_id)
+    item = _cash_item(ctx, aid_item_id)
+    allocation = _allocation(ctx, school.id, item.id, term_id, fund_account_id)
+    if allocation is None:
+        raise BatchRefused(_l("The district office has not allocated funds of this item to the school for "
+                              "this term yet."))
+    # batches of one allocation are made one at a time: the money and places left are read under the lock
+    lock_one(ctx.session, ctx.session.query(Allocation).filter(Allocation.id == allocation.id), Allocation,
+             allocation.id)
+    quota = ctx.session.query(Quota).filter_by(school_id=school.id, aid_item_id=item.id, term_id=term_id)
+    if quota.first() is not None:
+        lock_one(ctx.session, quota, Quota, 0)
+    made = ctx.session.query(DisbursementBatch).filter_by(idempotency_key=key).populate_existing().one_or_none()
+    if made is not None:
+        if made.request_hash != digest or limit(ctx.session.query(DisbursementBatch.id).filter(
+                DisbursementBatch.id == made.id), DisbursementBatch, ctx.scope).first() is None:
+            raise FieldErrors({"idempotency_key": [_l("This form was already used for another batch; open the "
+                                                      "form again.")]})
+        return made
+    found = preview(ctx, term_id=term_id, aid_item_id=item.id, school_id=school.id,
+                    fund_account_id=allocation.fund_account_id)
+    if not found.eligible:
+        raise BatchRefused(_l("No pupil can be paid in this batch: see the reasons in the preview."))
+    term = ctx.session.get(Term, term_id)
+    batch = DisbursementBatch(
+        district_id=school.district_id, school_id=school.id, term_id=term_id, aid_item_id=item.id,
+        allocation_id=allocation.id, status=BatchStatus.DRAFT, line_count=found.count, total=found.total,
+        idempotency_key=key, request_hash=digest, created_by_fk=ctx.actor.user_id,
+        title=((title or "").strip() or f"{school.name} {term.name} {item.name}")[:120])
+    try:
+        with ctx.session.begin_nested():  # a twin request under the same key, made meanwhile for another allocation
+            ctx.session.add(batch)
+    except IntegrityError:
+        raise FieldErrors({"idempotency_key": [_l("This form was already used for another batch; open the "
+                                                  "form again.")]}) from None
+    _insert_lines(ctx, batch, found.eligible)
+    audit.record(ctx, audit.MONEY, entity="disbursement_batch", entity_id=batch.id, school_id=school.id,
+                 detail=f"create: {found.count} {found.total}", row_count=found.count,
+                 new={"status": batch.status.value, "line_count": found.count, "total": str(found.total)})
+    return batch
+
+
+def _insert_lines(ctx: Context, batch: DisbursementBatch, eligible: list[Candidate]) -> None:
+    """The batch's lines in one statement; a pupil put in another live line meanwhile refuses the
+    whole batch (the partial unique index, whatever the checks before saw)."""
+    keys = ("batch_id", "student_id", "school_id", "aid_item_id", "term_id", "entitlement_id", "tier_id",
+            "amount", "payee_name", "bank_name", "bank_account", "reference", "status", "version")
+    table = DisbursementLine.__table__
+    connection = ctx.session.connection()
+    convert = bulk_writes.converter(connection.dialect, table, keys)
+    rows = [convert((batch.id, c.student_id, batch.school_id, batch.aid_item_id, batch.term_id, c.entitlement_id,
+                     c.tier_id, c.amount, c.payee_name.strip()[:32], (c.bank_name or "").strip()[:64] or None,
+                     c.bank_account, f"ZZ{batch.id:07d}{n:06d}", LineStatus.PENDING, 1))
+            for n, c in enumerate(eligible, start=1)]
+    try:
+        with ctx.session.begin_nested():
+            bulk_writes.insert_many(ctx.session.connection(), table, keys, rows)
+    except IntegrityError:
+        raise BatchRefused(_l("A pupil of this batch was put in another batch meanwhile; preview again.")) from None
+
+
+def load_batch(ctx: Context, batch_id: int, *, lock: bool = False) -> DisbursementBatch:
+    """The batch if it is in the scope; locked and re-read for a step."""
+    query = limit(ctx.session.query(DisbursementBatch).filter(DisbursementBatch.id == batch_id),
+                  DisbursementBatch, ctx.scope)
+    batch = lock_one(ctx.session, query, DisbursementBatch, batch_id) if lock else query.one_or_none()
+    if batch is None:
+        raise NotFound(_l("No such batch, or it is not yours."))
+    return batch
+
+
+STEP_NAMES = {"submit": _l("submit"), "send_back": _l("send back"), "approve": _l("approve"),
+              "withdraw": _l("withdraw"), "export": _l("export"), "reconcile": _l("reconcile")}
+
+
+def _step(ctx: Context, batch_id: int, step: str, version: int | None) -> tuple[DisbursementBatch, BatchStatus]:
+    """The batch locked, checked for `step` (its version when given); (batch, its status before)."""
+    batch = load_batch(ctx, batch_id, lock=True)
+    if version is not None and batch.version != version:
+        raise Stale()
+    try:
+        target = batch_flow.next_status(step, batch.status.value, district=ctx.scope.school_id is None)
+    except StepRefused as refused:
+        if refused.code == "district_only":
+            raise BatchRefused(_l("Only the district office can %(step)s a batch.", step=STEP_NAMES[step])) from None
+        raise BatchRefused(_l("Cannot %(step)s a batch that is %(status)s.", step=STEP_NAMES[step],
+                              status=enum_label(batch.status))) from None
+    before = batch.status
+    batch.status = BatchStatus(target)
+    return batch, before
+
+
+def _audit_step(ctx: Context, batch: DisbursementBatch, step: str, before: BatchStatus, detail: str = "") -> None:
+    ctx.session.flush()
+    audit.record(ctx, audit.MONEY, entity="disbursement_batch", entity_id=batch.id, school_id=batch.school_id,
+                 detail=f"{step}: {detail}" if detail else step, old={"status": before.value},
+                 new={"status": batch.status.value})
+
+
+def submit(ctx: Context, batch_id: int, *, version: int | None = None) -> DisbursementBatch:
+    """The school hands the batch to the district for approval."""
+    batch, before = _step(ctx, batch_id, "submit", version)
+    batch.submitted_on, batch.submitted_by = ctx.now, ctx.actor.user_id
+    _audit_step(ctx, batch, "submit", before)
+    return batch
+
+
+def send_back(ctx: Context, batch_id: int, *, reason: str, version: int | None = None) -> DisbursementBatch:
+    """The district returns a submitted batch to the school as a draft, saying why."""
+    text = (reason or "").strip()
+    if not text:
+        raise FieldErrors({"reason": [_l("is required")]})
+    batch, before = _step(ctx, batch_id, "send_back", version)
+    batch.submitted_on = batch.submitted_by = None
+    _audit_step(ctx, batch, "send_back", before, text[:200])
+    return batch
+
+
+def withdraw(ctx: Context, batch_id: int, *, reason: str, version: int | None = None) -> DisbursementBatch:
+    """Withdraw a batch not yet approved: its lines are cancelled (the pupils may go in another batch)."""
+    text = (reason or "").strip()
+    if not text:
+        raise FieldErrors({"reason": [_l("is required")]})
+    batch, before = _step(ctx, batch_id, "withdraw", version)
+    batch.withdrawn_reason = text[:200]
+    ctx.session.execute(update(DisbursementLine).where(DisbursementLine.batch_id == batch.id)
+                        .values(status=LineStatus.CANCELLED, version=DisbursementLine.version + 1)
+                        .execution_options(synchronize_session=False))
+    _audit_step(ctx, batch, "withdraw", before, text[:200])
+    return batch
+
+
+def approve(ctx: Context, batch_id: int, *, version: int | None = None) -> DisbursementBatch:
+    """The district approves a submitted batch, never its creator's own (four eyes), and reserves its
+    total on the allocation in the same transaction: more than the allocation holds is refused."""
+    if ctx.actor.user_id is None:
+        raise BatchRefused(_l("An approval needs a signed-in officer."))
+    batch, before = _step(ctx, batch_id, "approve", version)
+    if batch.created_by_fk is not None and batch.created_by_fk == ctx.actor.user_id:
+        raise BatchRefused(_l("You made this batch; another officer must approve it."))
+    count, total = ctx.session.execute(
+        select(func.count(), func.coalesce(func.sum(DisbursementLine.amount), 0)).where(
+            DisbursementLine.batch_id == batch.id, DisbursementLine.status == LineStatus.PENDING)).one()
+    if count != batch.line_count or Decimal(total).quantize(ledger.CENT) != batch.total:
+        raise BatchRefused(_l("The batch's lines no longer match its control totals; it cannot be approved."))
+    batch.approved_on, batch.approved_by = ctx.now, ctx.actor.user_id
+    allocation = batch.allocation
+    book = (batch.school_id, batch.aid_item_id, batch.term_id)
+    post(ctx, EntryKind.RESERVATION, allocation.fund_account, ledger.move(
+        batch.total, Line(Book.ALLOCATED.value, 0, *book), Line(Book.RESERVED.value, 0, *book, batch.id)),
+        memo=batch.title[:200], school_id=batch.school_id, batch_id=batch.id, allocation_id=allocation.id)
+    _audit_step(ctx, batch, "approve", before, str(batch.total))
+    return batch
