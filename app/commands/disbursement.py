@@ -391,3 +391,130 @@ def approve(ctx: Context, batch_id: int, *, version: int | None = None) -> Disbu
         memo=batch.title[:200], school_id=batch.school_id, batch_id=batch.id, allocation_id=allocation.id)
     _audit_step(ctx, batch, "approve", before, str(batch.total))
     return batch
+
+
+def mark_exported(ctx: Context, batch_id: int) -> DisbursementBatch:
+    """The bank file of an approved batch was handed out: the batch waits for the bank's answer (a
+    second download changes nothing)."""
+    batch, before = _step(ctx, batch_id, "export", None)
+    if before is BatchStatus.APPROVED:
+        batch.exported_on = ctx.now
+        _audit_step(ctx, batch, "export", before)
+    return batch
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The bank's answer for one line: paid, or failed with the bank's reason."""
+
+    reference: str
+    paid: bool
+    amount: Decimal
+    reason: str | None = None
+
+
+@dataclass
+class Outcome:
+    """What a set of answers did: lines paid and failed (count and amount), and what was refused."""
+
+    paid: int = 0
+    paid_amount: Decimal = ZERO
+    failed: int = 0
+    failed_amount: Decimal = ZERO
+    unknown: list = field(default_factory=list)  # references not in the batch
+    mismatched: list = field(default_factory=list)  # (reference, amount answered, amount of the line)
+    answered_before: list = field(default_factory=list)  # references answered already
+
+
+def _matched(answers: list[Answer], lines: dict) -> Outcome:
+    """The answers matched with the batch's lines by reference: unknown (or given twice), amounts unlike
+    the line's, lines answered before."""
+    outcome, seen = Outcome(), set()
+    for answer in answers:
+        line = lines.get(answer.reference)
+        if line is None or answer.reference in seen:
+            outcome.unknown.append(answer.reference)
+        elif answer.amount != line.amount:
+            outcome.mismatched.append((answer.reference, answer.amount, line.amount))
+        elif line.status is not LineStatus.PENDING:
+            outcome.answered_before.append(answer.reference)
+        seen.add(answer.reference)
+    return outcome
+
+
+def record_answers(ctx: Context, batch_id: int, answers: list[Answer]) -> Outcome:
+    """Record the bank's answers for an exported batch, all or nothing: each line paid (reserved →
+    paid) or failed (reserved → back to the allocation, the pupil free for a new batch once the
+    account is corrected). An unknown reference or an amount unlike the line's refuses everything;
+    a line answered before is left as it is. Every line answered: the batch is reconciled."""
+    batch = load_batch(ctx, batch_id, lock=True)
+    if batch.status is not BatchStatus.EXPORTED:
+        raise BatchRefused(_l("Only a batch whose bank file was exported can take the bank's answer."))
+    lines = {line.reference: line for line in ctx.session.query(DisbursementLine).filter(
+        DisbursementLine.batch_id == batch.id).populate_existing()}
+    outcome = _matched(answers, lines)
+    if outcome.unknown or outcome.mismatched:
+        raise BatchRefused(_l("The answer does not match the batch: %(unknown)s unknown references, "
+                              "%(mismatched)s amounts unlike the batch's. Nothing was recorded.",
+                              unknown=len(outcome.unknown), mismatched=len(outcome.mismatched)))
+    for answer in answers:
+        line = lines[answer.reference]
+        if line.status is not LineStatus.PENDING:
+            continue
+        line.status, line.answered_on = (LineStatus.PAID if answer.paid else LineStatus.FAILED), ctx.today
+        if answer.paid:
+            outcome.paid, outcome.paid_amount = outcome.paid + 1, outcome.paid_amount + line.amount
+        else:
+            line.failure_reason = (answer.reason or "").strip()[:200] or str(_l("no reason given"))
+            outcome.failed, outcome.failed_amount = outcome.failed + 1, outcome.failed_amount + line.amount
+    _post_answers(ctx, batch, outcome)
+    if all(line.status is not LineStatus.PENDING for line in lines.values()):
+        before, batch.status, batch.reconciled_on = batch.status, BatchStatus.RECONCILED, ctx.now
+        _audit_step(ctx, batch, "reconcile", before)
+    ctx.session.flush()
+    return outcome
+
+
+def _post_answers(ctx: Context, batch: DisbursementBatch, outcome: Outcome) -> None:
+    """The money of the answers: one entry for the lines paid, one for those failed."""
+    account = batch.allocation.fund_account
+    book = (batch.school_id, batch.aid_item_id, batch.term_id)
+    reserved = Line(Book.RESERVED.value, 0, *book, batch.id)
+    if outcome.paid_amount:
+        post(ctx, EntryKind.PAYMENT, account, ledger.move(outcome.paid_amount, reserved,
+                                                          Line(Book.PAID.value, 0, *book, batch.id)),
+             memo=f"{batch.title} ({outcome.paid})"[:200], school_id=batch.school_id, batch_id=batch.id,
+             allocation_id=batch.allocation_id)
+    if outcome.failed_amount:
+        post(ctx, EntryKind.RELEASE, account, ledger.move(outcome.failed_amount, reserved,
+                                                          Line(Book.ALLOCATED.value, 0, *book)),
+             memo=f"{batch.title} ({outcome.failed})"[:200], school_id=batch.school_id, batch_id=batch.id,
+             allocation_id=batch.allocation_id)
+
+
+def recover(ctx: Context, line_id: int, *, reason: str) -> DisbursementLine:
+    """A paid line recovered (the information proved false, 追回): paid → back to the account's
+    unallocated money; the line is reversed, never deleted."""
+    text = (reason or "").strip()
+    if not text:
+        raise FieldErrors({"reason": [_l("is required")]})
+    if ctx.scope.school_id is not None:
+        raise BatchRefused(_l("Only the district office records a recovered payment."))
+    line = limit(ctx.session.query(DisbursementLine).filter(DisbursementLine.id == line_id), DisbursementLine,
+                 ctx.scope).one_or_none()
+    if line is None:
+        raise NotFound(_l("No such payment, or it is not yours."))
+    line = lock_one(ctx.session, ctx.session.query(DisbursementLine).filter(DisbursementLine.id == line.id),
+                    DisbursementLine, line.id)
+    if line.status is not LineStatus.PAID:
+        raise BatchRefused(_l("Only a paid line can be recovered."))
+    batch = line.batch
+    post(ctx, EntryKind.RECOVERY, batch.allocation.fund_account, ledger.move(
+        line.amount, Line(Book.PAID.value, 0, batch.school_id, batch.aid_item_id, batch.term_id, batch.id),
+        Line(Book.UNALLOCATED.value, 0)), memo=text[:200], school_id=batch.school_id, batch_id=batch.id,
+        allocation_id=batch.allocation_id, reference=line.reference)
+    line.status = LineStatus.REVERSED
+    ctx.session.flush()
+    audit.record(ctx, audit.MONEY, entity="disbursement_line", entity_id=line.id, school_id=line.school_id,
+                 detail=f"recover: {line.amount}", old={"status": "paid"}, new={"status": "reversed"})
+    return line
