@@ -19,6 +19,9 @@ from app.models.job import ACTIVE_STATUSES, Job, JobStatus
 from app.models.money import (
     LIVE_LINE,
     Allocation,
+    BankFile,
+    BankFileLayout,
+    BankReturn,
     BatchStatus,
     Book,
     DisbursementBatch,
@@ -26,6 +29,7 @@ from app.models.money import (
     Entitlement,
     EntitlementStatus,
     EntryKind,
+    FileFormat,
     LedgerEntry,
     LedgerLine,
     LineStatus,
@@ -61,7 +65,8 @@ from app.models.session import UserSession  # noqa: F401  (session epochs)
 from app.models.standard import AssessmentStandard, StandardStatus
 
 __all__ = [
-    "LIVE_LINE", "Allocation", "BatchStatus", "Book", "DisbursementBatch", "DisbursementLine", "Entitlement",
+    "LIVE_LINE", "Allocation", "BankFile", "BankFileLayout", "BankReturn", "FileFormat",
+    "BatchStatus", "Book", "DisbursementBatch", "DisbursementLine", "Entitlement",
     "EntitlementStatus", "EntryKind", "LedgerEntry", "LedgerLine", "LineStatus", "Quota",
     "ACTIVE_STATUSES", "AidCategory", "AidItem", "AidKind", "AidStandard", "AmountUnit",
     "Application", "ApplicationStatus", "AssessmentStandard", "HomeVisit", "NoParentReason", "NoticeEntry",

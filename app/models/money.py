@@ -22,6 +22,7 @@ import enum
 
 from flask_appbuilder import Model
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Column,
@@ -286,6 +287,7 @@ class DisbursementLine(Versioned, Model):
     tier_id = Column(Integer, ForeignKey("tier.id"), nullable=False)
     amount = Column(Money, nullable=False)
     payee_name = Column(String(32), nullable=False)
+    payee_id_number = Column(String(18))  # the account holder's (the guardian's), as banks ask for it
     bank_name = Column(String(64))
     bank_account = Column(String(32), nullable=False)
     reference = Column(String(32), nullable=False, unique=True)  # what the bank file and its answer carry
@@ -304,7 +306,77 @@ class DisbursementLine(Versioned, Model):
         return f"{self.reference} {self.amount}"
 
 
+
+
+class FileFormat(enum.Enum):
+    """How a bank file is written: an Excel workbook, or CSV text in GBK (what most county bank systems
+    and the 一卡通 platform import)."""
+
+    XLSX = "xlsx"
+    CSV_GBK = "csv_gbk"
+
+
+class BankFileLayout(Versioned, Stamped, Model):
+    """The layout an agent bank or the 惠民惠农一卡通 platform imports: columns, format, header and
+    total rows (seeded from seed/bank_layouts.json; a district may add its own)."""
+
+    __tablename__ = "bank_file_layout"
+    id = Column(Integer, primary_key=True)
+    code = Column(String(32), nullable=False, unique=True)
+    name = Column(String(100), nullable=False)
+    district_id = Column(Integer, ForeignKey("district.id"), index=True)  # None: offered to every district
+    file_format = Column(str_enum(FileFormat, "bank_file_format"), nullable=False, default=FileFormat.XLSX)
+    # [{"field": "reference" | "payee_name" | "bank_account" | "amount" | …, "title": "…"}, …]
+    columns = Column(JSON, nullable=False)
+    title_row = Column(Boolean, nullable=False, default=True)  # a first row naming the batch
+    total_row = Column(Boolean, nullable=False, default=True)  # a last row with the count and the sum
+    is_default = Column(Boolean, nullable=False, default=False)
+    active = Column(Boolean, nullable=False, default=True)
+    notes = Column(String(200))
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class BankFile(Model):
+    """A bank file made for a batch: its bytes' SHA-256 and control totals (the same batch and layout
+    always give the same bytes; downloading again makes no payment)."""
+
+    __tablename__ = "bank_file"
+    __table_args__ = (UniqueConstraint("batch_id", "layout_id", name="uq_bank_file_batch_layout"),)
+    id = Column(Integer, primary_key=True)
+    batch_id = Column(Integer, ForeignKey("disbursement_batch.id"), nullable=False)
+    layout_id = Column(Integer, ForeignKey("bank_file_layout.id"), nullable=False)
+    filename = Column(String(200), nullable=False)
+    sha256 = Column(String(64), nullable=False)
+    line_count = Column(Integer, nullable=False)
+    total = Column(Money, nullable=False)
+    made_at = Column(UtcDateTime, nullable=False, default=utcnow)
+    made_by = Column(Integer, ForeignKey("ab_user.id"))
+    downloads = Column(Integer, nullable=False, default=1)
+    batch = relationship("DisbursementBatch")
+    layout = relationship("BankFileLayout")
+
+
+class BankReturn(Model):
+    """A bank's answer file imported for a batch: the same file (by its SHA-256) is never imported twice."""
+
+    __tablename__ = "bank_return"
+    id = Column(Integer, primary_key=True)
+    batch_id = Column(Integer, ForeignKey("disbursement_batch.id"), nullable=False, index=True)
+    filename = Column(String(200), nullable=False)
+    sha256 = Column(String(64), nullable=False, unique=True)
+    imported_at = Column(UtcDateTime, nullable=False, default=utcnow)
+    imported_by = Column(Integer, ForeignKey("ab_user.id"))
+    paid = Column(Integer, nullable=False, default=0)
+    paid_amount = Column(Money, nullable=False, default=0)
+    failed = Column(Integer, nullable=False, default=0)
+    failed_amount = Column(Money, nullable=False, default=0)
+    batch = relationship("DisbursementBatch")
+
+
 __all__ = [
-    "Allocation", "BatchStatus", "Book", "DisbursementBatch", "DisbursementLine", "Entitlement",
-    "EntitlementStatus", "EntryKind", "LIVE_LINE", "LedgerEntry", "LedgerLine", "LineStatus", "Quota",
+    "Allocation", "BankFile", "BankFileLayout", "BankReturn", "BatchStatus", "Book", "FileFormat",
+    "DisbursementBatch", "DisbursementLine", "Entitlement", "EntitlementStatus", "EntryKind", "LIVE_LINE",
+    "LedgerEntry", "LedgerLine", "LineStatus", "Quota",
 ]

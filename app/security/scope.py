@@ -11,6 +11,9 @@ from app.models import (
     Application,
     AssessmentStandard,
     AuditEvent,
+    BankFile,
+    BankFileLayout,
+    BankReturn,
     DisbursementBatch,
     DisbursementLine,
     District,
@@ -165,6 +168,10 @@ RULES = {
     DisbursementLine: lambda s: (DisbursementLine.student_id.in_(select(Student.id).where(_students(s)))
                                  if s.classes else _by_school(DisbursementLine.school_id, s)),
     LedgerEntry: lambda s: _district_or_school(LedgerEntry, s),
+    BankFile: lambda s: BankFile.batch_id.in_(select(DisbursementBatch.id).where(RULES[DisbursementBatch](s))),
+    BankReturn: lambda s: BankReturn.batch_id.in_(select(DisbursementBatch.id).where(RULES[DisbursementBatch](s))),
+    # the layouts offered to every district, and the district's own
+    BankFileLayout: lambda s: or_(BankFileLayout.district_id.is_(None), BankFileLayout.district_id == s.district_id),
     LedgerLine: lambda s: (LedgerLine.school_id == s.school_id if s.school_id else LedgerLine.fund_account_id.in_(
         select(FundAccount.id).where(FundAccount.district_id == s.district_id))),
     UserScope: lambda s: _by_school(UserScope.school_id, s) if s.school_id else UserScope.district_id == s.district_id,
