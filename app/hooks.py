@@ -1,9 +1,11 @@
-"""Request and session hooks: who/when stamps on every flush, translated error pages."""
+"""Request and session hooks: who/when stamps on every flush, entitlements stopped when a pupil leaves
+school, translated error pages."""
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
+from app.commands import entitlements
 from app.context import context_of
 from app.models.base import Stamped
 from app.security import audit, request_context
@@ -24,9 +26,10 @@ def _stamp(session: Session, flush_context, instances) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Attach the stamp hook once per process."""
+    """Attach the stamp and pupil-status hooks once per process."""
     if not event.contains(Session, "before_flush", _stamp):
         event.listen(Session, "before_flush", _stamp)
+    entitlements.listen()  # a pupil who leaves school: their current and later entitlements stop
     audit.init_app(app)
     request_context.init_app(app)
     init_error_pages(app)

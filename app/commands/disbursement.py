@@ -76,6 +76,7 @@ class Candidate:
     tier_name: str
     amount: Decimal
     payee_name: str | None
+    payee_id_number: str | None
     bank_name: str | None
     bank_account: str | None
     reason: str | None = None
@@ -155,7 +156,7 @@ def _entitled(session, school_id: int, aid_item_id: int, term_id: int) -> list:
     return session.execute(
         select(Entitlement.id, Entitlement.student_id, Entitlement.amount, Entitlement.tier_id, Tier.name,
                Student.name, Student.grade, Student.class_name, Student.status, Household.payee_name,
-               Household.bank_name, Household.bank_account)
+               Household.guardian_id_number, Household.bank_name, Household.bank_account)
         .join(Student, Student.id == Entitlement.student_id).join(Tier, Tier.id == Entitlement.tier_id)
         .outerjoin(Household, Household.id == Student.household_id)
         .where(Entitlement.school_id == school_id, Entitlement.aid_item_id == aid_item_id,
@@ -200,11 +201,11 @@ def preview(ctx: Context, *, term_id: int, aid_item_id: int, school_id: int,
     paid, exclusive = _live_pupils(ctx.session, item, term_id, {row[1] for row in rows})
     money, places = result.available, result.places_left
     for (entitlement_id, student_id, amount, tier_id, tier_name, name, grade, class_name, status, payee,
-         bank, account) in rows:
+         payee_id_number, bank, account) in rows:
         reason = _reason(status, payee, account, student_id in paid, student_id in exclusive, places,
                          amount > money)
         candidate = Candidate(entitlement_id, student_id, name, grade, class_name, tier_id, tier_name, amount,
-                              payee, bank, (account or "").replace(" ", "") or None, reason)
+                              payee, payee_id_number, bank, (account or "").replace(" ", "") or None, reason)
         if reason is None:
             money -= amount
             if places is not None:
@@ -284,12 +285,14 @@ def _insert_lines(ctx: Context, batch: DisbursementBatch, eligible: list[Candida
     """The batch's lines in one statement; a pupil put in another live line meanwhile refuses the
     whole batch (the partial unique index, whatever the checks before saw)."""
     keys = ("batch_id", "student_id", "school_id", "aid_item_id", "term_id", "entitlement_id", "tier_id",
-            "amount", "payee_name", "bank_name", "bank_account", "reference", "status", "version")
+            "amount", "payee_name", "payee_id_number", "bank_name", "bank_account", "reference", "status",
+            "version")
     table = DisbursementLine.__table__
     connection = ctx.session.connection()
     convert = bulk_writes.converter(connection.dialect, table, keys)
     rows = [convert((batch.id, c.student_id, batch.school_id, batch.aid_item_id, batch.term_id, c.entitlement_id,
-                     c.tier_id, c.amount, c.payee_name.strip()[:32], (c.bank_name or "").strip()[:64] or None,
+                     c.tier_id, c.amount, c.payee_name.strip()[:32], c.payee_id_number,
+                     (c.bank_name or "").strip()[:64] or None,
                      c.bank_account, f"ZZ{batch.id:07d}{n:06d}", LineStatus.PENDING, 1))
             for n, c in enumerate(eligible, start=1)]
     try:

@@ -4,6 +4,9 @@ Every step is checked against `app/services/workflow.py`, written in the runner'
 audited as one "workflow" event (who and when from the context, the step, old → new): one application
 through `transition`, many at once through `transition_many` (batch scoring). Scoring and the
 committee are in `app/commands/assessing.py`, notices and objections in `app/commands/notices.py`.
+
+Approving entitles the pupil for the term (app/commands/entitlements.py) in the same transaction;
+cancelling and re-assessing stop the application's entitlements not yet paid.
 """
 from dataclasses import dataclass
 from operator import attrgetter
@@ -13,7 +16,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import utcnow
-from app.commands import bulk_writes
+from app.commands import bulk_writes, entitlements
 from app.commands.locking import lock_one
 from app.commands.snapshots import take_snapshot
 from app.commands.standards import class_review_on
@@ -24,6 +27,7 @@ from app.models import Application, ApplicationStatus, NoParentReason, Objection
 from app.models.audit import AuditEvent
 from app.security import audit
 from app.security.scope import limit
+from app.services.entitlement_rules import STOP_CANCELLED, STOP_REASSESSED
 from app.services.facts import records_a_supporter, sudden_event_window, sudden_event_within
 from app.services.workflow import RefusedStep, next_status
 
@@ -362,7 +366,9 @@ def reassess(ctx: Context, application_id: int, *, reason: str) -> Application:
         a.submitted_on, a.approved_on = ctx.now, None
         _clear_assessment(a)
 
-    return _with_reason(ctx, application_id, "reassess", reason, "reason", change)
+    app = _with_reason(ctx, application_id, "reassess", reason, "reason", change)
+    entitlements.stop_for_application(ctx, app, STOP_REASSESSED, reason)  # its unpaid entitlements stop
+    return app
 
 
 def cancel(ctx: Context, application_id: int, *, reason: str, recover_aid: bool) -> Application:
@@ -370,7 +376,9 @@ def cancel(ctx: Context, application_id: int, *, reason: str, recover_aid: bool)
     def change(a):
         a.cancel_reason, a.recover_aid = reason.strip(), bool(recover_aid)
 
-    return _with_reason(ctx, application_id, "cancel", reason, "cancel_reason", change)
+    app = _with_reason(ctx, application_id, "cancel", reason, "cancel_reason", change)
+    entitlements.stop_for_application(ctx, app, STOP_CANCELLED, reason)  # its unpaid entitlements stop
+    return app
 
 
 def reject(ctx: Context, application_id: int, *, reason: str) -> Application:
@@ -415,7 +423,9 @@ def approve(ctx: Context, application_id: int) -> Application:
     def change(a):
         a.approved_on = ctx.now
 
-    return transition(ctx, app, "approve", change)
+    transition(ctx, app, "approve", change)
+    entitlements.entitle(ctx, app)  # the one approval step: the notice's approval comes here for each pupil
+    return app
 
 
 def archive(ctx: Context, application_id: int) -> Application:
