@@ -2,13 +2,13 @@
 from app.api.base import api_for
 from app.api.identification import ApplicationApi
 from app.api.jobs import JobApi
+from app.api.money import MONEY_RESOURCES
 from app.api.notices import ObjectionApi, PublicNoticeApi
 from app.api.standards import AssessmentStandardApi
 from app.models import (
     AidItem,
     AidStandard,
     District,
-    FundAccount,
     Household,
     HouseholdMember,
     School,
@@ -43,10 +43,7 @@ RESOURCES = [
         AidStandard, "aid_standard",
         ["id", "aid_item.id", "tier.id", "boarding", "level", "amount", "unit", "effective_from", "effective_to"],
     ),
-    api_for(
-        FundAccount, "fund_account",
-        ["id", "code", "name", "source", "fiscal_year", "district.id", "school.id", "active"],
-    ),
+    *MONEY_RESOURCES,  # fund_account, ledger_entry, allocation, quota, disbursement_batch, disbursement_line
     PublicNoticeApi,
     ObjectionApi,
     AssessmentStandardApi,

@@ -3,6 +3,7 @@ from apispec import APISpec
 from apispec.exceptions import DuplicateComponentNameError
 
 from app.api.answers import ANSWERS
+from app.api.money_schemas import MONEY_ANSWERS, MONEY_BODIES
 from app.api.schemas import BODIES
 
 
@@ -47,6 +48,12 @@ RESPONSES = {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
             "schema": {"type": "string", "format": "binary"}}}},
     "Revealed": _answer("Revealed", "The full value"),
+    "EntryMade": _answer("EntryMade", "The ledger entry posted"),
+    "AllocationMade": _answer("AllocationAnswer", "The allocation and its figures from the ledger"),
+    "QuotaSet": _answer("QuotaAnswer", "The quota and how many of its places are used"),
+    "BatchPreview": _answer("BatchPreview", "Who the batch would pay, who not and why"),
+    "Batch": _answer("BatchAnswer", "The batch"),
+    "BatchCreated": _answer("BatchCreated", "The batch made (the same one again for a repeated key)"),
 }
 
 
@@ -70,7 +77,7 @@ def add_components(api_spec: APISpec) -> None:
         api_spec.components.parameter("IdempotencyKey", "header", IDEMPOTENCY_KEY)
     except DuplicateComponentNameError:
         pass
-    for schema in BODIES + ANSWERS:
+    for schema in BODIES + ANSWERS + MONEY_BODIES + MONEY_ANSWERS:
         try:
             api_spec.components.schema(schema.__name__, schema=schema)
         except DuplicateComponentNameError:

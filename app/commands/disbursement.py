@@ -386,6 +386,12 @@ def approve(ctx: Context, batch_id: int, *, version: int | None = None) -> Disbu
             DisbursementLine.batch_id == batch.id, DisbursementLine.status == LineStatus.PENDING)).one()
     if count != batch.line_count or Decimal(total).quantize(ledger.CENT) != batch.total:
         raise BatchRefused(_l("The batch's lines no longer match its control totals; it cannot be approved."))
+    stopped = ctx.session.execute(select(func.count()).select_from(DisbursementLine).join(
+        Entitlement, Entitlement.id == DisbursementLine.entitlement_id).where(
+        DisbursementLine.batch_id == batch.id, Entitlement.status != EntitlementStatus.ACTIVE)).scalar_one()
+    if stopped:
+        raise BatchRefused(_l("%(n)s pupils of this batch are no longer entitled (transferred, cancelled or "
+                              "re-assessed since it was made); withdraw it and make a new one.", n=stopped))
     batch.approved_on, batch.approved_by = ctx.now, ctx.actor.user_id
     allocation = batch.allocation
     book = (batch.school_id, batch.aid_item_id, batch.term_id)

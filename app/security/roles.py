@@ -21,8 +21,10 @@ PERMISSION_FOLD = {
     "assess": "assess",
     # the district's decision on a review (复核) a family asked for after a dismissed objection
     "decide_review": "review",
+    # the district's approval of a disbursement batch (four eyes: never the batch's creator)
+    "approve": "approve",
 }
-ACTIONS = ("read", "write", "reveal", "assess", "review")
+ACTIONS = ("read", "write", "reveal", "assess", "review", "approve")
 
 # permission set (model) -> area
 AREAS = {
@@ -34,27 +36,29 @@ AREAS = {
     "HomeVisit": "identification", "ReviewDecision": "identification", "PublicNotice": "identification",
     "Objection": "identification", "Assessment": "identification",
     "AssessmentStandard": "standards", "StandardSimulation": "standards", "PracticeCheck": "reports",
+    "Allocation": "funds", "Quota": "funds", "LedgerEntry": "funds", "MoneyOverview": "funds",
+    "DisbursementBatch": "payments", "DisbursementLine": "payments", "Entitlement": "payments",
 }
 AREA_LABELS = {
     "pupils": _l("Pupils"), "families": _l("Households"), "identification": _l("Identification"),
     "codes": _l("Code lists"), "aid": _l("Aid items and standards"), "funds": _l("Funds"),
     "districts": _l("Districts"), "org": _l("Schools"), "calendar": _l("School years and terms"),
     "audit": _l("Audit trail"), "users": _l("Users"), "jobs": _l("Background jobs"),
-    "reports": _l("Reports"), "standards": _l("Identification standards"),
+    "reports": _l("Reports"), "standards": _l("Identification standards"), "payments": _l("Payments"),
 }
 
-R, W, V, A, D = "read", "write", "reveal", "assess", "review"
+R, W, V, A, D, P = "read", "write", "reveal", "assess", "review", "approve"
 GRANTS = {
     "DistrictOfficer": {
         # districts and the code lists (tiers, special groups) are the system's: Admin changes them
         "pupils": {R, W, V}, "families": {R, W, V}, "identification": {R, W, A, D}, "codes": {R},
         "aid": {R, W}, "funds": {R, W}, "districts": {R}, "org": {R, W}, "calendar": {R, W}, "audit": {R},
-        "users": {R, W}, "jobs": {R, W}, "reports": {R}, "standards": {R, W},
+        "users": {R, W}, "jobs": {R, W}, "reports": {R}, "standards": {R, W}, "payments": {R, W, V, P},
     },
     "SchoolOfficer": {
         "pupils": {R, W, V}, "families": {R, W, V}, "identification": {R, W, A}, "codes": {R},
         "aid": {R}, "funds": {R}, "districts": {R}, "org": {R}, "calendar": {R}, "jobs": {R, W},
-        "standards": {R},
+        "standards": {R}, "payments": {R, W, V},
     },
     "ClassTeacher": {
         "pupils": {R}, "families": {R, W}, "identification": {R, W}, "codes": {R}, "calendar": {R},
@@ -62,12 +66,12 @@ GRANTS = {
     },
     "Leader": {
         "codes": {R}, "aid": {R}, "funds": {R}, "districts": {R}, "org": {R}, "calendar": {R},
-        "jobs": {R, W}, "reports": {R}, "standards": {R},
+        "jobs": {R, W}, "reports": {R}, "standards": {R}, "payments": {R},
     },
     "Auditor": {
         "pupils": {R, V}, "families": {R, V}, "identification": {R}, "codes": {R}, "aid": {R},
         "funds": {R}, "districts": {R}, "org": {R}, "calendar": {R}, "audit": {R}, "users": {R},
-        "jobs": {R, W}, "reports": {R}, "standards": {R},
+        "jobs": {R, W}, "reports": {R}, "standards": {R}, "payments": {R, V},
     },
 }
 

@@ -313,7 +313,7 @@ $$
 """
 # table → the statements refused
 GUARDED = {"ledger_entry": ("UPDATE", "DELETE"), "ledger_line": ("UPDATE", "DELETE"),
-           "disbursement_line": ("DELETE",), "disbursement_batch": ("DELETE",)}
+           "disbursement_line": ("DELETE",), "disbursement_batch": ("DELETE",), "entitlement": ("DELETE",)}
 
 
 def _create_guards():
