@@ -18,6 +18,7 @@ from app.views.identification.simulation import SimulationView
 from app.views.identification.standards import StandardView
 from app.views.money.aid import AidItemModelView, AidStandardModelView
 from app.views.money.funds import FundAccountModelView
+from app.views.money.payments import BatchView, MoneyView
 from app.views.records.calendar import SchoolYearModelView, TermModelView
 from app.views.records.org import DistrictModelView, SchoolModelView
 from app.views.records.people import (
@@ -56,6 +57,8 @@ MENU = [
     (AidItemModelView, "Aid items", _l("Aid items"), "fa-gift", AID),
     (AidStandardModelView, "Aid standards", _l("Aid standards"), "fa-list-ol", AID),
     (FundAccountModelView, "Fund accounts", _l("Fund accounts"), "fa-university", AID),
+    (MoneyView, "Funds and payments", _l("Funds and payments"), "fa-money", AID),
+    (BatchView, "Disbursement batches", _l("Disbursement batches"), "fa-credit-card", AID),
     (SchoolProgressView, "School progress", _l("School progress"), "fa-tasks", REPORTS),
     (PracticeCheckView, "Fairness checks", _l("Fairness checks"), "fa-balance-scale", REPORTS),
     (JobModelView, "Background jobs", _l("Exports and jobs"), "fa-hourglass-half", REPORTS),

@@ -75,7 +75,6 @@ class FundAccountApi(CommandApi):
     openapi_spec_tag = "FundAccount"
     list_columns = ACCOUNT_LIST
     method_permission_name = {**PERMISSION_FOLD, "receipt": "write"}
-    include_route_methods = {"get", "get_list", "info", "post", "put", "delete", "receipt"}
 
     @expose("/<int:pk>/receipt", methods=["POST"])
     @protect()
@@ -327,7 +326,7 @@ class DisbursementLineApi(ZizhuApi):
     resource_name = "disbursement_line"
     openapi_spec_tag = "DisbursementLine"
     list_columns = LINE_LIST
-    include_route_methods = {"get", "get_list", "info"}
+    include_route_methods = {"get", "get_list", "info", "reveal_api"}  # a full account: revealed, audited
     base_order = ("id", "desc")
 
 

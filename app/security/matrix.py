@@ -44,9 +44,9 @@ def render_markdown(appbuilder) -> str:
                  "System administrator (Admin) holds every permission. 读 = read, 改 = write, 明 = reveal "
                  "full ID numbers / bank accounts / phones (with a reason, audited), 评 = assess "
                  "(score, committee decision, public notice, approval), 复 = decide a review (复核) a family asked for "
-                 "after a dismissed objection.", "",
+                 "after a dismissed objection, 批 = approve a disbursement batch (never one's own).", "",
                  head, "|" + "---|" * (len(ROLES) + 1)]
-        letters = {"read": "读", "write": "改", "reveal": "明", "assess": "评", "review": "复"}
+        letters = {"read": "读", "write": "改", "reveal": "明", "assess": "评", "review": "复", "approve": "批"}
         for area, label in AREA_LABELS.items():
             cells = ["".join(letters[a] for a in ACTIONS if a in GRANTS.get(r, {}).get(area, ())) or "—"
                      for r in ROLES]
