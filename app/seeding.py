@@ -13,6 +13,8 @@ from app.models import (
     AidKind,
     AidStandard,
     AmountUnit,
+    BankFileLayout,
+    FileFormat,
     Payee,
     SchoolYear,
     Season,
@@ -69,6 +71,14 @@ def seed_aid_items(session) -> None:
                 unit=AmountUnit(std["unit"]), effective_from=start,
                 effective_to=date.fromisoformat(end) if end else None, notes=std.get("notes"),
             ))
+
+
+def seed_bank_layouts(session) -> None:
+    """The bank file layouts offered to every district, from seed/bank_layouts.json (by code: a layout
+    already there, perhaps edited by the district, is left as it is)."""
+    for spec in _load("bank_layouts.json")["layouts"]:
+        values = {**spec, "file_format": FileFormat(spec["file_format"]), "district_id": None, "active": True}
+        _upsert(session, BankFileLayout, "code", values)
 
 
 def school_year_bounds(today: date) -> tuple[int, int]:
@@ -158,9 +168,10 @@ def seed_roles(appbuilder) -> None:
 
 
 def seed_data(ctx: Context, today: date) -> None:
-    """Code lists, aid items and the calendar of `today`."""
+    """Code lists, aid items, bank file layouts and the calendar of `today`."""
     seed_code_lists(ctx.session)
     seed_aid_items(ctx.session)
+    seed_bank_layouts(ctx.session)
     seed_calendar(ctx.session, today)
 
 

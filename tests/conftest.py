@@ -93,14 +93,15 @@ def _clean(app) -> None:
 
 
 def clean_database(today) -> None:
-    """Empty every business table and the users; re-seed code lists, aid items and the calendar.
+    """Empty every business table and the users; re-seed code lists, aid items, bank file layouts and the
+    calendar.
 
     Roles and permissions are kept, so the slow permission sync of `aid init` is not needed. The
     seed's rows are taken once per day and put back with one INSERT per table afterwards (the
     seed's own row-by-row upserts took most of the time between two tests).
     """
     from app.models import Model
-    from app.seeding import seed_aid_items, seed_calendar, seed_code_lists
+    from app.seeding import seed_aid_items, seed_bank_layouts, seed_calendar, seed_code_lists
 
     empty_audit_trail()
     tables = [t for t in Model.metadata.sorted_tables if t.name not in KEEP_TABLES | set(GUARDED_TABLES)]
@@ -114,6 +115,7 @@ def clean_database(today) -> None:
         _db.session.commit()
         seed_code_lists(_db.session)
         seed_aid_items(_db.session)
+        seed_bank_layouts(_db.session)
         seed_calendar(_db.session, today)
         _db.session.flush()
         _SEEDED.update(day=today, rows={t.name: [dict(r._mapping) for r in _db.session.execute(select(t))]
