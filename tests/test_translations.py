@@ -117,7 +117,7 @@ def test_no_ascii_quotes_added_to_translations(zh_messages):
 def test_validation_messages_read_after_a_label(zh):
     assert zh.get("has a wrong check character (the last character should be %(expected)s)").string \
         == "校验位错误（最后一位应为 %(expected)s）"
-    assert zh.get("already exists: %(value)s").string == "已存在：%(value)s"
+    assert zh.get("already exists").string == "已存在"
     assert zh.get("does not match the ID number (G + the ID number)").string \
         == "与身份证号不一致（应为 G 加身份证号）"
     assert zh.get("must be 18 characters long").string == "应为 18 位"
@@ -128,7 +128,7 @@ def test_validation_messages_read_after_a_label(zh):
     ("Pupils", "学生"), ("Households", "家庭"), ("Household members", "家庭成员"),
     ("Applications", "资助申请"), ("Identification", "困难认定"), ("Tiers", "困难等级"),
     ("Special groups", "特殊群体"), ("Aid items", "资助项目"), ("Aid standards", "资助标准"),
-    ("Fund accounts", "资金账户"), ("Aid payments", "资助发放"), ("Funds", "资金管理"),
+    ("Fund accounts", "资金账户"), ("Disbursement batches", "发放批次"), ("Funds", "资金管理"),
     ("Pupils and households", "学生与家庭"), ("System settings", "系统管理"),
     ("Student number", "学籍号"), ("ID number", "身份证号"), ("Guardian", "监护人"),
     ("Boarder", "寄宿生"), ("Household registration", "户口性质"), ("Rural", "农村"),

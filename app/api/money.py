@@ -6,14 +6,21 @@ and translated messages as the pages: 422 for refused fields, 409 for a step ref
 record's state (an overdrawn allocation, approving one's own batch, a step out of order), 404 for
 what is not in one's scope.
 """
-from flask_appbuilder.api import expose, protect, safe
+import io
 
+from flask import request, send_file
+from flask_appbuilder.api import expose, protect, safe
+from flask_babel import gettext
+from marshmallow import ValidationError
+
+from app.api.answers import money_text
 from app.api.base import ZizhuApi
-from app.api.command_api import CommandApi
+from app.api.command_api import BadBody, CommandApi, request_values
 from app.api.money_schemas import (
     AllocationBody,
     BatchCreateBody,
     BatchPreviewBody,
+    ExportBody,
     QuotaBody,
     ReceiptBody,
     ReissueBody,
@@ -26,10 +33,10 @@ from app.api.money_schemas import (
     preview_json,
 )
 from app.api.spec import custom_post, documented
-from app.commands import disbursement, funds
+from app.commands import bank_files, disbursement, funds
 from app.commands.identification import REQUIRED
 from app.context import Context
-from app.errors import FieldErrors
+from app.errors import DomainError, FieldErrors
 from app.fab.interface import ZizhuInterface
 from app.models import (
     Allocation,
@@ -40,7 +47,11 @@ from app.models import (
     Quota,
 )
 from app.queries.money import allocation_states
+from app.runner import run
+from app.security.request_context import current_context
 from app.security.roles import PERMISSION_FOLD
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 ACCOUNT_LIST = ["id", "code", "name", "source", "fiscal_year", "district.id", "school.id", "active"]
 ALLOCATION_LIST = ["id", "fund_account.id", "school.id", "school.name", "aid_item.id", "term.id", "notes"]
@@ -209,9 +220,10 @@ class DisbursementBatchApi(CommandApi):
     show_columns = BATCH_LIST + ["idempotency_key", "submitted_on", "approved_on", "exported_on", "reconciled_on",
                                  "withdrawn_reason", "created_on"]
     include_route_methods = {"get", "get_list", "info", "post", "preview", "submit", "send_back", "withdraw",
-                             "approve", "reissue"}
+                             "approve", "reissue", "export", "return_file"}
     method_permission_name = {**PERMISSION_FOLD, "preview": "read", "submit": "write", "send_back": "write",
-                              "withdraw": "write", "approve": "approve", "reissue": "write"}
+                              "withdraw": "write", "approve": "approve", "reissue": "write", "export": "approve",
+                              "return_file": "approve"}
     base_order = ("id", "desc")
 
     def post_headless(self):
@@ -316,6 +328,58 @@ class DisbursementBatchApi(CommandApi):
                                              fund_account_id=batch.allocation.fund_account_id, **values)
 
         return self.run_command(ReissueBody(), reissue, lambda b: {"id": b.id, "result": batch_json(b)}, 201)
+
+
+    @expose("/<int:pk>/export", methods=["POST"])
+    @protect()
+    @safe
+    def export(self, pk):
+        """The bank file of an approved batch {layout_id?} (the district): the same bytes at every call.
+        ---
+        post:
+          summary: The bank file of an approved batch in a layout the district offers; the same bytes every time
+          requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/ExportBody'}}}}
+          responses:
+            200: {$ref: '#/components/responses/BankFile'}
+        """
+        try:
+            values = request_values(ExportBody())
+        except BadBody:
+            return self.response_400(message=gettext("The request body must be a JSON object."))
+        except ValidationError as err:
+            return self.response_422(message=err.messages)
+        try:
+            name, data = run(current_context(), bank_files.export_bank_file, pk, values.get("layout_id"))
+        except DomainError as err:
+            return self.refused(err)
+        kind = XLSX if name.endswith(".xlsx") else "text/csv"
+        return send_file(io.BytesIO(data), as_attachment=True, download_name=name, mimetype=kind)
+
+    @expose("/<int:pk>/return_file", methods=["POST"])
+    @protect()
+    @safe
+    def return_file(self, pk):
+        """The bank's answer file (multipart `file`): each line paid or failed, all or nothing, never twice.
+        ---
+        post:
+          summary: Import the bank's answer file of an exported batch, all or nothing; the same file twice is refused
+          requestBody:
+            content:
+              multipart/form-data:
+                schema: {type: object, required: [file], properties: {file: {type: string, format: binary}}}
+          responses:
+            200: {$ref: '#/components/responses/AnswersRecorded'}
+        """
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            return self.response_422(message={"file": [gettext("Choose the bank's answer file first.")]})
+        data = upload.read(bank_files.MAX_ANSWER_BYTES + 1)
+        try:
+            outcome = run(current_context(), bank_files.import_return_file, pk, upload.filename, data)
+        except DomainError as err:
+            return self.refused(err)
+        return self.response(200, id=pk, paid=outcome.paid, paid_amount=money_text(outcome.paid_amount),
+                             failed=outcome.failed, failed_amount=money_text(outcome.failed_amount))
 
 
 @documented

@@ -82,6 +82,20 @@ class StepReasonBody(StepBody):
     reason = text(200)
 
 
+class ExportBody(Schema):
+    """The bank file layout (none: the district's default)."""
+
+    layout_id = record_id(load_default=None, allow_none=True)
+
+
+class AnswersRecorded(Schema):
+    """What the bank's answer did: lines paid and failed, and their amounts."""
+
+    id = fields.Integer(required=True)
+    paid, failed = fields.Integer(), fields.Integer()
+    paid_amount, failed_amount = money(), money()
+
+
 class ReissueBody(Schema):
     """A new batch for the pupils whose payment failed, once their accounts are corrected."""
 
@@ -159,8 +173,9 @@ class BatchCreated(Schema):
 
 
 MONEY_BODIES = (ReceiptBody, AllocationBody, TakeBackBody, QuotaBody, BatchPreviewBody, BatchCreateBody, StepBody,
-                StepReasonBody, ReissueBody)
-MONEY_ANSWERS = (EntryMade, AllocationAnswer, QuotaAnswer, PreviewLine, BatchPreview, BatchAnswer, BatchCreated)
+                StepReasonBody, ReissueBody, ExportBody)
+MONEY_ANSWERS = (EntryMade, AllocationAnswer, QuotaAnswer, PreviewLine, BatchPreview, BatchAnswer, BatchCreated,
+                 AnswersRecorded)
 
 
 def entry_json(entry) -> dict:

@@ -54,6 +54,11 @@ RESPONSES = {
     "BatchPreview": _answer("BatchPreview", "Who the batch would pay, who not and why"),
     "Batch": _answer("BatchAnswer", "The batch"),
     "BatchCreated": _answer("BatchCreated", "The batch made (the same one again for a repeated key)"),
+    "AnswersRecorded": _answer("AnswersRecorded", "The bank's answer recorded: lines paid and failed"),
+    "BankFile": {"description": "The bank file (xlsx, or CSV text in GBK, as the layout says)", "content": {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+            "schema": {"type": "string", "format": "binary"}},
+        "text/csv": {"schema": {"type": "string", "format": "binary"}}}},
 }
 
 

@@ -100,7 +100,7 @@ def _allocation_for(ctx: Context, account: FundAccount, school_id: int, aid_item
     if item is None or not item.active:
         errors["aid_item_id"] = [_l("No such aid item in use.")]
     elif account.aid_item_id is not None and account.aid_item_id != item.id:
-        errors["aid_item_id"] = [_l("This account is kept for another aid item (专款专用).")]
+        errors["aid_item_id"] = [_l("This account is kept for another aid item only.")]
     if ctx.session.get(Term, term_id) is None:
         errors["term_id"] = [_l("No such term.")]
     if errors:

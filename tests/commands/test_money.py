@@ -225,10 +225,10 @@ def test_the_creator_never_approves_and_a_school_never_approves(money, session):
                                       school_id=money.place.school.id, idempotency_key=uuid.uuid4().hex)
     disbursement.submit(money.district(), batch.id)
     session.commit()
-    with pytest.raises(disbursement.BatchRefused, match="another officer"):
+    with pytest.raises(disbursement.BatchRefused, match="另一名工作人员"):
         disbursement.approve(money.district(), batch.id)
     session.rollback()
-    with pytest.raises(disbursement.BatchRefused, match="Only the district"):
+    with pytest.raises(disbursement.BatchRefused, match="只有区县资助中心"):
         disbursement.approve(money.school(), batch.id)
     session.rollback()
     approved = disbursement.approve(money.district(money.second), batch.id)
@@ -249,7 +249,7 @@ def test_approval_reserves_the_total_and_never_overspends(money, session):
     assert (state.available, state.reserved, state.allocated) == (M("62.50"), M("937.50"), M("1000.00"))
     _entries_balance(session)
     money.pupil()
-    with pytest.raises(disbursement.BatchRefused, match="No pupil can be paid"):
+    with pytest.raises(disbursement.BatchRefused, match="没有可发放的学生"):
         money.batch()  # 62.50 left: not enough for 312.50
     session.rollback()
 

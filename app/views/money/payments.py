@@ -5,21 +5,24 @@ preview, the batch made once, its lines and its steps as buttons).
 Every write is a command through the page runner (app/views/framework/runner.py): one transaction,
 the form's one-time token, the refusal shown beside its field or as a message.
 """
+import io
 import uuid
 from collections import Counter
 from decimal import Decimal
 
-from flask import abort, redirect, request, url_for
+from flask import abort, flash, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app.commands import disbursement, funds
+from app.commands import bank_files, disbursement, funds
 from app.errors import DomainError
+from app.formatting import format_money
 from app.models import (
     AidItem,
     AidKind,
+    BankFileLayout,
     BatchStatus,
     DisbursementBatch,
     DisbursementLine,
@@ -30,6 +33,10 @@ from app.models import (
 )
 from app.queries.money import account_balances, allocation_states
 from app.queries.terms import current_term, find_term, terms
+from app.reports.payment_register import register_html, register_workbook
+from app.reports.reconciliation import reconciliation_workbook
+from app.runner import answer as refusal_of
+from app.runner import run
 from app.security.request_context import current_context
 from app.security.scope import limit
 from app.services import batch_flow
@@ -39,12 +46,13 @@ from app.views.framework.once import OnceFormsMixin
 from app.views.framework.runner import attempt, post
 
 PAGE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXCLUSION_LABELS = {
     batch_flow.NOT_ENROLLED: _l("No longer enrolled (transferred, dropped out or graduated)"),
     batch_flow.NO_PAYEE_ACCOUNT: _l("No payee or bank account on the household"),
     batch_flow.ALREADY_PAID: _l("Paid, or in another batch, this term already"),
-    batch_flow.EXCLUSIVE: _l("Receives the other item of an exclusive pair (就高)"),
-    batch_flow.OVER_QUOTA: _l("Over the school's quota (名额)"),
+    batch_flow.EXCLUSIVE: _l("Receives the higher of two exclusive items already"),
+    batch_flow.OVER_QUOTA: _l("Over the school's quota"),
     batch_flow.ALLOCATION_EXHAUSTED: _l("The allocation is used up"),
 }
 STEP_LABELS = {"submit": _l("Submit to the district"), "send_back": _l("Send back to the school"),
@@ -150,7 +158,8 @@ class BatchView(OnceFormsMixin, BaseView):
     route_base = "/batches"
     class_permission_name = "DisbursementBatch"
     method_permission_name = {"index": "read", "show": "read", "new": "write", "step": "write",
-                              "approve": "approve"}
+                              "approve": "approve", "bank_file": "approve", "answer": "approve",
+                              "register": "read", "register_print": "read", "reconciliation": "read"}
     default_view = "index"
 
     @expose("/")
@@ -210,12 +219,15 @@ class BatchView(OnceFormsMixin, BaseView):
             .join(Tier, Tier.id == DisbursementLine.tier_id).where(DisbursementLine.batch_id == batch.id)
             .group_by(Tier.name, Tier.rank, DisbursementLine.status).order_by(Tier.rank.desc())).all()
         sm = self.appbuilder.sm
+        layouts = limit(ctx.session.query(BankFileLayout), BankFileLayout, ctx.scope).filter(
+            BankFileLayout.active.is_(True)).order_by(BankFileLayout.is_default.desc(), BankFileLayout.code).all()
         steps = [s for s in batch_flow.allowed_steps(batch.status.value, district=ctx.scope.school_id is None)
                  if s in STEP_LABELS and (sm.has_access("can_approve", "DisbursementBatch") if s == "approve"
                                           else sm.has_access("can_write", "DisbursementBatch"))]
         return self.render_template(
             "zizhu/money/batch_show.html", batch=batch, lines=lines[:PAGE], page=page, more=len(lines) > PAGE,
-            tiers=tiers, steps=steps, step_labels=STEP_LABELS, mask=mask_column, zero=Decimal("0.00"))
+            tiers=tiers, steps=steps, step_labels=STEP_LABELS, mask=mask_column, zero=Decimal("0.00"),
+            layouts=layouts, can_approve=sm.has_access("can_approve", "DisbursementBatch"))
 
     def _back(self, pk: int):
         return redirect(url_for("BatchView.show", pk=pk))
@@ -244,3 +256,70 @@ class BatchView(OnceFormsMixin, BaseView):
         if step not in commands:
             abort(404)
         return commands[step]()
+
+    def _file(self, name: str, data: bytes):
+        """A download keeping its Chinese file name (RFC 5987, as Flask writes it)."""
+        kind = XLSX if name.endswith(".xlsx") else "text/csv"
+        return send_file(io.BytesIO(data), as_attachment=True, download_name=name, mimetype=kind)
+
+    def _made(self, pk: int, command, *args):
+        """`command` run for this request (it records what was handed out); its refusal flashed."""
+        try:
+            return run(current_context(), command, *args)
+        except DomainError as err:
+            refusal = refusal_of(err)
+            if refusal.kind == "not_found":
+                abort(404)
+            flash(refusal.message, "danger")
+            return None
+
+    @expose("/<int:pk>/bank_file", methods=["POST"])
+    @has_access
+    def bank_file(self, pk):
+        """The bank file of an approved batch, in the layout chosen; the same bytes at every download."""
+        made = self._made(pk, bank_files.export_bank_file, pk, parse_id(request.form.get("layout_id")))
+        return self._back(pk) if made is None else self._file(*made)
+
+    @expose("/<int:pk>/answer", methods=["POST"])
+    @has_access
+    def answer(self, pk):
+        """The bank's answer file: each line paid or failed, all or nothing, a file never twice."""
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            flash(gettext("Choose the bank's answer file first."), "danger")
+            return self._back(pk)
+        ok, outcome = attempt(bank_files.import_return_file, pk, upload.filename,
+                              upload.read(bank_files.MAX_ANSWER_BYTES + 1))
+        if ok:
+            flash(gettext("The bank's answer is recorded: %(paid)s paid (%(paid_amount)s), %(failed)s failed "
+                          "(%(failed_amount)s).", paid=outcome.paid, paid_amount=format_money(outcome.paid_amount),
+                          failed=outcome.failed, failed_amount=format_money(outcome.failed_amount)), "success")
+        return self._back(pk)
+
+    @expose("/<int:pk>/register.xlsx")
+    @has_access
+    def register(self, pk):
+        """The payment register (发放名册) as xlsx, set up for A4, with the signature column."""
+        data = self._made(pk, register_workbook, pk)
+        if data is None:
+            return self._back(pk)
+        batch = limit(current_context().session.query(DisbursementBatch).filter(DisbursementBatch.id == pk),
+                      DisbursementBatch, current_context().scope).one()
+        return self._file(f"{gettext('Payment register')}-{batch.school.name}-{batch.term.name}-{batch.id}.xlsx", data)
+
+    @expose("/<int:pk>/register")
+    @has_access
+    def register_print(self, pk):
+        """The payment register as a page to print on A4."""
+        html = self._made(pk, register_html, pk)
+        return self._back(pk) if html is None else html
+
+    @expose("/reconciliation.xlsx")
+    @has_access
+    def reconciliation(self):
+        """Expected, paid, failed and pending per batch of a term, with the failed payments."""
+        term_id = parse_id(request.args.get("term_id"))
+        data = self._made(0, lambda ctx: reconciliation_workbook(ctx, term_id=term_id))
+        if data is None:
+            return redirect(url_for("BatchView.index"))
+        return self._file(f"{gettext('Reconciliation')}.xlsx", data)
