@@ -103,3 +103,39 @@ def test_the_ledger_is_read_only_over_rest(client, session, flow):
     lines = client.get("/api/v1/disbursement_line/", headers=flow["district"])
     assert lines.status_code == 200
 
+
+
+def test_the_bank_file_and_the_answer_over_rest(client, session, flow):
+    """POST /export gives the same bytes every time; POST /return_file records the answer once."""
+    import csv
+    import io
+
+    from app.models import BankFileLayout
+
+    _allocate(client, flow)
+    body = {"term_id": flow["term"], "aid_item_id": flow["item"], "idempotency_key": str(uuid.uuid4())}
+    batch = _post(client, "disbursement_batch/", body, flow["school_user"]).get_json()["id"]
+    _post(client, f"disbursement_batch/{batch}/submit", {}, flow["school_user"])
+    assert _post(client, f"disbursement_batch/{batch}/approve", {}, flow["district"]).status_code == 200
+    assert _post(client, f"disbursement_batch/{batch}/export", {}, flow["school_user"]).status_code == 403
+    layout = session.query(BankFileLayout).filter_by(code="agent_bank_csv").one().id
+    first = _post(client, f"disbursement_batch/{batch}/export", {"layout_id": layout}, flow["district"])
+    again = _post(client, f"disbursement_batch/{batch}/export", {"layout_id": layout}, flow["district"])
+    assert first.status_code == again.status_code == 200 and first.data == again.data
+    rows = list(csv.reader(io.StringIO(first.data.decode("gbk"), newline="")))
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([*rows[0], "状态", "失败原因"])
+    for row in rows[1:-1]:
+        writer.writerow([*row, "成功", ""])
+    answer = out.getvalue().encode("gbk")
+    headers = flow["district"]
+    done = client.post(f"/api/v1/disbursement_batch/{batch}/return_file", headers=headers,
+                       data={"file": (io.BytesIO(answer), "回盘.csv")}, content_type="multipart/form-data")
+    assert done.status_code == 200, done.get_json()
+    assert (done.get_json()["paid"], done.get_json()["paid_amount"], done.get_json()["failed"]) == (3, "937.50", 0)
+    twice = client.post(f"/api/v1/disbursement_batch/{batch}/return_file", headers=headers,
+                        data={"file": (io.BytesIO(answer), "回盘.csv")}, content_type="multipart/form-data")
+    assert twice.status_code == 409
+    state = client.get(f"/api/v1/disbursement_batch/{batch}", headers=headers).get_json()["result"]
+    assert state["status"] == "reconciled"
