@@ -167,7 +167,8 @@ def test_the_district_downloads_the_bank_file_imports_the_answer_and_prints_the_
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([*rows[0], "状态", "失败原因"])
     for n, (account_no, name, amount, reference) in enumerate(rows[1:-1]):
-        writer.writerow([account_no, name, amount, reference, "成功" if n == 0 else "失败", "" if n == 0 else "账户已冻结"])
+        paid = n == 0
+        writer.writerow([account_no, name, amount, reference, "成功" if paid else "失败", "" if paid else "账户已冻结"])
     answer = out.getvalue().encode("gbk")
     page = client.get(f"/batches/{batch.id}").get_data(as_text=True)
     hidden = _form_token(page, "zz-answer-form")
