@@ -24,6 +24,25 @@ def pupils(session, place, make_user):
     return found
 
 
+def _funded(session, place, *, batch_key: str | None = None):
+    """1 000.00 received and allocated to the school's living subsidy this term (by the district), and a
+    batch made of the entitled pupils when `batch_key` is given: (account, item, term, batch or None)."""
+    from app.commands import disbursement, funds
+    from tests.context import context
+
+    account = session.query(FundAccount).filter_by(code="ZH-LIVING").one()
+    item = session.query(AidItem).filter_by(code="living_subsidy").one()
+    term = current_term(session)
+    district = context(session, place.district_scope)
+    funds.receive(district, account.id, amount="1000.00")
+    funds.allocate(district, account.id, school_id=place.school.id, aid_item_id=item.id, term_id=term.id,
+                   amount="1000.00")
+    batch = None if batch_key is None else disbursement.create_batch(
+        district, term_id=term.id, aid_item_id=item.id, school_id=place.school.id, idempotency_key=batch_key)
+    session.commit()
+    return account, item, term, batch
+
+
 def _form_token(html: str, form_id: str) -> dict:
     """The hidden fields of one form of a page (CSRF is off in tests; the one-time token matters)."""
     form = html.split(f'id="{form_id}"', 1)[1].split("</form>", 1)[0]
@@ -61,16 +80,7 @@ def test_the_district_receives_and_allocates_and_sees_the_balances(client, sessi
 
 
 def test_a_batch_from_preview_to_approval_through_the_pages(client, session, place, pupils, login):
-    from app.commands import funds
-    from tests.context import context
-
-    account = session.query(FundAccount).filter_by(code="ZH-LIVING").one()
-    item = session.query(AidItem).filter_by(code="living_subsidy").one()
-    term = current_term(session)
-    funds.receive(context(session, place.district_scope), account.id, amount="1000.00")
-    funds.allocate(context(session, place.district_scope), account.id, school_id=place.school.id,
-                   aid_item_id=item.id, term_id=term.id, amount="1000.00")
-    session.commit()
+    _account, item, term, _batch = _funded(session, place)
     login("school1")
     preview = client.get(f"/batches/new?aid_item_id={item.id}&term_id={term.id}").get_data(as_text=True)
     assert "2 名学生，合计 ¥625.00" in preview
@@ -97,19 +107,7 @@ def test_a_batch_from_preview_to_approval_through_the_pages(client, session, pla
 
 
 def test_a_school_sees_neither_another_schools_batch_nor_the_district_forms(client, session, place, pupils, login):
-    from app.commands import disbursement, funds
-    from tests.context import context
-
-    account = session.query(FundAccount).filter_by(code="ZH-LIVING").one()
-    item = session.query(AidItem).filter_by(code="living_subsidy").one()
-    term = current_term(session)
-    district = context(session, place.district_scope)
-    funds.receive(district, account.id, amount="1000.00")
-    funds.allocate(district, account.id, school_id=place.school.id, aid_item_id=item.id, term_id=term.id,
-                   amount="1000.00")
-    batch = disbursement.create_batch(district, term_id=term.id, aid_item_id=item.id, school_id=place.school.id,
-                                      idempotency_key="test-key-0001")
-    session.commit()
+    account, _item, _term, batch = _funded(session, place, batch_key="test-key-0001")
     from app.models import User, UserScope
     from tests.factories import make_school
 
@@ -137,19 +135,12 @@ def test_the_district_downloads_the_bank_file_imports_the_answer_and_prints_the_
     import csv
     import io
 
-    from app.commands import disbursement, funds
+    from app.commands import disbursement
     from app.models import BankFileLayout, BatchStatus, LineStatus, User
     from tests.context import context
 
-    account = session.query(FundAccount).filter_by(code="ZH-LIVING").one()
-    item = session.query(AidItem).filter_by(code="living_subsidy").one()
-    term = current_term(session)
+    _account, _item, _term, batch = _funded(session, place, batch_key="page-export-0001")
     district = context(session, place.district_scope)
-    funds.receive(district, account.id, amount="1000.00")
-    funds.allocate(district, account.id, school_id=place.school.id, aid_item_id=item.id, term_id=term.id,
-                   amount="1000.00")
-    batch = disbursement.create_batch(district, term_id=term.id, aid_item_id=item.id, school_id=place.school.id,
-                                      idempotency_key="page-export-0001")
     disbursement.submit(district, batch.id)
     session.commit()
     second = session.query(User).filter_by(username="district2").one()
