@@ -10,6 +10,7 @@ from app.security.roles import ROLE_LABELS
 PERMISSION_LABELS = {
     "can_read": _l("Read"), "can_write": _l("Add and change"), "can_reveal": _l("See full sensitive values"),
     "can_assess": _l("Assess and decide"), "can_review": _l("Decide reviews"), "menu_access": _l("See in the menu"),
+    "can_approve": _l("Approve disbursement batches"),
     "can_list": _l("List"), "can_show": _l("Show"), "can_add": _l("Add"), "can_edit": _l("Edit"),
     "can_delete": _l("Delete"), "can_download": _l("Download"), "can_get": _l("Read (REST API)"),
     "can_info": _l("Describe (REST API)"), "can_post": _l("Add (REST API)"), "can_put": _l("Change (REST API)"),
@@ -25,6 +26,7 @@ PERMISSION_LABELS = {
 VIEW_LABELS = {
     "Assessment": _l("Assessment"), "UserScope": _l("Users"), "StandardSimulation": _l("Simulation"),
     "SchoolProgress": _l("School progress"), "PracticeCheck": _l("Fairness checks"), "AuditEvent": _l("Audit trail"),
+    "MoneyOverview": _l("Funds and payments"),
     "AuthDBView": _l("Login"), "HomeIndexView": _l("Home page"), "UtilView": _l("Back"),
     "LocaleView": _l("Switch language"), "SecurityApi": _l("Sign-in (REST API)"),
     "OpenApi": _l("API description (OpenAPI)"), "SwaggerView": _l("API documentation (Swagger)"),
