@@ -33,7 +33,7 @@ from app.api.money_schemas import (
     preview_json,
 )
 from app.api.spec import custom_post, documented
-from app.commands import bank_files, disbursement, funds
+from app.commands import bank_files, bank_returns, disbursement, funds
 from app.commands.identification import REQUIRED
 from app.context import Context
 from app.errors import DomainError, FieldErrors
@@ -373,9 +373,9 @@ class DisbursementBatchApi(CommandApi):
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             return self.response_422(message={"file": [gettext("Choose the bank's answer file first.")]})
-        data = upload.read(bank_files.MAX_ANSWER_BYTES + 1)
+        data = upload.read(bank_returns.MAX_ANSWER_BYTES + 1)
         try:
-            outcome = run(current_context(), bank_files.import_return_file, pk, upload.filename, data)
+            outcome = run(current_context(), bank_returns.import_return_file, pk, upload.filename, data)
         except DomainError as err:
             return self.refused(err)
         return self.response(200, id=pk, paid=outcome.paid, paid_amount=money_text(outcome.paid_amount),

@@ -15,7 +15,7 @@ import pytest
 import xlsxwriter
 from flask_babel import force_locale
 
-from app.commands import bank_files, disbursement, funds
+from app.commands import bank_files, bank_returns, disbursement, funds
 from app.errors import NotFound
 from app.models import (
     AuditEvent,
@@ -91,7 +91,7 @@ class Bank(Money):
         return out.getvalue().encode(encoding)
 
     def import_(self, batch, data, ctx=None, name="回盘.csv"):
-        outcome = bank_files.import_return_file(ctx or self.district(), batch.id, name, data)
+        outcome = bank_returns.import_return_file(ctx or self.district(), batch.id, name, data)
         self.session.commit()
         return outcome
 
@@ -290,8 +290,8 @@ def test_the_same_file_twice_is_refused_and_changes_nothing(bank, session):
     refs = bank.references(batch)
     first = bank.answer(batch, {refs[2]: None})  # the bank answers two lines first
     bank.import_(batch, first)
-    with refused(bank_files.AlreadyImported, "imported already"):
-        bank_files.import_return_file(bank.district(), batch.id, "again.csv", first)
+    with refused(bank_returns.AlreadyImported, "imported already"):
+        bank_returns.import_return_file(bank.district(), batch.id, "again.csv", first)
     session.rollback()
     assert session.query(BankReturn).count() == 1
     assert bank.statuses(batch) == [LineStatus.PAID, LineStatus.PAID, LineStatus.PENDING]
@@ -307,7 +307,7 @@ def test_one_of_each_case_is_classified_and_nothing_is_written(bank, session):
                        extra=[["6217", "王五", "312.50", "ZZ9999999000001", "成功", ""],
                               ["6217", "王建国", "312.50", refs[0], "成功", ""]])
     with pytest.raises(bank_files.FileRefused) as caught:
-        bank_files.import_return_file(bank.district(), batch.id, "回盘.csv", data)
+        bank_returns.import_return_file(bank.district(), batch.id, "回盘.csv", data)
     session.rollback()
     found = caught.value.matching
     assert [a.reference for a in found.paid] == [refs[0]] and [a.reference for a in found.failed] == [refs[1]]
@@ -330,7 +330,7 @@ def test_a_file_of_another_batch_is_refused_naming_it(bank, session):
     bank.export(first)
     data = bank.answer(second, {})
     with refused(bank_files.FileRefused, f"answers batch {second.id}, not batch {first.id}"):
-        bank_files.import_return_file(bank.district(), first.id, "回盘.csv", data)
+        bank_returns.import_return_file(bank.district(), first.id, "回盘.csv", data)
     session.rollback()
     assert bank.statuses(first) == [LineStatus.PENDING] * 2
 
@@ -345,7 +345,7 @@ def test_a_malformed_row_is_refused_naming_it(bank, session, row, expected):
     bank.export(batch)
     text = "账号,户名,金额,摘要,状态,失败原因\r\n" + ",".join(row).format(ref=bank.references(batch)[0]) + "\r\n"
     with refused(bank_files.FileRefused, expected):
-        bank_files.import_return_file(bank.district(), batch.id, "回盘.csv", text.encode("gbk"))
+        bank_returns.import_return_file(bank.district(), batch.id, "回盘.csv", text.encode("gbk"))
     session.rollback()
     assert bank.statuses(batch) == [LineStatus.PENDING] and session.query(BankReturn).count() == 0
 
@@ -354,25 +354,25 @@ def test_an_empty_oversized_or_headless_file_is_refused(bank, session, monkeypat
     batch = bank.approved(1)
     bank.export(batch)
     with refused(bank_files.FileRefused, "empty"):
-        bank_files.import_return_file(bank.district(), batch.id, "x.csv", b"")
-    monkeypatch.setattr(bank_files, "MAX_ANSWER_BYTES", 1024 * 1024)
+        bank_returns.import_return_file(bank.district(), batch.id, "x.csv", b"")
+    monkeypatch.setattr(bank_returns, "MAX_ANSWER_BYTES", 1024 * 1024)
     with refused(bank_files.FileRefused, "larger than 1 MB"):
-        bank_files.import_return_file(bank.district(), batch.id, "x.csv", b"x" * (1024 * 1024 + 1))
+        bank_returns.import_return_file(bank.district(), batch.id, "x.csv", b"x" * (1024 * 1024 + 1))
     with refused(bank_files.FileRefused, "No header row"):
-        bank_files.import_return_file(bank.district(), batch.id, "x.csv", b"a,b\r\n1,2\r\n")
+        bank_returns.import_return_file(bank.district(), batch.id, "x.csv", b"a,b\r\n1,2\r\n")
     with refused(bank_files.FileRefused, "not a readable Excel|ask the bank for the CSV"):
-        bank_files.import_return_file(bank.district(), batch.id, "x.xlsx", b"PK\x03\x04broken")
+        bank_returns.import_return_file(bank.district(), batch.id, "x.xlsx", b"PK\x03\x04broken")
     session.rollback()
 
 
 def test_a_school_imports_no_answer_and_a_batch_not_exported_takes_none(bank, session):
     batch = bank.approved(1)
     with refused(disbursement.BatchRefused, "Only a batch whose bank file was exported"):
-        bank_files.import_return_file(bank.district(), batch.id, "x.csv", b"a")
+        bank_returns.import_return_file(bank.district(), batch.id, "x.csv", b"a")
     session.rollback()
     bank.export(batch)
     with refused(disbursement.BatchRefused, "Only the district office"):
-        bank_files.import_return_file(bank.school(), batch.id, "x.csv", bank.answer(batch, {}))
+        bank_returns.import_return_file(bank.school(), batch.id, "x.csv", bank.answer(batch, {}))
     session.rollback()
 
 
@@ -382,7 +382,7 @@ def test_an_answer_unlike_an_earlier_one_is_refused(bank, session):
     bank.import_(batch, bank.answer(batch, {refs[1]: None}))
     data = bank.answer(batch, {refs[0]: "失败"})
     with refused(bank_files.FileRefused, "recorded as"):
-        bank_files.import_return_file(bank.district(), batch.id, "回盘2.csv", data)
+        bank_returns.import_return_file(bank.district(), batch.id, "回盘2.csv", data)
     session.rollback()
     assert bank.statuses(batch) == [LineStatus.PAID, LineStatus.PENDING]
 
@@ -427,7 +427,7 @@ def test_without_openpyxl_an_xlsx_answer_is_refused_asking_for_csv(bank, session
     batch = bank.approved(1)
     _, exported = bank.export(batch)
     with refused(bank_files.FileRefused, "ask the bank for the CSV"):
-        bank_files.import_return_file(bank.district(), batch.id, "回盘.xlsx", exported)
+        bank_returns.import_return_file(bank.district(), batch.id, "回盘.xlsx", exported)
     session.rollback()
 
 
@@ -450,9 +450,9 @@ def test_the_same_file_imported_twice_at_once_is_recorded_once(app, bank, sessio
                 db.session.rollback()
                 barrier.wait()
                 try:
-                    run(ctx, bank_files.import_return_file, batch.id, "回盘.csv", data)
+                    run(ctx, bank_returns.import_return_file, batch.id, "回盘.csv", data)
                     outcomes.append("recorded")
-                except bank_files.AlreadyImported:
+                except bank_returns.AlreadyImported:
                     outcomes.append("refused")
                 finally:
                     db.session.remove()

@@ -11,8 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.services import bank_answers
 from app.services import bank_files as rules
-from app.services.bank_files import AnswerFileError, BankFileError, PaymentLine, Rendering, Returned
+from app.services.bank_answers import AnswerFileError, Returned
+from app.services.bank_files import BankFileError, PaymentLine, Rendering
 
 M = Decimal
 SEED = Path(__file__).resolve().parents[2] / "seed" / "bank_layouts.json"
@@ -159,7 +161,8 @@ def answer_csv(rows: list[list[str]], *, encoding="gbk", header=("账号", "户�
 
 def parse(data: bytes):
     layouts = seeded()
-    return rules.parse_answers([layouts["agent_bank_csv"], layouts["yikatong_xlsx"]], rules.csv_rows(data))
+    return bank_answers.parse_answers([layouts["agent_bank_csv"], layouts["yikatong_xlsx"]],
+                                      bank_answers.csv_rows(data))
 
 
 def test_an_answer_in_gbk_or_utf8_is_read_with_its_status_words_and_rows():
@@ -223,7 +226,7 @@ def test_the_yikatong_answer_with_its_title_and_total_rows_is_read():
             (4, [None] * 9),
             (5, [2, "李四", "990101198001010011", "6218", 625, "生活补助", "ZZ0000007000002", "失败", "户名不符"]),
             (6, ["合计", "共2笔", None, None, 937.5, None, None, None, None])]
-    used, found = rules.parse_answers([layout], rows)
+    used, found = bank_answers.parse_answers([layout], rows)
     assert used is layout
     assert found == [Returned(3, "ZZ0000007000001", True, M("312.50")),
                      Returned(5, "ZZ0000007000002", False, M("625.00"), "户名不符")]
@@ -232,12 +235,12 @@ def test_the_yikatong_answer_with_its_title_and_total_rows_is_read():
 @pytest.mark.parametrize("value, amount", [("312.50", "312.50"), ("1,250", "1250.00"), (312.5, "312.50"),
                                            (625, "625.00"), ("￥12.3元", "12.30"), (0.1, "0.10")])
 def test_amounts_are_read_exactly(value, amount):
-    assert rules.parse_amount(value) == M(amount)
+    assert bank_answers.parse_amount(value) == M(amount)
 
 
 @pytest.mark.parametrize("value", ["", None, "-5", "0", "1e3", "12.345", "abc", True, 0.005])
 def test_what_is_not_an_amount_is_not_read_as_one(value):
-    assert rules.parse_amount(value) is None
+    assert bank_answers.parse_amount(value) is None
 
 
 def test_answers_are_matched_with_the_batch_one_of_each_case():
@@ -247,7 +250,7 @@ def test_answers_are_matched_with_the_batch_one_of_each_case():
                Returned(4, "ZZ-NOT-OURS", True, M("312.50")), Returned(5, "A3", True, M("312.00")),
                Returned(6, "A1", True, M("312.50")), Returned(7, "A4", True, M("312.50")),
                Returned(8, "A5", True, M("312.50"))]
-    found = rules.match(answers, expected)
+    found = bank_answers.match(answers, expected)
     assert [a.reference for a in found.paid] == ["A1"] and [a.reference for a in found.failed] == ["A2"]
     assert [a.reference for a in found.unknown] == ["ZZ-NOT-OURS"]
     assert [(a.reference, amount) for a, amount in found.mismatched] == [("A3", M("625.00"))]
@@ -256,5 +259,5 @@ def test_answers_are_matched_with_the_batch_one_of_each_case():
     assert [(a.reference, status) for a, status in found.conflicting] == [("A5", "failed")]
     assert found.missing == ["A6"] and found.refused
     assert (found.paid_amount, found.failed_amount) == (M("312.50"), M("312.50"))
-    clean = rules.match(answers[:2], expected)
+    clean = bank_answers.match(answers[:2], expected)
     assert not clean.refused and clean.missing == ["A3", "A6"]

@@ -16,7 +16,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app.commands import bank_files, disbursement, funds
+from app.commands import bank_files, bank_returns, disbursement, funds
 from app.errors import DomainError
 from app.formatting import format_money
 from app.models import (
@@ -288,8 +288,8 @@ class BatchView(OnceFormsMixin, BaseView):
         if upload is None or not upload.filename:
             flash(gettext("Choose the bank's answer file first."), "danger")
             return self._back(pk)
-        ok, outcome = attempt(bank_files.import_return_file, pk, upload.filename,
-                              upload.read(bank_files.MAX_ANSWER_BYTES + 1))
+        ok, outcome = attempt(bank_returns.import_return_file, pk, upload.filename,
+                              upload.read(bank_returns.MAX_ANSWER_BYTES + 1))
         if ok:
             flash(gettext("The bank's answer is recorded: %(paid)s paid (%(paid_amount)s), %(failed)s failed "
                           "(%(failed_amount)s).", paid=outcome.paid, paid_amount=format_money(outcome.paid_amount),
