@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from app.commands import entitlements, identification
+from app.commands import carry_over, entitlements, identification
 from app.commands import notice_approval as approval
-from app.commands.entitlements import CarryOverRefused, SchoolNotInScope, TermNotFound
+from app.commands.carry_over import CarryOverRefused, SchoolNotInScope, TermNotFound
 from app.commands.identification import IllegalStep
 from app.errors import NotFound, Stale
 from app.models import (
@@ -257,7 +257,7 @@ def test_leaving_school_stops_the_current_and_later_terms_and_keeps_history(sess
     pupil = _pupil(session, place, boarding=True)
     earlier = _approved(session, ctx, pupil, term=make_previous_term(session))
     _approved(session, ctx, pupil)
-    entitlements.carry_over(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id)
+    carry_over.carry_over(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id)
     session.commit()
     assert len(_rows(session, pupil)) == 3
     pupil.status = status  # as any edit would: the flush hook sees it
@@ -305,7 +305,7 @@ def _by_pupil(preview) -> dict:
 
 
 def test_the_preview_says_who_carries_over_and_why_not(session, ctx, place, terms, autumn):
-    preview = entitlements.carry_over_preview(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id)
+    preview = carry_over.carry_over_preview(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id)
     found = _by_pupil(preview)
     assert {name: p.reasons for name, p in found.items()} == {
         "寄宿生": (), "走读生": (), "转学生": (rules.NOT_ENROLLED,), "撤销生": (rules.CANCELLED,),
@@ -320,13 +320,13 @@ def test_the_preview_says_who_carries_over_and_why_not(session, ctx, place, term
 
 def test_a_new_school_year_needs_a_new_identification(session, ctx, place, terms, autumn):
     following = next(t for t in school_year(session, terms[0].start_date.year + 1).terms if t.season is Season.AUTUMN)
-    preview = entitlements.carry_over_preview(ctx, from_term_id=terms[0].id, to_term_id=following.id)
+    preview = carry_over.carry_over_preview(ctx, from_term_id=terms[0].id, to_term_id=following.id)
     assert preview.lines and {line.reason for line in preview.lines} == {rules.NEW_SCHOOL_YEAR}
-    assert entitlements.carry_over(ctx, from_term_id=terms[0].id, to_term_id=following.id) == []
+    assert carry_over.carry_over(ctx, from_term_id=terms[0].id, to_term_id=following.id) == []
     with pytest.raises(CarryOverRefused):
-        entitlements.carry_over_preview(ctx, from_term_id=terms[1].id, to_term_id=terms[0].id)
+        carry_over.carry_over_preview(ctx, from_term_id=terms[1].id, to_term_id=terms[0].id)
     with pytest.raises(TermNotFound):
-        entitlements.carry_over_preview(ctx, from_term_id=terms[0].id, to_term_id=0)
+        carry_over.carry_over_preview(ctx, from_term_id=terms[0].id, to_term_id=0)
 
 
 def test_the_amount_follows_the_standard_in_force_at_the_new_terms_start(session, ctx, place, terms, autumn):
@@ -336,14 +336,14 @@ def test_the_amount_follows_the_standard_in_force_at_the_new_terms_start(session
     session.add(AidStandard(aid_item_id=living.id, boarding=True, amount=Decimal("700.00"),
                             effective_from=terms[1].start_date))
     session.commit()
-    preview = entitlements.carry_over_preview(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id)
+    preview = carry_over.carry_over_preview(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id)
     (line,) = _by_pupil(preview)["寄宿生"].lines
     assert (line.previous_amount, line.amount) == (BOARDER, Decimal("700.00"))
 
 
 def test_carry_over_writes_what_the_preview_shows_once(session, ctx, place, terms, autumn):
-    preview = entitlements.carry_over_preview(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id)
-    written = entitlements.carry_over(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id,
+    preview = carry_over.carry_over_preview(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id)
+    written = carry_over.carry_over(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id,
                                       expected=preview.fingerprint)
     session.commit()
     shown = {(line.student_id, line.aid_item_id, line.tier_id, line.amount, line.from_entitlement_id)
@@ -352,21 +352,21 @@ def test_carry_over_writes_what_the_preview_shows_once(session, ctx, place, term
             for row in written} == shown and len(written) == 2
     assert all(row.term_id == terms[1].id and row.status is EntitlementStatus.ACTIVE for row in written)
     spring = session.query(Entitlement).filter_by(term_id=terms[1].id).count()
-    assert entitlements.carry_over(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id) == []  # twice: nothing
+    assert carry_over.carry_over(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id) == []  # twice: nothing
     session.commit()
     assert session.query(Entitlement).filter_by(term_id=terms[1].id).count() == spring == 3
-    again = entitlements.carry_over_preview(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id)
+    again = carry_over.carry_over_preview(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id)
     assert not again.carried and _by_pupil(again)["寄宿生"].reasons == (rules.ALREADY_ENTITLED,)
     events = session.query(AuditEvent).filter_by(action="money", entity="entitlement").all()
     assert [e.row_count for e in events] == [2]
 
 
 def test_carry_over_refuses_when_things_changed_since_the_preview(session, ctx, place, terms, autumn):
-    preview = entitlements.carry_over_preview(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id)
+    preview = carry_over.carry_over_preview(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id)
     autumn["day"].status = StudentStatus.DROPPED_OUT
     session.commit()
     with pytest.raises(Stale):
-        entitlements.carry_over(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id, expected=preview.fingerprint)
+        carry_over.carry_over(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id, expected=preview.fingerprint)
     session.rollback()
     assert session.query(Entitlement).filter_by(term_id=terms[1].id).count() == 1
 
@@ -376,7 +376,7 @@ def test_a_pupil_approved_again_after_reassessment_carries_over(session, ctx, pl
     app.status, app.final_tier_id = ApplicationStatus.NOTICE, _tier(session, "special").id
     session.commit()
     identification.approve(ctx, app.id)
-    preview = entitlements.carry_over_preview(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id)
+    preview = carry_over.carry_over_preview(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id)
     (line,) = _by_pupil(preview)["复核生"].lines
     assert line.carries and line.tier_name == "特别困难"
 
@@ -387,15 +387,15 @@ def test_a_school_officer_cannot_preview_another_school(session, ctx, place, ter
     _approved(session, district, theirs)
     for school_id in (place.other_school.id, make_school(session).id, 0):
         with pytest.raises(SchoolNotInScope) as refused:
-            entitlements.carry_over_preview(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id, school_id=school_id)
+            carry_over.carry_over_preview(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id, school_id=school_id)
         assert isinstance(refused.value, NotFound)
         with pytest.raises(SchoolNotInScope):
-            entitlements.carry_over(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id, school_id=school_id)
-    mine = entitlements.carry_over_preview(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id)
+            carry_over.carry_over(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id, school_id=school_id)
+    mine = carry_over.carry_over_preview(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id)
     assert "邻校生" not in _by_pupil(mine)  # without a school: their own school only
-    everyone = entitlements.carry_over_preview(district, from_term_id=terms[0].id, to_term_id=terms[1].id)
+    everyone = carry_over.carry_over_preview(district, from_term_id=terms[0].id, to_term_id=terms[1].id)
     assert "邻校生" in _by_pupil(everyone)
     other = Scope(district_id=place.school.district_id, school_id=place.other_school.id)
-    theirs_only = entitlements.carry_over_preview(context(session, other, clock=ctx.clock),
+    theirs_only = carry_over.carry_over_preview(context(session, other, clock=ctx.clock),
                                                   from_term_id=terms[0].id, to_term_id=terms[1].id)
     assert set(_by_pupil(theirs_only)) == {"邻校生"}
