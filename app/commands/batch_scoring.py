@@ -3,7 +3,7 @@
 The same rules as one application scored on its page (`app/commands/assessing.py`): the standard
 version it already has, else the one in force; facts from the frozen snapshot; the result stored
 as `apply_result` stores it (the standard's first use marked once, in the chunk that first used it);
-the state written by `identification.plan_many` and its `BulkStep.write()`, transition_many in two
+the state written by `bulk_steps.plan_many` and its `BulkStep.write()`, transition_many in two
 halves, the one write path of a bulk step (per chunk one UPDATE of many rows, each checked on its
 version, and one INSERT of workflow events). Rows are read in keyset chunks, each locked and re-read
 (PostgreSQL: FOR UPDATE; SQLite: the write lock), so a concurrent step on one application is never
@@ -20,7 +20,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.commands.assessing import mark_first_use, store_result
-from app.commands.identification import BulkStep, ClassReviewFirst, check_step, plan_many
+from app.commands.bulk_steps import BulkStep, plan_many
+from app.commands.identification import ClassReviewFirst, check_step
 from app.commands.locking import lock_select
 from app.commands.standards import NoActiveStandard, active_standard, compiled, tier_ids
 from app.commands.statistics import refresh_table_statistics

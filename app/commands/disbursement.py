@@ -1,9 +1,7 @@
-"""Disbursement batches (发放批次): who can be paid, the batch made once, its steps, its money.
+"""Disbursement batches (发放批次): the batch made once, its steps, its money, the bank's answers.
 
-`preview` lists every pupil entitled to the item in the term at the school: those a new batch would
-pay, with tier and amount, and those it would leave out with the reason (services/batch_flow.py:
-not enrolled, no payee account, paid or in a batch already, the other item of an exclusive pair,
-over the quota, the allocation exhausted). `create_batch` makes exactly that batch, once per
+`preview` (app/commands/batch_preview.py) lists who a new batch would pay and who not and why;
+`create_batch` makes exactly that batch, once per
 idempotency key (a double click or a resubmitted form gives the same batch), all or nothing; the
 database's partial unique index keeps a pupil from a second live line of the item in the term.
 The steps follow services/batch_flow.py; approving (four eyes: never the batch's creator) reserves
@@ -20,15 +18,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.commands import bulk_writes
+from app.commands.batch_preview import Candidate, cash_item, drawn_allocation, preview, school_in_scope
 from app.commands.ledger import post
 from app.commands.locking import lock_one
 from app.context import Context
 from app.errors import DomainError, FieldErrors, NotFound, Stale
 from app.labels import enum_label
 from app.models import (
-    LIVE_LINE,
-    AidItem,
-    AidKind,
     Allocation,
     BatchStatus,
     Book,
@@ -37,17 +33,10 @@ from app.models import (
     Entitlement,
     EntitlementStatus,
     EntryKind,
-    Household,
     LineStatus,
-    Payee,
     Quota,
-    School,
-    Student,
-    StudentStatus,
     Term,
-    Tier,
 )
-from app.queries.money import allocation_states
 from app.security import audit
 from app.security.scope import limit
 from app.services import batch_flow, ledger
@@ -56,175 +45,10 @@ from app.services.ledger import Line
 
 ZERO = Decimal("0.00")
 KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
-ACCOUNT = re.compile(r"\d{8,30}")  # a bank card or account number: digits only
 
 
 class BatchRefused(DomainError):
     """A batch cannot be made, or the step cannot be taken."""
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One entitled pupil as a batch sees them; `reason` is None when they would be paid."""
-
-    entitlement_id: int
-    student_id: int
-    name: str
-    grade: int
-    class_name: str
-    tier_id: int
-    tier_name: str
-    amount: Decimal
-    payee_name: str | None
-    payee_id_number: str | None
-    bank_name: str | None
-    bank_account: str | None
-    reason: str | None = None
-
-
-@dataclass
-class Preview:
-    """Who a new batch would pay and who it would leave out, with the allocation's figures."""
-
-    allocation: Allocation | None
-    eligible: list = field(default_factory=list)
-    excluded: list = field(default_factory=list)
-    available: Decimal = ZERO  # the allocation's free money less the batches made and not yet approved
-    places_left: int | None = None  # None: no quota set
-
-    @property
-    def total(self) -> Decimal:
-        return sum((c.amount for c in self.eligible), ZERO)
-
-    @property
-    def count(self) -> int:
-        return len(self.eligible)
-
-    def excluded_by_reason(self) -> dict[str, int]:
-        """{reason: how many pupils}, in the order reasons are checked."""
-        counts = {}
-        for candidate in self.excluded:
-            counts[candidate.reason] = counts.get(candidate.reason, 0) + 1
-        return {reason: counts[reason] for reason in batch_flow.EXCLUSIONS if reason in counts}
-
-
-def _school(ctx: Context, school_id: int) -> School:
-    school = limit(ctx.session.query(School).filter(School.id == school_id), School, ctx.scope).one_or_none()
-    if school is None:
-        raise NotFound(_l("No such school, or it is not yours."))
-    return school
-
-
-def _cash_item(ctx: Context, aid_item_id: int) -> AidItem:
-    item = ctx.session.get(AidItem, aid_item_id)
-    if item is None or not item.active:
-        raise FieldErrors({"aid_item_id": [_l("No such aid item in use.")]})
-    if item.kind is not AidKind.CASH or item.payee is not Payee.PUPIL:
-        raise FieldErrors({"aid_item_id": [_l(
-            "This item is not paid in cash to families (in kind, or to the canteen): it has distribution "
-            "records, not bank batches.")]})
-    return item
-
-
-def _allocation(ctx: Context, school_id: int, aid_item_id: int, term_id: int,
-                fund_account_id: int | None) -> Allocation | None:
-    """The allocation a batch draws on: the one of the account given, else the only one (FieldErrors
-    when several accounts allocated to the school and none was chosen)."""
-    query = ctx.session.query(Allocation).filter_by(school_id=school_id, aid_item_id=aid_item_id, term_id=term_id)
-    if fund_account_id is not None:
-        query = query.filter(Allocation.fund_account_id == fund_account_id)
-    found = limit(query, Allocation, ctx.scope).order_by(Allocation.id).all()
-    if len(found) > 1:
-        raise FieldErrors({"fund_account_id": [_l("Several fund accounts allocated this item to the school; "
-                                                  "choose the account to pay from.")]})
-    return found[0] if found else None
-
-
-def _pending_totals(session, allocation_id: int, *, besides: int | None = None) -> Decimal:
-    """What the allocation's batches made and not yet approved will take."""
-    query = select(func.coalesce(func.sum(DisbursementBatch.total), 0)).where(
-        DisbursementBatch.allocation_id == allocation_id,
-        DisbursementBatch.status.in_([BatchStatus(s) for s in batch_flow.PENDING]))
-    if besides is not None:
-        query = query.where(DisbursementBatch.id != besides)
-    return Decimal(session.execute(query).scalar_one()).quantize(ledger.CENT)
-
-
-def _entitled(session, school_id: int, aid_item_id: int, term_id: int) -> list:
-    """The active entitlements of the item at the school in the term, with pupil, tier and payee; in
-    the order places and money go: the neediest tier first, then by pupil."""
-    return session.execute(
-        select(Entitlement.id, Entitlement.student_id, Entitlement.amount, Entitlement.tier_id, Tier.name,
-               Student.name, Student.grade, Student.class_name, Student.status, Household.payee_name,
-               Household.guardian_id_number, Household.bank_name, Household.bank_account)
-        .join(Student, Student.id == Entitlement.student_id).join(Tier, Tier.id == Entitlement.tier_id)
-        .outerjoin(Household, Household.id == Student.household_id)
-        .where(Entitlement.school_id == school_id, Entitlement.aid_item_id == aid_item_id,
-               Entitlement.term_id == term_id, Entitlement.status == EntitlementStatus.ACTIVE)
-        .order_by(Tier.rank.desc(), Student.grade, Student.class_name, Student.id)).all()
-
-
-def _live_pupils(session, item: AidItem, term_id: int, student_ids: set) -> tuple[set, set]:
-    """(pupils with a live line of the item in the term, pupils with one of an item exclusive with it)."""
-    items = [item.id]
-    if item.exclusivity_group:
-        items += [i for (i,) in session.execute(select(AidItem.id).where(
-            AidItem.exclusivity_group == item.exclusivity_group, AidItem.id != item.id))]
-    paid, exclusive = set(), set()
-    for student_id, aid_item_id in session.execute(
-            select(DisbursementLine.student_id, DisbursementLine.aid_item_id).where(
-                DisbursementLine.term_id == term_id, DisbursementLine.aid_item_id.in_(items),
-                DisbursementLine.status.in_(LIVE_LINE))):
-        if student_id in student_ids:
-            (paid if aid_item_id == item.id else exclusive).add(student_id)
-    return paid, exclusive
-
-
-def _payee_ok(name, account) -> bool:
-    return bool((name or "").strip()) and bool(ACCOUNT.fullmatch((account or "").replace(" ", "")))
-
-
-def preview(ctx: Context, *, term_id: int, aid_item_id: int, school_id: int,
-            fund_account_id: int | None = None, besides: int | None = None) -> Preview:
-    """Who a new batch of the item for the school's term would pay, and who not and why."""
-    school = _school(ctx, school_id)
-    item = _cash_item(ctx, aid_item_id)
-    if ctx.session.get(Term, term_id) is None:
-        raise FieldErrors({"term_id": [_l("No such term.")]})
-    allocation = _allocation(ctx, school.id, item.id, term_id, fund_account_id)
-    result = Preview(allocation)
-    if allocation is not None:
-        state = allocation_states(ctx.session, ctx.scope, allocation_ids=[allocation.id])[allocation.id]
-        result.available = state.available - _pending_totals(ctx.session, allocation.id, besides=besides)
-        result.places_left = state.places_left
-    rows = _entitled(ctx.session, school.id, item.id, term_id)
-    paid, exclusive = _live_pupils(ctx.session, item, term_id, {row[1] for row in rows})
-    money, places = result.available, result.places_left
-    for (entitlement_id, student_id, amount, tier_id, tier_name, name, grade, class_name, status, payee,
-         payee_id_number, bank, account) in rows:
-        reason = _reason(status, payee, account, student_id in paid, student_id in exclusive, places,
-                         amount > money)
-        candidate = Candidate(entitlement_id, student_id, name, grade, class_name, tier_id, tier_name, amount,
-                              payee, payee_id_number, bank, (account or "").replace(" ", "") or None, reason)
-        if reason is None:
-            money -= amount
-            if places is not None:
-                places -= 1
-            result.eligible.append(candidate)
-        else:
-            result.excluded.append(candidate)
-    return result
-
-
-def _reason(status, payee, account, paid: bool, exclusive: bool, places: int | None, too_much: bool) -> str | None:
-    """Why an entitled pupil is left out of a new batch (None: paid in it), the first reason found
-    in the order of batch_flow.EXCLUSIONS."""
-    checks = ((status is not StudentStatus.ENROLLED, batch_flow.NOT_ENROLLED),
-              (not _payee_ok(payee, account), batch_flow.NO_PAYEE_ACCOUNT),
-              (paid, batch_flow.ALREADY_PAID), (exclusive, batch_flow.EXCLUSIVE),
-              (places is not None and places <= 0, batch_flow.OVER_QUOTA),
-              (too_much, batch_flow.ALLOCATION_EXHAUSTED))
-    return next((reason for failed, reason in checks if failed), None)
 
 
 def _request_hash(term_id: int, aid_item_id: int, school_id: int, fund_account_id: int | None) -> str:
@@ -239,9 +63,9 @@ def create_batch(ctx: Context, *, term_id: int, aid_item_id: int, school_id: int
     if not KEY.fullmatch(key):
         raise FieldErrors({"idempotency_key": [_l("The form's key is missing or malformed; open the form again.")]})
     digest = _request_hash(term_id, aid_item_id, school_id, fund_account_id)
-    school = _school(ctx, school_id)
-    item = _cash_item(ctx, aid_item_id)
-    allocation = _allocation(ctx, school.id, item.id, term_id, fund_account_id)
+    school = school_in_scope(ctx, school_id)
+    item = cash_item(ctx, aid_item_id)
+    allocation = drawn_allocation(ctx, school.id, item.id, term_id, fund_account_id)
     if allocation is None:
         raise BatchRefused(_l("The district office has not allocated funds of this item to the school for "
                               "this term yet."))

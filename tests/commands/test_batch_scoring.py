@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import inspect
 
-from app.commands import assessing, identification
+from app.commands import assessing, bulk_steps, identification
 from app.commands.batch_scoring import SchoolNotInScope, score_submitted
 from app.jobs.runner import execute
 from app.models import (
@@ -287,11 +287,11 @@ def test_a_row_changed_after_it_was_read_is_not_overwritten(session, place, batc
     ctx = context(session, place.scope, clock=clock)
     apps = _candidates(ctx, _where(session, place.scope, place.school.id, current_term(session).id), "submitted", 0, 10)
     assert [a.id for a in apps] == batch["ready"]
-    session.execute(identification.APPLICATION.update().where(identification.APPLICATION.c.id == apps[1].id)
-                    .values(version=identification.APPLICATION.c.version + 1, reason="changed meanwhile"))
+    session.execute(bulk_steps.APPLICATION.update().where(bulk_steps.APPLICATION.c.id == apps[1].id)
+                    .values(version=bulk_steps.APPLICATION.c.version + 1, reason="changed meanwhile"))
     values = Rules(session).applied(place.standard, apps[0].snapshot_facts, ctx.now)[0]
     with pytest.raises(StaleDataError):
-        identification.transition_many(ctx, apps, "assess", lambda app: values)
+        bulk_steps.transition_many(ctx, apps, "assess", lambda app: values)
     session.rollback()
     for app_id in batch["ready"]:
         assert _app(session, app_id).status is ApplicationStatus.SUBMITTED and _app(session, app_id).score is None
@@ -313,7 +313,7 @@ def test_a_missing_or_older_facts_record_is_made_again_from_the_snapshot(session
     first, second = batch["ready"]
     record = json.loads(_app(session, first).snapshot_facts)
     older = json.dumps([record[0] - 1, "999999", *record[2:]])  # other rules, and facts that would score 0
-    table = identification.APPLICATION
+    table = bulk_steps.APPLICATION
     session.execute(table.update().where(table.c.id == first).values(snapshot_facts=None))
     session.execute(table.update().where(table.c.id == second).values(snapshot_facts=older))
     session.commit()
@@ -333,7 +333,7 @@ def test_transition_many_of_orm_objects_leaves_them_reading_what_was_written(ses
     apps = [session.get(Application, app_id) for app_id in batch["ready"]]
     before = [app.version for app in apps]
     values = {"score": Decimal("12.50"), "decided_by": "score"}
-    identification.transition_many(ctx, apps, "assess", lambda app: values, detail="v1 12.50")
+    bulk_steps.transition_many(ctx, apps, "assess", lambda app: values, detail="v1 12.50")
     assert [app.status for app in apps] == [ApplicationStatus.SCHOOL_REVIEW] * 2
     assert [app.score for app in apps] == [Decimal("12.50")] * 2
     assert [app.version for app in apps] == [v + 1 for v in before]
@@ -342,7 +342,7 @@ def test_transition_many_of_orm_objects_leaves_them_reading_what_was_written(ses
 def test_every_scorable_status_is_walked_chunk_by_chunk(session, place, batch, clock):
     """The walk goes one scorable status at a time: applications waiting in each of them (submitted,
     class review recorded, at school review without a score) are all scored, whatever the chunk."""
-    table = identification.APPLICATION
+    table = bulk_steps.APPLICATION
     first, second = batch["ready"]
     session.execute(table.update().where(table.c.id == first).values(status="class_review"))
     session.execute(table.update().where(table.c.id == second).values(status="school_review"))

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app import runner as chunks
-from app.commands import identification
+from app.commands import bulk_steps, identification
 from app.commands.batch_scoring import score_submitted
 from app.models import Application, ApplicationStatus, AuditEvent
 from tests.context import context
@@ -96,7 +96,7 @@ def test_a_failed_write_keeps_the_chunks_before_it_and_writes_none_after_it(sess
                                                                             lanes, monkeypatch):
     """The second chunk's write fails: the first stays committed, nothing of the second nor of any
     later chunk is written, the error reaches the caller and no writer thread is left behind."""
-    original, calls = identification.BulkStep.write, []
+    original, calls = bulk_steps.BulkStep.write, []
 
     def failing(step):
         calls.append(len(step.apps))
@@ -104,7 +104,7 @@ def test_a_failed_write_keeps_the_chunks_before_it_and_writes_none_after_it(sess
             raise RuntimeError("the disk is full")
         original(step)
 
-    monkeypatch.setattr(identification.BulkStep, "write", failing)
+    monkeypatch.setattr(bulk_steps.BulkStep, "write", failing)
     with pytest.raises(RuntimeError, match="disk is full"):
         _score(session, place, clock, chunk=2)
     session.rollback()
