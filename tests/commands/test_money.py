@@ -352,3 +352,38 @@ def test_twenty_approvals_at_once_approve_exactly_what_the_money_covers(app, mon
     assert session.query(DisbursementBatch).filter_by(status=BatchStatus.APPROVED).count() == 10
     _entries_balance(session)
     assert session.query(DisbursementLine).filter(DisbursementLine.status == LineStatus.PENDING).count() == 20
+
+
+def test_two_posts_of_one_batch_form_at_once_make_one_batch(app, money, session):
+    """A double click that reaches the server twice at once (real threads, each its own session): the
+    allocation's lock orders them, the second finds the first's batch by its key; one batch, one set of
+    lines, on SQLite and on PostgreSQL."""
+    from app.extensions import db
+    from app.runner import run
+
+    for _ in range(3):
+        money.pupil()
+    key, made, errors = uuid.uuid4().hex, [], []
+    barrier = threading.Barrier(2, timeout=60)
+    where = dict(term_id=money.term.id, aid_item_id=money.item.id, school_id=money.place.school.id)
+
+    def post() -> None:
+        try:
+            with app.app_context():
+                ctx = context(db.session, money.place.scope, clock=money.clock)
+                barrier.wait()
+                try:
+                    made.append(run(ctx, disbursement.create_batch, idempotency_key=key, **where).id)
+                finally:
+                    db.session.remove()
+        except Exception as err:  # noqa: BLE001  (reported in the test's thread)
+            errors.append(err)
+
+    threads = [threading.Thread(target=post, daemon=True) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=90)
+    assert not any(t.is_alive() for t in threads) and not errors, errors
+    assert len(made) == 2 and made[0] == made[1]
+    assert session.query(DisbursementBatch).count() == 1 and session.query(DisbursementLine).count() == 3
