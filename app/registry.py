@@ -17,6 +17,7 @@ from app.views.identification.reports import SchoolProgressView
 from app.views.identification.simulation import SimulationView
 from app.views.identification.standards import StandardView
 from app.views.money.aid import AidItemModelView, AidStandardModelView
+from app.views.money.carry_over import CarryOverView
 from app.views.money.funds import FundAccountModelView
 from app.views.money.payments import BatchView, MoneyView
 from app.views.records.calendar import SchoolYearModelView, TermModelView
@@ -71,7 +72,7 @@ MENU = [
 ]
 
 
-NO_MENU = [JobView, NoticePrintView]
+NO_MENU = [JobView, NoticePrintView, CarryOverView]
 
 
 def share_permission_sets(views: list) -> None:
