@@ -126,6 +126,8 @@ JOBS_STALE_SECONDS = int(os.environ.get("APP_JOBS_STALE_SECONDS", "120"))  # no 
 JOBS_WORKERS = int(os.environ.get("APP_JOBS_WORKERS", "2"))
 # result files hold pupils' data: deleted this many days after the job ended (the row stays)
 JOBS_KEEP_DAYS = int(os.environ.get("APP_JOBS_KEEP_DAYS", "7"))
+# a disbursement batch of more entitled pupils than this is made by a background job (page and API)
+BATCH_JOB_THRESHOLD = int(os.environ.get("APP_BATCH_JOB_THRESHOLD", "2000"))
 
 # --- Workbench (issue 4) ------------------------------------------------------------------------
 # seconds the per-school pupil counts of the progress table are reused (they change rarely and

@@ -59,7 +59,7 @@ class JobApi(ZizhuApi):
             404: {$ref: '#/components/responses/404'}
         """
         found = KINDS.get(kind)
-        if found is None or not current_app.appbuilder.sm.has_access(*found.permission):
+        if found is None or not found.listed or not current_app.appbuilder.sm.has_access(*found.permission):
             return self.response_404()
         try:
             values = request_values(JobStartBody())

@@ -68,6 +68,7 @@ class BatchCreateBody(BatchPreviewBody):
 
     idempotency_key = fields.String(required=True)
     title = optional_text(120)
+    background = fields.Boolean(load_default=False)  # made by a job (202) whatever its size
 
 
 class StepBody(Schema):
@@ -172,10 +173,17 @@ class BatchCreated(Schema):
     result = fields.Nested(BatchAnswer, required=True)
 
 
+class BatchJobStarted(Schema):
+    """The job making a large batch (its summary names the batch once made)."""
+
+    job_id = fields.Integer(required=True)
+    status = fields.String(required=True)
+
+
 MONEY_BODIES = (ReceiptBody, AllocationBody, TakeBackBody, QuotaBody, BatchPreviewBody, BatchCreateBody, StepBody,
                 StepReasonBody, ReissueBody, ExportBody)
 MONEY_ANSWERS = (EntryMade, AllocationAnswer, QuotaAnswer, PreviewLine, BatchPreview, BatchAnswer, BatchCreated,
-                 AnswersRecorded)
+                 AnswersRecorded, BatchJobStarted)
 
 
 def entry_json(entry) -> dict:

@@ -3,8 +3,9 @@
 `preview` lists every pupil entitled to the item in the term at the school: those a new batch would
 pay, with tier and amount, the neediest tier first, and those it would leave out with the first
 reason found (services/batch_flow.py: not enrolled, no payee account, paid or in a batch already, the
-other item of an exclusive pair, over the quota, the allocation used up). The money left is the
-allocation's free money less what the batches made and not yet approved will take. Nothing is written.
+other item of an exclusive pair, over the quota, no allocation at all, the allocation used up). The
+money left is the allocation's free money less what the batches made and not yet approved will take.
+Nothing is written.
 """
 import re
 from dataclasses import dataclass, field
@@ -142,6 +143,15 @@ def _entitled(session, school_id: int, aid_item_id: int, term_id: int) -> list:
         .order_by(Tier.rank.desc(), Student.grade, Student.class_name, Student.id)).all()
 
 
+def entitled_count(ctx: Context, *, term_id: int, aid_item_id: int, school_id: int) -> int:
+    """How many pupils of the school (in scope) are entitled to the item in the term: the size of the
+    preview, paid or left out (one COUNT, to choose between making a batch at once or as a job)."""
+    school = school_in_scope(ctx, school_id)
+    return ctx.session.execute(select(func.count()).select_from(Entitlement).where(
+        Entitlement.school_id == school.id, Entitlement.aid_item_id == aid_item_id, Entitlement.term_id == term_id,
+        Entitlement.status == EntitlementStatus.ACTIVE)).scalar_one()
+
+
 def _live_pupils(session, item: AidItem, term_id: int, student_ids: set) -> tuple[set, set]:
     """(pupils with a live line of the item in the term, pupils with one of an item exclusive with it)."""
     items = [item.id]
@@ -181,7 +191,7 @@ def preview(ctx: Context, *, term_id: int, aid_item_id: int, school_id: int,
     for (entitlement_id, student_id, amount, tier_id, tier_name, name, grade, class_name, status, payee,
          payee_id_number, bank, account) in rows:
         reason = _reason(status, payee, account, student_id in paid, student_id in exclusive, places,
-                         amount > money)
+                         amount > money, allocation is None)
         candidate = Candidate(entitlement_id, student_id, name, grade, class_name, tier_id, tier_name, amount,
                               payee, payee_id_number, bank, (account or "").replace(" ", "") or None, reason)
         if reason is None:
@@ -194,12 +204,13 @@ def preview(ctx: Context, *, term_id: int, aid_item_id: int, school_id: int,
     return result
 
 
-def _reason(status, payee, account, paid: bool, exclusive: bool, places: int | None, too_much: bool) -> str | None:
+def _reason(status, payee, account, paid: bool, exclusive: bool, places: int | None, too_much: bool,
+            unallocated: bool) -> str | None:
     """Why an entitled pupil is left out of a new batch (None: paid in it), the first reason found
-    in the order of batch_flow.EXCLUSIONS."""
+    in the order of batch_flow.EXCLUSIONS; `unallocated`: the school has no allocation to draw on."""
     checks = ((status is not StudentStatus.ENROLLED, batch_flow.NOT_ENROLLED),
               (not _payee_ok(payee, account), batch_flow.NO_PAYEE_ACCOUNT),
               (paid, batch_flow.ALREADY_PAID), (exclusive, batch_flow.EXCLUSIVE),
               (places is not None and places <= 0, batch_flow.OVER_QUOTA),
-              (too_much, batch_flow.ALLOCATION_EXHAUSTED))
+              (unallocated, batch_flow.NO_ALLOCATION), (too_much, batch_flow.ALLOCATION_EXHAUSTED))
     return next((reason for failed, reason in checks if failed), None)

@@ -45,6 +45,8 @@ from app.services.ledger import Line
 
 ZERO = Decimal("0.00")
 KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
+LINE_CHUNK = 5000  # lines written per statement when a job follows the progress
+NOT_ALLOCATED = _l("The district office has not allocated funds of this item to the school for this term yet.")
 
 
 class BatchRefused(DomainError):
@@ -55,37 +57,62 @@ def _request_hash(term_id: int, aid_item_id: int, school_id: int, fund_account_i
     return hashlib.sha256(f"{term_id}|{aid_item_id}|{school_id}|{fund_account_id or ''}".encode()).hexdigest()
 
 
-def create_batch(ctx: Context, *, term_id: int, aid_item_id: int, school_id: int, idempotency_key: str,
-                 fund_account_id: int | None = None, title: str | None = None) -> DisbursementBatch:
-    """Make the batch the preview shows, once: the same key again gives the same batch (another
-    request under a used key is refused). All or nothing: the batch and every line, or none."""
+def checked_key(idempotency_key: str | None) -> str:
+    """The form's (or client's) key of a batch, stripped; FieldErrors when missing or malformed."""
     key = (idempotency_key or "").strip()
     if not KEY.fullmatch(key):
         raise FieldErrors({"idempotency_key": [_l("The form's key is missing or malformed; open the form again.")]})
+    return key
+
+
+def made_under(ctx: Context, key: str, *, term_id: int, aid_item_id: int, school_id: int,
+               fund_account_id: int | None = None) -> DisbursementBatch | None:
+    """The batch made under `key` already (re-read), if any; FieldErrors when the key made another batch
+    (another school, item, term or account) or one outside the scope."""
+    made = ctx.session.query(DisbursementBatch).filter_by(idempotency_key=key).populate_existing().one_or_none()
+    if made is None:
+        return None
+    if made.request_hash != _request_hash(term_id, aid_item_id, school_id, fund_account_id) or limit(
+            ctx.session.query(DisbursementBatch.id).filter(DisbursementBatch.id == made.id), DisbursementBatch,
+            ctx.scope).first() is None:
+        raise FieldErrors({"idempotency_key": [_l("This form was already used for another batch; open the "
+                                                  "form again.")]})
+    return made
+
+
+def create_batch(ctx: Context, *, term_id: int, aid_item_id: int, school_id: int, idempotency_key: str,
+                 fund_account_id: int | None = None, title: str | None = None, progress=None,
+                 chunk: int = LINE_CHUNK) -> DisbursementBatch:
+    """Make the batch the preview shows, once: the same key again gives the same batch (another
+    request under a used key is refused). All or nothing: the batch and every line, or none.
+
+    `progress(done, total)`, when given, is called once the lines are planned (0 of them written)
+    and after every `chunk` lines written, all in this one transaction (a job's progress and its
+    chance to stop: whatever it raises undoes everything); without it the lines go in one statement.
+    """
+    key = checked_key(idempotency_key)
     digest = _request_hash(term_id, aid_item_id, school_id, fund_account_id)
     school = school_in_scope(ctx, school_id)
     item = cash_item(ctx, aid_item_id)
     allocation = drawn_allocation(ctx, school.id, item.id, term_id, fund_account_id)
     if allocation is None:
-        raise BatchRefused(_l("The district office has not allocated funds of this item to the school for "
-                              "this term yet."))
+        raise BatchRefused(NOT_ALLOCATED)
     # batches of one allocation are made one at a time: the money and places left are read under the lock
     lock_one(ctx.session, ctx.session.query(Allocation).filter(Allocation.id == allocation.id), Allocation,
              allocation.id)
     quota = ctx.session.query(Quota).filter_by(school_id=school.id, aid_item_id=item.id, term_id=term_id)
     if quota.first() is not None:
         lock_one(ctx.session, quota, Quota, 0)
-    made = ctx.session.query(DisbursementBatch).filter_by(idempotency_key=key).populate_existing().one_or_none()
+    made = made_under(ctx, key, term_id=term_id, aid_item_id=aid_item_id, school_id=school_id,
+                      fund_account_id=fund_account_id)
     if made is not None:
-        if made.request_hash != digest or limit(ctx.session.query(DisbursementBatch.id).filter(
-                DisbursementBatch.id == made.id), DisbursementBatch, ctx.scope).first() is None:
-            raise FieldErrors({"idempotency_key": [_l("This form was already used for another batch; open the "
-                                                      "form again.")]})
         return made
     found = preview(ctx, term_id=term_id, aid_item_id=item.id, school_id=school.id,
                     fund_account_id=allocation.fund_account_id)
     if not found.eligible:
         raise BatchRefused(_l("No pupil can be paid in this batch: see the reasons in the preview."))
+    if progress is not None:
+        progress(0, found.count)
     term = ctx.session.get(Term, term_id)
     batch = DisbursementBatch(
         district_id=school.district_id, school_id=school.id, term_id=term_id, aid_item_id=item.id,
@@ -98,16 +125,18 @@ def create_batch(ctx: Context, *, term_id: int, aid_item_id: int, school_id: int
     except IntegrityError:
         raise FieldErrors({"idempotency_key": [_l("This form was already used for another batch; open the "
                                                   "form again.")]}) from None
-    _insert_lines(ctx, batch, found.eligible)
+    _insert_lines(ctx, batch, found.eligible, progress, chunk)
     audit.record(ctx, audit.MONEY, entity="disbursement_batch", entity_id=batch.id, school_id=school.id,
                  detail=f"create: {found.count} {found.total}", row_count=found.count,
                  new={"status": batch.status.value, "line_count": found.count, "total": str(found.total)})
     return batch
 
 
-def _insert_lines(ctx: Context, batch: DisbursementBatch, eligible: list[Candidate]) -> None:
-    """The batch's lines in one statement; a pupil put in another live line meanwhile refuses the
-    whole batch (the partial unique index, whatever the checks before saw)."""
+def _insert_lines(ctx: Context, batch: DisbursementBatch, eligible: list[Candidate], progress=None,
+                  chunk: int = LINE_CHUNK) -> None:
+    """The batch's lines in one statement (`chunk` at a time with `progress` reported after each); a
+    pupil put in another live line meanwhile refuses the whole batch (the partial unique index,
+    whatever the checks before saw)."""
     keys = ("batch_id", "student_id", "school_id", "aid_item_id", "term_id", "entitlement_id", "tier_id",
             "amount", "payee_name", "payee_id_number", "bank_name", "bank_account", "reference", "status",
             "version")
@@ -119,9 +148,13 @@ def _insert_lines(ctx: Context, batch: DisbursementBatch, eligible: list[Candida
                      (c.bank_name or "").strip()[:64] or None,
                      c.bank_account, f"ZZ{batch.id:07d}{n:06d}", LineStatus.PENDING, 1))
             for n, c in enumerate(eligible, start=1)]
+    step = max(1, chunk) if progress is not None else max(1, len(rows))
     try:
         with ctx.session.begin_nested():
-            bulk_writes.insert_many(ctx.session.connection(), table, keys, rows)
+            for start in range(0, len(rows), step):
+                bulk_writes.insert_many(ctx.session.connection(), table, keys, rows[start:start + step])
+                if progress is not None:
+                    progress(min(start + step, len(rows)), len(rows))
     except IntegrityError:
         raise BatchRefused(_l("A pupil of this batch was put in another batch meanwhile; preview again.")) from None
 

@@ -62,6 +62,7 @@ class JobKind:
     run: Callable[[JobContext], JobResult]
     icon: str = "fa-cog"
     options: tuple = ()  # names of the start form's fields (see app/jobs/forms.py)
+    listed: bool = True  # offered on the jobs page and POST /job/start (False: started from its own page)
 
 
 KINDS: dict[str, JobKind] = {}
@@ -78,9 +79,9 @@ def keyset_chunks(job: JobContext, query, key):
 
 
 def job_kind(key: str, *, label, description, permission: tuple[str, str], icon: str = "fa-cog",
-             options: tuple = ()):
+             options: tuple = (), listed: bool = True):
     """Register the decorated `run(ctx) -> JobResult` as the job kind `key`."""
     def register(run: Callable[[JobContext], JobResult]):
-        KINDS[key] = JobKind(key, label, description, permission, run, icon, options)
+        KINDS[key] = JobKind(key, label, description, permission, run, icon, options, listed)
         return run
     return register

@@ -28,8 +28,9 @@ NO_PAYEE_ACCOUNT = "no_payee_account"
 ALREADY_PAID = "already_paid"
 EXCLUSIVE = "exclusive"
 OVER_QUOTA = "over_quota"
-ALLOCATION_EXHAUSTED = "allocation_exhausted"
-EXCLUSIONS = (NOT_ENROLLED, NO_PAYEE_ACCOUNT, ALREADY_PAID, EXCLUSIVE, OVER_QUOTA, ALLOCATION_EXHAUSTED)
+NO_ALLOCATION = "no_allocation"  # the district has allocated nothing of the item to the school this term
+ALLOCATION_EXHAUSTED = "allocation_exhausted"  # an allocation there is, but what is left does not cover the pupil
+EXCLUSIONS = (NOT_ENROLLED, NO_PAYEE_ACCOUNT, ALREADY_PAID, EXCLUSIVE, OVER_QUOTA, NO_ALLOCATION, ALLOCATION_EXHAUSTED)
 
 
 class StepRefused(Exception):

@@ -26,9 +26,9 @@ def _job_link(job_id) -> Markup:
 
 
 def startable_kinds() -> list:
-    """The job kinds the signed-in user may start."""
+    """The job kinds the signed-in user may start here (not those started from their own page)."""
     sm = current_app.appbuilder.sm
-    return [kind for kind in KINDS.values() if sm.has_access(*kind.permission)]
+    return [kind for kind in KINDS.values() if kind.listed and sm.has_access(*kind.permission)]
 
 
 class JobModelView(ZizhuModelView):

@@ -10,15 +10,16 @@ import uuid
 from collections import Counter
 from decimal import Decimal
 
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app.commands import bank_files, bank_returns, disbursement, funds
+from app.commands import bank_files, bank_returns, batch_jobs, disbursement, funds
 from app.errors import DomainError
 from app.formatting import format_money
+from app.jobs.queue import job_queue
 from app.models import (
     AidItem,
     AidKind,
@@ -27,6 +28,8 @@ from app.models import (
     DisbursementBatch,
     DisbursementLine,
     FundAccount,
+    Job,
+    JobStatus,
     Payee,
     School,
     Tier,
@@ -46,6 +49,7 @@ from app.views.framework.once import OnceFormsMixin
 from app.views.framework.runner import attempt, post
 
 PAGE = 50
+PREVIEW_ROWS = 500  # pupils listed per table of a preview; its totals count every pupil
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXCLUSION_LABELS = {
     batch_flow.NOT_ENROLLED: _l("No longer enrolled (transferred, dropped out or graduated)"),
@@ -53,6 +57,7 @@ EXCLUSION_LABELS = {
     batch_flow.ALREADY_PAID: _l("Paid, or in another batch, this term already"),
     batch_flow.EXCLUSIVE: _l("Receives the higher of two exclusive items already"),
     batch_flow.OVER_QUOTA: _l("Over the school's quota"),
+    batch_flow.NO_ALLOCATION: _l("No funds of this item allocated to the school this term yet"),
     batch_flow.ALLOCATION_EXHAUSTED: _l("The allocation is used up"),
 }
 STEP_LABELS = {"submit": _l("Submit to the district"), "send_back": _l("Send back to the school"),
@@ -179,7 +184,8 @@ class BatchView(OnceFormsMixin, BaseView):
     @expose("/new", methods=["GET", "POST"])
     @has_access
     def new(self):
-        """Choose school, item and term, see who would be paid and who not (GET); make the batch (POST)."""
+        """Choose school, item and term, see who would be paid and who not (GET); make the batch (POST),
+        at once, or by a background job above BATCH_JOB_THRESHOLD entitled pupils (its progress page)."""
         ctx = current_context()
         source = request.form if request.method == "POST" else request.args
         term = find_term(ctx.session, parse_id(source.get("term_id")) or 0) or current_term(ctx.session)
@@ -187,9 +193,15 @@ class BatchView(OnceFormsMixin, BaseView):
         args = {"school_id": ctx.scope.school_id or parse_id(source.get("school_id")),
                 "aid_item_id": parse_id(source.get("aid_item_id")) or (items[0].id if items else None),
                 "term_id": term.id if term else None, "fund_account_id": parse_id(source.get("fund_account_id"))}
+        threshold = current_app.config["BATCH_JOB_THRESHOLD"]
         if request.method == "POST" and all(args[k] for k in ("school_id", "aid_item_id", "term_id")):
-            ok, made = attempt(disbursement.create_batch, idempotency_key=source.get("idempotency_key", ""),
-                               title=source.get("title"), **args)
+            ok, made = attempt(batch_jobs.make_or_start, idempotency_key=source.get("idempotency_key", ""),
+                               title=source.get("title"), threshold=threshold,
+                               per_user=current_app.config["JOBS_PER_USER"], **args)
+            if ok and isinstance(made, Job):
+                if made.status is JobStatus.QUEUED:
+                    job_queue().enqueue(made.id)
+                return redirect(url_for("JobView.show", pk=made.id))
             if ok:
                 return redirect(url_for("BatchView.show", pk=made.id))
         preview = None
@@ -199,10 +211,12 @@ class BatchView(OnceFormsMixin, BaseView):
         by_tier = Counter()
         for candidate in (preview.eligible if preview else []):
             by_tier[candidate.tier_name] += candidate.amount
+        entitled = preview.count + len(preview.excluded) if preview else 0
         return self.render_template(
             "zizhu/money/batch_new.html", args=args, preview=preview, schools=_schools(ctx), items=items,
             terms=terms(ctx.session), fixed_school=ctx.scope.school_id, reasons=EXCLUSION_LABELS,
-            by_tier=sorted(by_tier.items()), key=uuid.uuid4().hex, mask=mask_column)
+            by_tier=sorted(by_tier.items()), key=uuid.uuid4().hex, mask=mask_column, shown=PREVIEW_ROWS,
+            background=entitled > threshold)
 
     @expose("/<int:pk>")
     @has_access
