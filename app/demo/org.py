@@ -143,19 +143,20 @@ def school_row(run: DemoRun, plan: SchoolPlan) -> dict:
 
 
 def fund_account_rows(run: DemoRun, aid_item_id: int) -> list[dict]:
-    """One district-owned living-subsidy account per source for the current fiscal year."""
+    """One district-owned living-subsidy account per source for each fiscal year from last school
+    year's autumn to this term (the money of each term is in the accounts of its calendar year)."""
     texts, district = run.data["texts"], run.data["places"]["district"]
-    year = run.today.year
+    years = sorted({run.last_term.start_date.year, run.last_term.start_date.year + 1, run.term.start_date.year})
     rows = []
-    for source, label in texts["fund_sources"]:
-        rows.append({
-            "id": run.keys.take(FundAccount.__table__),
-            "code": f"{district['code']}-{year}-{source}",
-            "name": texts["fund_account_name"].format(district=district["name"], year=year, source=label),
-            "source": FundSource(source), "fiscal_year": year, "district_id": run.district_id,
-            "school_id": None, "aid_item_id": aid_item_id, "active": True, **run.stamps(),
-        })
+    for year in years:
+        for source, label in texts["fund_sources"]:
+            rows.append({
+                "id": run.keys.take(FundAccount.__table__),
+                "code": f"{district['code']}-{year}-{source}",
+                "name": texts["fund_account_name"].format(district=district["name"], year=year, source=label),
+                "source": FundSource(source), "fiscal_year": year, "district_id": run.district_id,
+                "school_id": None, "aid_item_id": aid_item_id, "active": True, **run.stamps(),
+            })
     return rows
-
 
 TABLES = (District.__table__, School.__table__, FundAccount.__table__)

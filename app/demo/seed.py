@@ -11,6 +11,7 @@ from app.commands.standards import seed_standard
 from app.context import Context, system_context
 from app.demo import household as demo_household
 from app.demo import identification as demo_identification
+from app.demo import money as demo_money
 from app.demo import org as demo_org
 from app.demo import pupils as demo_pupils
 from app.demo.data import Draw, load_demo_data
@@ -128,6 +129,19 @@ def _identification(ctx: Context, run: DemoRun, plans: list, today: date) -> dic
     return counts
 
 
+def _money(ctx: Context, sm, run: DemoRun, plans: list, item_id: int, today: date) -> None:
+    """Last school year's living subsidy paid and this term's under way (app/demo/money.py), each step
+    by the demo officer whose step it is."""
+    users = {"district": sm.find_user(username="district")}
+    for username, index in (("school1", 0), ("school2", 1)):
+        if index < len(plans):
+            users[plans[index].id] = sm.find_user(username=username)
+    counts = demo_money.money_cycle(ctx, run.district_id, item_id, [plan.id for plan in plans], users,
+                                    run.last_term.id, run.term.id, today)
+    run.writer.counts["disbursement_batch"] = counts["batches"]
+    ctx.session.flush()
+
+
 def _write_district(ctx: Context, appbuilder, data: dict, lookups: tuple, *,
                     schools: int, pupils: int, password: str, seed: int, today: date) -> tuple[DemoRun, list]:
     """Every row of the demo district, last year's and this term's identification work (done by the
@@ -148,7 +162,9 @@ def _write_district(ctx: Context, appbuilder, data: dict, lookups: tuple, *,
     demo_identification.snapshot_submissions(session, run.district_id)
     _identification(ctx, run, plans, today)
     district = data["places"]["district"]["name"]
-    return run, create_accounts(appbuilder, session, run, district, plans, password)
+    accounts = create_accounts(appbuilder, session, run, district, plans, password)
+    _money(ctx, appbuilder.sm, run, plans, item_id, today)
+    return run, accounts
 
 
 def seed_demo(appbuilder, session, *, schools: int, pupils: int, password: str, seed: int,

@@ -92,6 +92,7 @@ def format_summary(district: str, counts: dict, terms: list[tuple[str, int]], ac
         _("Pupils: %(n)d", n=counts.get("student", 0)),
         *(_("Applications in %(term)s: %(n)d", term=term, n=n) for term, n in terms),
         _("Fund accounts: %(n)d", n=counts.get("fund_account", 0)),
+        _("Disbursement batches: %(n)d", n=counts.get("disbursement_batch", 0)),
         "",
     ]
     rows = [(_("Username"), _("Role"), _("Scope"), _("Password"))]

@@ -17,8 +17,6 @@ from app.models import (
     Application,
     ApplicationStatus,
     District,
-    FundAccount,
-    FundSource,
     Household,
     HouseholdMember,
     Model,
@@ -263,13 +261,6 @@ def test_first_school_is_part_way_and_second_school_decided_everything(dbs):
     listed = {e.application_id for e in notice.entries}
     assert listed == {a.id for a in second if a.status is ApplicationStatus.NOTICE}
     assert all(a.final_tier.is_needy for a in second if a.id in listed)
-
-
-def test_one_fund_account_per_source_for_living_subsidy(dbs):
-    accounts = dbs.scalars(select(FundAccount)).all()
-    assert {a.source for a in accounts} == {FundSource.CENTRAL, FundSource.PROVINCIAL, FundSource.COUNTY}
-    assert all(a.fiscal_year == TODAY.year and a.school_id is None for a in accounts)
-    assert {a.aid_item.code for a in accounts} == {"living_subsidy"}
 
 
 def test_demo_accounts_have_roles_scopes_and_log_in(app, dbs):
