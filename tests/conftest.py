@@ -125,8 +125,8 @@ def clean_database(today) -> None:
     _db.session.commit()
 
 
-GUARDED_TABLES = ("audit_event", "ledger_line", "ledger_entry", "bank_file", "bank_return", "disbursement_line",
-                  "disbursement_batch", "entitlement")
+GUARDED_TABLES = ("audit_event", "distribution_line", "distribution", "canteen_meal_record", "ledger_line",
+                  "ledger_entry", "bank_file", "bank_return", "disbursement_line", "disbursement_batch", "entitlement")
 
 
 def empty_audit_trail() -> None:

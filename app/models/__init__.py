@@ -15,6 +15,7 @@ from app.models.audit import AuditEvent
 from app.models.base import Model
 from app.models.calendar import SchoolYear, Season, Term
 from app.models.funds import FundAccount, FundSource
+from app.models.in_kind import LIVE_RECORD, CanteenMealRecord, Distribution, DistributionLine, InKindStatus
 from app.models.job import ACTIVE_STATUSES, Job, JobStatus
 from app.models.money import (
     LIVE_LINE,
@@ -65,6 +66,7 @@ from app.models.session import UserSession  # noqa: F401  (session epochs)
 from app.models.standard import AssessmentStandard, StandardStatus
 
 __all__ = [
+    "LIVE_RECORD", "CanteenMealRecord", "Distribution", "DistributionLine", "InKindStatus",
     "LIVE_LINE", "Allocation", "BankFile", "BankFileLayout", "BankReturn", "FileFormat",
     "BatchStatus", "Book", "DisbursementBatch", "DisbursementLine", "Entitlement",
     "EntitlementStatus", "EntryKind", "LedgerEntry", "LedgerLine", "LineStatus", "Quota",

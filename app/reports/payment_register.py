@@ -52,13 +52,15 @@ def signatures() -> str:
                    "Date: __________")
 
 
-def register_workbook(ctx: Context, batch_id: int) -> bytes:
-    """The register as an xlsx workbook, ready to print."""
-    register = _register(ctx, batch_id, "xlsx")
-    buffer = BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
+def new_workbook(buffer: BytesIO) -> xlsxwriter.Workbook:
+    """A workbook in memory that keeps text as text (no numbers, formulas or links made of it)."""
+    return xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
                                         "strings_to_formulas": False, "strings_to_urls": False})
-    formats = {
+
+
+def register_formats(book) -> dict:
+    """The cell formats of a register: title, header, bordered cells, money, the total row."""
+    return {
         "title": book.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"}),
         "header": book.add_format({"bold": True, "border": 1, "align": "center", "valign": "vcenter",
                                    "text_wrap": True, "bg_color": "#E8EEF7"}),
@@ -68,6 +70,26 @@ def register_workbook(ctx: Context, batch_id: int) -> bytes:
         "total": book.add_format({"bold": True, "border": 1, "valign": "vcenter"}),
         "total_money": book.add_format({"bold": True, "border": 1, "num_format": "#,##0.00", "valign": "vcenter"}),
     }
+
+
+def set_up_for_print(sheet, *, header_row: int) -> None:
+    """A4 portrait, one page wide, the header row on every page, page numbers in the footer, frozen panes."""
+    sheet.set_paper(A4)
+    sheet.set_portrait()
+    sheet.fit_to_pages(1, 0)  # one page wide, as many pages long as needed
+    sheet.repeat_rows(header_row)  # the header row on every printed page
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
+    sheet.center_horizontally()
+    sheet.set_footer("&C" + gettext("Page &P of &N"))
+    sheet.freeze_panes(header_row + 1, 0)
+
+
+def register_workbook(ctx: Context, batch_id: int) -> bytes:
+    """The register as an xlsx workbook, ready to print."""
+    register = _register(ctx, batch_id, "xlsx")
+    buffer = BytesIO()
+    book = new_workbook(buffer)
+    formats = register_formats(book)
     sheet = book.add_worksheet(gettext("Payment register")[:31])
     for col, width in enumerate(WIDTHS):
         sheet.set_column(col, col, width)
@@ -96,14 +118,7 @@ def register_workbook(ctx: Context, batch_id: int) -> bytes:
     for col in range(6, len(WIDTHS)):
         sheet.write_blank(row, col, None, formats["total"])
     sheet.write_string(row + 2, 0, signatures())
-    sheet.set_paper(A4)
-    sheet.set_portrait()
-    sheet.fit_to_pages(1, 0)  # one page wide, as many pages long as needed
-    sheet.repeat_rows(3)  # the header row on every printed page
-    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
-    sheet.center_horizontally()
-    sheet.set_footer("&C" + gettext("Page &P of &N"))
-    sheet.freeze_panes(4, 0)
+    set_up_for_print(sheet, header_row=3)
     book.close()
     return buffer.getvalue()
 

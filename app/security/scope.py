@@ -14,8 +14,11 @@ from app.models import (
     BankFile,
     BankFileLayout,
     BankReturn,
+    CanteenMealRecord,
     DisbursementBatch,
     DisbursementLine,
+    Distribution,
+    DistributionLine,
     District,
     Entitlement,
     FundAccount,
@@ -168,6 +171,11 @@ RULES = {
     DisbursementLine: lambda s: (DisbursementLine.student_id.in_(select(Student.id).where(_students(s)))
                                  if s.classes else _by_school(DisbursementLine.school_id, s)),
     LedgerEntry: lambda s: _district_or_school(LedgerEntry, s),
+    # aid in kind: a school's own distributions and meal records, the district's of all its schools
+    Distribution: lambda s: _district_or_school(Distribution, s),
+    DistributionLine: lambda s: (DistributionLine.student_id.in_(select(Student.id).where(_students(s)))
+                                 if s.classes else _by_school(DistributionLine.school_id, s)),
+    CanteenMealRecord: lambda s: _district_or_school(CanteenMealRecord, s),
     BankFile: lambda s: BankFile.batch_id.in_(select(DisbursementBatch.id).where(RULES[DisbursementBatch](s))),
     BankReturn: lambda s: BankReturn.batch_id.in_(select(DisbursementBatch.id).where(RULES[DisbursementBatch](s))),
     # the layouts offered to every district, and the district's own
