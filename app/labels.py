@@ -82,6 +82,7 @@ COLUMN_LABELS = {
     "disabled": _l("Pupil with disability"),
     "school_year": _l("School year"),
     "term": _l("Term"),
+    "to_term_id": _l("To term"),  # a carry-over's (结转) new term
     "season": _l("Season"),
     "start_date": _l("Start date"),
     "end_date": _l("End date"),

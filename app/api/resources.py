@@ -1,5 +1,6 @@
 """Every REST resource, one line each: model, resource name, list columns."""
 from app.api.base import api_for
+from app.api.carry_over import EntitlementApi
 from app.api.identification import ApplicationApi
 from app.api.jobs import JobApi
 from app.api.money import MONEY_RESOURCES
@@ -44,6 +45,7 @@ RESOURCES = [
         ["id", "aid_item.id", "tier.id", "boarding", "level", "amount", "unit", "effective_from", "effective_to"],
     ),
     *MONEY_RESOURCES,  # fund_account, ledger_entry, allocation, quota, disbursement_batch, disbursement_line
+    EntitlementApi,  # carry_over/preview, carry_over
     PublicNoticeApi,
     ObjectionApi,
     AssessmentStandardApi,

@@ -3,6 +3,7 @@ from apispec import APISpec
 from apispec.exceptions import DuplicateComponentNameError
 
 from app.api.answers import ANSWERS
+from app.api.carry_over_schemas import CARRY_OVER_ANSWERS, CARRY_OVER_BODIES
 from app.api.money_schemas import MONEY_ANSWERS, MONEY_BODIES
 from app.api.schemas import BODIES
 
@@ -55,6 +56,9 @@ RESPONSES = {
     "Batch": _answer("BatchAnswer", "The batch"),
     "BatchCreated": _answer("BatchCreated", "The batch made (the same one again for a repeated key)"),
     "AnswersRecorded": _answer("AnswersRecorded", "The bank's answer recorded: lines paid and failed"),
+    "CarryOverPreview": _answer("CarryOverPreviewAnswer", "What carrying over would do, line by line, and its "
+                                                          "fingerprint"),
+    "CarriedOver": _answer("CarriedOver", "How many entitlements the carry-over wrote (none when run again)"),
     "BankFile": {"description": "The bank file (xlsx, or CSV text in GBK, as the layout says)", "content": {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
             "schema": {"type": "string", "format": "binary"}},
@@ -82,7 +86,7 @@ def add_components(api_spec: APISpec) -> None:
         api_spec.components.parameter("IdempotencyKey", "header", IDEMPOTENCY_KEY)
     except DuplicateComponentNameError:
         pass
-    for schema in BODIES + ANSWERS + MONEY_BODIES + MONEY_ANSWERS:
+    for schema in BODIES + ANSWERS + MONEY_BODIES + MONEY_ANSWERS + CARRY_OVER_BODIES + CARRY_OVER_ANSWERS:
         try:
             api_spec.components.schema(schema.__name__, schema=schema)
         except DuplicateComponentNameError:
