@@ -1,6 +1,7 @@
 """Public notices (公示) of identification results: draft, publish, withdraw, expire.
 
-A notice lists only name, grade, class, tier and aid item (entries copy nothing else); its period is
+A notice lists only name, grade, class, tier and aid items (entries copy nothing else; the items are
+those the entitlement rules give the pupil's tier and boarding status in the term); its period is
 counted in working days with the holidays of the district's standard in force (`Calendar`, here
 beside the draft's preview because both read the standard through `app/commands/standards.py`).
 Approval is in `app/commands/notice_approval.py`, objections in `app/commands/objections.py`. Days
@@ -18,6 +19,7 @@ from app.context import Actor, Context
 from app.errors import DomainError, FieldErrors, NotFound
 from app.models import ApplicationStatus, NoticeEntry, NoticeStatus, PublicNotice, School
 from app.models.audit import AuditEvent
+from app.queries.aid_awards import AidAwards
 from app.queries.notices import (
     LIVE,
     default_title,
@@ -190,12 +192,13 @@ def publish_notice(ctx: Context, notice_id: int) -> PublicNotice:
     if notice.status is not NoticeStatus.DRAFT:
         raise NoticeState(_l("Only a draft notice can be published."))
     apps = [identification.load(ctx, entry.application_id, lock=True) for entry in notice.entries]
+    awards = AidAwards(ctx.session)
     for entry, app in zip(notice.entries, apps, strict=True):
         decided = app.final_tier is not None and app.final_tier.is_needy and app.decided_on is not None
         if app.status is not ApplicationStatus.SCHOOL_REVIEW or not decided:
             raise NoticeState(_l("%(name)s is no longer waiting for the notice; make a new draft.",
                                  name=app.student.name))
-        for key, value in entry_values(app).items():  # the committee may have decided again since
+        for key, value in entry_values(app, awards).items():  # the committee may have decided again since
             setattr(entry, key, value)
     if notice.starts_on < ctx.today:
         cal = notice_calendar(ctx.session, notice)

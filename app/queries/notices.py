@@ -23,6 +23,7 @@ from app.models import (
     Term,
     Tier,
 )
+from app.queries.aid_awards import AidAwards
 from app.security.scope import Scope, limit
 
 LIVE = (NoticeStatus.DRAFT, NoticeStatus.PUBLISHED)
@@ -126,17 +127,20 @@ def noticeable(session, scope: Scope, *, school_id: int | None, term_id: int):
     return limit(query, Application, scope)
 
 
-def entry_values(app: Application) -> dict:
-    """What a notice may show of an application: name, grade, class, tier; nothing else."""
+def entry_values(app: Application, awards: AidAwards) -> dict:
+    """What a notice may show of an application: name, grade, class, tier and the aid items the pupil is
+    to receive in the term (`awards`, by the entitlement rules); nothing else."""
     pupil = app.student
+    items = awards.item_names(app.term, tier_id=app.final_tier_id, boarding=pupil.boarding)
     return {"application_id": app.id, "name": pupil.name, "grade": pupil.grade,
-            "class_name": pupil.class_name, "tier_name": app.final_tier.name, "aid_item": None,
+            "class_name": pupil.class_name, "tier_name": app.final_tier.name, "aid_item": items,
             "sort_key": f"{pupil.grade:02d}{pupil.class_name[:16]:>16}{pupil.name}"[:40]}
 
 
 def preview(session, scope: Scope, *, school_id: int, term_id: int) -> list[dict]:
     """The entries a notice of the school and term made now would list, in notice order."""
-    rows = [entry_values(app) for app in noticeable(session, scope, school_id=school_id, term_id=term_id)]
+    awards = AidAwards(session)
+    rows = [entry_values(app, awards) for app in noticeable(session, scope, school_id=school_id, term_id=term_id)]
     return sorted(rows, key=lambda row: row["sort_key"])
 
 

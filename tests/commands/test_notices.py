@@ -19,6 +19,7 @@ NOW = datetime(2026, 10, 8, 9, 30, tzinfo=UTC)
 VOTES = (5, 0, 0)
 THU, HOLIDAY = date(2026, 11, 5), date(2026, 11, 9)  # Monday 9 November made a holiday
 BEFORE = datetime(2026, 11, 4, 16, 0, tzinfo=UTC)  # midnight of Thursday 5 November in China
+LIVING = "家庭经济困难学生生活补助"  # the aid item the seeded standards give every needy pupil
 AFTER_END = date(2026, 11, 13)  # the day after a notice from THU ends
 SECRETS = {"address": "幸福路88号", "phone": "13912345678", "bank": "6222020200112233445",
            "reason": "父亲车祸后卧床不起", "group": "最低生活保障家庭（低保）"}
@@ -85,7 +86,7 @@ def test_entries_copy_only_what_a_notice_may_show(session, place):
     notice, pupil, _ = notice_with_two(session, place)
     assert notice.status is NoticeStatus.DRAFT
     assert [(e.name, e.grade, e.class_name, e.tier_name, e.aid_item) for e in notice.entries] == [
-        ("赵小红", 2, "3班", "特别困难", None), ("李小明", 3, "1班", "比较困难", None)]
+        ("赵小红", 2, "3班", "特别困难", LIVING), ("李小明", 3, "1班", "比较困难", LIVING)]
     stored = " ".join(str(getattr(e, c.key)) for e in notice.entries for c in e.__table__.columns)
     stored += notice.title + (notice.contact or "")
     for value in (pupil.id_number, pupil.student_no, pupil.birth_date.isoformat(), *SECRETS.values()):
