@@ -19,6 +19,7 @@ from app.views.identification.standards import StandardView
 from app.views.money.aid import AidItemModelView, AidStandardModelView
 from app.views.money.carry_over import CarryOverView
 from app.views.money.funds import FundAccountModelView
+from app.views.money.in_kind import InKindView
 from app.views.money.payments import BatchView, MoneyView
 from app.views.records.calendar import SchoolYearModelView, TermModelView
 from app.views.records.org import DistrictModelView, SchoolModelView
@@ -72,7 +73,7 @@ MENU = [
 ]
 
 
-NO_MENU = [JobView, NoticePrintView, CarryOverView]
+NO_MENU = [JobView, NoticePrintView, CarryOverView, InKindView]
 
 
 def share_permission_sets(views: list) -> None:

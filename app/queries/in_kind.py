@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app.models import (
     AidItem,
@@ -28,16 +29,22 @@ def _where(model, scope: Scope) -> list:
     return [] if found is None else [found]
 
 
-def distributions(session, scope: Scope, term_id: int, *, page: int = 1) -> tuple[list, bool]:
-    """(the term's distributions in scope, newest first, one page; whether there are more)."""
-    rows = limit(session.query(Distribution), Distribution, scope).filter(Distribution.term_id == term_id).order_by(
-        Distribution.handed_on.desc(), Distribution.id.desc()).offset((page - 1) * PAGE).limit(PAGE + 1).all()
-    return rows[:PAGE], len(rows) > PAGE
+def distributions(session, scope: Scope, term_id: int, *, page: int = 1) -> tuple[list, dict, bool]:
+    """(the term's distributions in scope, newest first, one page; {id: pupils listed}; whether there are more)."""
+    rows = limit(session.query(Distribution), Distribution, scope).options(
+        joinedload(Distribution.school), joinedload(Distribution.aid_item)).filter(
+        Distribution.term_id == term_id).order_by(Distribution.handed_on.desc(), Distribution.id.desc()).offset(
+        (page - 1) * PAGE).limit(PAGE + 1).all()
+    ids = [row.id for row in rows[:PAGE]]
+    counts = dict(session.execute(select(DistributionLine.distribution_id, func.count()).where(
+        DistributionLine.distribution_id.in_(ids)).group_by(DistributionLine.distribution_id)).all()) if ids else {}
+    return rows[:PAGE], counts, len(rows) > PAGE
 
 
 def meal_records(session, scope: Scope, term_id: int) -> list[CanteenMealRecord]:
     """The term's meal records in scope (a few per school), by school and month."""
-    return limit(session.query(CanteenMealRecord), CanteenMealRecord, scope).filter(
+    return limit(session.query(CanteenMealRecord), CanteenMealRecord, scope).options(
+        joinedload(CanteenMealRecord.school)).filter(
         CanteenMealRecord.term_id == term_id).join(School, School.id == CanteenMealRecord.school_id).order_by(
         School.code, CanteenMealRecord.month, CanteenMealRecord.id).all()
 
