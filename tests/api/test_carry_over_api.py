@@ -8,6 +8,7 @@ import pytest
 
 from app.models import StudentStatus
 from tests.carry_place import entitled_in_autumn
+from tests.race import api_headers, race
 
 PREVIEW, CARRY = "/api/v1/entitlement/carry_over/preview", "/api/v1/entitlement/carry_over"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -142,3 +143,15 @@ def test_the_spec_documents_both_endpoints(client, place, jwt, make_user):
         assert responses["200"] == {"$ref": f"#/components/responses/{answer}"}
         assert {"400", "401", "403", "404", "409", "422"} <= set(responses)
     assert spec["components"]["schemas"]["CarryOverWriteBody"]["properties"]["expected"]["type"] == "string"
+
+
+def test_four_carry_overs_posted_at_once_write_once(app, client, session, place, autumn, jwt):
+    """Real threads released together, each with its own session: the first carries over, the others find
+    the carry-over changed since their preview (409); two rows, on SQLite and on PostgreSQL."""
+    fingerprint = _post(client, PREVIEW, _body(autumn), jwt("school1")).get_json()["fingerprint"]
+    body = _body(autumn, expected=fingerprint)
+    pairs = [(app.test_client(), api_headers(app, "school1")) for _ in range(4)]
+    answers = race(pairs, lambda pair, _i: pair[0].post(CARRY, json=body, headers=pair[1]))
+    assert sorted(a.status for a in answers) == [200, 409, 409, 409], answers
+    assert [a.json["count"] for a in answers if a.status == 200] == [2]
+    assert autumn.spring_rows(session) == 2
