@@ -192,22 +192,59 @@ def _status_of(value):
     return value if value is None or isinstance(value, StudentStatus) else StudentStatus(value)
 
 
+def move_with_pupils(session, today, pupils: dict) -> list[Entitlement]:
+    """Pupils moved to another school (`pupils`: {student id: the new school's id}) take their standing
+    identification with them (认定结果随学籍转移): their active entitlements of the current and later
+    terms not yet paid become the new school's to pay; a payment made or approved stays with the school
+    whose batch holds it. Not flushed: the flush hook calls it inside a flush."""
+    if not pupils:
+        return []
+    rows = (session.query(Entitlement).join(Term, Term.id == Entitlement.term_id)
+            .filter(Entitlement.student_id.in_(list(pupils)), Entitlement.status == EntitlementStatus.ACTIVE)
+            .with_entities(Entitlement, Term.end_date).all())
+    rows = [row for row, ends in rows if rules.current_or_later(ends, today)]
+    paid = _paid(session, [row.id for row in rows])
+    moved = [row for row in rows if row.id not in paid and row.school_id != pupils[row.student_id]]
+    for row in moved:
+        row.school_id = pupils[row.student_id]
+    return moved
+
+
+def _new_school(state) -> int | None:
+    """The school a pupil's pending change sets (by the relation, as a form does, or the column), or
+    None; move_with_pupils leaves the rows already at that school alone."""
+    column, relation = state.attrs.school_id.history, state.attrs.school.history
+    if relation.added and relation.added[0] is not None:
+        return relation.added[0].id
+    if column.added and column.deleted and column.added[0] != column.deleted[0]:
+        return column.added[0]
+    return None
+
+
 def _pupils_leaving(session, _flush_context, _instances) -> None:
     """Before every flush: pupils whose status this flush changes to transferred, dropped out or
-    graduated have their current and later entitlements stopped, in the same flush."""
-    leaving = {}
+    graduated have their current and later entitlements stopped; pupils moved to another school have
+    those not yet paid moved with them; in the same flush."""
+    leaving, moving = {}, {}
     for obj in session.dirty:
         if not isinstance(obj, Student):
             continue
-        history = sa_inspect(obj).attrs.status.history
+        state = sa_inspect(obj)
+        moved_to = _new_school(state)
+        if moved_to is not None:
+            moving[obj.id] = moved_to
+        history = state.attrs.status.history
         if not history.added:
             continue
         new, old = _status_of(history.added[0]), _status_of(history.deleted[0]) if history.deleted else None
         if new is not None and rules.leaves_school(old.value if old else None, new.value):
             leaving[obj.id] = new
-    if leaving:
+    moving = {pupil: school for pupil, school in moving.items() if pupil not in leaving and school is not None}
+    if leaving or moving:
         with session.no_autoflush:
-            stop_for_leaving(session, context_of(session).today, leaving)
+            today = context_of(session).today
+            stop_for_leaving(session, today, leaving)
+            move_with_pupils(session, today, moving)
 
 
 def listen() -> None:

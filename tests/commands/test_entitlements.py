@@ -27,6 +27,7 @@ from app.models import (
     FundSource,
     LineStatus,
     Season,
+    Student,
     StudentStatus,
     Term,
     Tier,
@@ -277,6 +278,32 @@ def test_a_transfer_through_the_rest_api_stops_them_too(client, jwt, session, ct
     assert resp.status_code == 200, resp.get_data(as_text=True)
     (row,) = _rows(session, pupil)
     assert (row.status, row.stop_reason) == (EntitlementStatus.STOPPED, "left_school: transferred")
+
+
+def test_a_pupil_moved_to_another_school_takes_the_unpaid_entitlements_along(session, ctx, place, terms):
+    pupil = _pupil(session, place, boarding=True)
+    earlier = _approved(session, ctx, pupil, term=make_previous_term(session))
+    _approved(session, ctx, pupil)
+    carry_over.carry_over(ctx, from_term_id=terms[0].id, to_term_id=terms[1].id)
+    session.commit()
+    before, autumn, spring = _rows(session, pupil)
+    _pay(session, autumn, LineStatus.PAID, BatchStatus.RECONCILED)
+    pupil = session.get(Student, pupil.id)
+    pupil.school = place.other_school  # as the pupil form does: the relation, not the column
+    session.commit()
+    before, autumn, spring = _rows(session, pupil)
+    assert before.term_id == earlier.term_id and before.school_id == place.school.id  # history stays
+    assert autumn.school_id == place.school.id  # paid by the old school: stays with its batch
+    assert (spring.school_id, spring.status) == (place.other_school.id, EntitlementStatus.ACTIVE)
+
+
+def test_a_school_moved_through_the_column_moves_them_too(session, ctx, place, terms):
+    pupil = _pupil(session, place)
+    _approved(session, ctx, pupil)
+    session.get(Student, pupil.id).school_id = place.other_school.id
+    session.commit()
+    (row,) = _rows(session, pupil)
+    assert (row.school_id, row.status) == (place.other_school.id, EntitlementStatus.ACTIVE)
 
 
 # carrying over to spring -----------------------------------------------------------------------------

@@ -12,12 +12,14 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, ValidationError
 from wtforms.validators import DataRequired, Optional
 
+from app.commands.entitlements import stop_reason_text
 from app.commands.rules import field_rules
 from app.fab.interface import ZizhuInterface
 from app.labels import COLUMN_LABELS
 from app.messages import reason_message
 from app.models import Household, HouseholdMember, Sex, SpecialGroup, Student
-from app.security.scope import limit
+from app.queries.pupil_aid import pupil_aid
+from app.security.scope import current_scope, limit
 from app.services.validation import InvalidValue, check_sex_matches_id, id_facts
 from app.views.framework.base import (
     KEEP_VALUE_HINT,
@@ -96,6 +98,18 @@ class StudentModelView(ZizhuModelView):
     }
     add_template = "zizhu/records/pupil_add.html"  # with the script that fills them as the ID is typed
     edit_template = "zizhu/records/pupil_edit.html"
+    show_template = "zizhu/records/pupil_show.html"  # with the pupil's aid and payments, every school's
+
+    def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
+        """The pupil's page with their aid history (entitlements and payments of every term, whichever
+        school made them) for the roles that read payments."""
+        widgets = super()._get_show_widget(pk, item, widgets=widgets, actions=actions,
+                                           show_fieldsets=show_fieldsets)
+        if self.appbuilder.sm.has_access("can_read", "DisbursementBatch"):
+            history = pupil_aid(self.datamodel.session, current_scope(), item.id) or []
+            widgets["show"].template_args["aid_history"] = [
+                (row, stop_reason_text(row.stop_reason) if row.stop_reason else "") for row in history]
+        return widgets
 
     def process_form(self, form, is_created):
         """A new pupil's date of birth and sex left empty are read from the ID number."""
