@@ -97,7 +97,10 @@ def _distribution_book(register: DistributionRegister) -> bytes:
         sheet.write_number(row, 6, line.quantity, formats["center"])
         sheet.write_number(row, 7, float(line.value), formats["money"])  # a cell holds a double; shown to the fen
         sheet.write_blank(row, 8, None, formats["cell"])
-        sheet.write_string(row, 9, "" if line.received else gettext("Absent"), formats["cell"])
+        if line.received:
+            sheet.write_blank(row, 9, None, formats["cell"])
+        else:
+            sheet.write_string(row, 9, gettext("Absent"), formats["cell"])
     row += 1
     sheet.merge_range(row, 0, row, 6, gettext("Total: %(n)s pupils", n=register.count), formats["total"])
     sheet.write_number(row, 7, float(register.total), formats["total_money"])  # the Decimal sum, not a formula
