@@ -97,6 +97,8 @@ def test_a_school_officer_cannot_see_or_carry_another_school(client, session, pl
     assert client.get(_url(autumn, school_id=place.other_school.id)).status_code == 404
     assert client.post("/money/carry_over/carry", data=theirs).status_code == 404
     assert client.post("/money/carry_over/carry", data={**theirs, "school_id": ""}).status_code == 302
+    assert client.get(_url(autumn, to_term_id=999999)).status_code == 404  # no such term
+    assert client.get(_url(autumn, from_term_id=999999)).status_code == 404
     session.expire_all()
     spring = session.query(Entitlement).filter_by(term_id=autumn.spring.id).all()
     assert autumn.pupils["theirs"].id not in {row.student_id for row in spring}  # nothing of theirs written

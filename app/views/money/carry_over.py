@@ -9,7 +9,7 @@ school's id answers 404. Every write is a command through the page runner.
 """
 from decimal import Decimal
 
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext
 
@@ -50,14 +50,15 @@ class CarryOverView(OnceFormsMixin, BaseView):
     @staticmethod
     def _args(source, choices) -> dict:
         """The terms and school asked for; by default the current term, carried from the term before it,
-        and for a school officer their own school."""
+        and for a school officer their own school. A term or school asked for that is unknown (or not in
+        scope) answers 404."""
         ctx = current_context()
         to_term_id = _given(source.get("to_term_id"))
         if to_term_id is None:
             target = current_term(ctx.session)
             to_term_id = target.id if target else None
         else:
-            target = next((t for t in choices if t.id == to_term_id), None)
+            target = next((t for t in choices if t.id == to_term_id), None) or abort(404)
         from_term_id = _given(source.get("from_term_id"))
         if from_term_id is None:
             before = term_before(choices, target)
