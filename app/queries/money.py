@@ -14,9 +14,12 @@ from app.models import (
     LIVE_LINE,
     Allocation,
     Book,
+    DisbursementBatch,
     DisbursementLine,
     FundAccount,
+    FundSource,
     LedgerLine,
+    LineStatus,
     Quota,
 )
 from app.security.scope import Scope, criterion
@@ -131,3 +134,43 @@ def allocation_states(session, scope: Scope, *, term_id: int | None = None,
         place_key = (a.school_id, a.aid_item_id, a.term_id)
         found[a.id] = AllocationState(a.id, available, reserved, paid, quotas.get(place_key), used.get(place_key, 0))
     return found
+
+
+@dataclass(frozen=True)
+class Donation:
+    """What one donor's accounts in scope received and paid, and to how many pupils (社会资助: per donor)."""
+
+    donor: str
+    accounts: int
+    received: Decimal
+    paid: Decimal
+    pupils: int
+
+
+def donations(session, scope: Scope) -> list[Donation]:
+    """The donation accounts in scope, per donor (by name), largest first."""
+    accounts = select(FundAccount.id, FundAccount.donor).where(FundAccount.source == FundSource.DONATION)
+    where = criterion(FundAccount, scope)
+    if where is not None:
+        accounts = accounts.where(where)
+    donors = {account_id: (donor or "").strip() for account_id, donor in session.execute(accounts)}
+    if not donors:
+        return []
+    sums = {row[0]: (-_cents(row[1]), _cents(row[2])) for row in session.execute(
+        select(LedgerLine.fund_account_id, _sum_of(Book.BUDGET), _sum_of(Book.PAID))
+        .where(LedgerLine.fund_account_id.in_(list(donors))).group_by(LedgerLine.fund_account_id))}
+    pupils: dict[str, set] = {}
+    for account_id, student_id in session.execute(
+            select(Allocation.fund_account_id, DisbursementLine.student_id).distinct()
+            .join(DisbursementBatch, DisbursementBatch.id == DisbursementLine.batch_id)
+            .join(Allocation, Allocation.id == DisbursementBatch.allocation_id)
+            .where(Allocation.fund_account_id.in_(list(donors)), DisbursementLine.status == LineStatus.PAID)):
+        pupils.setdefault(donors[account_id], set()).add(student_id)
+    found: dict[str, list] = {}
+    for account_id, donor in donors.items():
+        received, paid = sums.get(account_id, (ZERO, ZERO))
+        total = found.setdefault(donor, [0, ZERO, ZERO])
+        total[0], total[1], total[2] = total[0] + 1, total[1] + received, total[2] + paid
+    rows = [Donation(donor, n, received, paid, len(pupils.get(donor, ()))) for donor, (n, received, paid)
+            in found.items()]
+    return sorted(rows, key=lambda d: (-d.received, d.donor))

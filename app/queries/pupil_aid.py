@@ -12,10 +12,12 @@ from sqlalchemy import select
 
 from app.models import (
     AidItem,
+    Allocation,
     DisbursementBatch,
     DisbursementLine,
     Entitlement,
     EntitlementStatus,
+    FundAccount,
     LineStatus,
     School,
     Student,
@@ -50,6 +52,7 @@ class PaymentRow:
     status: LineStatus
     answered_on: date | None
     failure_reason: str | None
+    donor: str | None = None  # the donor of the account it was paid from (社会资助)
 
 
 def pupil_aid(session, scope: Scope, student_id: int) -> list[AidRow] | None:
@@ -58,13 +61,16 @@ def pupil_aid(session, scope: Scope, student_id: int) -> list[AidRow] | None:
     if limit(session.query(Student.id).filter(Student.id == student_id), Student, scope).first() is None:
         return None
     payments: dict[int, list[PaymentRow]] = {}
-    for line, title, school in session.execute(
-            select(DisbursementLine, DisbursementBatch.title, School.name)
+    for line, title, school, donor in session.execute(
+            select(DisbursementLine, DisbursementBatch.title, School.name, FundAccount.donor)
             .join(DisbursementBatch, DisbursementBatch.id == DisbursementLine.batch_id)
             .join(School, School.id == DisbursementLine.school_id)
+            .join(Allocation, Allocation.id == DisbursementBatch.allocation_id)
+            .join(FundAccount, FundAccount.id == Allocation.fund_account_id)
             .where(DisbursementLine.student_id == student_id).order_by(DisbursementLine.id)):
         payments.setdefault(line.entitlement_id, []).append(PaymentRow(
-            line.batch_id, title, school, line.amount, line.status, line.answered_on, line.failure_reason))
+            line.batch_id, title, school, line.amount, line.status, line.answered_on, line.failure_reason,
+            (donor or "").strip() or None))
     rows = session.execute(
         select(Entitlement, Term.name, Term.start_date, AidItem.name, School.name)
         .join(Term, Term.id == Entitlement.term_id).join(AidItem, AidItem.id == Entitlement.aid_item_id)

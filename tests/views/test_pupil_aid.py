@@ -15,9 +15,9 @@ from app.models import (
 from tests.factories import make_entitlement, make_previous_term, make_student
 
 
-def _paid(session, row, *, status=LineStatus.PAID, reason=None) -> DisbursementLine:
-    account = FundAccount(code=f"ACC-P{row.id}", name="县资助专户", source=FundSource.COUNTY, fiscal_year=2026,
-                          district_id=row.school.district_id)
+def _paid(session, row, *, status=LineStatus.PAID, reason=None, donor=None) -> DisbursementLine:
+    account = FundAccount(code=f"ACC-P{row.id}", name="县资助专户", fiscal_year=2026, district_id=row.school.district_id,
+                          source=FundSource.DONATION if donor else FundSource.COUNTY, donor=donor)
     session.add(account)
     session.flush()
     allocation = Allocation(fund_account_id=account.id, district_id=account.district_id, school_id=row.school_id,
@@ -78,3 +78,24 @@ def test_a_class_teacher_sees_the_pupil_without_the_payments(client, session, pl
     login("teacher1")
     resp = client.get(f"/studentmodelview/show/{pupil.id}")
     assert resp.status_code == 200 and 'id="zz-pupil-aid"' not in resp.get_data(as_text=True)
+
+
+def test_a_payment_from_a_donation_names_the_donor(client, session, place, login):
+    pupil = make_student(session, school=place.school, household=place.household)
+    _paid(session, make_entitlement(session, pupil, amount="500.00"), donor="县慈善总会")
+    login("school1")
+    html = client.get(f"/studentmodelview/show/{pupil.id}").get_data(as_text=True)
+    assert "县慈善总会" in html.split('id="zz-pupil-aid"')[1]
+
+
+def test_donations_are_summed_per_donor(session, place):
+    from app.queries.money import donations
+    from app.security.scope import Scope
+
+    first, second = (make_student(session, school=place.school, household=place.household) for _ in range(2))
+    _paid(session, make_entitlement(session, first, amount="500.00"), donor="县慈善总会")
+    _paid(session, make_entitlement(session, second, amount="300.00"), donor="县慈善总会")
+    _paid(session, make_entitlement(session, second, amount="312.50", term=make_previous_term(session)))
+    (found,) = donations(session, Scope(district_id=place.school.district_id))
+    assert (found.donor, found.accounts, found.pupils) == ("县慈善总会", 2, 2)
+    assert donations(session, Scope(district_id=place.school.district_id + 999)) == []
