@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from app.context import context_of
 from app.models.audit import AuditEvent
 from app.models.base import Stamped
+from app.models.in_kind import CanteenMealRecord, Distribution, DistributionLine
 from app.models.money import DisbursementBatch, DisbursementLine, Entitlement, LedgerEntry, LedgerLine
 from app.models.org import School, UserScope
 from app.security.audit import CREATE, DELETE, PAUSED, PENDING, UPDATE, WROTE, event_row, write_now
@@ -138,7 +139,8 @@ def _after_flush(session, flush_context) -> None:
 
 
 APPEND_ONLY = (AuditEvent, LedgerEntry, LedgerLine)  # never changed nor deleted
-NEVER_DELETED = (*APPEND_ONLY, DisbursementBatch, DisbursementLine, Entitlement)  # kept (30 years for the books)
+NEVER_DELETED = (*APPEND_ONLY, DisbursementBatch, DisbursementLine, Entitlement, Distribution, DistributionLine,
+                 CanteenMealRecord)  # kept (30 years for the books)
 
 
 def _guard(session, flush_context, instances) -> None:
