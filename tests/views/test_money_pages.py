@@ -178,3 +178,40 @@ def test_the_district_downloads_the_bank_file_imports_the_answer_and_prints_the_
     assert "filename*=UTF-8''" in register.headers["Content-Disposition"]
     printed = client.get(f"/batches/{batch.id}/register").get_data(as_text=True)
     assert "发放名册" in printed and "签字" in printed and len(references) == 2
+
+
+def test_a_school_paid_from_two_accounts_chooses_the_account_on_the_batch_page(client, session, place, pupils,
+                                                                                login):
+    from app.commands import funds
+    from tests.context import context
+
+    account, item, term, _ = _funded(session, place)
+    second = make_fund_account(session, place.school.district, code="ZH-LIVING-2", name="省级生活补助专户")
+    district = context(session, place.district_scope)
+    funds.receive(district, second.id, amount="500.00")
+    funds.allocate(district, second.id, school_id=place.school.id, aid_item_id=item.id, term_id=term.id,
+                   amount="500.00")
+    session.commit()
+    login("school1")
+    asked = client.get(f"/batches/new?aid_item_id={item.id}&term_id={term.id}").get_data(as_text=True)
+    assert 'id="zz-batch-account"' in asked and "省级生活补助专户" in asked and "中央生活补助专户" in asked
+    assert "fund_account_id" not in asked.split('id="zz-batch-choose"')[0]  # the refusal names the field's label
+    chosen = client.get(f"/batches/new?aid_item_id={item.id}&term_id={term.id}&fund_account_id={second.id}")
+    html = chosen.get_data(as_text=True)
+    assert 'id="zz-batch-create"' in html and re.search(r'name="fund_account_id" value="%d"' % second.id, html)
+
+
+def test_the_district_sees_donations_per_donor(client, session, place, pupils, login):
+    from app.commands import funds
+    from app.models import FundSource
+    from tests.context import context
+
+    gift = make_fund_account(session, place.school.district, code="JZ-2026", name="爱心助学捐赠专户")
+    gift.source, gift.donor = FundSource.DONATION, "县慈善总会"
+    session.commit()
+    funds.receive(context(session, place.district_scope), gift.id, amount="8000.00")
+    session.commit()
+    login("district")
+    html = client.get("/money/").get_data(as_text=True)
+    table = html.split('id="zz-donations"')[1].split("</table>")[0]
+    assert "县慈善总会" in table and "8,000.00" in table

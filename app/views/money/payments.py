@@ -23,6 +23,7 @@ from app.jobs.queue import job_queue
 from app.models import (
     AidItem,
     AidKind,
+    Allocation,
     BankFileLayout,
     BatchStatus,
     DisbursementBatch,
@@ -34,7 +35,7 @@ from app.models import (
     School,
     Tier,
 )
-from app.queries.money import account_balances, allocation_states
+from app.queries.money import account_balances, allocation_states, donations
 from app.queries.terms import current_term, find_term, terms
 from app.reports.payment_register import register_html, register_workbook
 from app.reports.reconciliation import reconciliation_workbook
@@ -68,6 +69,16 @@ def _schools(ctx):
     return limit(ctx.session.query(School), School, ctx.scope).order_by(School.code).all()
 
 
+def _paying_accounts(ctx, args: dict) -> list:
+    """The fund accounts that allocated the item to the school for the term (a batch pays from one)."""
+    if not all(args[k] for k in ("school_id", "aid_item_id", "term_id")):
+        return []
+    query = ctx.session.query(FundAccount).join(Allocation, Allocation.fund_account_id == FundAccount.id).filter(
+        Allocation.school_id == args["school_id"], Allocation.aid_item_id == args["aid_item_id"],
+        Allocation.term_id == args["term_id"])
+    return limit(query, Allocation, ctx.scope).order_by(FundAccount.fiscal_year, FundAccount.code).all()
+
+
 def _cash_items(session):
     """The items paid in cash to families (those a bank batch pays)."""
     return session.query(AidItem).filter(AidItem.active.is_(True), AidItem.kind == AidKind.CASH,
@@ -95,8 +106,6 @@ class MoneyView(OnceFormsMixin, BaseView):
         district = ctx.scope.school_id is None
         accounts = limit(ctx.session.query(FundAccount), FundAccount, ctx.scope).order_by(FundAccount.code).all()
         states = allocation_states(ctx.session, ctx.scope, term_id=term.id) if term else {}
-        from app.models import Allocation
-
         allocations = limit(ctx.session.query(Allocation), Allocation, ctx.scope).filter(
             Allocation.id.in_(list(states))).all() if states else []
         waiting = limit(ctx.session.query(DisbursementBatch), DisbursementBatch, ctx.scope).filter(
@@ -109,7 +118,8 @@ class MoneyView(OnceFormsMixin, BaseView):
             accounts=accounts, balances=account_balances(ctx.session, ctx.scope) if accounts else {},
             allocations=sorted(allocations, key=lambda a: (a.school.code, a.aid_item.code)), states=states,
             waiting=waiting, schools=_schools(ctx), items=_cash_items(ctx.session), unpaid=unpaid,
-            reasons=EXCLUSION_LABELS, can_write=self.appbuilder.sm.has_access("can_write", "MoneyOverview"))
+            reasons=EXCLUSION_LABELS, can_write=self.appbuilder.sm.has_access("can_write", "MoneyOverview"),
+            donations=donations(ctx.session, ctx.scope) if accounts else [], shown=PREVIEW_ROWS)
 
     @staticmethod
     def _unpaid(ctx, term) -> list:
@@ -214,6 +224,7 @@ class BatchView(OnceFormsMixin, BaseView):
         entitled = preview.count + len(preview.excluded) if preview else 0
         return self.render_template(
             "zizhu/money/batch_new.html", args=args, preview=preview, schools=_schools(ctx), items=items,
+            accounts=_paying_accounts(ctx, args),
             terms=terms(ctx.session), fixed_school=ctx.scope.school_id, reasons=EXCLUSION_LABELS,
             by_tier=sorted(by_tier.items()), key=uuid.uuid4().hex, mask=mask_column, shown=PREVIEW_ROWS,
             background=entitled > threshold)
