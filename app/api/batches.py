@@ -30,6 +30,8 @@ from app.errors import DomainError, FieldErrors
 from app.fab.interface import ZizhuInterface
 from app.jobs.queue import job_queue
 from app.models import DisbursementBatch, DisbursementLine, Job, JobStatus
+from app.queries.payments import Tally, reconciliation
+from app.reports.payment_register import register_workbook
 from app.runner import run
 from app.security.request_context import current_context
 from app.security.roles import PERMISSION_FOLD
@@ -71,8 +73,9 @@ class DisbursementBatchApi(CommandApi):
     show_columns = BATCH_LIST + ["idempotency_key", "submitted_on", "approved_on", "exported_on", "reconciled_on",
                                  "withdrawn_reason", "created_on"]
     include_route_methods = {"get", "get_list", "info", "post", "preview", "submit", "send_back", "withdraw",
-                             "approve", "reissue", "export", "return_file"}
-    method_permission_name = {**PERMISSION_FOLD, "preview": "read", "submit": "write", "send_back": "write",
+                             "approve", "reissue", "export", "return_file", "register", "reconciliation"}
+    method_permission_name = {**PERMISSION_FOLD, "preview": "read", "register": "read", "reconciliation": "read",
+                              "submit": "write", "send_back": "write",
                               "withdraw": "write", "approve": "approve", "reissue": "write", "export": "approve",
                               "return_file": "approve"}
     base_order = ("id", "desc")
@@ -244,6 +247,61 @@ class DisbursementBatchApi(CommandApi):
             return self.refused(err)
         return self.response(200, id=pk, paid=outcome.paid, paid_amount=money_text(outcome.paid_amount),
                              failed=outcome.failed, failed_amount=money_text(outcome.failed_amount))
+
+    @expose("/<int:pk>/register", methods=["GET"])
+    @protect()
+    @safe
+    def register(self, pk):
+        """The payment register (发放名册) of the batch as xlsx, set up for A4 with the signature column.
+        ---
+        get:
+          summary: The payment register of the batch as an xlsx workbook set up to print on A4
+          responses:
+            200:
+              description: The payment register
+              content:
+                application/vnd.openxmlformats-officedocument.spreadsheetml.sheet:
+                  schema: {type: string, format: binary}
+            404: {$ref: '#/components/responses/404'}
+        """
+        try:
+            data = run(current_context(), register_workbook, pk)
+        except DomainError as err:
+            return self.refused(err)
+        return send_file(io.BytesIO(data), as_attachment=True, mimetype=XLSX,
+                         download_name=f"{gettext('Payment register')}-{pk}.xlsx")
+
+    @expose("/reconciliation", methods=["GET"])
+    @protect()
+    @safe
+    def reconciliation(self):
+        """Expected, paid, failed, pending and recovered lines (count and amount) of each approved batch in
+        scope, of a term (?term_id=), with the totals.
+        ---
+        get:
+          summary: The reconciliation of the approved batches in scope (of a term), batch by batch, with totals
+          parameters:
+          - {in: query, name: term_id, schema: {type: integer}, required: false}
+          responses:
+            200:
+              description: Each batch's tallies and the totals
+              content:
+                application/json:
+                  schema: {type: object}
+        """
+        ctx = current_context()
+        found = reconciliation(ctx.session, ctx.scope, term_id=request.args.get("term_id", type=int))
+        kinds = ("expected", "paid", "failed", "pending", "recovered")
+
+        def tallies(row) -> dict:
+            return {k: {"count": getattr(row, k).count, "amount": money_text(getattr(row, k).amount)} for k in kinds}
+
+        totals = {k: sum((getattr(r, k) for r in found), Tally()) for k in kinds}
+        return self.response(200, result=[{"batch_id": r.batch.id, "title": r.batch.title, "school": r.batch.school,
+                                           "term": r.batch.term, "item": r.batch.item,
+                                           "status": r.batch.status.value, **tallies(r)} for r in found],
+                             totals={k: {"count": t.count, "amount": money_text(t.amount)}
+                                     for k, t in totals.items()})
 
 
 @documented

@@ -139,3 +139,15 @@ def test_the_bank_file_and_the_answer_over_rest(client, session, flow):
     assert twice.status_code == 409
     state = client.get(f"/api/v1/disbursement_batch/{batch}", headers=headers).get_json()["result"]
     assert state["status"] == "reconciled"
+    register = client.get(f"/api/v1/disbursement_batch/{batch}/register", headers=headers)
+    assert register.status_code == 200 and register.mimetype.endswith("spreadsheetml.sheet")
+    from openpyxl import load_workbook
+
+    cells = [c for row in load_workbook(io.BytesIO(register.data)).worksheets[0].iter_rows(values_only=True)
+             for c in row if c is not None]
+    assert 937.5 in cells  # the register's total (a number cell), to the fen
+    tally = client.get(f"/api/v1/disbursement_batch/reconciliation?term_id={flow['term']}", headers=headers)
+    (row,) = [r for r in tally.get_json()["result"] if r["batch_id"] == batch]
+    assert row["expected"] == row["paid"] == {"count": 3, "amount": "937.50"} and row["failed"]["count"] == 0
+    assert tally.get_json()["totals"]["paid"]["amount"] == "937.50"
+    assert client.get("/api/v1/disbursement_batch/999999/register", headers=headers).status_code == 404
