@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.commands import bulk_writes
@@ -245,7 +245,9 @@ def approve(ctx: Context, batch_id: int, *, version: int | None = None) -> Disbu
         raise BatchRefused(_l("The batch's lines no longer match its control totals; it cannot be approved."))
     stopped = ctx.session.execute(select(func.count()).select_from(DisbursementLine).join(
         Entitlement, Entitlement.id == DisbursementLine.entitlement_id).where(
-        DisbursementLine.batch_id == batch.id, Entitlement.status != EntitlementStatus.ACTIVE)).scalar_one()
+        DisbursementLine.batch_id == batch.id,
+        or_(Entitlement.status != EntitlementStatus.ACTIVE,  # stopped, or moved with a pupil to another school
+            Entitlement.school_id != DisbursementLine.school_id))).scalar_one()
     if stopped:
         raise BatchRefused(_l("%(n)s pupils of this batch are no longer entitled (transferred, cancelled or "
                               "re-assessed since it was made); withdraw it and make a new one.", n=stopped))

@@ -297,6 +297,24 @@ def test_a_pupil_moved_to_another_school_takes_the_unpaid_entitlements_along(ses
     assert (spring.school_id, spring.status) == (place.other_school.id, EntitlementStatus.ACTIVE)
 
 
+def test_a_batch_of_the_old_school_holding_a_moved_pupil_is_not_approved(app, session, ctx, place, terms):
+    from app.commands import disbursement
+    from app.errors import DomainError
+
+    pupil = _pupil(session, place)
+    _approved(session, ctx, pupil)
+    (row,) = _rows(session, pupil)
+    line = _pay(session, row, LineStatus.PENDING, BatchStatus.SUBMITTED)  # in the old school's batch, unpaid
+    session.get(Student, pupil.id).school = place.other_school
+    session.commit()
+    (row,) = _rows(session, pupil)
+    assert row.school_id == place.other_school.id
+    district = app.appbuilder.sm.find_user(username="district")
+    with pytest.raises(DomainError, match="1 名学生已不再享受资助"):
+        disbursement.approve(context(session, place.district_scope, user=district), line.batch_id)
+    session.rollback()
+
+
 def test_a_school_moved_through_the_column_moves_them_too(session, ctx, place, terms):
     pupil = _pupil(session, place)
     _approved(session, ctx, pupil)
