@@ -191,6 +191,7 @@ COLUMN_LABELS = {
     "places": _l("Places"),
     "idempotency_key": _l("Form"),
     "month": _l("Month"),
+    "canteen": _l("Canteen"),
     "handed_on": _l("Handed out on"),
     "quantity": _l("Quantity"),
     "unit_value": _l("Value per pupil"),

@@ -40,6 +40,7 @@ from app.services import in_kind, ledger
 from app.services.ledger import Line
 
 TEXT_MAX = 200
+CANTEEN_MAX = 100  # the canteen column's length
 ALREADY_RECORDED = _l("The canteen's meals of this month are recorded already; cancel that record first to "
                       "record them again.")
 
@@ -113,12 +114,15 @@ def create_meal_record(ctx: Context, *, school_id: int, aid_item_id: int, term_i
     fed = _whole(errors, "pupils", pupils, 1, enrolled) if enrolled else 0
     if not enrolled:
         errors["pupils"] = [_l("No pupil is enrolled at the school.")]
-    payee = (canteen or "").strip() or gettext("%(school)s canteen", school=school.name)
+    payee = (canteen or "").strip() or gettext("%(school)s canteen", school=school.name)[:CANTEEN_MAX].strip()
     text = (notes or "").strip() or None
-    for field, value in (("canteen", payee), ("notes", text)):
-        if value is not None and len(value) > (100 if field == "canteen" else TEXT_MAX):
-            errors[field] = [reason_message("text.too_long", max=100 if field == "canteen" else TEXT_MAX)]
+    for field, value, most in (("canteen", payee, CANTEEN_MAX), ("notes", text, TEXT_MAX)):
+        if value is not None and len(value) > most:
+            errors[field] = [reason_message("text.too_long", max=most)]
     rate, allocation = _school_rate(ctx, errors, school, item, term, found, fund_account_id)
+    if rate is not None and days and fed and not in_kind.fits(in_kind.meal_amount(days, fed, rate)):
+        errors["pupils"] = [_l("is too large for the daily rate: the month's amount (school days × pupils × "
+                               "%(rate)s) must stay below %(max)s yuan", rate=rate, max=f"{in_kind.MONEY_LIMIT:,}")]
     if found and _live(ctx.session, school.id, item.id, found):
         errors["month"] = [ALREADY_RECORDED]
     if errors:

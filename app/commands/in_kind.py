@@ -45,10 +45,12 @@ from app.security.scope import limit
 from app.services import in_kind, ledger
 from app.services.ledger import Line
 from app.services.validation import InvalidValue, parse_money
+from app.services.value_checks import check_date
 
 TEXT_MAX = 200
 MAX_PUPILS = 10_000
 MAX_QUANTITY = 1_000
+NOT_A_DATE = _l("is not a valid date (YYYY-MM-DD)")
 
 
 class InKindRefused(DomainError):
@@ -141,8 +143,24 @@ def _unit_value(errors: dict, raw) -> Decimal:
         return in_kind.ZERO
 
 
-def _handed_on(ctx: Context, errors: dict, value, term: Term) -> date | None:
-    if not isinstance(value, date):
+def _day(errors: dict, value) -> date | None:
+    """A date, or the ISO date a form sent ('2026-09-01'); None with the field refused when it is not one."""
+    if isinstance(value, str) and value.strip():
+        try:
+            return check_date(date.fromisoformat(value.strip()), "handed_on")
+        except InvalidValue as err:
+            errors["handed_on"] = [reason_message(err.code, **err.params)]
+        except ValueError:
+            errors["handed_on"] = [NOT_A_DATE]
+        return None
+    return value if isinstance(value, date) else None
+
+
+def _handed_on(ctx: Context, errors: dict, raw, term: Term) -> date | None:
+    value = _day(errors, raw)
+    if "handed_on" in errors:
+        return None
+    if value is None:
         errors["handed_on"] = [_l("is required")]
     elif value > ctx.today:
         errors["handed_on"] = [reason_message("date.future")]
@@ -172,7 +190,15 @@ def _chosen(errors: dict, pool: dict, student_ids) -> list[Candidate]:
     return [c for sid, c in pool.items() if sid in wanted]
 
 
-def create_distribution(ctx: Context, *, school_id: int, aid_item_id: int, term_id: int, handed_on: date | None,
+def _value_fits(errors: dict, value: Decimal, count: int, pupils: int) -> None:
+    """Refuse a unit value whose line (quantity × value) or total (× the pupils) no amount column holds."""
+    if "unit_value" not in errors and not in_kind.fits(value * count * max(pupils, 1)):
+        errors["unit_value"] = [_l("is too large: the quantity × the unit value for all the pupils must stay "
+                                   "below %(max)s yuan", max=f"{in_kind.MONEY_LIMIT:,}")]
+
+
+def create_distribution(ctx: Context, *, school_id: int, aid_item_id: int, term_id: int,
+                        handed_on: date | str | None,
                         description: str | None, student_ids, unit_value=None, quantity: int = 1,
                         fund_account_id: int | None = None) -> Distribution:
     """A draft distribution of the item with a line per pupil chosen (every field checked first; all or
@@ -183,9 +209,10 @@ def create_distribution(ctx: Context, *, school_id: int, aid_item_id: int, term_
     errors: dict = {}
     text = _text(errors, "description", description, required=True)
     value, count = _unit_value(errors, unit_value), _quantity(errors, quantity)
-    _handed_on(ctx, errors, handed_on, term)
+    day = _handed_on(ctx, errors, handed_on, term)
     pool = {c.student_id: c for c in candidates(ctx, school_id=school.id, aid_item_id=item.id, term_id=term.id)}
     chosen = _chosen(errors, pool, student_ids)
+    _value_fits(errors, value, count, len(chosen))
     allocation = None
     if value > 0 and "unit_value" not in errors:
         allocation = drawn_allocation(ctx, school.id, item.id, term.id, fund_account_id)
@@ -195,7 +222,7 @@ def create_distribution(ctx: Context, *, school_id: int, aid_item_id: int, term_
     if errors:
         raise FieldErrors(errors)
     row = Distribution(district_id=school.district_id, school_id=school.id, term_id=term.id, aid_item_id=item.id,
-                       allocation_id=allocation.id if allocation else None, handed_on=handed_on, description=text,
+                       allocation_id=allocation.id if allocation else None, handed_on=day, description=text,
                        unit_value=value, status=InKindStatus.DRAFT, created_by_fk=ctx.actor.user_id)
     row.lines = [DistributionLine(student_id=c.student_id, school_id=school.id, aid_item_id=item.id,
                                   term_id=term.id, entitlement_id=c.entitlement_id, tier_id=c.tier_id,
@@ -232,17 +259,23 @@ def _draft(ctx: Context, distribution_id: int, version: int | None) -> Distribut
 
 
 def confirm_distribution(ctx: Context, distribution_id: int, *, absent=(), version: int | None = None) -> Distribution:
-    """Confirm a draft as handed out: the pupils `absent` (line ids) did not receive it; the value the
-    others received is booked from the allocation (allocated → paid), once. More than the allocation
-    holds is refused (ledger.Overdrawn), and nothing changes."""
+    """Confirm a draft as handed out: the pupils `absent` (line ids) did not receive it, nor did those
+    who left the school since the draft (no longer enrolled there: left out, marked not received, counted
+    in `row.left_school`); the value the others received is booked from the allocation (allocated → paid),
+    once. More than the allocation holds is refused (ledger.Overdrawn), and nothing changes."""
     row = _draft(ctx, distribution_id, version)
     lines = ctx.session.query(DistributionLine).filter(DistributionLine.distribution_id == row.id).populate_existing()
     lines = lines.order_by(DistributionLine.id).all()
     missing = {int(i) for i in absent or ()}
     if missing - {line.id for line in lines}:
         raise FieldErrors({"absent": [_l("Some of the pupils marked absent are not in this distribution.")]})
+    here = set(ctx.session.execute(select(DistributionLine.id).join(Student, Student.id == DistributionLine.student_id)
+                                   .where(DistributionLine.distribution_id == row.id,
+                                          Student.school_id == row.school_id,
+                                          Student.status == StudentStatus.ENROLLED)).scalars())
+    left = {line.id for line in lines if line.id not in missing and line.id not in here}
     for line in lines:
-        line.received = line.id not in missing
+        line.received = line.id not in missing and line.id not in left
     count, total = in_kind.received_total((line.value, line.received) for line in lines)
     if not count:
         raise InKindRefused(_l("No pupil received it: cancel the distribution instead."))
@@ -257,9 +290,11 @@ def confirm_distribution(ctx: Context, distribution_id: int, *, absent=(), versi
     row.status, row.confirmed_on, row.confirmed_by = InKindStatus.CONFIRMED, ctx.now, ctx.actor.user_id
     row.line_count, row.total = count, total
     ctx.session.flush()
+    row.left_school = len(left)  # for the page to tell (not a column)
     audit.record(ctx, audit.MONEY, entity="distribution", entity_id=row.id, school_id=row.school_id,
                  detail=f"confirm: {count} {total}", row_count=count, old={"status": "draft"},
-                 new={"status": row.status.value, "received": count, "absent": len(missing), "total": str(total)})
+                 new={"status": row.status.value, "received": count, "absent": len(missing),
+                      "left_school": len(left), "total": str(total)})
     return row
 
 

@@ -9,9 +9,11 @@ from sqlalchemy.orm import joinedload
 
 from app.models import (
     AidItem,
+    Allocation,
     CanteenMealRecord,
     Distribution,
     DistributionLine,
+    FundAccount,
     InKindStatus,
     School,
     Student,
@@ -39,6 +41,23 @@ def distributions(session, scope: Scope, term_id: int, *, page: int = 1) -> tupl
     counts = dict(session.execute(select(DistributionLine.distribution_id, func.count()).where(
         DistributionLine.distribution_id.in_(ids)).group_by(DistributionLine.distribution_id)).all()) if ids else {}
     return rows[:PAGE], counts, len(rows) > PAGE
+
+
+def paying_accounts(session, scope: Scope, school_id: int, aid_item_id: int, term_id: int) -> list[FundAccount]:
+    """The fund accounts that allocated the item to the school for the term, in scope (a record pays from one)."""
+    query = session.query(FundAccount).join(Allocation, Allocation.fund_account_id == FundAccount.id).filter(
+        Allocation.school_id == school_id, Allocation.aid_item_id == aid_item_id, Allocation.term_id == term_id)
+    return limit(query, Allocation, scope).order_by(FundAccount.fiscal_year, FundAccount.code).all()
+
+
+def several_paying(allocations) -> list[FundAccount]:
+    """Of allocations, the fund accounts of each school's item allocated by more than one account (for a
+    form to ask which pays; none when every school's item has one)."""
+    by_pair: dict = {}
+    for allocation in allocations:
+        by_pair.setdefault((allocation.school_id, allocation.aid_item_id), []).append(allocation.fund_account)
+    found = {a.id: a for accounts in by_pair.values() if len(accounts) > 1 for a in accounts}
+    return sorted(found.values(), key=lambda a: (a.fiscal_year, a.code))
 
 
 def meal_records(session, scope: Scope, term_id: int) -> list[CanteenMealRecord]:

@@ -2,15 +2,18 @@
 
 Nutrition is paid to the canteen as school days served × pupils fed × the daily rate, in whole cents and
 exactly (Decimal, never a float). A distribution's value is what the pupils who received it were given:
-quantity × the unit value, summed.
+quantity × the unit value, summed. Every amount stays below MONEY_LIMIT, what a Numeric(14,2) column holds.
 """
 import calendar
 import re
 from datetime import date
 from decimal import Decimal
 
+from app.services.validation import MONEY_MAX_INTEGER_DIGITS
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+MONEY_LIMIT = Decimal(10) ** MONEY_MAX_INTEGER_DIGITS  # an amount of money stays below it
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-\d{1,2})?\s*$")
 
 
@@ -52,6 +55,11 @@ def line_value(quantity: int, unit_value: Decimal) -> Decimal:
     if quantity < 1 or unit_value < 0:
         raise ValueError("a line has a quantity of one or more and no negative value")
     return (Decimal(quantity) * unit_value).quantize(CENT)
+
+
+def fits(amount: Decimal) -> bool:
+    """Whether an amount can be recorded (below MONEY_LIMIT)."""
+    return amount < MONEY_LIMIT
 
 
 def received_total(lines) -> tuple[int, Decimal]:

@@ -163,3 +163,115 @@ def test_the_district_sees_every_school_and_a_school_moves_no_money(client, sess
     login("district")
     page = client.get("/money/in_kind/").get_data(as_text=True)
     assert 'id="zz-in-kind-allocate"' in page and page.count("data-allocation=") == 2
+
+
+def _second_account(session, place):
+    """A second account that allocated the school's supplies and nutrition too: a record names which pays."""
+    from app.commands import funds
+    from tests.context import context
+
+    second = make_fund_account(session, place.school.district, code="ZH-KIND2", name="donated in-kind account")
+    session.commit()
+    district = context(session, place.district_scope)
+    funds.receive(district, second.id, amount="1000.00")
+    for code in ("supplies", "nutrition"):
+        item = session.query(AidItem).filter_by(code=code).one()
+        funds.allocate(district, second.id, school_id=place.school.id, aid_item_id=item.id,
+                       term_id=current_term(session).id, amount="100.00")
+    session.commit()
+    return second
+
+
+def test_with_two_accounts_both_forms_ask_which_pays(client, session, place, funded, login):
+    second = _second_account(session, place)
+    login("school1")
+    made = _record(client, session, place, funded, fund_account_id=str(second.id))
+    assert made.status_code == 302, made.get_data(as_text=True)
+    assert session.query(Distribution).one().allocation.fund_account_id == second.id
+    page = client.get("/money/in_kind/").get_data(as_text=True)
+    form = page.split('id="zz-meal-form"', 1)[1].split("</form>", 1)[0]
+    assert 'id="zz-meal-account"' in form and f'<option value="{second.id}">' in form
+    item = session.query(AidItem).filter_by(code="nutrition").one()
+    month = page.split('name="month" type="month" class="form-control" value="', 1)[1].split('"', 1)[0]
+    client.post("/money/in_kind/meals", data={**_hidden(page, "zz-meal-form"), "aid_item_id": item.id,
+                                             "month": month, "school_days": "1", "pupils": "1",
+                                             "fund_account_id": str(second.id)})
+    assert session.query(CanteenMealRecord).one().allocation.fund_account_id == second.id
+
+
+def test_the_distribution_form_offers_the_accounts_only_when_several_paid(client, session, place, funded, login):
+    login("school1")
+    item = session.query(AidItem).filter_by(code="supplies").one()
+    url = f"/money/in_kind/new?aid_item_id={item.id}&term_id={current_term(session).id}"
+    assert 'id="zz-distribution-account"' not in client.get(url).get_data(as_text=True)
+    assert 'id="zz-meal-account"' not in client.get("/money/in_kind/").get_data(as_text=True)
+    second = _second_account(session, place)
+    page = client.get(url).get_data(as_text=True)
+    form = page.split('id="zz-distribution-form"', 1)[1].split("</form>", 1)[0]
+    assert 'id="zz-distribution-account"' in form and f'<option value="{second.id}">' in form
+
+
+@pytest.mark.parametrize("quantity", ["\u00b2", "0", "-1", "abc"])
+def test_a_quantity_that_is_not_one_or_more_is_refused(client, session, place, funded, login, quantity):
+    login("school1")
+    resp = _record(client, session, place, funded, quantity=quantity)
+    assert resp.status_code == 200 and 'id="quantity-errors"' in resp.get_data(as_text=True)
+    assert session.query(Distribution).count() == 0
+
+
+def test_a_blank_quantity_is_one(client, session, place, funded, login):
+    login("school1")
+    assert _record(client, session, place, funded, quantity="").status_code == 302
+    assert {line.quantity for line in session.query(Distribution).one().lines} == {1}
+
+
+def test_a_date_that_is_not_one_is_said_so_on_its_field(client, session, place, funded, login):
+    from app.commands.in_kind import NOT_A_DATE
+
+    login("school1")
+    resp = _record(client, session, place, funded, handed_on="2026-02-30")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and 'id="handed_on-errors"' in html
+    errors = html.split('id="handed_on-errors"', 1)[1].split("</ul>", 1)[0]
+    with client.application.test_request_context(headers={"Accept-Language": "zh"}):
+        assert str(NOT_A_DATE) in errors
+    assert session.query(Distribution).count() == 0
+
+
+def test_a_draft_lists_every_pupil_to_mark_absent(client, session, place, funded, login, monkeypatch):
+    """However many pupils a draft holds, its confirm form lists them all: an absent pupil past the first
+    page of a confirmed one is ticked too."""
+    from app.views.money import in_kind as page_module
+
+    monkeypatch.setattr(page_module, "PAGE", 2)
+    login("school1")
+    _record(client, session, place, funded)
+    row = session.query(Distribution).one()
+    page = client.get(f"/money/in_kind/{row.id}").get_data(as_text=True)
+    form = page.split('id="zz-distribution-confirm"', 1)[1].split("</form>", 1)[0]
+    assert all(f'name="absent" value="{line.id}"' in form for line in row.lines)
+    last = row.lines[-1].id
+    client.post(f"/money/in_kind/{row.id}/confirm", data={**_hidden(page, "zz-distribution-confirm"),
+                                                         "absent": [str(last)]})
+    session.expire_all()
+    row = session.get(Distribution, row.id)
+    assert (row.status, row.line_count) == (InKindStatus.CONFIRMED, 2)
+    assert not session.get(type(row.lines[0]), last).received
+    confirmed = client.get(f"/money/in_kind/{row.id}").get_data(as_text=True)  # pages again once confirmed
+    assert confirmed.count("data-line=") == 2 and "page=2" in confirmed
+
+
+def test_confirming_tells_how_many_pupils_left_the_school(client, session, place, funded, login):
+    from app.models import StudentStatus
+
+    login("school1")
+    _record(client, session, place, funded)
+    row = session.query(Distribution).one()
+    page = client.get(f"/money/in_kind/{row.id}").get_data(as_text=True)
+    funded[0].status = StudentStatus.TRANSFERRED
+    session.commit()
+    done = client.post(f"/money/in_kind/{row.id}/confirm", data=_hidden(page, "zz-distribution-confirm"),
+                       follow_redirects=True).get_data(as_text=True)
+    assert "the draft were left out" in done and ": 1." in done
+    session.expire_all()
+    assert session.get(Distribution, row.id).line_count == 2

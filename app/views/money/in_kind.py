@@ -16,8 +16,8 @@ from sqlalchemy.orm import joinedload
 
 from app.commands import canteen_meals, funds, in_kind
 from app.errors import DomainError
-from app.models import AidItem, AidKind, Allocation, DistributionLine, FundAccount, Payee, School
-from app.queries.in_kind import distributions, meal_records
+from app.models import AidItem, AidKind, Allocation, DistributionLine, FundAccount, InKindStatus, Payee, School
+from app.queries.in_kind import distributions, meal_records, paying_accounts, several_paying
 from app.queries.money import allocation_states
 from app.queries.terms import current_term, find_term, terms
 from app.reports.distribution_register import STATUS_LABELS, distribution_workbook, meal_workbook
@@ -25,13 +25,13 @@ from app.runner import answer as refusal_of
 from app.runner import run
 from app.security.request_context import current_context
 from app.security.scope import limit
-from app.views.framework.form_values import parse_date, parse_id
+from app.views.framework.form_values import parse_id
 from app.views.framework.once import OnceFormsMixin
 from app.views.framework.runner import attempt, post
 
 PERMISSIONS = "DisbursementBatch"  # read with the batches, write as making a batch does
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PAGE = 1000  # pupils the show page lists at once (a school's distribution: a few hundred; absent ones ticked)
+PAGE = 1000  # pupils the page of a confirmed or cancelled distribution lists at once; a draft lists them all
 
 
 def _items(session, *, canteen: bool | None = None) -> list[AidItem]:
@@ -43,8 +43,9 @@ def _items(session, *, canteen: bool | None = None) -> list[AidItem]:
 
 
 def _whole(value) -> int | None:
+    """A whole number typed in a form: None when blank, -1 (refused by the command) when not one."""
     text = (value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 9 else -1 if text else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 9 else -1 if text else None
 
 
 class InKindView(OnceFormsMixin, BaseView):
@@ -77,12 +78,15 @@ class InKindView(OnceFormsMixin, BaseView):
         district = ctx.scope.school_id is None
         items = _items(ctx.session)
         allocations = self._allocations(ctx, term, items) if term else []
+        canteen_items = _items(ctx.session, canteen=True)
+        canteen_ids = {i.id for i in canteen_items}
         schools = limit(ctx.session.query(School), School, ctx.scope).order_by(School.code).all()
         return self.render_template(
             "zizhu/money/in_kind.html", term=term, terms=terms(ctx.session), rows=rows, counts=counts, page=page,
             more=more,
             meals=meal_records(ctx.session, ctx.scope, term.id) if term else [], district=district, schools=schools,
-            items=items, canteen_items=_items(ctx.session, canteen=True), allocations=allocations,
+            items=items, canteen_items=canteen_items, allocations=allocations,
+            meal_accounts=several_paying([a for a, _ in allocations if a.aid_item_id in canteen_ids]),
             accounts=limit(ctx.session.query(FundAccount), FundAccount, ctx.scope).filter(
                 FundAccount.active.is_(True)).order_by(FundAccount.code).all() if district else [],
             labels=STATUS_LABELS, can_write=self._can_write(), this_month=f"{ctx.today:%Y-%m}")
@@ -107,10 +111,10 @@ class InKindView(OnceFormsMixin, BaseView):
                 "aid_item_id": parse_id(source.get("aid_item_id")) or (items[0].id if items else None),
                 "term_id": term.id if term else None}
         if request.method == "POST" and all(args.values()):
-            errors: dict = {}
-            handed_on = parse_date(source, "handed_on", errors)
-            ok, made = attempt(in_kind.create_distribution, handed_on=handed_on, description=source.get("description"),
-                               unit_value=source.get("unit_value"), quantity=_whole(source.get("quantity")) or 1,
+            quantity = _whole(source.get("quantity"))
+            ok, made = attempt(in_kind.create_distribution, handed_on=source.get("handed_on"),
+                               description=source.get("description"), unit_value=source.get("unit_value"),
+                               quantity=1 if quantity is None else quantity,
                                student_ids=[i for i in map(parse_id, source.getlist("student_ids")) if i is not None],
                                fund_account_id=parse_id(source.get("fund_account_id")),
                                done=gettext("The distribution is recorded as a draft: print the register for the "
@@ -125,6 +129,8 @@ class InKindView(OnceFormsMixin, BaseView):
         return self.render_template(
             "zizhu/money/in_kind_new.html", args=args, items=items, terms=terms(ctx.session), pupils=pupils,
             chosen=chosen, fixed_school=ctx.scope.school_id, form=source, today=ctx.today.isoformat(),
+            accounts=paying_accounts(ctx.session, ctx.scope, **args) if all(args.values()) else [],
+            account_id=parse_id(source.get("fund_account_id")),
             schools=limit(ctx.session.query(School), School, ctx.scope).order_by(School.code).all())
 
     @expose("/<int:pk>")
@@ -136,13 +142,15 @@ class InKindView(OnceFormsMixin, BaseView):
             row = in_kind.load_distribution(ctx, pk)
         except DomainError:
             abort(404)
-        page = max(parse_id(request.args.get("page")) or 1, 1)
+        draft = row.status is InKindStatus.DRAFT  # its confirm form ticks the absent among all its pupils
+        page = 1 if draft else max(parse_id(request.args.get("page")) or 1, 1)
+        size = in_kind.MAX_PUPILS if draft else PAGE
         lines = ctx.session.query(DistributionLine).options(
             joinedload(DistributionLine.student), joinedload(DistributionLine.tier)).filter(
             DistributionLine.distribution_id == row.id).order_by(DistributionLine.id).offset(
-            (page - 1) * PAGE).limit(PAGE + 1).all()
-        return self.render_template("zizhu/money/in_kind_show.html", row=row, lines=lines[:PAGE], page=page,
-                                    per_page=PAGE, more=len(lines) > PAGE, labels=STATUS_LABELS,
+            (page - 1) * size).limit(size + 1).all()
+        return self.render_template("zizhu/money/in_kind_show.html", row=row, lines=lines[:size], page=page,
+                                    per_page=size, more=len(lines) > size, labels=STATUS_LABELS,
                                     can_write=self._can_write())
 
     def _back(self, pk: int):
@@ -153,9 +161,20 @@ class InKindView(OnceFormsMixin, BaseView):
     def confirm(self, pk):
         """Confirm the draft as handed out (the pupils ticked absent did not receive it): its value is booked."""
         form = request.form
-        return post(in_kind.confirm_distribution, pk, version=parse_id(form.get("version")),
+        left: list[int] = []
+
+        def confirm(ctx, *args, **kwargs):
+            row = in_kind.confirm_distribution(ctx, *args, **kwargs)
+            left.append(row.left_school)
+            return row
+
+        back = post(confirm, pk, version=parse_id(form.get("version")),
                     absent=[i for i in map(parse_id, form.getlist("absent")) if i is not None],
                     done=gettext("The distribution is confirmed."), back=self._back(pk))
+        if left and left[-1]:
+            flash(gettext("Pupils who left the school since the draft were left out, marked as not received: "
+                          "%(n)s.", n=left[-1]), "warning")
+        return back
 
     @expose("/<int:pk>/cancel", methods=["POST"])
     @has_access
@@ -196,7 +215,7 @@ class InKindView(OnceFormsMixin, BaseView):
         ctx = current_context()
         return post(canteen_meals.create_meal_record, school_id=ctx.scope.school_id or parse_id(form.get("school_id")),
                     aid_item_id=parse_id(form.get("aid_item_id")), term_id=parse_id(form.get("term_id")),
-                    month=form.get("month"),
+                    month=form.get("month"), fund_account_id=parse_id(form.get("fund_account_id")),
                     school_days=_whole(form.get("school_days")), pupils=_whole(form.get("pupils")),
                     canteen=form.get("canteen"), notes=form.get("notes"),
                     done=gettext("The month of meals is recorded as a draft."), back=self._index())
