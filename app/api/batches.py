@@ -22,6 +22,7 @@ from app.api.money_schemas import (
     batch_json,
     preview_json,
 )
+from app.api.schemas import ID_MAX
 from app.api.spec import custom_post, documented
 from app.commands import bank_files, bank_returns, batch_jobs, disbursement
 from app.commands.identification import REQUIRED
@@ -281,16 +282,21 @@ class DisbursementBatchApi(CommandApi):
         get:
           summary: The reconciliation of the approved batches in scope (of a term), batch by batch, with totals
           parameters:
-          - {in: query, name: term_id, schema: {type: integer}, required: false}
+          - {in: query, name: term_id, schema: {type: integer, minimum: 1}, required: false}
           responses:
             200:
               description: Each batch's tallies and the totals
               content:
                 application/json:
                   schema: {type: object}
+            422: {$ref: '#/components/responses/FieldErrors'}
         """
+        raw = request.args.get("term_id")
+        term_id = int(raw) if raw and raw.isascii() and raw.isdigit() and 1 <= int(raw) <= ID_MAX else None
+        if raw is not None and term_id is None:
+            return self.response_422(message={"term_id": [gettext("is not a valid id")]})
         ctx = current_context()
-        found = reconciliation(ctx.session, ctx.scope, term_id=request.args.get("term_id", type=int))
+        found = reconciliation(ctx.session, ctx.scope, term_id=term_id)
         kinds = ("expected", "paid", "failed", "pending", "recovered")
 
         def tallies(row) -> dict:

@@ -19,6 +19,8 @@ class JobResult:
     download_name: str | None = None
     rows: int | None = None
     summary: dict = field(default_factory=dict)
+    progress: tuple[int, int] | None = None  # (done, total) recorded as the job ends, for work that could
+    # not write its progress as it went (a batch on SQLite holds the one write lock until it commits)
 
 
 @dataclass

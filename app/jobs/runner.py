@@ -189,9 +189,10 @@ def _work(ctx: Context, owner, job: Job, kind, attempt: int, outputs: list) -> t
     except Exception:  # an unexpected failure must still end the job, with a reference for support
         log.exception("job %s (%s) failed", job.id, job.kind)
         return JobStatus.FAILED, {"error_code": "internal"}
+    done = {} if result.progress is None else {"rows_done": result.progress[0], "rows_total": result.progress[1]}
     return JobStatus.SUCCEEDED, {
         "result_file": result.file.name if result.file else None, "result_name": result.download_name,
-        "result_rows": result.rows, "summary": audit.json_safe(result.summary)}
+        "result_rows": result.rows, "summary": audit.json_safe(result.summary), **done}
 
 
 def _run(ctx: Context, owner, job: Job, kind, attempt: int) -> None:

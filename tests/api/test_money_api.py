@@ -151,3 +151,8 @@ def test_the_bank_file_and_the_answer_over_rest(client, session, flow):
     assert row["expected"] == row["paid"] == {"count": 3, "amount": "937.50"} and row["failed"]["count"] == 0
     assert tally.get_json()["totals"]["paid"]["amount"] == "937.50"
     assert client.get("/api/v1/disbursement_batch/999999/register", headers=headers).status_code == 404
+    for bad in ("abc", "0", "-1", "²", str(2**31)):
+        refused = client.get(f"/api/v1/disbursement_batch/reconciliation?term_id={bad}", headers=headers)
+        assert refused.status_code == 422 and "term_id" in refused.get_json()["message"]
+    huge = client.get(f"/api/v1/disbursement_batch/reconciliation?term_id={2**63}", headers=headers)
+    assert huge.status_code == 400  # every number in a request is bounded before any view
