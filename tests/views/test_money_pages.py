@@ -198,7 +198,7 @@ def test_a_school_paid_from_two_accounts_chooses_the_account_on_the_batch_page(c
     assert "fund_account_id" not in asked.split('id="zz-batch-choose"')[0]  # the refusal names the field's label
     chosen = client.get(f"/batches/new?aid_item_id={item.id}&term_id={term.id}&fund_account_id={second.id}")
     html = chosen.get_data(as_text=True)
-    assert 'id="zz-batch-create"' in html and re.search(r'name="fund_account_id" value="%d"' % second.id, html)
+    assert 'id="zz-batch-create"' in html and f'name="fund_account_id" value="{second.id}"' in html
 
 
 def test_the_district_sees_donations_per_donor(client, session, place, pupils, login):

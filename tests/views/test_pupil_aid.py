@@ -16,7 +16,8 @@ from tests.factories import make_entitlement, make_previous_term, make_student
 
 
 def _paid(session, row, *, status=LineStatus.PAID, reason=None, donor=None) -> DisbursementLine:
-    account = FundAccount(code=f"ACC-P{row.id}", name="县资助专户", fiscal_year=2026, district_id=row.school.district_id,
+    account = FundAccount(code=f"ACC-P{row.id}", name="县资助专户", fiscal_year=2026,
+                          district_id=row.school.district_id,
                           source=FundSource.DONATION if donor else FundSource.COUNTY, donor=donor)
     session.add(account)
     session.flush()
