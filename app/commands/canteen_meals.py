@@ -178,7 +178,7 @@ def confirm_meal_record(ctx: Context, record_id: int, *, version: int | None = N
     row.status, row.confirmed_on, row.confirmed_by = InKindStatus.CONFIRMED, ctx.now, ctx.actor.user_id
     ctx.session.flush()
     audit.record(ctx, audit.MONEY, entity="canteen_meal_record", entity_id=row.id, school_id=row.school_id,
-                 detail=f"confirm: {row.month:%Y-%m} {row.amount} to {row.canteen}"[:200], old={"status": "draft"},
+                 detail=f"confirm: {row.month:%Y-%m} {row.amount} → {row.canteen}"[:200], old={"status": "draft"},
                  new={"status": "confirmed", "amount": str(row.amount), "payee": row.canteen})
     return row
 

@@ -128,3 +128,18 @@ def test_this_term_is_funded_and_the_first_school_waits_for_approval(app, dbs):
     entitled = dbs.scalar(select(func.count()).select_from(Entitlement).filter_by(
         term_id=current.id, school_id=schools[0].id))
     assert batch.line_count <= entitled
+
+
+def test_every_audit_event_of_the_demo_reads_in_chinese(app, dbs):
+    from app.models import AuditEvent
+    from app.views.admin.audit import format_action, format_entity
+    from app.views.admin.audit_summary import format_summary
+    from tests.e2e.crawl import ROLE_NAMES, english_words
+
+    events = dbs.execute(select(AuditEvent.action, AuditEvent.entity, AuditEvent.summary).distinct()).all()
+    assert len(events) > 20
+    with app.test_request_context(headers={"Accept-Language": "zh"}):
+        lines = [" ".join((format_action(a), format_entity(e), format_summary(s))) for a, e, s in events]
+    usernames = ["district", "school1", "school2"]
+    found = english_words("\n".join(lines), usernames + ROLE_NAMES)
+    assert not found, "\n".join(f"{line}: {words}" for line, words in found)

@@ -9,6 +9,7 @@ ALLOWED_WORDS = frozenset({
     "Excel",    # the file format users know by its brand name
     "xlsx",     # the export file extension
     "csv", "CSV",  # the import/export file format
+    "GBK",      # the Chinese text encoding a bank file layout names
     "API",      # technical term shown to administrators
     "ID",       # as in "ID number" (身份证号), usual in Chinese text too
     "LDAP", "OpenID",  # protocol names in FAB's own Chinese help text on the user form

@@ -43,6 +43,18 @@ ENTITY_LABELS = {
     "home_visit": _l("Home visit"),
     "review_decision": _l("Review decision"),
     "notice_entry": _l("Notice entry"),
+    "allocation": _l("Allocation"),
+    "quota": _l("Quota"),
+    "ledger_entry": _l("Ledger entry"),
+    "disbursement_batch": _l("Disbursement batch"),
+    "disbursement_line": _l("Payment line"),
+    "entitlement": _l("Entitlement"),
+    "bank_file_layout": _l("Bank file layout"),
+    "bank_file": _l("Bank file"),
+    "bank_return": _l("Bank answer file"),
+    "distribution": _l("Distribution in kind"),
+    "distribution_line": _l("Pupil of a distribution"),
+    "canteen_meal_record": _l("Canteen meal record"),
 }
 
 LABELS = {

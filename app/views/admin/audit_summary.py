@@ -8,6 +8,8 @@ import re
 from flask_babel import lazy_gettext as _l
 
 from app.commands.identification import STEP_LABELS
+from app.labels import ENUM_LABELS
+from app.models import EntryKind
 
 PHRASES = {
     "default standard seeded": _l("default standard put in place"),
@@ -17,6 +19,11 @@ PHRASES = {
     "pupil roster": _l("pupil roster"),
     "result files older than": _l("result files deleted: older than"),
     "days deleted": _l("days"),
+    "still pending": _l("still waiting for the bank"),
+    "payment register": _l("payment register"),
+    "distribution register": _l("distribution register"),
+    "meal register": _l("meal register"),
+    "reconciliation": _l("reconciliation"),
 }
 WORDS = {
     "notice": _l("public notice"), "objection": _l("objection"), "upheld": _l("upheld"),
@@ -29,6 +36,13 @@ WORDS = {
     "pupil_roster": _l("pupil roster export"), "pupil_check": _l("pupil data check"),
     "score_applications": _l("batch scoring"), "of": "",
     "return_for_correction": STEP_LABELS["return"],
+    # money: a batch's steps, the ledger's entries, the bank's answers, carry-over and aid in kind
+    "create": _l("created"), "submit": _l("submitted"), "send_back": _l("sent back to the school"),
+    "approve": _l("approved"), "withdraw": _l("withdrawn"), "export": _l("bank file handed out"),
+    "reconcile": _l("reconciled"), "recover": _l("recovered"), "cancel": _l("cancelled"),
+    "confirm": _l("confirmed"), "paid": _l("paid"), "reverses": _l("reverses"), "print": _l("printed"),
+    "carry_over": _l("carried over"), "term": _l("term"), "sha": "SHA", "disbursement_batch": _l("disbursement batch"),
+    **{kind.value: ENUM_LABELS[kind] for kind in EntryKind},
 }
 TOKEN = re.compile(r"[A-Za-z][a-z_]+")
 
