@@ -21,6 +21,7 @@ from app.views.money.carry_over import CarryOverView
 from app.views.money.funds import FundAccountModelView
 from app.views.money.in_kind import InKindView
 from app.views.money.payments import BatchView, MoneyView
+from app.views.money.recoveries import RecoveryView
 from app.views.records.calendar import SchoolYearModelView, TermModelView
 from app.views.records.org import DistrictModelView, SchoolModelView
 from app.views.records.people import (
@@ -73,7 +74,7 @@ MENU = [
 ]
 
 
-NO_MENU = [JobView, NoticePrintView, CarryOverView, InKindView]
+NO_MENU = [JobView, NoticePrintView, CarryOverView, InKindView, RecoveryView]
 
 
 def share_permission_sets(views: list) -> None:

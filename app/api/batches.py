@@ -10,12 +10,12 @@ from flask_babel import gettext
 from marshmallow import ValidationError
 
 from app.api.answers import money_text
-from app.api.base import ZizhuApi
 from app.api.command_api import BadBody, CommandApi, request_values
 from app.api.money_schemas import (
     BatchCreateBody,
     BatchPreviewBody,
     ExportBody,
+    RecoverBody,
     ReissueBody,
     StepBody,
     StepReasonBody,
@@ -311,15 +311,38 @@ class DisbursementBatchApi(CommandApi):
 
 
 @documented
-class DisbursementLineApi(ZizhuApi):
-    """/api/v1/disbursement_line/: payment lines in scope, read only (bank accounts masked)."""
+class DisbursementLineApi(CommandApi):
+    """/api/v1/disbursement_line/: payment lines in scope, read only (bank accounts masked); POST
+    /<id>/recover records a paid line's money recovered (the district)."""
 
     datamodel = ZizhuInterface(DisbursementLine)
     resource_name = "disbursement_line"
     openapi_spec_tag = "DisbursementLine"
     list_columns = LINE_LIST
-    include_route_methods = {"get", "get_list", "info", "reveal_api"}  # a full account: revealed, audited
+    include_route_methods = {"get", "get_list", "info", "reveal_api", "recover"}  # reveal: audited
+    method_permission_name = {**PERMISSION_FOLD, "recover": "approve"}
     base_order = ("id", "desc")
+
+    @expose("/<int:pk>/recover", methods=["POST"])
+    @protect()
+    @safe
+    def recover(self, pk):
+        """A paid line recovered (追回) {reason}: its money back to the account, the line reversed.
+        ---
+        post:
+          summary: Record a paid line's money recovered (the information proved false); the line is reversed
+          requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/RecoverBody'}}}}
+          responses:
+            200:
+              description: The line, now reversed
+              content:
+                application/json:
+                  schema: {type: object}
+            404: {$ref: '#/components/responses/404'}
+        """
+        return self.run_command(RecoverBody(), lambda ctx, v: disbursement.recover(ctx, pk, **v),
+                                lambda line: {"id": line.id, "status": line.status.value,
+                                              "amount": money_text(line.amount)})
 
 
 def _created(made: DisbursementBatch | Job) -> dict:

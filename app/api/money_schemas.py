@@ -83,6 +83,12 @@ class StepReasonBody(StepBody):
     reason = text(200)
 
 
+class RecoverBody(Schema):
+    """How a paid line's money came back (a receipt number, a note): required."""
+
+    reason = text(200)
+
+
 class ExportBody(Schema):
     """The bank file layout (none: the district's default)."""
 
@@ -181,7 +187,7 @@ class BatchJobStarted(Schema):
 
 
 MONEY_BODIES = (ReceiptBody, AllocationBody, TakeBackBody, QuotaBody, BatchPreviewBody, BatchCreateBody, StepBody,
-                StepReasonBody, ReissueBody, ExportBody)
+                StepReasonBody, ReissueBody, ExportBody, RecoverBody)
 MONEY_ANSWERS = (EntryMade, AllocationAnswer, QuotaAnswer, PreviewLine, BatchPreview, BatchAnswer, BatchCreated,
                  AnswersRecorded, BatchJobStarted)
 

@@ -7,9 +7,12 @@ from sqlalchemy import func, select
 
 from app.models import (
     AidItem,
+    Application,
+    ApplicationStatus,
     BatchStatus,
     DisbursementBatch,
     DisbursementLine,
+    Entitlement,
     LineStatus,
     School,
     Student,
@@ -187,3 +190,41 @@ def failed_lines(session, scope: Scope, batch_ids: list[int]) -> list[FailedLine
     return [FailedLine(batch_id, reference, name, grade, class_name or "", amount, mask_bank_account(account or ""),
                        reason or "", answered_on)
             for batch_id, reference, name, grade, class_name, amount, account, reason, answered_on in rows]
+
+
+@dataclass(frozen=True)
+class ToRecover:
+    """A paid line of a pupil whose identification was cancelled with its aid to be recovered (追回)."""
+
+    line_id: int
+    batch_id: int
+    reference: str
+    name: str
+    school: str
+    term: str
+    amount: Decimal
+    cancel_reason: str
+
+
+def to_recover_query(scope: Scope):
+    """The paid lines whose identification was cancelled for false information, in scope."""
+    return (select(DisbursementLine.id).join(Entitlement, Entitlement.id == DisbursementLine.entitlement_id)
+            .join(Application, Application.id == Entitlement.application_id)
+            .where(DisbursementLine.status == LineStatus.PAID, Application.recover_aid.is_(True),
+                   Application.status == ApplicationStatus.CANCELLED, *_where(DisbursementLine, scope)))
+
+
+def to_recover(session, scope: Scope, *, batch_id: int | None = None, limit_to: int = 500) -> list[ToRecover]:
+    """The payments to recover (of a batch, or all in scope), oldest first."""
+    query = to_recover_query(scope)
+    if batch_id is not None:
+        query = query.where(DisbursementLine.batch_id == batch_id)
+    rows = session.execute(
+        select(DisbursementLine.id, DisbursementLine.batch_id, DisbursementLine.reference, Student.name, School.name,
+               Term.name, DisbursementLine.amount, Application.cancel_reason)
+        .join(Student, Student.id == DisbursementLine.student_id).join(School, School.id == DisbursementLine.school_id)
+        .join(Term, Term.id == DisbursementLine.term_id)
+        .join(Entitlement, Entitlement.id == DisbursementLine.entitlement_id)
+        .join(Application, Application.id == Entitlement.application_id)
+        .where(DisbursementLine.id.in_(query)).order_by(DisbursementLine.id).limit(limit_to))
+    return [ToRecover(*row[:7], row[7] or "") for row in rows]

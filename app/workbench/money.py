@@ -1,9 +1,11 @@
 """The workbench's money to-dos: batches to submit, approve, export and reconcile; failed payments to
-pay again; entitled pupils who cannot be paid for want of a payee account."""
+pay again; payments to recover; entitled pupils who cannot be paid for want of a payee account."""
 from flask_babel import gettext
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import aliased
 
 from app.models import (
+    LIVE_LINE,
     BatchStatus,
     DisbursementBatch,
     DisbursementLine,
@@ -14,6 +16,7 @@ from app.models import (
     Student,
     StudentStatus,
 )
+from app.queries.payments import to_recover_query
 from app.security.scope import criterion
 from app.workbench.links import link
 from app.workbench.registry import Todo, WorkbenchContext, todo
@@ -58,8 +61,11 @@ def failed_payments(ctx: WorkbenchContext):
     """Payments the bank failed this term: pay them again in a new batch once the account is corrected."""
     if ctx.term is None:
         return None
+    again = aliased(DisbursementLine)  # the pupil paid or in a batch again since: nothing left to do
     query = select(func.count()).select_from(DisbursementLine).where(
-        DisbursementLine.term_id == ctx.term.id, DisbursementLine.status == LineStatus.FAILED)
+        DisbursementLine.term_id == ctx.term.id, DisbursementLine.status == LineStatus.FAILED,
+        ~exists().where(again.student_id == DisbursementLine.student_id, again.term_id == DisbursementLine.term_id,
+                        again.aid_item_id == DisbursementLine.aid_item_id, again.status.in_(LIVE_LINE)))
     where = criterion(DisbursementLine, ctx.scope)
     count = ctx.session.execute(query if where is None else query.where(where)).scalar_one()
     return Todo(gettext("Failed payments to pay again"), count, link("BatchView.new", term_id=ctx.term.id),
@@ -83,3 +89,13 @@ def pupils_without_account(ctx: WorkbenchContext):
     return Todo(gettext("Entitled pupils without a payee account"), count, link("HouseholdModelView.list"),
                 level="warning",
                 hint=gettext("Record the payee and the bank card or benefit card account on the household."))
+
+
+@todo("money.recover", permission=APPROVE, order=33)
+def payments_to_recover(ctx: WorkbenchContext):
+    """Paid aid of identifications cancelled because the information proved false: to recover (追回)."""
+    if ctx.scope.school_id is not None:
+        return None
+    count = ctx.session.execute(select(func.count()).select_from(to_recover_query(ctx.scope).subquery())).scalar_one()
+    return Todo(gettext("Payments to recover"), count, link("RecoveryView.index"), level="danger",
+                hint=gettext("Identifications cancelled for false information: record each payment recovered."))
