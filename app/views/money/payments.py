@@ -82,7 +82,7 @@ def _paying_accounts(ctx, args: dict) -> list:
 def _cash_items(session):
     """The items paid in cash to families (those a bank batch pays)."""
     return session.query(AidItem).filter(AidItem.active.is_(True), AidItem.kind == AidKind.CASH,
-                                         AidItem.payee == Payee.PUPIL).order_by(AidItem.code).all()
+                                         AidItem.payee == Payee.PUPIL).order_by(AidItem.id).all()
 
 
 def _amount(source) -> str:
