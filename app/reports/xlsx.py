@@ -10,6 +10,13 @@ from app.clock import local_time
 
 HEADER_ROWS = 4  # title, subtitle, blank, column headers
 MAX_ROWS = 1_048_576 - HEADER_ROWS  # data rows one sheet holds; more go on a next sheet
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may read as a formula (OWASP)
+
+
+def safe_text(text: str) -> str:
+    """A text cell that no spreadsheet runs as a formula: one starting with = + - @ tab or CR gets a
+    leading apostrophe (OWASP's CSV-injection advice; the cell stays text either way)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,8 @@ class Sheet:
         self.rows += 1
 
     def _write(self, row: int, col: int, value) -> None:
-        """One cell, typed: dates as dates, money with two places, everything else as text."""
+        """One cell, typed: dates as dates, money with two places, everything else as text (formula-
+        looking text neutralised: safe_text)."""
         if value is None or value == "":
             return
         if isinstance(value, datetime):  # a moment: China local time (a cell keeps no zone)
@@ -84,7 +92,7 @@ class Sheet:
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             self.sheet.write_number(row, col, value)
         else:
-            self.sheet.write_string(row, col, str(value))
+            self.sheet.write_string(row, col, safe_text(str(value)))
 
     def close(self) -> int:
         """Finish the file; returns the number of data rows over all sheets."""
