@@ -57,6 +57,7 @@ COLUMN_LABELS = {
     "bank_name": _l("Bank"),
     "bank_account": _l("Bank account"),
     "notes": _l("Notes"),
+    "columns": _l("Columns"), "file_format": _l("File format"),
     "special_groups": _l("Special groups"),
     "members": _l("Household members"),
     "students": _l("Pupils"),
