@@ -7,6 +7,7 @@ DEMO_PASSWORD ?= zizhu-demo-2026
 DEMO_SCHOOLS ?= 12
 DEMO_PUPILS ?= 3000
 FLASK := $(BIN)/flask --app run.py
+ECHARTS_VERSION ?= 5.5.1
 
 .PHONY: install translations extract-translations browser db run test lint bench fuzz mutation clean
 
@@ -16,7 +17,9 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# the venv, and ECharts for the dashboard from npm (scripts/install-echarts.sh; instant when there)
 install: $(BIN)/.installed
+	@sh scripts/install-echarts.sh $(ECHARTS_VERSION)
 
 # compile the catalogues quietly (no "compiling …" lines) and fail with pybabel when it fails
 translations: install
