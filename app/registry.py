@@ -17,6 +17,7 @@ from app.views.identification.reports import SchoolProgressView
 from app.views.identification.simulation import SimulationView
 from app.views.identification.standards import StandardView
 from app.views.money.aid import AidItemModelView, AidStandardModelView
+from app.views.money.bank_layouts import BankLayoutView
 from app.views.money.carry_over import CarryOverView
 from app.views.money.funds import FundAccountModelView
 from app.views.money.in_kind import InKindView
@@ -74,7 +75,7 @@ MENU = [
 ]
 
 
-NO_MENU = [JobView, NoticePrintView, CarryOverView, InKindView, RecoveryView]
+NO_MENU = [JobView, NoticePrintView, CarryOverView, InKindView, RecoveryView, BankLayoutView]
 
 
 def share_permission_sets(views: list) -> None:

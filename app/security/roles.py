@@ -37,7 +37,7 @@ AREAS = {
     "Objection": "identification", "Assessment": "identification",
     "AssessmentStandard": "standards", "StandardSimulation": "standards", "PracticeCheck": "reports",
     "Allocation": "funds", "Quota": "funds", "LedgerEntry": "funds", "MoneyOverview": "funds",
-    "DisbursementBatch": "payments", "DisbursementLine": "payments",
+    "DisbursementBatch": "payments", "DisbursementLine": "payments", "BankFileLayout": "funds",
 }
 AREA_LABELS = {
     "pupils": _l("Pupils"), "families": _l("Households"), "identification": _l("Identification"),

@@ -245,7 +245,8 @@ class BatchView(OnceFormsMixin, BaseView):
             .group_by(Tier.name, Tier.rank, DisbursementLine.status).order_by(Tier.rank.desc())).all()
         sm = self.appbuilder.sm
         layouts = limit(ctx.session.query(BankFileLayout), BankFileLayout, ctx.scope).filter(
-            BankFileLayout.active.is_(True)).order_by(BankFileLayout.is_default.desc(), BankFileLayout.code).all()
+            BankFileLayout.active.is_(True)).order_by(  # the district's own default first, then the shared one
+            BankFileLayout.is_default.desc(), BankFileLayout.district_id.is_(None), BankFileLayout.code).all()
         steps = [s for s in batch_flow.allowed_steps(batch.status.value, district=ctx.scope.school_id is None)
                  if s in STEP_LABELS and (sm.has_access("can_approve", "DisbursementBatch") if s == "approve"
                                           else sm.has_access("can_write", "DisbursementBatch"))]
