@@ -9,6 +9,7 @@ from app.api.standards import AssessmentStandardApi
 from app.models import (
     AidItem,
     AidStandard,
+    BankFileLayout,
     District,
     Household,
     HouseholdMember,
@@ -44,6 +45,11 @@ RESOURCES = [
         AidStandard, "aid_standard",
         ["id", "aid_item.id", "tier.id", "boarding", "level", "amount", "unit", "effective_from", "effective_to"],
     ),
+    api_for(BankFileLayout, "bank_file_layout",  # read only: a district changes its own on the page
+            ["id", "code", "name", "district_id", "file_format", "title_row", "total_row", "is_default", "active"],
+            show_columns=["id", "code", "name", "district_id", "file_format", "columns", "title_row", "total_row",
+                          "is_default", "active", "notes"],
+            include_route_methods={"get", "get_list", "info"}),
     *MONEY_RESOURCES,  # fund_account, ledger_entry, allocation, quota, disbursement_batch, disbursement_line
     EntitlementApi,  # carry_over/preview, carry_over
     PublicNoticeApi,
