@@ -126,6 +126,12 @@ JOBS_STALE_SECONDS = int(os.environ.get("APP_JOBS_STALE_SECONDS", "120"))  # no 
 JOBS_WORKERS = int(os.environ.get("APP_JOBS_WORKERS", "2"))
 # result files hold pupils' data: deleted this many days after the job ended (the row stays)
 JOBS_KEEP_DAYS = int(os.environ.get("APP_JOBS_KEEP_DAYS", "7"))
+# Excel export of a list (issue 14): up to this many rows the file comes at once, more run as a job
+EXPORT_INLINE_ROWS = int(os.environ.get("APP_EXPORT_INLINE_ROWS", "5000"))
+# a school exporting more rows of pupils' or families' data than this waits for the district's
+# approval; empty (the default): no approval needed
+_approval_rows = os.environ.get("APP_EXPORT_APPROVAL_ROWS", "").strip()
+EXPORT_APPROVAL_ROWS = int(_approval_rows) if _approval_rows else None
 # a disbursement batch of more entitled pupils than this is made by a background job (page and API)
 BATCH_JOB_THRESHOLD = int(os.environ.get("APP_BATCH_JOB_THRESHOLD", "2000"))
 

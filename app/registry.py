@@ -7,6 +7,7 @@ from app.api.resources import RESOURCES
 from app.views.admin.audit import AuditEventModelView
 from app.views.admin.jobs import JobModelView, JobView
 from app.views.admin.users import DistrictUserModelView
+from app.views.framework.list_export import ExportApprovalView
 from app.views.identification.assessment import ApplicationModelView, TierModelView
 from app.views.identification.assessment_page import AssessmentView
 from app.views.identification.notice_objections import ObjectionView
@@ -31,6 +32,7 @@ from app.views.records.people import (
     SpecialGroupModelView,
     StudentModelView,
 )
+from app.views.reports.dashboard import DashboardView
 
 # Five categories, so that the navbar keeps to one row at 1024 px for every role (tests/e2e/test_layout.py):
 # aid items, aid standards and fund accounts share one; FAB's security pages join System settings.
@@ -63,6 +65,7 @@ MENU = [
     (FundAccountModelView, "Fund accounts", _l("Fund accounts"), "fa-university", AID),
     (MoneyView, "Funds and payments", _l("Funds and payments"), "fa-money", AID),
     (BatchView, "Disbursement batches", _l("Disbursement batches"), "fa-credit-card", AID),
+    (DashboardView, "Dashboard", _l("Dashboard"), "fa-pie-chart", REPORTS),
     (SchoolProgressView, "School progress", _l("School progress"), "fa-tasks", REPORTS),
     (PracticeCheckView, "Fairness checks", _l("Fairness checks"), "fa-balance-scale", REPORTS),
     (JobModelView, "Background jobs", _l("Exports and jobs"), "fa-hourglass-half", REPORTS),
@@ -75,7 +78,7 @@ MENU = [
 ]
 
 
-NO_MENU = [JobView, NoticePrintView, CarryOverView, InKindView, RecoveryView, BankLayoutView]
+NO_MENU = [JobView, NoticePrintView, CarryOverView, InKindView, RecoveryView, BankLayoutView, ExportApprovalView]
 
 
 def share_permission_sets(views: list) -> None:

@@ -64,7 +64,7 @@ def cancel_job(ctx: Context, job_id: int, *, stale: bool = False) -> Job:
         raise NotJobOwner(_l("Only the person who started a job can cancel it."))
     if not job.is_active:
         raise JobAlreadyFinished(_l("This job has already finished."))
-    ended = (JobStatus.QUEUED,) + ((JobStatus.RUNNING,) if stale else ())
+    ended = (JobStatus.WAITING_APPROVAL, JobStatus.QUEUED) + ((JobStatus.RUNNING,) if stale else ())
     stopped = session.execute(  # only if the worker has not claimed it meanwhile
         update(Job).where(Job.id == job.id, Job.status.in_(ended))
         .values(status=JobStatus.CANCELLED, finished_at=ctx.now, cancel_requested=True)

@@ -101,7 +101,7 @@ class JobQueue:
 
 def init_app(app: Flask) -> None:
     """Create the app's job queue and load the job kinds."""
-    from app.jobs import batches, checks, exports, scoring, todos  # noqa: F401  (register kinds and to-dos)
+    from app.jobs import batches, checks, exports, list_export, scoring, todos  # noqa: F401  (kinds, to-dos)
 
     app.extensions["zizhu.jobs"] = JobQueue(app)
 

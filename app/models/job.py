@@ -9,8 +9,10 @@ from app.models.base import UtcDateTime, str_enum, utcnow
 
 
 class JobStatus(enum.Enum):
-    """Queued → running → succeeded / failed / cancelled."""
+    """Queued → running → succeeded / failed / cancelled; a school's large export of personal data
+    may first wait for the district's approval (→ queued, or cancelled)."""
 
+    WAITING_APPROVAL = "waiting_approval"
     QUEUED = "queued"
     RUNNING = "running"
     SUCCEEDED = "succeeded"
@@ -18,7 +20,7 @@ class JobStatus(enum.Enum):
     CANCELLED = "cancelled"
 
 
-ACTIVE_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
+ACTIVE_STATUSES = (JobStatus.WAITING_APPROVAL, JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 class Job(Model):

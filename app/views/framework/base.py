@@ -19,6 +19,7 @@ from app.models.base import is_money
 from app.security.roles import PERMISSION_FOLD
 from app.security.scope_filter import SCOPE_BASE_FILTER
 from app.views.framework.form_flow import FormFlowMixin, with_next
+from app.views.framework.list_export import EXPORT_PERMISSION, ListExportMixin
 from app.views.framework.lookup import LookupField, lookup_fields
 from app.views.framework.masking import SensitiveField, is_sensitive, list_formatter
 from app.views.framework.scoped import ScopedViewMixin
@@ -111,17 +112,19 @@ class DefaultOrderInterface(ZizhuInterface):
                                       bypass_many_to_many=bypass_many_to_many, add_pk=add_pk)
 
 
-class ZizhuModelView(PerRequestFilters, RecordVersionMixin, ScopedViewMixin, FormFlowMixin, ModelView):
+class ZizhuModelView(PerRequestFilters, ListExportMixin, RecordVersionMixin, ScopedViewMixin, FormFlowMixin,
+                     ModelView):
     """Base for every CRUD view. Subclasses set `datamodel = ZizhuInterface(Model)` and columns.
 
     Nothing a request sets is kept on the view (it serves every request at once): search filters
     are per request (PerRequestFilters), a stale edit is flagged in `g`. Add and edit forms show
     every refusal beside its field and return to `next` after a save (FormFlowMixin); a record's page
-    offers to add its related records (members, pupils…) with it already chosen."""
+    offers to add its related records (members, pupils…) with it already chosen; every list exports
+    to Excel as it is filtered and sorted (ListExportMixin)."""
 
     page_size = 20
     show_template = "zizhu/records/show.html"  # the record's add buttons above its tabs
-    method_permission_name = PERMISSION_FOLD
+    method_permission_name = {**PERMISSION_FOLD, **EXPORT_PERMISSION}
     list_widget = ListWidget
     search_exclude_columns = ["created_on", "changed_on", "created_by_fk", "changed_by_fk"]
     # {column: hint}: columns a later step needs (an application's signatures, to submit), marked *
