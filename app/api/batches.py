@@ -2,9 +2,8 @@
 background job when it is large: 202 and the job), its steps, its bank file and answer; its lines (read
 only). The same commands, rules and translated refusals as the batch pages (app/views/money/payments.py).
 """
-import io
 
-from flask import current_app, request, send_file
+from flask import current_app, request
 from flask_appbuilder.api import expose, protect, safe
 from flask_babel import gettext
 from marshmallow import ValidationError
@@ -32,12 +31,12 @@ from app.fab.interface import ZizhuInterface
 from app.jobs.queue import job_queue
 from app.models import DisbursementBatch, DisbursementLine, Job, JobStatus
 from app.queries.payments import Tally, reconciliation
+from app.reports.downloads import attachment
 from app.reports.payment_register import register_workbook
 from app.runner import run
 from app.security.request_context import current_context
 from app.security.roles import PERMISSION_FOLD
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BATCH_LIST = ["id", "title", "status", "school.id", "school.name", "term.id", "aid_item.id", "allocation_id",
               "line_count", "total", "version"]
 LINE_LIST = ["id", "batch_id", "student.id", "student.name", "tier.name", "amount", "payee_name", "bank_account",
@@ -220,8 +219,7 @@ class DisbursementBatchApi(CommandApi):
             name, data = run(current_context(), bank_files.export_bank_file, pk, values.get("layout_id"))
         except DomainError as err:
             return self.refused(err)
-        kind = XLSX if name.endswith(".xlsx") else "text/csv"
-        return send_file(io.BytesIO(data), as_attachment=True, download_name=name, mimetype=kind)
+        return attachment(data, name, fallback=f"zizhu-bank-file-{pk}")
 
     @expose("/<int:pk>/return_file", methods=["POST"])
     @protect()
@@ -269,8 +267,7 @@ class DisbursementBatchApi(CommandApi):
             data = run(current_context(), register_workbook, pk)
         except DomainError as err:
             return self.refused(err)
-        return send_file(io.BytesIO(data), as_attachment=True, mimetype=XLSX,
-                         download_name=f"{gettext('Payment register')}-{pk}.xlsx")
+        return attachment(data, f"{gettext('Payment register')}-{pk}.xlsx", fallback=f"zizhu-payment-register-{pk}")
 
     @expose("/reconciliation", methods=["GET"])
     @protect()

@@ -1,5 +1,5 @@
 """REST for background jobs: list and read one's jobs, start, follow, cancel, download."""
-from flask import current_app, send_file
+from flask import current_app
 from flask_appbuilder.api import expose, protect, safe
 from flask_babel import gettext
 from marshmallow import ValidationError
@@ -16,7 +16,7 @@ from app.fab.interface import ZizhuInterface
 from app.jobs import KINDS
 from app.jobs.forms import chosen_params, start_form
 from app.jobs.queue import job_queue
-from app.jobs.results import XLSX, result_for
+from app.jobs.results import result_for, result_response
 from app.jobs.status import describe, stalled
 from app.models import Job
 from app.runner import run
@@ -138,7 +138,7 @@ class JobApi(ZizhuApi):
         path = result_for(job) if job is not None else None
         if path is None:
             return self.response_404()
-        return send_file(path, as_attachment=True, download_name=job.result_name, mimetype=XLSX)
+        return result_response(job, path)
 
 
 def _form_values(values: dict) -> dict:

@@ -8,12 +8,11 @@ from app.jobs.kinds import KINDS
 from app.jobs.runner import jobs_dir
 from app.jobs.status import has_result
 from app.models import Job
+from app.reports.downloads import XLSX, attachment
 from app.runner import run
 from app.security import audit
 from app.security.request_context import current_context
 from app.security.scope import Scope
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _in_scope(job: Job, scope: Scope) -> bool:
@@ -44,3 +43,9 @@ def result_for(job: Job) -> Path | None:
     kind = KINDS.get(job.kind)
     allowed = kind is not None and current_app.appbuilder.sm.has_access(*kind.permission)
     return run(current_context(), take_result, job, may_start_kind=allowed)
+
+
+def result_response(job: Job, path: Path):
+    """The result file as a download keeping its Chinese name; `zizhu-<kind>-<id>.xlsx` for old clients."""
+    fallback = f"zizhu-{job.kind.replace('_', '-')}-{job.id}{path.suffix}"
+    return attachment(path, job.result_name, fallback=fallback, mimetype=XLSX if path.suffix == ".xlsx" else None)

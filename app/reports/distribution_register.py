@@ -1,4 +1,4 @@
-"""Registers of aid in kind as xlsx set up for A4 printing (the payment register's set-up): a distribution's
+"""Registers of aid in kind as xlsx set up for A4 printing (app/reports/print_setup.py): a distribution's
 register (实物发放登记表: the pupils class by class, what each is given and its value, and an empty column for
 their signature on receipt) and the canteen's meal register of a term (each month's school days, pupils
 fed, rate and amount, signed by the canteen's manager). Both are scoped and audited as exports."""
@@ -11,12 +11,13 @@ from app.context import Context
 from app.errors import NotFound
 from app.models import InKindStatus
 from app.queries.in_kind import DistributionRegister, MealRegister, distribution_register, meal_register
-from app.reports.payment_register import new_workbook, register_formats, set_up_for_print, signatures
+from app.reports.payment_register import new_workbook, register_formats, signatures
+from app.reports.print_setup import across, set_up_for_print
 from app.security import audit
 
 HEADER_ROW = 3
 DISTRIBUTION_WIDTHS = (6, 12, 6, 8, 12, 22, 8, 12, 16, 10)
-MEAL_WIDTHS = (6, 10, 10, 10, 12, 14, 20, 10, 16)
+MEAL_WIDTHS = (6, 10, 10, 10, 12, 14, 18, 10, 16)  # 106 characters: portrait
 STATUS_LABELS = {InKindStatus.DRAFT: _l("Draft, not yet confirmed"), InKindStatus.CONFIRMED: _l("Confirmed"),
                  InKindStatus.CANCELLED: _l("Cancelled")}
 
@@ -47,15 +48,15 @@ def _sheet(book, name: str, widths, title: str, subtitle: str, headers: list[str
     last = len(widths) - 1
     sheet.merge_range(0, 0, 0, last, title, formats["title"])
     sheet.set_row(0, 28)
-    sheet.merge_range(1, 0, 1, last, subtitle)
+    across(sheet, 1, subtitle, widths, formats["wrap"])
     for col, text in enumerate(headers):
         sheet.write_string(HEADER_ROW, col, text, formats["header"])
     return sheet
 
 
-def _finish(book, sheet, buffer: BytesIO, row: int) -> bytes:
-    sheet.write_string(row + 2, 0, signatures())
-    set_up_for_print(sheet, header_row=HEADER_ROW)
+def _finish(book, sheet, buffer: BytesIO, row: int, formats: dict, widths, title: str) -> bytes:
+    across(sheet, row + 2, signatures(), widths, formats["wrap"])
+    set_up_for_print(sheet, widths, header_row=HEADER_ROW, title=title)
     book.close()
     return buffer.getvalue()
 
@@ -106,7 +107,7 @@ def _distribution_book(register: DistributionRegister) -> bytes:
     sheet.write_number(row, 7, float(register.total), formats["total_money"])  # the Decimal sum, not a formula
     for col in range(8, len(DISTRIBUTION_WIDTHS)):
         sheet.write_blank(row, col, None, formats["total"])
-    return _finish(book, sheet, buffer, row)
+    return _finish(book, sheet, buffer, row, formats, DISTRIBUTION_WIDTHS, distribution_title(register))
 
 
 def meal_workbook(ctx: Context, school_id: int, term_id: int) -> bytes:
@@ -148,4 +149,4 @@ def _meal_book(register: MealRegister) -> bytes:
     sheet.write_number(row, 5, float(register.total), formats["total_money"])
     for col in range(6, len(MEAL_WIDTHS)):
         sheet.write_blank(row, col, None, formats["total"])
-    return _finish(book, sheet, buffer, row)
+    return _finish(book, sheet, buffer, row, formats, MEAL_WIDTHS, meal_title(register))

@@ -1,10 +1,15 @@
-"""The public notice as an xlsx file: title, school, term, dates, the entries, where objections go."""
+"""The public notice as an xlsx file: title, school, term, dates, the entries, where objections go; set up to
+print on A4 one page wide (the title and every column on the page, the header row on every page)."""
 from io import BytesIO
 
 import xlsxwriter
 from flask_babel import gettext
 
 from app.models import PublicNotice
+from app.reports.print_setup import across, set_up_for_print
+
+WIDTHS = (6, 14, 8, 10, 12, 24)
+HEADER_ROW = 4
 
 
 def headers() -> list[str]:
@@ -39,25 +44,26 @@ def notice_workbook(notice: PublicNotice) -> bytes:
     """The xlsx file of a notice, built in memory (a notice lists at most a few hundred pupils)."""
     buffer = BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
-    bold = book.add_format({"bold": True, "font_size": 14})
+    bold = book.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter", "text_wrap": True})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
     head = book.add_format({"bold": True, "border": 1, "bg_color": "#E8EEF7"})
     cell = book.add_format({"border": 1})
     sheet = book.add_worksheet(gettext("Public notice")[:31])
-    for col, width in enumerate((6, 14, 8, 10, 12, 24)):
+    for col, width in enumerate(WIDTHS):
         sheet.set_column(col, col, width)
-    sheet.write_string(0, 0, notice.title, bold)
-    sheet.write_string(1, 0, f"{notice.school.name} · {notice.term.name}")
-    sheet.write_string(2, 0, period(notice))
+    across(sheet, 0, notice.title, WIDTHS, bold, line_height=20)
+    across(sheet, 1, f"{notice.school.name} · {notice.term.name}", WIDTHS, wrap)
+    across(sheet, 2, period(notice), WIDTHS, wrap)
     for col, text in enumerate(headers()):
-        sheet.write_string(4, col, text, head)
-    row = 5
-    for row, values in enumerate(entry_rows(notice), start=5):
+        sheet.write_string(HEADER_ROW, col, text, head)
+    row = HEADER_ROW + 1
+    for row, values in enumerate(entry_rows(notice), start=HEADER_ROW + 1):
         for col, value in enumerate(values):
             if isinstance(value, int):
                 sheet.write_number(row, col, value, cell)
             else:
                 sheet.write_string(row, col, value, cell)
-    sheet.write_string(row + 2, 0, objection_sentence(notice))
-    sheet.freeze_panes(5, 0)
+    across(sheet, row + 2, objection_sentence(notice), WIDTHS, wrap)
+    set_up_for_print(sheet, WIDTHS, header_row=HEADER_ROW, title=notice.title)
     book.close()
     return buffer.getvalue()

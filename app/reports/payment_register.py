@@ -1,6 +1,7 @@
 """The payment register (发放名册) of a batch: the pupils to be paid, class by class, with tier, amount,
 payee and masked account, and an empty column for the signature (or fingerprint) on receipt; as an xlsx
-set up for printing (A4, one page wide, the header row on every page, page numbers in the footer) and as
+set up for printing (app/reports/print_setup.py: A4, one page wide, the header row on every page, the title
+in the page header, page numbers in the footer) and as
 a printable A4 page. Both are scoped (a school only its own batches) and audited as exports."""
 from io import BytesIO
 
@@ -12,9 +13,9 @@ from app.context import Context
 from app.errors import NotFound
 from app.labels import enum_label
 from app.queries.payments import Register, payment_register
+from app.reports.print_setup import across, set_up_for_print
 from app.security import audit
 
-A4 = 9  # xlsxwriter's paper code for A4
 WIDTHS = (6, 12, 6, 8, 12, 12, 12, 22, 16)
 
 
@@ -69,19 +70,8 @@ def register_formats(book) -> dict:
         "money": book.add_format({"border": 1, "num_format": "#,##0.00", "valign": "vcenter"}),
         "total": book.add_format({"bold": True, "border": 1, "valign": "vcenter"}),
         "total_money": book.add_format({"bold": True, "border": 1, "num_format": "#,##0.00", "valign": "vcenter"}),
+        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
     }
-
-
-def set_up_for_print(sheet, *, header_row: int) -> None:
-    """A4 portrait, one page wide, the header row on every page, page numbers in the footer, frozen panes."""
-    sheet.set_paper(A4)
-    sheet.set_portrait()
-    sheet.fit_to_pages(1, 0)  # one page wide, as many pages long as needed
-    sheet.repeat_rows(header_row)  # the header row on every printed page
-    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
-    sheet.center_horizontally()
-    sheet.set_footer("&C" + gettext("Page &P of &N"))
-    sheet.freeze_panes(header_row + 1, 0)
 
 
 def register_workbook(ctx: Context, batch_id: int) -> bytes:
@@ -96,7 +86,7 @@ def register_workbook(ctx: Context, batch_id: int) -> bytes:
     last = len(WIDTHS) - 1
     sheet.merge_range(0, 0, 0, last, title(register), formats["title"])
     sheet.set_row(0, 28)
-    sheet.merge_range(1, 0, 1, last, subtitle(register))
+    across(sheet, 1, subtitle(register), WIDTHS, formats["wrap"])
     for col, text in enumerate(headers()):
         sheet.write_string(3, col, text, formats["header"])
     row = 3
@@ -117,8 +107,8 @@ def register_workbook(ctx: Context, batch_id: int) -> bytes:
     sheet.write_number(row, 5, float(register.total), formats["total_money"])  # the Decimal sum, not a formula
     for col in range(6, len(WIDTHS)):
         sheet.write_blank(row, col, None, formats["total"])
-    sheet.write_string(row + 2, 0, signatures())
-    set_up_for_print(sheet, header_row=3)
+    across(sheet, row + 2, signatures(), WIDTHS, formats["wrap"])
+    set_up_for_print(sheet, WIDTHS, header_row=3, title=title(register))
     book.close()
     return buffer.getvalue()
 

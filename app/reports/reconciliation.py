@@ -1,6 +1,7 @@
 """The reconciliation with the bank (发放对账表) as xlsx: per approved batch, the lines and money expected,
 paid, failed, still pending and recovered, with totals; then the failed lines with the bank's reason
-(what is to be corrected and paid again in a new batch). Scoped: a school sees only its own batches."""
+(what is to be corrected and paid again in a new batch). Scoped: a school sees only its own batches. Both
+sheets are set up to print (app/reports/print_setup.py: A4 landscape, one page wide, headers repeated)."""
 from io import BytesIO
 
 import xlsxwriter
@@ -9,9 +10,11 @@ from flask_babel import gettext
 from app.context import Context
 from app.labels import enum_label
 from app.queries.payments import Tally, failed_lines, reconciliation
+from app.reports.print_setup import across, set_up_for_print
 from app.security import audit
 
-A4 = 9
+WIDTHS = (8, 18, 16, 24, 10, *([10, 14] * 5))
+FAILED_WIDTHS = (8, 18, 12, 6, 8, 12, 22, 30, 12)
 
 
 def headers() -> list[str]:
@@ -45,9 +48,10 @@ def reconciliation_workbook(ctx: Context, *, term_id: int | None = None, batch_i
         "date": book.add_format({"border": 1, "num_format": "yyyy-mm-dd"}),
     }
     sheet = book.add_worksheet(gettext("Reconciliation")[:31])
-    sheet.write_string(0, 0, gettext("Reconciliation of payments with the bank"), formats["title"])
+    title = gettext("Reconciliation of payments with the bank")
+    across(sheet, 0, title, WIDTHS, formats["title"], line_height=20)
     sheet.write_string(1, 0, gettext("Made on %(day)s", day=ctx.today.isoformat()))
-    for col, width in enumerate((8, 18, 16, 24, 10, *([10, 14] * 5))):
+    for col, width in enumerate(WIDTHS):
         sheet.set_column(col, col, width)
     for col, text in enumerate(headers()):
         sheet.write_string(3, col, text, formats["header"])
@@ -64,12 +68,7 @@ def reconciliation_workbook(ctx: Context, *, term_id: int | None = None, batch_i
     row += 1
     sheet.merge_range(row, 0, row, 4, gettext("Total"), formats["total"])
     _tallies(sheet, row, sums, formats["total"], formats["total_money"])
-    sheet.freeze_panes(4, 0)
-    sheet.set_paper(A4)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(3)
-    sheet.set_footer("&C" + gettext("Page &P of &N"))
+    set_up_for_print(sheet, WIDTHS, header_row=3, title=title)
     _failed_sheet(book, formats, failed)
     book.close()
     return buffer.getvalue()
@@ -82,8 +81,9 @@ def _tallies(sheet, row: int, tallies, count_format, money_format) -> None:
 
 
 def _failed_sheet(book, formats: dict, failed) -> None:
-    sheet = book.add_worksheet(gettext("Failed payments")[:31])
-    for col, width in enumerate((8, 18, 12, 6, 8, 12, 22, 30, 12)):
+    title = gettext("Failed payments")
+    sheet = book.add_worksheet(title[:31])
+    for col, width in enumerate(FAILED_WIDTHS):
         sheet.set_column(col, col, width)
     for col, text in enumerate(failed_headers()):
         sheet.write_string(0, col, text, formats["header"])
@@ -100,8 +100,4 @@ def _failed_sheet(book, formats: dict, failed) -> None:
             sheet.write_datetime(row, 8, line.answered_on, formats["date"])
         else:
             sheet.write_blank(row, 8, None, formats["cell"])
-    sheet.freeze_panes(1, 0)
-    sheet.set_paper(A4)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(0)
+    set_up_for_print(sheet, FAILED_WIDTHS, header_row=0, title=title)

@@ -1,4 +1,4 @@
-"""A streaming xlsx sheet with a title, a header row, frozen panes and filters (xlsxwriter)."""
+"""A streaming xlsx sheet with a title, a header row, frozen panes, filters and a print set-up (xlsxwriter)."""
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -7,6 +7,7 @@ from pathlib import Path
 import xlsxwriter
 
 from app.clock import local_time
+from app.reports.print_setup import across, set_up_for_print
 
 HEADER_ROWS = 4  # title, subtitle, blank, column headers
 MAX_ROWS = 1_048_576 - HEADER_ROWS  # data rows one sheet holds; more go on a next sheet
@@ -38,7 +39,8 @@ class Sheet:
             "constant_memory": True, "strings_to_numbers": False, "tmpdir": str(tmpdir or Path(path).parent)})
         self.title, self.subtitle, self.columns, self.max_rows = title, subtitle, columns, max_rows
         self.formats = {
-            "title": self.book.add_format({"bold": True, "font_size": 14}),
+            "title": self.book.add_format({"bold": True, "font_size": 14, "valign": "vcenter"}),
+            "subtitle": self.book.add_format({"text_wrap": True, "valign": "top"}),
             "header": self.book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1,
                                             "text_wrap": True, "valign": "vcenter"}),
             "date": self.book.add_format({"num_format": "yyyy-mm-dd"}),
@@ -49,7 +51,8 @@ class Sheet:
         self._new_sheet()
 
     def _new_sheet(self) -> None:
-        """A worksheet with the title, subtitle and column headers; rows follow below."""
+        """A worksheet with the title, subtitle and column headers, set up for print (A4 one page wide, the
+        header row on every page); rows follow below."""
         if self.sheets:
             self._finish_sheet()
         self.sheets += 1
@@ -57,11 +60,12 @@ class Sheet:
         self.sheet = self.book.add_worksheet(name[:31])
         for index, column in enumerate(self.columns):
             self.sheet.set_column(index, index, column.width)
-        self.sheet.write(0, 0, self.title, self.formats["title"])
-        self.sheet.write(1, 0, self.subtitle)
+        widths = [column.width for column in self.columns]
+        across(self.sheet, 0, self.title, widths, self.formats["title"], line_height=20)
+        across(self.sheet, 1, self.subtitle, widths, self.formats["subtitle"])
         for index, column in enumerate(self.columns):
             self.sheet.write(HEADER_ROWS - 1, index, column.header, self.formats["header"])
-        self.sheet.freeze_panes(HEADER_ROWS, 0)
+        set_up_for_print(self.sheet, widths, header_row=HEADER_ROWS - 1, title=self.title)
         self.next_row = HEADER_ROWS
 
     def _finish_sheet(self) -> None:

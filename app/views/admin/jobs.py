@@ -1,5 +1,5 @@
 """Background jobs (导出与任务): one's jobs, the start form, the progress page, cancel, download."""
-from flask import abort, current_app, flash, jsonify, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
@@ -12,7 +12,7 @@ from app.formatting import person_name
 from app.jobs import KINDS
 from app.jobs.forms import chosen_params, start_form
 from app.jobs.queue import job_queue
-from app.jobs.results import XLSX, result_for
+from app.jobs.results import result_for, result_response
 from app.jobs.status import describe, kind_label, stalled
 from app.models import Job
 from app.security.scope import limit
@@ -115,4 +115,4 @@ class JobView(BaseView):
         if path is None:
             flash(gettext("This job has no file to download (any more)."), "warning")
             return redirect(url_for("JobView.show", pk=pk))
-        return send_file(path, as_attachment=True, download_name=job.result_name, mimetype=XLSX)
+        return result_response(job, path)

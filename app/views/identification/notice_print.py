@@ -1,16 +1,15 @@
 """The printable A4 page and the xlsx of a public notice (only a published notice is for posting)."""
-from flask import Response, abort, flash, redirect, url_for
+from flask import abort, flash, redirect, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import get_locale, gettext
 
 from app.commands import notices as cmd
 from app.models import NoticeStatus
 from app.queries.notices import find_notice
+from app.reports.downloads import attachment
 from app.reports.notice_xlsx import entry_rows, headers, notice_workbook, objection_sentence, period
 from app.security.request_context import current_context
 from app.views.framework.runner import attempt
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class NoticePrintView(BaseView):
@@ -45,8 +44,9 @@ class NoticePrintView(BaseView):
             flash(gettext("Only a published notice can be downloaded; a draft or withdrawn notice is not "
                           "for posting."), "warning")
             return redirect(url_for("PublicNoticeView.show", pk=pk))
-        content, name = notice_workbook(notice), f"notice-{notice.id}-{notice.starts_on.isoformat()}.xlsx"
+        content, day = notice_workbook(notice), notice.starts_on.isoformat()
         ok, _ = attempt(cmd.record_export, pk)
         if not ok:
             return redirect(url_for("PublicNoticeView.show", pk=pk))
-        return Response(content, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return attachment(content, f"{gettext('Public notice')}-{notice.id}-{day}.xlsx",
+                          fallback=f"zizhu-notice-{notice.id}-{day}")

@@ -7,9 +7,8 @@ The page reads with the batches and writes as making a batch does (the `payments
 school officer records their own school, the district any of its schools; another school's record
 answers 404. Every write is a command through the page runner.
 """
-import io
 
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext
 from sqlalchemy.orm import joinedload
@@ -21,6 +20,7 @@ from app.queries.in_kind import distributions, meal_records, paying_accounts, se
 from app.queries.money import allocation_states
 from app.queries.terms import current_term, find_term, terms
 from app.reports.distribution_register import STATUS_LABELS, distribution_workbook, meal_workbook
+from app.reports.downloads import attachment
 from app.runner import answer as refusal_of
 from app.runner import run
 from app.security.request_context import current_context
@@ -30,7 +30,6 @@ from app.views.framework.once import OnceFormsMixin
 from app.views.framework.runner import attempt, post
 
 PERMISSIONS = "DisbursementBatch"  # read with the batches, write as making a batch does
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE = 1000  # pupils the page of a confirmed or cancelled distribution lists at once; a draft lists them all
 
 
@@ -185,7 +184,7 @@ class InKindView(OnceFormsMixin, BaseView):
                     version=parse_id(form.get("version")), done=gettext("The distribution is cancelled."),
                     back=self._back(pk))
 
-    def _download(self, name: str, make, *args, back):
+    def _download(self, name: str, make, *args, back, fallback: str):
         """`make(ctx, *args)` run for this request (an audited export); its refusal flashed, 404 out of scope."""
         try:
             data = run(current_context(), make, *args)
@@ -195,14 +194,14 @@ class InKindView(OnceFormsMixin, BaseView):
                 abort(404)
             flash(refusal.message, "danger")
             return back
-        return send_file(io.BytesIO(data), as_attachment=True, download_name=name, mimetype=XLSX)
+        return attachment(data, name, fallback=fallback)  # the Chinese name kept, an ASCII one for old clients
 
     @expose("/<int:pk>/register.xlsx")
     @has_access
     def register(self, pk):
         """The distribution register (实物发放登记表) as xlsx, set up for A4, with the signature column."""
         return self._download(f"{gettext('Distribution register')}-{pk}.xlsx", distribution_workbook, pk,
-                              back=self._back(pk))
+                              back=self._back(pk), fallback=f"zizhu-distribution-register-{pk}.xlsx")
 
     def _index(self, term_id=None):
         return redirect(url_for("InKindView.index", term_id=term_id or request.form.get("term_id") or None))
@@ -243,7 +242,8 @@ class InKindView(OnceFormsMixin, BaseView):
         school_id = ctx.scope.school_id or parse_id(request.args.get("school_id")) or 0
         term = self._term(ctx, request.args)
         return self._download(f"{gettext('Meal register')}-{school_id}.xlsx", meal_workbook, school_id,
-                              term.id if term else 0, back=self._index(term.id if term else None))
+                              term.id if term else 0, back=self._index(term.id if term else None),
+                              fallback=f"zizhu-meal-register-{school_id}.xlsx")
 
     @expose("/allocate", methods=["POST"])
     @has_access

@@ -5,12 +5,11 @@ preview, the batch made once, its lines and its steps as buttons).
 Every write is a command through the page runner (app/views/framework/runner.py): one transaction,
 the form's one-time token, the refusal shown beside its field or as a message.
 """
-import io
 import uuid
 from collections import Counter
 from decimal import Decimal
 
-from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -37,6 +36,7 @@ from app.models import (
 )
 from app.queries.money import account_balances, allocation_states, donations
 from app.queries.terms import current_term, find_term, terms
+from app.reports.downloads import attachment
 from app.reports.payment_register import register_html, register_workbook
 from app.reports.reconciliation import reconciliation_workbook
 from app.runner import answer as refusal_of
@@ -51,7 +51,6 @@ from app.views.framework.runner import attempt, post
 
 PAGE = 50
 PREVIEW_ROWS = 500  # pupils listed per table of a preview; its totals count every pupil
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXCLUSION_LABELS = {
     batch_flow.NOT_ENROLLED: _l("No longer enrolled (transferred, dropped out or graduated)"),
     batch_flow.NO_PAYEE_ACCOUNT: _l("No payee or bank account on the household"),
@@ -283,10 +282,9 @@ class BatchView(OnceFormsMixin, BaseView):
             abort(404)
         return commands[step]()
 
-    def _file(self, name: str, data: bytes):
-        """A download keeping its Chinese file name (RFC 5987, as Flask writes it)."""
-        kind = XLSX if name.endswith(".xlsx") else "text/csv"
-        return send_file(io.BytesIO(data), as_attachment=True, download_name=name, mimetype=kind)
+    def _file(self, name: str, data: bytes, fallback: str):
+        """A download keeping its Chinese file name (RFC 5987), `fallback` the ASCII name for old clients."""
+        return attachment(data, name, fallback=fallback)
 
     def _made(self, pk: int, command, *args):
         """`command` run for this request (it records what was handed out); its refusal flashed."""
@@ -304,7 +302,7 @@ class BatchView(OnceFormsMixin, BaseView):
     def bank_file(self, pk):
         """The bank file of an approved batch, in the layout chosen; the same bytes at every download."""
         made = self._made(pk, bank_files.export_bank_file, pk, parse_id(request.form.get("layout_id")))
-        return self._back(pk) if made is None else self._file(*made)
+        return self._back(pk) if made is None else self._file(*made, fallback=f"zizhu-bank-file-{pk}")
 
     @expose("/<int:pk>/answer", methods=["POST"])
     @has_access
@@ -331,7 +329,8 @@ class BatchView(OnceFormsMixin, BaseView):
             return self._back(pk)
         batch = limit(current_context().session.query(DisbursementBatch).filter(DisbursementBatch.id == pk),
                       DisbursementBatch, current_context().scope).one()
-        return self._file(f"{gettext('Payment register')}-{batch.school.name}-{batch.term.name}-{batch.id}.xlsx", data)
+        return self._file(f"{gettext('Payment register')}-{batch.school.name}-{batch.term.name}-{batch.id}.xlsx", data,
+                          fallback=f"zizhu-payment-register-{batch.id}")
 
     @expose("/<int:pk>/register")
     @has_access
@@ -348,4 +347,4 @@ class BatchView(OnceFormsMixin, BaseView):
         data = self._made(0, lambda ctx: reconciliation_workbook(ctx, term_id=term_id))
         if data is None:
             return redirect(url_for("BatchView.index"))
-        return self._file(f"{gettext('Reconciliation')}.xlsx", data)
+        return self._file(f"{gettext('Reconciliation')}.xlsx", data, fallback="zizhu-reconciliation")
