@@ -32,7 +32,7 @@ AREAS = {
     "Application": "identification", "SpecialGroup": "codes", "Tier": "codes",
     "AidItem": "aid", "AidStandard": "aid", "FundAccount": "funds",
     "District": "districts", "School": "org", "SchoolYear": "calendar", "Term": "calendar",
-    "AuditEvent": "audit", "UserScope": "users", "Job": "jobs", "SchoolProgress": "reports",
+    "AuditEvent": "audit", "UserScope": "users", "Job": "jobs", "SchoolProgress": "reports", "Dashboard": "reports",
     "HomeVisit": "identification", "ReviewDecision": "identification", "PublicNotice": "identification",
     "Objection": "identification", "Assessment": "identification",
     "AssessmentStandard": "standards", "StandardSimulation": "standards", "PracticeCheck": "reports",

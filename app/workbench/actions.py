@@ -13,6 +13,8 @@ quick_action("pupils.list", _l("Pupil list"), "StudentModelView.list",
              permission=("can_read", "Student"), icon="fa-list", order=40)
 quick_action("applications.list", _l("Application list"), "ApplicationModelView.list",
              permission=("can_read", "Application"), icon="fa-list-alt", order=50)
+quick_action("reports.dashboard", _l("Dashboard"), "DashboardView.index",
+             permission=("can_read", "Dashboard"), icon="fa-pie-chart", order=5)
 quick_action("reports.progress", _l("School progress"), "SchoolProgressView.index",
              permission=("can_read", "SchoolProgress"), icon="fa-tasks", order=60)
 quick_action("audit.trail", _l("Audit trail"), "AuditEventModelView.list",

@@ -1,0 +1,182 @@
+"""Charts any model can declare: counts and sums of a model's rows by a category, each series one
+SQL GROUP BY through the scope filter, never rows loaded into Python.
+
+A `Chart` has a `Category` (what its bars or slices are) and series: a `Series` counts or sums rows
+of one model (`where` narrows them; `sensitive` shows a count under 5 as "<5"), a `Ratio` divides
+two series (a percentage, e.g. coverage: aided ÷ enrolled). `chart_data` answers the JSON the page
+draws: {key, title, kind, unit, labels, keys, series: [{name, data, total}], link}.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext
+from sqlalchemy import distinct, func, select
+
+from app.security.scope import Scope, criterion
+
+MASKED = "<5"  # what a small count of a sensitive category shows instead of its number
+SMALLEST_SHOWN = 5
+CENT = Decimal("0.01")
+
+Join = Callable[[Any, type], Any]  # (select, the series' model) → the select joined to the category's table
+
+
+def via(target, column: str) -> Join:
+    """A category join: the series' model's `column` (e.g. "school_id") names a row of `target`."""
+    return lambda query, model: query.join(target, getattr(model, column) == target.id)
+
+
+@dataclass(frozen=True)
+class Category:
+    """What a chart's bars are. `key` is grouped on (and is a drill-down's argument); `label` names a
+    bar (else `names(key)`, else the key); `order` sorts the bars (else the label). A column given as
+    a string is that attribute of each series' model (e.g. "boarding"); `join` reaches other tables."""
+
+    key: Any
+    label: Any = None
+    order: Any = None
+    names: Callable[[Any], str] | None = None
+    join: Join | None = None
+
+
+@dataclass(frozen=True)
+class Series:
+    """COUNT(*) of `model`'s rows in scope (COUNT(DISTINCT `distinct`), or SUM(`value`)) per category."""
+
+    name: Any
+    model: type
+    value: Any = None
+    distinct: Any = None
+    where: tuple = ()
+    sensitive: bool = False  # a count 1–4 shows as "<5" (special groups, disability…), and no total
+
+    @property
+    def unit(self) -> str:
+        """"money" for sums, "count" for counts."""
+        return "count" if self.value is None else "money"
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """`numerator` ÷ `denominator` per category, in per cent with one decimal (None where nothing to divide)."""
+
+    name: Any
+    numerator: Series
+    denominator: Series
+    unit: str = "percent"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart of one or more series over one category; `kind` is bar, stack, line or pie; `link` (a URL
+    with `__key__` in it) is where a click on a bar leads."""
+
+    key: str
+    title: Any
+    by: Category
+    series: tuple
+    kind: str = "bar"
+    link: str | None = None
+
+
+def _column(model, column):
+    """A category column: the attribute of the series' model when named by a string."""
+    return getattr(model, column) if isinstance(column, str) else column
+
+
+def _aggregate(series: Series):
+    if series.value is not None:
+        return func.coalesce(func.sum(series.value), 0)
+    if series.distinct is not None:
+        return func.count(distinct(series.distinct))
+    return func.count()
+
+
+def figures(session, scope: Scope, series: Series, by: Category) -> dict[Any, tuple[Any, Any, Any]]:
+    """{key: (label, order, value)} of one series: one GROUP BY of its model's rows in scope."""
+    model = series.model
+    columns = [_column(model, c) for c in (by.key, by.label, by.order) if c is not None]
+    query = select(*columns, _aggregate(series)).select_from(model)
+    if by.join is not None:
+        query = by.join(query, model)
+    query = query.where(*series.where)
+    where = criterion(model, scope)
+    if where is not None:
+        query = query.where(where)
+    found = {}
+    for row in session.execute(query.group_by(*columns)):
+        values = iter(row[1:-1])
+        label = next(values) if by.label is not None else None
+        order = next(values) if by.order is not None else None
+        found[row[0]] = (label, order, row[-1])
+    return found
+
+
+def _label(by: Category, key, label) -> str:
+    if key is None and label is None:
+        return gettext("(none)")
+    if by.names is not None:
+        return str(by.names(key))
+    return str(label if label is not None else key)
+
+
+def _sort_key(item):
+    _key, (label, order) = item
+    return (order is None, order if order is not None else "", label)
+
+
+def _shown(series: Series, value):
+    """A figure as the page gets it: a count (or "<5"), or money as a string to the fen."""
+    if series.value is not None:
+        return str(Decimal(value or 0).quantize(CENT))
+    value = int(value or 0)
+    if series.sensitive and 0 < value < SMALLEST_SHOWN:
+        return MASKED
+    return value
+
+
+def _percent(numerator, denominator) -> float | None:
+    return round(100 * numerator / denominator, 1) if denominator else None
+
+
+def _json_key(key):
+    """A category key for the page: enums by value, booleans as 1/0."""
+    if hasattr(key, "value"):
+        return key.value
+    if isinstance(key, bool):
+        return int(key)
+    return key
+
+
+def chart_data(session, scope: Scope, chart: Chart) -> dict:
+    """The chart's JSON: its categories in order, and each series' figure per category (0 when none)."""
+    columns = []  # per series of the chart: (series, {key: value}) or (ratio, numerator, denominator)
+    categories: dict = {}
+    for series in chart.series:
+        parts = (series.numerator, series.denominator) if isinstance(series, Ratio) else (series,)
+        found = []
+        for part in parts:
+            rows = figures(session, scope, part, chart.by)
+            for key, (label, order, _value) in rows.items():
+                categories.setdefault(key, (_label(chart.by, key, label), order))
+            found.append({key: value for key, (_label_, _order, value) in rows.items()})
+        columns.append((series, *found))
+    ordered = sorted(categories.items(), key=_sort_key)
+    keys = [key for key, _ in ordered]
+    out = []
+    for series, *found in columns:
+        if isinstance(series, Ratio):
+            numerators, denominators = found
+            data = [_percent(numerators.get(k, 0), denominators.get(k, 0)) for k in keys]
+            total = _percent(sum(numerators.values()), sum(denominators.values()))
+        else:
+            data = [_shown(series, found[0].get(k)) for k in keys]
+            total = None if series.sensitive else _shown(series, sum(found[0].values()))
+        out.append({"name": str(series.name), "data": data, "total": total})
+    units = {series.unit for series in chart.series}
+    return {"key": chart.key, "title": str(chart.title), "kind": chart.kind,
+            "unit": units.pop() if len(units) == 1 else "mixed",
+            "labels": [label for _key, (label, _order) in ordered], "keys": [_json_key(k) for k in keys],
+            "series": out, "link": chart.link}

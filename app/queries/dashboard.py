@@ -1,0 +1,186 @@
+"""The leader's dashboard (资助概览) as chart declarations: coverage, identification progress, spending
+and trends, each figure one SQL GROUP BY in the viewer's scope (app/queries/charts.py); no pupil's row.
+
+Coverage is aided ÷ enrolled: pupils with an active entitlement in the term (any item) over the pupils
+enrolled now. Spending reads the ledger's books of the term (app/models/money.py): allocated is what
+schools' books received and kept (free + reserved + paid), paid the paid book, remaining the rest.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, case, or_
+from sqlalchemy.orm import aliased
+
+from app.labels import enum_label
+from app.models import (
+    AidItem,
+    Application,
+    ApplicationStatus,
+    Book,
+    Entitlement,
+    EntitlementStatus,
+    FundAccount,
+    LedgerLine,
+    Objection,
+    School,
+    SpecialGroup,
+    Student,
+    StudentStatus,
+    Term,
+    Tier,
+    household_special_group,
+)
+from app.queries.charts import Category, Chart, Ratio, Series, via
+from app.services import workflow
+
+
+@dataclass(frozen=True)
+class DashboardRequest:
+    """What the figures are of: a term, today (China), and where a click on a school's bar leads."""
+
+    term_id: int
+    today: date
+    school_link: str | None = None
+
+
+# the tables a category joins, aliased: the scope's criteria have subqueries of the same tables,
+# which must not be correlated with the category's
+SCHOOL, PUPIL, ACCOUNT = aliased(School), aliased(Student), aliased(FundAccount)
+
+
+def _special_groups(query, model):
+    """Reach the special groups of a pupil's household from Student, or from a row naming a pupil."""
+    household = Student.household_id
+    if model is not Student:
+        query, household = query.join(PUPIL, PUPIL.id == model.student_id), PUPIL.household_id
+    return (query.join(household_special_group, household_special_group.c.household_id == household)
+            .join(SpecialGroup, SpecialGroup.id == household_special_group.c.special_group_id))
+
+
+BY_SCHOOL = Category(SCHOOL.id, SCHOOL.name, SCHOOL.code, join=via(SCHOOL, "school_id"))
+BY_TOWNSHIP = Category(SCHOOL.township, join=via(SCHOOL, "school_id"))
+BY_TIER = Category(Tier.id, Tier.name, Tier.rank, join=via(Tier, "tier_id"))
+BY_GROUP = Category(SpecialGroup.id, SpecialGroup.name, SpecialGroup.sort_order, join=_special_groups)
+# a pupil's entitlement keeps whether the pupil boarded when it was granted
+BY_BOARDING = Category("boarding", order="boarding",
+                       names=lambda boarding: _l("Boarders") if boarding else _l("Day pupils"))
+BY_SOURCE = Category(ACCOUNT.source, names=enum_label, join=via(ACCOUNT, "fund_account_id"))
+BY_ITEM = Category(AidItem.id, AidItem.name, AidItem.code, join=via(AidItem, "aid_item_id"))
+BY_TERM = Category(Term.id, Term.name, Term.start_date, join=via(Term, "term_id"))
+
+
+ENROLLED, AIDED = _l("Enrolled pupils"), _l("Aided pupils")
+
+
+def enrolled(name=ENROLLED, **kw) -> Series:
+    """Pupils enrolled now."""
+    return Series(name, Student, where=(Student.status == StudentStatus.ENROLLED,), **kw)
+
+
+def aided(term_id: int | None, name=AIDED, **kw) -> Series:
+    """Pupils with an active entitlement in the term (every term when None), each counted once."""
+    where = (Entitlement.status == EntitlementStatus.ACTIVE,)
+    if term_id is not None:
+        where += (Entitlement.term_id == term_id,)
+    return Series(name, Entitlement, distinct=Entitlement.student_id, where=where, **kw)
+
+
+def coverage(term_id: int) -> Ratio:
+    """Aided ÷ enrolled."""
+    return Ratio(_l("Coverage (%)"), aided(term_id), enrolled())
+
+
+def coverage_charts(req: DashboardRequest) -> list[Chart]:
+    """Coverage by school and township, aided pupils by tier, special groups, boarders and day pupils."""
+    term = req.term_id
+    return [
+        Chart("coverage_school", _l("Coverage by school"), BY_SCHOOL, (coverage(term),), link=req.school_link),
+        Chart("coverage_township", _l("Coverage by township"), BY_TOWNSHIP, (coverage(term),)),
+        Chart("aided_tier", _l("Aided pupils by tier"), BY_TIER, (aided(term),), kind="pie"),
+        Chart("special_groups", _l("Special groups: enrolled and aided pupils"), BY_GROUP,
+              (enrolled(sensitive=True), aided(term, sensitive=True))),
+        Chart("coverage_boarding", _l("Coverage of boarders and day pupils"), BY_BOARDING, (coverage(term),)),
+        Chart("totals", _l("Enrolled and aided pupils"), BY_SCHOOL, (enrolled(), aided(term)),
+              link=req.school_link),
+    ]
+
+
+def _applications(term_id: int, name, statuses: tuple[str, ...], *extra) -> Series:
+    where = (Application.term_id == term_id, Application.status.in_([ApplicationStatus(s) for s in statuses]))
+    return Series(name, Application, where=where + extra)
+
+
+def progress_charts(req: DashboardRequest) -> list[Chart]:
+    """The term's applications per school by stage of the workflow, and objections overdue for an answer."""
+    term = req.term_id
+    archived = ApplicationStatus.ARCHIVED
+    stages = (
+        _applications(term, _l("Not submitted"), workflow.NOT_SUBMITTED),
+        _applications(term, _l("In review"), workflow.OPEN),
+        Series(_l("Identified"), Application, where=(Application.term_id == term, or_(
+            Application.status == ApplicationStatus.APPROVED,
+            and_(Application.status == archived, Application.approved_on.is_not(None))))),
+        Series(_l("Not identified"), Application, where=(Application.term_id == term, or_(
+            Application.status == ApplicationStatus.REJECTED,
+            and_(Application.status == archived, Application.approved_on.is_(None))))),
+    )
+    overdue = Series(_l("Objections overdue"), Objection,
+                     where=(Objection.answered_on.is_(None), Objection.due_on < req.today))
+    return [
+        Chart("applications_school", _l("Applications by stage and school"), BY_SCHOOL, stages, kind="stack",
+              link=req.school_link),
+        Chart("objections_overdue", _l("Objections overdue for an answer"), BY_SCHOOL, (overdue,),
+              link=req.school_link),
+    ]
+
+
+SCHOOL_BOOKS = (Book.ALLOCATED, Book.RESERVED, Book.PAID)
+
+
+def _book_sum(name, books: tuple[Book, ...], term_id: int | None) -> Series:
+    """The sum of the term's lines on the books of schools' allocations (every term when None)."""
+    where = (LedgerLine.book.in_(SCHOOL_BOOKS),)
+    if term_id is not None:
+        where += (LedgerLine.term_id == term_id,)
+    amount = case((LedgerLine.book.in_(books), LedgerLine.amount), else_=0) if books != SCHOOL_BOOKS \
+        else LedgerLine.amount
+    return Series(name, LedgerLine, value=amount, where=where)
+
+
+def money(term_id: int | None) -> tuple[Series, Series, Series]:
+    """Allocated, paid and remaining."""
+    return (_book_sum(_l("Allocated"), SCHOOL_BOOKS, term_id),
+            _book_sum(_l("Paid"), (Book.PAID,), term_id),
+            _book_sum(_l("Remaining"), (Book.ALLOCATED, Book.RESERVED), term_id))
+
+
+def spending_charts(req: DashboardRequest) -> list[Chart]:
+    """The term's money allocated, paid and remaining by fund source, aid item and school."""
+    term = req.term_id
+    return [
+        Chart("money_source", _l("Funds by source"), BY_SOURCE, money(term)),
+        Chart("money_item", _l("Funds by aid item"), BY_ITEM, money(term)),
+        Chart("money_school", _l("Funds by school"), BY_SCHOOL, money(term), link=req.school_link),
+    ]
+
+
+def trend_charts(req: DashboardRequest) -> list[Chart]:
+    """Every term: money allocated and paid, pupils aided, applications identified."""
+    identified = Series(_l("Identified"), Application, where=(and_(
+        Application.status.in_([ApplicationStatus.APPROVED, ApplicationStatus.ARCHIVED]),
+        Application.approved_on.is_not(None)),))
+    allocated, paid, _remaining = money(None)
+    return [
+        Chart("trend_money", _l("Funds by term"), BY_TERM, (allocated, paid), kind="line"),
+        Chart("trend_pupils", _l("Pupils by term"), BY_TERM, (aided(None), identified), kind="line"),
+    ]
+
+
+SECTIONS: dict[str, Callable[[DashboardRequest], list[Chart]]] = {
+    "coverage": coverage_charts,
+    "progress": progress_charts,
+    "spending": spending_charts,
+    "trends": trend_charts,
+}

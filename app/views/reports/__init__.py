@@ -1,0 +1,1 @@
+"""Reports (统计报表): the leader's dashboard."""
