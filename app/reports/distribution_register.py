@@ -56,7 +56,7 @@ def _sheet(book, name: str, widths, title: str, subtitle: str, headers: list[str
 
 def _finish(book, sheet, buffer: BytesIO, row: int, formats: dict, widths, title: str) -> bytes:
     across(sheet, row + 2, signatures(), widths, formats["wrap"])
-    set_up_for_print(sheet, widths, header_row=HEADER_ROW, title=title)
+    set_up_for_print(sheet, widths, header_row=HEADER_ROW, title=title, last_row=row + 2)
     book.close()
     return buffer.getvalue()
 

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from io import BytesIO
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import quote
 
 from flask import send_file
@@ -48,10 +49,11 @@ def content_disposition(name: str, fallback: str | None = None) -> str:
     return f"attachment; filename=\"{simple}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-def attachment(body: bytes | Path | str, name: str | None, *, fallback: str | None = None,
+def attachment(body: bytes | Path | str | BinaryIO, name: str | None, *, fallback: str | None = None,
                mimetype: str | None = None):
-    """The response handing out `body` (bytes, or a file's path) as the download `name` (Chinese kept); the
-    ASCII `fallback` name says what the file is (derived from `name` when not given)."""
+    """The response handing out `body` (bytes, a file's path or an open binary file, which is closed after
+    sending) as the download `name` (Chinese kept); the ASCII `fallback` name says what the file is (derived
+    from `name` when not given)."""
     if isinstance(body, bytes):
         body = BytesIO(body)
     name = name or (Path(body).name if isinstance(body, (Path, str)) else PREFIX)

@@ -64,6 +64,6 @@ def notice_workbook(notice: PublicNotice) -> bytes:
             else:
                 sheet.write_string(row, col, value, cell)
     across(sheet, row + 2, objection_sentence(notice), WIDTHS, wrap)
-    set_up_for_print(sheet, WIDTHS, header_row=HEADER_ROW, title=notice.title)
+    set_up_for_print(sheet, WIDTHS, header_row=HEADER_ROW, title=notice.title, last_row=row + 2)
     book.close()
     return buffer.getvalue()

@@ -108,7 +108,7 @@ def register_workbook(ctx: Context, batch_id: int) -> bytes:
     for col in range(6, len(WIDTHS)):
         sheet.write_blank(row, col, None, formats["total"])
     across(sheet, row + 2, signatures(), WIDTHS, formats["wrap"])
-    set_up_for_print(sheet, WIDTHS, header_row=3, title=title(register))
+    set_up_for_print(sheet, WIDTHS, header_row=3, title=title(register), last_row=row + 2)
     book.close()
     return buffer.getvalue()
 

@@ -1,7 +1,8 @@
 """Every xlsx the system writes prints well (pure xlsxwriter calls on a worksheet): A4, portrait or landscape by
 the table's width, one page wide and as many long as needed, the header row on every page, the title in the
-page header and "page n of m" in the footer, the print area bounded to the table's columns, the panes frozen
-below the header row. The page texts are translated in the request's (or job's) language, like the cells.
+page header and "page n of m" in the footer, the print area the table's columns down to its last row (text
+running past the last column is not printed wider), the panes frozen below the header row. The page texts are
+translated in the request's (or job's) language, like the cells.
 
 Orientation: Excel draws a column of w characters (default font, Calibri 11) 7·w + 5 pixels wide; A4 portrait
 less 0.4" side margins prints 717 pixels (96 dpi). A table stays portrait while it fits there at 90 % scale or
@@ -18,7 +19,6 @@ CHAR_PX, COLUMN_PAD_PX = 7, 5  # a column of w characters is 7·w + 5 pixels at 
 PORTRAIT_PX = round((8.27 - 2 * SIDE_MARGIN) * 96)  # A4's 8.27" less the side margins, at 96 dpi
 MIN_PORTRAIT_SCALE = 0.9  # a wider table would shrink below this in portrait: it prints landscape
 HEADER_LIMIT = 255  # Excel keeps at most 255 characters of a page header
-ROW_MAX = 1_048_576
 
 
 def table_px(widths) -> int:
@@ -42,17 +42,19 @@ def footer_text() -> str:
     return "&C" + gettext("Page &P of &N")
 
 
-def set_up_for_print(sheet, widths, *, header_row: int | None, title: str, freeze: bool = True) -> None:
+def set_up_for_print(sheet, widths, *, header_row: int | None, title: str, last_row: int | None = None,
+                     freeze: bool = True) -> None:
     """Print set-up of `sheet` holding a table of `widths` (characters) whose column headers are on
-    `header_row` (0-based; repeated on every page and the panes frozen below it; None: no header row)."""
-    last_col = max(len(widths) - 1, 0)
+    `header_row` (0-based; repeated on every page and the panes frozen below it; None: no header row) and
+    whose last row is `last_row` (0-based; a streaming sheet gives it at the end: print_rows)."""
     sheet.set_paper(A4)
     if is_landscape(widths):
         sheet.set_landscape()
     else:
         sheet.set_portrait()
     sheet.fit_to_pages(1, 0)  # one page wide, as many pages long as needed
-    sheet.print_area(0, 0, ROW_MAX - 1, last_col)  # the table's columns (text beyond them is not printed wider)
+    if last_row is not None:
+        print_rows(sheet, widths, last_row)
     sheet.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=0.7, bottom=0.7)
     sheet.set_header(header_text(title), {"margin": 0.3})
     sheet.set_footer(footer_text(), {"margin": 0.3})
@@ -61,6 +63,11 @@ def set_up_for_print(sheet, widths, *, header_row: int | None, title: str, freez
         sheet.repeat_rows(header_row)  # the header row on every printed page
         if freeze:
             sheet.freeze_panes(header_row + 1, 0)
+
+
+def print_rows(sheet, widths, last_row: int) -> None:
+    """The print area: the table's columns from the top down to `last_row` (0-based)."""
+    sheet.print_area(0, 0, max(last_row, 0), max(len(widths) - 1, 0))
 
 
 def text_lines(text: str, widths) -> int:

@@ -68,7 +68,7 @@ def reconciliation_workbook(ctx: Context, *, term_id: int | None = None, batch_i
     row += 1
     sheet.merge_range(row, 0, row, 4, gettext("Total"), formats["total"])
     _tallies(sheet, row, sums, formats["total"], formats["total_money"])
-    set_up_for_print(sheet, WIDTHS, header_row=3, title=title)
+    set_up_for_print(sheet, WIDTHS, header_row=3, title=title, last_row=row)
     _failed_sheet(book, formats, failed)
     book.close()
     return buffer.getvalue()
@@ -100,4 +100,4 @@ def _failed_sheet(book, formats: dict, failed) -> None:
             sheet.write_datetime(row, 8, line.answered_on, formats["date"])
         else:
             sheet.write_blank(row, 8, None, formats["cell"])
-    set_up_for_print(sheet, FAILED_WIDTHS, header_row=0, title=title)
+    set_up_for_print(sheet, FAILED_WIDTHS, header_row=0, title=title, last_row=len(failed))

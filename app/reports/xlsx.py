@@ -7,7 +7,7 @@ from pathlib import Path
 import xlsxwriter
 
 from app.clock import local_time
-from app.reports.print_setup import across, set_up_for_print
+from app.reports.print_setup import across, print_rows, set_up_for_print
 
 HEADER_ROWS = 4  # title, subtitle, blank, column headers
 MAX_ROWS = 1_048_576 - HEADER_ROWS  # data rows one sheet holds; more go on a next sheet
@@ -69,7 +69,8 @@ class Sheet:
         self.next_row = HEADER_ROWS
 
     def _finish_sheet(self) -> None:
-        """The filter over the data rows of the current sheet."""
+        """The filter over the data rows of the current sheet, and its print area down to the last row."""
+        print_rows(self.sheet, [column.width for column in self.columns], self.next_row - 1)
         if self.next_row > HEADER_ROWS:
             self.sheet.autofilter(HEADER_ROWS - 1, 0, self.next_row - 1, len(self.columns) - 1)
 
