@@ -3,6 +3,7 @@ page, the title and page numbers in the page header and footer, panes frozen bel
 openpyxl; and every download keeps its Chinese name with an ASCII fallback that says what the file is."""
 import io
 from datetime import date
+from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import quote
 
@@ -43,7 +44,8 @@ def assert_printable(sheet, *, header_row: int, title: str, landscape: bool) -> 
     assert title in sheet.oddHeader.center.text
     footer = sheet.oddFooter.center.text
     assert "&P" in footer and "&N" in footer
-    assert sheet.print_area.endswith(f"!$A$1:${get_column_letter(sheet.max_column)}${sheet.max_row}")  # the table, no more
+    last = f"${get_column_letter(sheet.max_column)}${sheet.max_row}"
+    assert sheet.print_area.endswith(f"!$A$1:{last}")  # the table, no more
 
 
 def test_orientation_follows_the_width_of_the_table():
@@ -161,3 +163,13 @@ def test_an_ascii_name_needs_no_second_name_and_nothing_unsafe_gets_through():
     tricky = content_disposition('名单"; filename="x.exe\r\n/../a.xlsx')
     assert '"x.exe' not in tricky and "\r" not in tricky and "\n" not in tricky and "/" not in tricky
     assert ascii_name("-14.xlsx") == "zizhu-14.xlsx" and not ascii_name("名单.xlsx").startswith("-")
+
+
+def test_every_download_goes_through_the_one_helper_that_keeps_the_chinese_name():
+    """send_file or a hand-made Content-Disposition elsewhere would drop the Chinese (`-14.xlsx`)."""
+    root = Path(__file__).resolve().parents[2] / "app"
+    helper = root / "reports" / "downloads.py"
+    offenders = [f"{path.relative_to(root)}:{n}" for path in sorted(root.rglob("*.py")) if path != helper
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+                 if "send_file(" in line or "Content-Disposition" in line]
+    assert not offenders, f"use app.reports.downloads.attachment: {offenders}"
