@@ -281,6 +281,7 @@ ENUM_LABELS = {
     FundSource.MUNICIPAL: _l("Municipal government"),
     FundSource.COUNTY: _l("County government"),
     FundSource.DONATION: _l("Donations"),
+    JobStatus.WAITING_APPROVAL: _l("Waiting for approval"),
     JobStatus.QUEUED: _l("Waiting"),
     JobStatus.RUNNING: _l("Running"),
     JobStatus.SUCCEEDED: _l("Finished"),

@@ -6,15 +6,13 @@ from flask import current_app, g, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from app.commands.list_exports import KIND
+from app.commands.list_exports import KIND, waiting_query
 from app.errors import DomainError
 from app.jobs.kinds import JobContext, JobResult, job_kind
-from app.labels import ENUM_LABELS
-from app.models import JobStatus, User
+from app.models import User
 from app.reports.list_export import export_list, list_query
-
-# the job status a school's large export of personal data starts in (app/commands/list_exports.py)
-ENUM_LABELS.setdefault(JobStatus.WAITING_APPROVAL, _l("Waiting for approval"))
+from app.workbench import Todo, WorkbenchContext, todo
+from app.workbench.links import link
 
 
 def find_view(name):
@@ -57,3 +55,14 @@ def export_list_job(job: JobContext) -> JobResult:
         download = f"{title}-{job.job_id}.xlsx"
     return JobResult(file=path, download_name=download, rows=written, summary={"rows": written},
                      progress=(written, written))
+
+
+@todo("jobs.export_approvals", permission=("can_write", "Student"), order=75)
+def exports_to_approve(ctx: WorkbenchContext):
+    """A district officer's to-do: the schools' large exports of personal data waiting for approval."""
+    count = waiting_query(ctx.context).count()
+    if not count:
+        return None
+    return Todo(title=_l("Exports waiting for your approval"), count=count, level="warning",
+                url=link("ExportApprovalView.index"),
+                hint=_l("A school asked to export many rows of pupils' or families' data."))

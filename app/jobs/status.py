@@ -69,6 +69,9 @@ def explanation(job: Job) -> str | None:
         if job.error_code == "refused" and "text" in detail:
             return detail["text"]
         return str(FAILURES.get(job.error_code, FAILURES["internal"])) % {"id": job.id}
+    if job.status == JobStatus.WAITING_APPROVAL:
+        return gettext("A large export of personal data: it waits for the district's approval and "
+                       "starts once approved.")
     if job.status == JobStatus.QUEUED and _now() - (job.queued_at or job.created_on) > WAITING_HINT_AFTER:
         return gettext("Still waiting to start: other jobs may be ahead of it. If it has not "
                        "started after a few minutes, tell the system administrator that the job "

@@ -1,0 +1,120 @@
+"""The list export job: a school's large export of pupils waits for the district's approval (when
+EXPORT_APPROVAL_ROWS is set) and runs once approved; the district's own export never waits."""
+import pytest
+
+from app.models import AuditEvent, Job, JobStatus
+from tests.factories import make_student
+from tests.xlsx_read import cells
+
+HEADER_ROWS = 4
+
+
+@pytest.fixture
+def approval(app, monkeypatch, world, session):
+    """Approval above 2 rows; three more pupils in school A (four in all)."""
+    monkeypatch.setitem(app.config, "EXPORT_APPROVAL_ROWS", 2)
+    for name in ("甲", "乙", "丙"):
+        make_student(session, school=world.a, household=world.household["A"], name=name)
+    session.commit()
+
+
+def _names(client, job_id) -> list[str]:
+    download = client.get(f"/jobs/{job_id}/download")
+    assert download.status_code == 200
+    return [row[0] for row in cells(download.get_data())[HEADER_ROWS:]]
+
+
+def test_a_schools_large_pupil_export_waits_for_the_district_and_runs_after_approval(
+        client, as_user, approval, session):
+    as_user("school_a")
+    resp = client.post("/studentmodelview/export?_oc_StudentModelView=name&_od_StudentModelView=asc")
+    assert resp.status_code == 302
+    job = session.query(Job).one()
+    assert job.status == JobStatus.WAITING_APPROVAL and job.params["rows"] == 4
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "data-status=\"waiting_approval\"" in page
+    assert client.get(f"/jobs/{job.id}/download").status_code == 302  # no file yet
+
+    as_user("district")
+    listed = client.get("/exports/approvals/").get_data(as_text=True)
+    assert f'data-job="{job.id}"' in listed
+    assert client.post(f"/exports/approvals/{job.id}/approve").status_code == 302
+    session.expire_all()
+    job = session.get(Job, job.id)
+    assert job.status == JobStatus.SUCCEEDED, job.error_detail
+    assert job.result_rows == 4 and job.params["approved_by"] is not None
+    assert session.query(AuditEvent).filter_by(action="approve", entity="job", entity_id=str(job.id)).count() == 2
+
+    as_user("school_a")
+    assert _names(client, job.id) == sorted(["A学生", "甲", "乙", "丙"])
+
+
+def test_the_districts_own_large_export_does_not_wait(client, as_user, approval, session):
+    as_user("district")
+    resp = client.post("/studentmodelview/export")
+    assert resp.status_code == 200  # small enough to come at once, and no approval for the district
+    assert session.query(Job).count() == 0
+    event = session.query(AuditEvent).filter_by(action="export", entity="student").one()
+    assert event.row_count == 5
+
+
+def test_a_small_school_export_does_not_wait(client, as_user, approval, session):
+    as_user("school_a")
+    assert client.post("/studentmodelview/export?_flt_0_name=甲").status_code == 200
+    assert session.query(Job).count() == 0
+
+
+def test_a_large_export_of_a_list_without_personal_data_does_not_wait(client, as_user, approval, session):
+    as_user("school_a")
+    assert client.post("/termmodelview/export").status_code == 200
+    assert session.query(Job).count() == 0
+
+
+def test_without_a_threshold_nothing_waits(app, client, as_user, approval, session, monkeypatch):
+    monkeypatch.setitem(app.config, "EXPORT_APPROVAL_ROWS", None)
+    as_user("school_a")
+    assert client.post("/studentmodelview/export").status_code == 200
+    assert session.query(Job).count() == 0
+
+
+def test_a_school_cannot_approve_and_another_district_cannot_see_it(client, as_user, approval, session,
+                                                                    make_user, world):
+    as_user("school_a")
+    client.post("/studentmodelview/export")
+    job = session.query(Job).one()
+    assert client.post(f"/exports/approvals/{job.id}/approve").status_code == 404  # a school approves nothing
+    make_user("district_e", "DistrictOfficer", district=world.e)
+    as_user("district_e")
+    assert f'data-job="{job.id}"' not in client.get("/exports/approvals/").get_data(as_text=True)
+    assert client.post(f"/exports/approvals/{job.id}/approve").status_code == 404
+    as_user("leader")  # the district's leader may not change pupils' records: no approval
+    client.post(f"/exports/approvals/{job.id}/approve")
+    session.expire_all()
+    assert session.get(Job, job.id).status == JobStatus.WAITING_APPROVAL
+
+
+def test_approving_twice_runs_the_export_once(client, as_user, approval, session):
+    as_user("school_a")
+    client.post("/studentmodelview/export")
+    job = session.query(Job).one()
+    as_user("district")
+    client.post(f"/exports/approvals/{job.id}/approve")
+    client.post(f"/exports/approvals/{job.id}/approve")
+    assert session.query(AuditEvent).filter_by(action="export", entity="student").count() == 1
+
+
+def test_the_owner_can_cancel_a_waiting_export(client, as_user, approval, session):
+    as_user("school_a")
+    client.post("/studentmodelview/export")
+    job = session.query(Job).one()
+    client.post(f"/jobs/{job.id}/cancel")
+    session.expire_all()
+    assert session.get(Job, job.id).status == JobStatus.CANCELLED
+
+
+def test_the_district_sees_the_waiting_export_on_its_workbench(client, as_user, approval, session):
+    as_user("school_a")
+    client.post("/studentmodelview/export")
+    as_user("district")
+    page = client.get("/").get_data(as_text=True)
+    assert "/exports/approvals/" in page
