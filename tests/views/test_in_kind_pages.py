@@ -272,6 +272,6 @@ def test_confirming_tells_how_many_pupils_left_the_school(client, session, place
     session.commit()
     done = client.post(f"/money/in_kind/{row.id}/confirm", data=_hidden(page, "zz-distribution-confirm"),
                        follow_redirects=True).get_data(as_text=True)
-    assert "the draft were left out" in done and ": 1." in done
+    assert "登记后已离校或转出的学生未计入发放" in done and "1 名" in done
     session.expire_all()
     assert session.get(Distribution, row.id).line_count == 2
