@@ -1,0 +1,62 @@
+"""The chart engine: one GROUP BY per series in scope, small sensitive counts masked, money to the fen."""
+from app.models import Entitlement, SpecialGroup, Student
+from app.queries.charts import MASKED, Category, Chart, Ratio, Series, chart_data, via
+from app.queries.dashboard import BY_GROUP, BY_SCHOOL, SCHOOL, enrolled
+from app.security.scope import Scope
+from tests.factories import make_entitlement, make_household, make_school, make_student
+
+
+def _pupils(session, school, n: int, group: SpecialGroup | None = None) -> list[Student]:
+    found = []
+    for _ in range(n):
+        household = make_household(session, school.district)
+        if group is not None:
+            household.special_groups.append(group)
+        found.append(make_student(session, school=school, household=household))
+    session.flush()
+    return found
+
+
+def test_sensitive_counts_from_one_to_four_show_as_under_five(session):
+    school = make_school(session)
+    orphan, dibao, other = (session.query(SpecialGroup).filter_by(code=c).one()
+                            for c in ("orphan", "dibao", "tekun"))
+    _pupils(session, school, 4, orphan)
+    _pupils(session, school, 5, dibao)
+    _pupils(session, school, 1, other)
+    chart = Chart("g", "groups", BY_GROUP, (enrolled(sensitive=True), enrolled(name="open")))
+    data = chart_data(session, Scope(district_id=school.district_id), chart)
+    shown = dict(zip(data["labels"], data["series"][0]["data"], strict=True))
+    assert shown == {orphan.name: MASKED, dibao.name: 5, other.name: MASKED}
+    assert data["series"][0]["total"] is None  # a total would give the masked counts away
+    assert dict(zip(data["labels"], data["series"][1]["data"], strict=True))[orphan.name] == 4  # not sensitive
+
+
+def test_sums_are_exact_to_the_fen_and_ratios_divide_per_category(session):
+    first = make_school(session)
+    second = make_school(session, first.district)
+    for pupil, amount in zip(_pupils(session, first, 3), ("312.50", "0.01", "625.00"), strict=True):
+        make_entitlement(session, pupil, amount=amount)
+    _pupils(session, second, 2)
+
+    money = Series("amount", Entitlement, value=Entitlement.amount)
+    aided = Series("aided", Entitlement, distinct=Entitlement.student_id)
+    chart = Chart("m", "money", BY_SCHOOL, (money, Ratio("coverage", aided, enrolled())))
+    data = chart_data(session, Scope(district_id=first.district_id), chart)
+    assert data["labels"] == [first.name, second.name] and data["keys"] == [first.id, second.id]
+    assert data["series"][0]["data"] == ["937.51", "0.00"] and data["series"][0]["total"] == "937.51"
+    assert data["series"][1]["data"] == [100.0, 0.0] and data["series"][1]["total"] == 60.0
+    assert data["unit"] == "mixed"
+
+
+def test_figures_stay_inside_the_scope(session):
+    school = make_school(session)
+    elsewhere = make_school(session)  # another district
+    _pupils(session, school, 2)
+    _pupils(session, elsewhere, 3)
+    chart = Chart("p", "pupils", Category(SCHOOL.township, join=via(SCHOOL, "school_id")), (enrolled(),))
+    assert chart_data(session, Scope(district_id=school.district_id), chart)["series"][0]["data"] == [2]
+    assert chart_data(session, Scope(district_id=elsewhere.district_id, school_id=elsewhere.id),
+                      chart)["series"][0]["data"] == [3]
+    assert chart_data(session, Scope(), chart)["series"][0]["data"] == []  # no scope, nothing
+    assert chart_data(session, Scope(everything=True), chart)["series"][0]["total"] == 5
