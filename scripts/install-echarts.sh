@@ -10,7 +10,10 @@ SOURCE="$PREFIX/node_modules/echarts/dist/echarts.min.js"
 TARGET="app/static/vendor/echarts/echarts.min.js"
 STAMP="app/static/vendor/echarts/VERSION"
 
-[ -f "$TARGET" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$VERSION" ] && exit 0
+# the fast path uses shell built-ins only
+have=""
+[ -f "$STAMP" ] && read -r have < "$STAMP"
+[ -f "$TARGET" ] && [ "$have" = "$VERSION" ] && exit 0
 
 if ! command -v npm >/dev/null 2>&1; then
     echo "The dashboard's charts need ECharts $VERSION from the npm registry, and npm is missing. Run once, then make again:" >&2
