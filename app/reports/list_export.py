@@ -4,7 +4,9 @@ labels, every cell formatted and masked as the page shows it, written in constan
 `list_query(view)` reads the request's list arguments as FAB's list does (`_flt_…`, `_oc_…`,
 `_od_…`); a background job replays the list's request as its owner to get the same query.
 """
+import gc
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -12,6 +14,7 @@ from enum import Enum
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext
 from markupsafe import Markup
+from sqlalchemy import inspect
 
 from app.formatting import format_date, format_many, format_money
 from app.reports.xlsx import Column, Sheet
@@ -136,6 +139,58 @@ def items_of(query, model, chunk: int):
         yield getattr(found, name, found) if not isinstance(found, model) else found
 
 
+def plain_rows(session, query, model, columns: list[str], chunk: int):
+    """The listed values straight from the database, `chunk` rows at a time, when every listed column
+    is a plain column or a many-to-one relation (the related records loaded once per chunk, by key);
+    None for any other list (a property, a path, a to-many relation: read through the records).
+    Reading 100 k records as objects took a third of an export's time, their values a tenth."""
+    mapper = inspect(model)
+    selected, related = [], {}
+    for index, column in enumerate(columns):
+        relation = mapper.relationships.get(column) if column not in mapper.column_attrs else None
+        if column in mapper.column_attrs:
+            selected.append(getattr(model, column))
+        elif relation is not None and not relation.uselist and len(relation.local_remote_pairs) == 1:
+            local, remote = relation.local_remote_pairs[0]
+            selected.append(getattr(model, mapper.get_property_by_column(local).key))
+            target = relation.mapper
+            related[index] = (target.class_, getattr(target.class_, target.get_property_by_column(remote).key))
+        else:
+            return None
+    result = session.execute(query.with_entities(*selected).statement).yield_per(chunk)
+    return (values for part in result.partitions() for values in _with_related(session, part, related))
+
+
+def _with_related(session, part, related: dict):
+    """The chunk's rows with each relation's key replaced by its record (one query per relation)."""
+    found = {}
+    for index, (target, key) in related.items():
+        keys = {row[index] for row in part if row[index] is not None}
+        found[index] = {getattr(r, key.key): r for r in session.query(target).filter(key.in_(keys))} if keys else {}
+    for row in part:
+        if not related:
+            yield row
+            continue
+        values = list(row)
+        for index in related:
+            values[index] = found[index].get(values[index])
+        yield values
+
+
+@contextmanager
+def collection_paused():
+    """The cyclic garbage collector paused while a list is written: its rows are freed by reference
+    counting as they go, and a full collection walking the app's objects every few thousand rows
+    cost a third of the export's time."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def export_list(ctx, view, path, *, chunk: int, tmpdir=None, progress: Callable | None = None,
                 count: int | None = None, query=None) -> int:
     """Write the list this request shows (`list_query`, or the `query` and `count` already made) to
@@ -149,10 +204,15 @@ def export_list(ctx, view, path, *, chunk: int, tmpdir=None, progress: Callable 
     title = str(view.list_title)
     sheet = Sheet(path, title, columns.headers, tmpdir=tmpdir,
                   subtitle=gettext("%(filters)s · %(n)s rows · masked values stay masked", filters=words, n=count))
+    rows = plain_rows(model.session, query, model.obj, columns.columns, chunk)
+    values_of = lambda values: values  # noqa: E731
+    if rows is None:  # read through the records, as FAB's list reads them
+        rows = items_of(query, model.obj, chunk)
+        values_of = lambda item: model.get_values_item(item, columns.columns)  # noqa: E731
     try:
-        written = write_items(sheet, columns, items_of(query, model.obj, chunk),
-                              lambda item: model.get_values_item(item, columns.columns), every=chunk,
-                              progress=(lambda done: progress(done, count)) if progress else None)
+        with collection_paused():
+            write_items(sheet, columns, rows, values_of, every=chunk,
+                        progress=(lambda done: progress(done, count)) if progress else None)
     finally:
         written = sheet.close()
     audit.record(ctx, audit.EXPORT, entity=model.obj.__tablename__, school_id=ctx.scope.school_id,

@@ -139,3 +139,18 @@ def test_a_class_teacher_exports_only_their_class(client, as_user, world, sessio
     names = [row[0] for row in _rows(_export(client, "/studentmodelview/"))]
     assert names == ["A学生"] and other.name not in names
     assert session.query(Student).filter_by(name="别班").count() == 1
+
+
+def test_a_list_with_a_to_many_column_is_read_through_its_records(client, as_user, world):
+    as_user("school_a")  # the household list shows its special groups (many-to-many)
+    rows = _rows(_export(client, "/householdmodelview/"))
+    text = " ".join(str(cell) for row in rows for cell in row if cell)
+    assert "A家长" in text and "B家长" not in text and "****" in text
+
+
+def test_a_relation_column_shows_the_related_records_name(client, as_user, world):
+    as_user("district")
+    rows = _rows(_export(client, "/householdmembermodelview/"))
+    assert {row[0] for row in rows} >= {"A母亲", "B母亲"} and "C母亲" not in {row[0] for row in rows}
+    mother = next(row for row in rows if row[0] == "A母亲")
+    assert mother[2].startswith("A家长")  # the household by its name, not its key

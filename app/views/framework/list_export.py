@@ -4,7 +4,7 @@ rows of personal data), and the district's page of exports waiting for approval.
 import os
 import tempfile
 
-from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
@@ -13,9 +13,9 @@ from app.commands.list_exports import approve_list_export, needs_approval, start
 from app.extensions import db
 from app.jobs.list_export import find_view
 from app.jobs.queue import job_queue
-from app.jobs.results import XLSX
 from app.jobs.runner import jobs_dir
 from app.models import Job
+from app.reports.downloads import attachment
 from app.reports.list_export import export_list, list_query
 from app.runner import run
 from app.security.request_context import current_context
@@ -99,8 +99,8 @@ class ListExportMixin:
             handle = open(path, "rb")  # noqa: SIM115  (send_file closes it)
         finally:
             _remove(folder)
-        name = f"{self.list_title}.xlsx"
-        return send_file(handle, as_attachment=True, download_name=name, mimetype=XLSX)
+        return attachment(handle, f"{self.list_title}.xlsx",
+                          fallback=f"zizhu-{self.datamodel.obj.__tablename__.replace('_', '-')}-list.xlsx")
 
 
 def _multi(pairs: list[list[str]]) -> dict:
