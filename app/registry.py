@@ -33,7 +33,6 @@ from app.views.records.people import (
     StudentModelView,
 )
 from app.views.reports.dashboard import DashboardView
-from app.views.reports.dashboard import DashboardView
 
 # Five categories, so that the navbar keeps to one row at 1024 px for every role (tests/e2e/test_layout.py):
 # aid items, aid standards and fund accounts share one; FAB's security pages join System settings.
@@ -66,7 +65,6 @@ MENU = [
     (FundAccountModelView, "Fund accounts", _l("Fund accounts"), "fa-university", AID),
     (MoneyView, "Funds and payments", _l("Funds and payments"), "fa-money", AID),
     (BatchView, "Disbursement batches", _l("Disbursement batches"), "fa-credit-card", AID),
-    (DashboardView, "Dashboard", _l("Dashboard"), "fa-pie-chart", REPORTS),
     (DashboardView, "Dashboard", _l("Dashboard"), "fa-pie-chart", REPORTS),
     (SchoolProgressView, "School progress", _l("School progress"), "fa-tasks", REPORTS),
     (PracticeCheckView, "Fairness checks", _l("Fairness checks"), "fa-balance-scale", REPORTS),
