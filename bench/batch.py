@@ -81,6 +81,8 @@ def gather(app) -> dict:
             run(ctx, funds.receive, account.id, amount=str(total))
             run(ctx, lambda c: funds.allocate(c, account.id, school_id=school.id, aid_item_id=item.id,
                                               term_id=term.id, amount=str(total)))
+            run(ctx, lambda c: funds.set_quota(c, school_id=school.id, aid_item_id=item.id, term_id=term.id,
+                                               places=len(rows) + len(entitled)))  # the demo's quota: its own school's
             bench = account
         return {"school": school.id, "term": term.id, "item": item.id, "district": district.id, "account": bench.id}
 
