@@ -154,3 +154,13 @@ def test_a_relation_column_shows_the_related_records_name(client, as_user, world
     assert {row[0] for row in rows} >= {"A母亲", "B母亲"} and "C母亲" not in {row[0] for row in rows}
     mother = next(row for row in rows if row[0] == "A母亲")
     assert mother[2].startswith("A家长")  # the household by its name, not its key
+
+
+def test_rows_read_in_small_chunks_keep_the_lists_order(app, client, as_user, world, pupils, monkeypatch):
+    monkeypatch.setitem(app.config, "JOBS_CHUNK_ROWS", 2)
+    as_user("district")
+    query = "_oc_StudentModelView=name&_od_StudentModelView=asc"
+    names = [row[0] for row in _rows(_export(client, "/studentmodelview/", query))]
+    assert [n.lstrip("'") for n in names] == sorted(["A学生", "B学生", "丙", "甲", "乙", "=1+1", "丁"])
+    members = _rows(_export(client, "/householdmembermodelview/"))
+    assert all(isinstance(row[2], str) and "家长" in row[2] for row in members)
