@@ -33,6 +33,7 @@ from app.views.records.people import (
     StudentModelView,
 )
 from app.views.reports.dashboard import DashboardView
+from app.views.reports.statistics import StatisticsView
 
 # Five categories, so that the navbar keeps to one row at 1024 px for every role (tests/e2e/test_layout.py):
 # aid items, aid standards and fund accounts share one; FAB's security pages join System settings.
@@ -67,6 +68,7 @@ MENU = [
     (BatchView, "Disbursement batches", _l("Disbursement batches"), "fa-credit-card", AID),
     (DashboardView, "Dashboard", _l("Dashboard"), "fa-pie-chart", REPORTS),
     (SchoolProgressView, "School progress", _l("School progress"), "fa-tasks", REPORTS),
+    (StatisticsView, "Statistical reports", _l("Statistical reports"), "fa-table", REPORTS),
     (PracticeCheckView, "Fairness checks", _l("Fairness checks"), "fa-balance-scale", REPORTS),
     (JobModelView, "Background jobs", _l("Exports and jobs"), "fa-hourglass-half", REPORTS),
     (DistrictModelView, "Districts", _l("Districts"), "fa-map", SYSTEM),

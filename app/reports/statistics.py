@@ -1,0 +1,269 @@
+"""The statistical reports (统计报表) as xlsx and as printable A4 pages: the aided pupils of a term (受助学生名单),
+the approved identifications per school and tier (认定结果汇总), the aid per school, item and term
+(资助统计汇总表) and the use of the fund accounts (资金使用情况表). Each has a title, a subtitle naming the term
+and the schools, a header row (frozen, repeated on every printed page), its rows and a totals row summed as
+Decimal (never a formula); print set-up by app/reports/print_setup.py. Every file and print is audited as an
+export with its row count. Figures come from app/queries/statistics.py (SQL sums, scoped)."""
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+
+import xlsxwriter
+from flask import render_template
+from flask_babel import gettext
+
+from app.clock import local_time
+from app.context import Context
+from app.errors import NotFound
+from app.labels import enum_label
+from app.models import EntitlementStatus, School, Term
+from app.queries import statistics as q
+from app.reports.print_setup import across, is_landscape, print_rows, set_up_for_print
+from app.reports.xlsx import safe_text
+from app.security import audit
+from app.security.scope import limit
+
+HEADER_ROW = 3  # title, subtitle, blank, the column headers
+KEYS = ("aided_pupils", "identification", "aid_summary", "funds_use")
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column: its header, width in characters and kind (text, int or money)."""
+
+    header: str
+    width: int = 12
+    kind: str = "text"
+
+
+@dataclass
+class Report:
+    """A report ready to write: `chunks` yields lists of rows (lists of cells); `total()` is the totals row
+    (its first cell the label), asked for once every chunk has been read."""
+
+    key: str
+    title: str
+    subtitle: str
+    columns: list[Col]
+    chunks: Iterable[list[list]]
+    total: Callable[[], list]
+    meta: dict = field(default_factory=dict)
+
+
+def titles() -> dict[str, str]:
+    """The reports' titles, translated."""
+    return {"aided_pupils": gettext("List of aided pupils"),
+            "identification": gettext("Summary of identification results"),
+            "aid_summary": gettext("Summary of aid statistics"),
+            "funds_use": gettext("Use of funds")}
+
+
+def descriptions() -> dict[str, str]:
+    """What each report holds, for the reports page."""
+    return {"aided_pupils": gettext("Every pupil entitled to aid in the term, item by item, with the amount "
+                                    "entitled and the amount paid."),
+            "identification": gettext("Approved identifications of the term per school and tier, with totals."),
+            "aid_summary": gettext("Per school, aid item and term of the school year: pupils entitled and paid, "
+                                   "amounts entitled and paid."),
+            "funds_use": gettext("Per fund account and aid item, from the ledger: received, allocated, paid "
+                                 "and remaining.")}
+
+
+def _term_and_school(ctx: Context, term_id: int | None, school_id: int | None) -> tuple[Term, School | None]:
+    term = ctx.session.get(Term, term_id) if term_id else None
+    if term is None:
+        raise NotFound(gettext("No such term."))
+    school = None
+    if school_id is not None:
+        school = limit(ctx.session.query(School).filter(School.id == school_id), School, ctx.scope).first()
+        if school is None:
+            raise NotFound(gettext("No such school, or it is not yours."))
+    return term, school
+
+
+def _subtitle(ctx: Context, term: Term | None, school: School | None, term_label: str | None = None) -> str:
+    where = school.name if school is not None else gettext("All schools in your scope")
+    made = local_time(ctx.now).strftime("%Y-%m-%d")
+    if term is None:
+        return gettext("Schools: %(schools)s    As of: %(date)s", schools=where, date=made)
+    return gettext("Term: %(term)s    Schools: %(schools)s    Made on: %(date)s",
+                   term=term_label or term.name, schools=where, date=made)
+
+
+def _aided(ctx: Context, term: Term, school: School | None) -> Report:
+    totals = {"lines": 0, "pupils": 0, "last": None, "entitled": q.ZERO, "paid": q.ZERO}
+    school_id = school.id if school else None
+    labels = {status: enum_label(status) for status in EntitlementStatus}
+
+    def chunks():
+        for chunk in q.aided_pupils(ctx.session, ctx.scope, term.id, school_id):
+            rows = []
+            for p in chunk:
+                totals["lines"] += 1
+                if p.student_id != totals["last"]:  # a pupil's lines come together
+                    totals["pupils"], totals["last"] = totals["pupils"] + 1, p.student_id
+                totals["entitled"] += p.entitled
+                totals["paid"] += p.paid
+                rows.append([totals["lines"], p.school, p.grade, p.class_name, p.name, p.tier, p.item,
+                             labels[p.status], p.entitled, p.paid])
+            yield rows
+
+    columns = [Col(gettext("Seq. no."), 6, "int"), Col(gettext("School"), 20), Col(gettext("Grade"), 6, "int"),
+               Col(gettext("Class"), 8), Col(gettext("Pupil's name"), 10), Col(gettext("Aid tier"), 10),
+               Col(gettext("Aid item"), 16), Col(gettext("Status"), 8),
+               Col(gettext("Entitled (yuan)"), 12, "money"), Col(gettext("Paid (yuan)"), 12, "money")]
+    return Report("aided_pupils", titles()["aided_pupils"], _subtitle(ctx, term, school), columns, chunks(),
+                  lambda: [gettext("Total: %(n)s pupils", n=totals["pupils"]), *[""] * 7, totals["entitled"],
+                           totals["paid"]],
+                  {"count": q.aided_pupil_count(ctx.session, ctx.scope, term.id, school_id)})
+
+
+def _identification(ctx: Context, term: Term, school: School | None) -> Report:
+    found = q.identification_summary(ctx.session, ctx.scope, term.id, school.id if school else None)
+    columns = [Col(gettext("School"), 24), *[Col(name, 10, "int") for name in found.tiers],
+               Col(gettext("Total"), 10, "int")]
+    rows = [[name, *counts, total] for name, counts, total in found.rows]
+    return Report("identification", titles()["identification"], _subtitle(ctx, term, school), columns, [rows],
+                  lambda: [gettext("Total"), *found.tier_totals, found.total], {"count": len(rows)})
+
+
+def _aid_summary(ctx: Context, term: Term, school: School | None) -> Report:
+    term_ids = q.school_year_terms(ctx.session, term.id)
+    found = q.aid_summary(ctx.session, ctx.scope, term_ids, school.id if school else None)
+    columns = [Col(gettext("School"), 20), Col(gettext("Aid item"), 16), Col(gettext("Term"), 14),
+               Col(gettext("Pupils entitled"), 9, "int"), Col(gettext("Amount entitled (yuan)"), 13, "money"),
+               Col(gettext("Pupils paid"), 9, "int"), Col(gettext("Paid to accounts (yuan)"), 13, "money"),
+               Col(gettext("Paid in all, per the ledger (yuan)"), 14, "money")]
+    rows = [[r.school, r.item, r.term, r.pupils_entitled, r.entitled, r.pupils_paid, r.paid_cash, r.paid_ledger]
+            for r in found]
+
+    def total():
+        return [gettext("Total"), "", "", *[sum((row[i] for row in rows), q.ZERO if columns[i].kind == "money"
+                                                else 0) for i in range(3, 8)]]
+
+    label = term.school_year.name if term.school_year is not None else term.name
+    return Report("aid_summary", titles()["aid_summary"], _subtitle(ctx, term, school, label), columns, [rows],
+                  total, {"count": len(rows)})
+
+
+def _funds_use(ctx: Context, term: Term, school: School | None) -> Report:
+    found = q.funds_use(ctx.session, ctx.scope, school.id if school else None)
+    columns = [Col(gettext("Fund account"), 24), Col(gettext("Source of funds"), 12),
+               Col(gettext("Fiscal year"), 8, "int"), Col(gettext("Aid item"), 16),
+               Col(gettext("Received (yuan)"), 13, "money"), Col(gettext("Allocated (yuan)"), 13, "money"),
+               Col(gettext("Paid (yuan)"), 13, "money"), Col(gettext("Remaining (yuan)"), 13, "money")]
+    rows = [[r.account, enum_label(r.source), r.fiscal_year, r.item if r.item is not None
+             else gettext("Not yet allocated"), r.received, r.allocated, r.paid, r.remaining] for r in found]
+
+    def total():
+        return [gettext("Total"), "", "", "", *[sum((row[i] for row in rows), q.ZERO) for i in range(4, 8)]]
+
+    return Report("funds_use", titles()["funds_use"], _subtitle(ctx, None, school), columns, [rows], total,
+                  {"count": len(rows)})
+
+
+BUILDERS = {"aided_pupils": _aided, "identification": _identification, "aid_summary": _aid_summary,
+            "funds_use": _funds_use}
+
+
+def build(ctx: Context, key: str, term_id: int | None, school_id: int | None = None) -> Report:
+    """The report `key` of the term, for the user's scope (or the school chosen in it)."""
+    if key not in BUILDERS:
+        raise NotFound(gettext("No such report."))
+    term, school = _term_and_school(ctx, term_id, school_id)
+    return BUILDERS[key](ctx, term, school)
+
+
+def file_name(report: Report) -> str:
+    """The download's (Chinese) name."""
+    return f"{report.title}.xlsx"
+
+
+# writing ------------------------------------------------------------------------------------------------
+
+def _formats(book) -> dict:
+    return {
+        "title": book.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"}),
+        "subtitle": book.add_format({"text_wrap": True, "valign": "top"}),
+        "header": book.add_format({"bold": True, "border": 1, "align": "center", "valign": "vcenter",
+                                   "text_wrap": True, "bg_color": "#E8EEF7"}),
+        "text": book.add_format({"border": 1}),
+        "int": book.add_format({"border": 1, "num_format": "0"}),
+        "money": book.add_format({"border": 1, "num_format": "#,##0.00"}),
+        "total_text": book.add_format({"bold": True, "border": 1}),
+        "total_int": book.add_format({"bold": True, "border": 1, "num_format": "0"}),
+        "total_money": book.add_format({"bold": True, "border": 1, "num_format": "#,##0.00"}),
+    }
+
+
+def _cell(sheet, row: int, col: int, value, kind: str, fmt: dict, prefix: str = "") -> None:
+    if isinstance(value, Decimal):
+        sheet.write_number(row, col, float(value), fmt[prefix + "money"])  # a cell holds a double; shown to the fen
+    elif isinstance(value, int) and not isinstance(value, bool):
+        sheet.write_number(row, col, value, fmt[prefix + ("int" if kind != "money" else "money")])
+    else:
+        sheet.write_string(row, col, safe_text(str(value if value is not None else "")), fmt[prefix + "text"])
+
+
+def write_xlsx(report: Report, target: BytesIO | Path, *, tmpdir: Path | None = None,
+               progress: Callable[[int, int | None], None] | None = None) -> int:
+    """Write the report to `target` (in memory, or a file streamed in constant memory); returns its rows."""
+    options = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    if isinstance(target, BytesIO):
+        book = xlsxwriter.Workbook(target, {**options, "in_memory": True})
+    else:
+        book = xlsxwriter.Workbook(str(target), {**options, "constant_memory": True,
+                                                 "tmpdir": str(tmpdir or Path(target).parent)})
+    fmt = _formats(book)
+    sheet = book.add_worksheet(report.title[:31])
+    widths = [c.width for c in report.columns]
+    for index, width in enumerate(widths):
+        sheet.set_column(index, index, width)
+    across(sheet, 0, report.title, widths, fmt["title"], line_height=24)
+    sheet.set_row(0, 28)
+    across(sheet, 1, report.subtitle, widths, fmt["subtitle"])
+    for index, column in enumerate(report.columns):
+        sheet.write_string(HEADER_ROW, index, column.header, fmt["header"])
+    row, count, expected = HEADER_ROW, 0, report.meta.get("count")
+    for chunk in report.chunks:
+        for values in chunk:
+            row += 1
+            for col, (value, column) in enumerate(zip(values, report.columns, strict=True)):
+                _cell(sheet, row, col, value, column.kind, fmt)
+        count += len(chunk)
+        if progress is not None:
+            progress(count, expected)
+    row += 1
+    for col, (value, column) in enumerate(zip(report.total(), report.columns, strict=True)):
+        _cell(sheet, row, col, value, column.kind, fmt, "total_")
+    set_up_for_print(sheet, widths, header_row=HEADER_ROW, title=report.title)
+    print_rows(sheet, widths, row)
+    book.close()
+    return count
+
+
+def _audit(ctx: Context, report: Report, how: str, rows: int, school_id: int | None) -> None:
+    audit.record(ctx, audit.EXPORT, entity="report", detail=f"{report.key} {how}", row_count=rows,
+                 school_id=school_id or ctx.scope.school_id)
+
+
+def report_workbook(ctx: Context, key: str, term_id: int | None, school_id: int | None = None) -> tuple[bytes, str]:
+    """The report as xlsx bytes and its download name; audited."""
+    report = build(ctx, key, term_id, school_id)
+    buffer = BytesIO()
+    rows = write_xlsx(report, buffer)
+    _audit(ctx, report, "xlsx", rows, school_id)
+    return buffer.getvalue(), file_name(report)
+
+
+def report_html(ctx: Context, key: str, term_id: int | None, school_id: int | None = None, *,
+                lang: str = "zh-CN") -> str:
+    """The report as a page to print on A4 (its own template: no navigation, no external assets); audited."""
+    report = build(ctx, key, term_id, school_id)
+    rows = [row for chunk in report.chunks for row in chunk]
+    _audit(ctx, report, "print", len(rows), school_id)
+    landscape = is_landscape([c.width for c in report.columns])
+    return render_template("zizhu/reports/table_print.html", report=report, rows=rows, total=report.total(),
+                           kinds=[c.kind for c in report.columns], landscape=landscape, lang=lang)
