@@ -23,7 +23,8 @@ def export_aided_pupils(job: JobContext) -> JobResult:
         path = job.output(".xlsx")
         written = write_xlsx(report, path, tmpdir=job.workdir, progress=job.progress)
         download = f"{file_name(report)[:-len('.xlsx')]}-{job.job_id}.xlsx"
-    audit.record(job.ctx, audit.EXPORT, entity="report", detail=f"aided_pupils xlsx, job {job.job_id}",
-                 row_count=written, school_id=school_id or job.scope.school_id)
+    audit.record(job.ctx, audit.EXPORT, entity="term", entity_id=report.meta["term_id"],
+                 detail=f"aided_pupils xlsx, job {job.job_id}", row_count=written,
+                 school_id=school_id or job.scope.school_id)
     return JobResult(file=path, download_name=download, rows=written, summary={"rows": written},
                      progress=(written, written))

@@ -173,7 +173,9 @@ def build(ctx: Context, key: str, term_id: int | None, school_id: int | None = N
     if key not in BUILDERS:
         raise NotFound(gettext("No such report."))
     term, school = _term_and_school(ctx, term_id, school_id)
-    return BUILDERS[key](ctx, term, school)
+    report = BUILDERS[key](ctx, term, school)
+    report.meta["term_id"] = term.id
+    return report
 
 
 def file_name(report: Report) -> str:
@@ -245,8 +247,8 @@ def write_xlsx(report: Report, target: BytesIO | Path, *, tmpdir: Path | None = 
 
 
 def _audit(ctx: Context, report: Report, how: str, rows: int, school_id: int | None) -> None:
-    audit.record(ctx, audit.EXPORT, entity="report", detail=f"{report.key} {how}", row_count=rows,
-                 school_id=school_id or ctx.scope.school_id)
+    audit.record(ctx, audit.EXPORT, entity="term", entity_id=report.meta["term_id"], detail=f"{report.key} {how}",
+                 row_count=rows, school_id=school_id or ctx.scope.school_id)
 
 
 def report_workbook(ctx: Context, key: str, term_id: int | None, school_id: int | None = None) -> tuple[bytes, str]:

@@ -130,7 +130,7 @@ def test_each_xlsx_has_its_totals_row_and_print_set_up(session, place, paid_batc
         if key == "aided_pupils":
             assert M(str(last[-1])).quantize(M("0.01")) == line.amount
     session.commit()
-    events = session.query(AuditEvent).filter_by(action="export", entity="report").all()
+    events = session.query(AuditEvent).filter_by(action="export", entity="term").all()
     assert sorted(e.summary for e in events) == sorted(f"{k} xlsx" for k in
                                                       ("aided_pupils", "identification", "aid_summary", "funds_use"))
     assert all(e.row_count is not None for e in events)

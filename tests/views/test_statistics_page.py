@@ -1,0 +1,101 @@
+"""The statistical reports page: a leader chooses the term (and a school), downloads each report as xlsx and
+opens it to print; a school's leader sees only that school; a long list of aided pupils goes to a background
+job; a school officer (no reports) is kept out."""
+import uuid
+from io import BytesIO
+
+import openpyxl
+import pytest
+
+from app.commands import disbursement
+from app.models import AuditEvent, DisbursementLine, Job, JobStatus
+from tests.context import context
+from tests.views.test_money_pages import _funded, pupils  # noqa: F401 (the fixture)
+
+KEYS = ("aided_pupils", "identification", "aid_summary", "funds_use")
+
+
+@pytest.fixture
+def paid(app, session, place, pupils, make_user):  # noqa: F811
+    """The batch of the entitled pupils paid; a district leader and a leader of the school."""
+    sm = app.appbuilder.sm
+    _account, _item, term, batch = _funded(session, place, batch_key=uuid.uuid4().hex)
+    disbursement.submit(context(session, place.scope, user=sm.find_user(username="school1")), batch.id)
+    district = context(session, place.district_scope, user=sm.find_user(username="district"))
+    disbursement.approve(district, batch.id)
+    disbursement.mark_exported(district, batch.id)
+    lines = session.query(DisbursementLine).filter_by(batch_id=batch.id).all()
+    disbursement.record_answers(district, batch.id, [disbursement.Answer(x.reference, True, x.amount) for x in lines])
+    session.commit()
+    make_user("leader", "Leader", district=place.school.district)
+    make_user("leader1", "Leader", school=place.school)
+    return term, lines
+
+
+def test_the_leader_finds_the_reports_with_xlsx_and_print_links(client, login, place, paid):
+    term, _lines = paid
+    login("leader")
+    page = client.get("/reports/statistics/").get_data(as_text=True)
+    assert "/reports/statistics/" in client.get("/").get_data(as_text=True)  # in the menu
+    for key in KEYS:
+        assert f'data-report="{key}"' in page and f"/reports/statistics/{key}.xlsx?term={term.id}" in page
+        assert f"/reports/statistics/{key}/print?term={term.id}" in page
+    assert place.other_school.name in page  # a district leader may choose a school
+    assert "<script src=\"http" not in page
+
+
+def test_each_report_downloads_with_a_chinese_name_and_is_audited(client, login, session, paid):
+    term, lines = paid
+    login("leader")
+    for key in KEYS:
+        resp = client.get(f"/reports/statistics/{key}.xlsx?term={term.id}")
+        assert resp.status_code == 200 and resp.mimetype.endswith("spreadsheetml.sheet")
+        assert "filename*=UTF-8''" in resp.headers["Content-Disposition"]
+        sheet = openpyxl.load_workbook(BytesIO(resp.get_data())).active
+        assert sheet.freeze_panes == "A5" and sheet.print_title_rows == "$4:$4"
+        printed = client.get(f"/reports/statistics/{key}/print?term={term.id}")
+        assert printed.status_code == 200 and "@page" in printed.get_data(as_text=True)
+    events = session.query(AuditEvent).filter_by(action="export", entity="term").all()
+    assert len(events) == 8 and all(e.row_count is not None for e in events)
+    page = client.get(f"/reports/statistics/aided_pupils/print?term={term.id}").get_data(as_text=True)
+    assert page.count("<tr>") >= len(lines)
+
+
+def test_a_school_leader_sees_only_the_school(client, login, place, paid):
+    term, _lines = paid
+    login("leader1")
+    page = client.get("/reports/statistics/").get_data(as_text=True)
+    assert 'id="zz-school"' not in page  # no school to choose
+    printed = client.get(f"/reports/statistics/identification/print?term={term.id}").get_data(as_text=True)
+    assert place.school.name in printed and place.other_school.name not in printed
+    other = client.get(f"/reports/statistics/identification/print?term={term.id}&school={place.other_school.id}")
+    assert other.status_code == 200 and place.other_school.name not in other.get_data(as_text=True)
+
+
+def test_a_school_outside_the_scope_or_an_unknown_report_is_not_found(client, login, paid):
+    term, _lines = paid
+    login("leader")
+    assert client.get(f"/reports/statistics/funds_use.xlsx?term={term.id}&school=999999").status_code == 404
+    assert client.get(f"/reports/statistics/nothing.xlsx?term={term.id}").status_code == 404
+
+
+def test_a_long_list_of_aided_pupils_is_written_in_the_background(app, client, login, session, paid, monkeypatch):
+    term, lines = paid
+    monkeypatch.setitem(app.config, "EXPORT_INLINE_ROWS", 1)
+    login("leader")
+    page = client.get(f"/reports/statistics/?term={term.id}").get_data(as_text=True)
+    assert 'id="zz-aided-background"' in page
+    assert client.get(f"/reports/statistics/aided_pupils.xlsx?term={term.id}").status_code == 302
+    resp = client.post("/reports/statistics/aided_pupils/background", data={"term": term.id})
+    assert resp.status_code == 302 and "/jobs/" in resp.location
+    job = session.query(Job).one()
+    assert job.kind == "aided_pupils_list" and job.status == JobStatus.SUCCEEDED, job.error_detail
+    assert job.result_rows == 3
+    download = client.get(f"/jobs/{job.id}/download")
+    sheet = openpyxl.load_workbook(BytesIO(download.get_data())).active
+    assert sheet.max_row == 4 + 3 + 1  # title rows, three lines, the totals
+
+
+def test_a_school_officer_has_no_reports(client, login, paid):
+    login("school1")
+    assert client.get("/reports/statistics/").status_code in (302, 403)
