@@ -144,3 +144,20 @@ def test_the_print_pages_render_on_their_own_with_nothing_fetched(session, place
         assert "@page" in page and "A4" in page and "table-header-group" in page and "zz-total" in page
         assert not re.search(r"<link|<script|<img|src=|url\(|https?://|@import", page)
     assert f"{line.amount:,.2f}" in report_html(ctx, "aided_pupils", term.id)
+
+
+def test_after_a_recovery_the_reports_still_match_the_ledger(app, session, place, paid_batch):
+    account, _item, term, line = paid_batch
+    district = context(session, place.district_scope, user=app.appbuilder.sm.find_user(username="district"))
+    disbursement.recover(district, line.id, reason="information proved false")
+    session.commit()
+    scope = place.district_scope
+    balance = account_balances(session, scope)[account.id]
+    mine = [r for r in q.funds_use(session, scope) if r.account_id == account.id]
+    assert sum(r.paid for r in mine) == balance.paid == q.ZERO
+    assert sum(r.remaining for r in mine) == balance.held == M("1000.00")
+    assert sum(r.received for r in mine) == balance.received
+    rows = q.aid_summary(session, scope, [term.id])
+    assert sum(r.paid_cash for r in rows) == sum(r.paid_ledger for r in rows) == q.ZERO
+    aided, total = _rows(session, scope, "aided_pupils", term)
+    assert total[-1] == q.ZERO and len(aided) == 3
