@@ -156,7 +156,7 @@ class AuditEventModelView(ZizhuModelView):
     """Read-only list and detail of audit events, newest first; no add, edit, delete or action."""
 
     datamodel = AuditInterface(AuditEvent)
-    include_route_methods = {"list", "show"}
+    include_route_methods = {"list", "show", "export"}  # an auditor exports the trail as filtered
     base_permissions = ["can_read"]
     list_title = _l("Audit trail")
     show_title = _l("Audit event")
