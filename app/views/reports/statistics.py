@@ -64,18 +64,27 @@ class StatisticsView(BaseView):
             flash(refusal.message, "danger")
             return None
 
-    @expose("/<key>.xlsx")
-    @has_access
-    def xlsx(self, key):
-        """The report as xlsx (the aided pupils of more than EXPORT_INLINE_ROWS lines: to the background)."""
+    def _report(self, key: str, too_long: str, level: str):
+        """(term, school id, None) of a report asked for, or a redirect back (the aided pupils' list too
+        long for this way, told with `too_long`); 404 for an unknown report or term."""
         if key not in KEYS:
             abort(404)
         ctx, term, school_id = self._choice(request.args)
         if term is None:
             abort(404)
         if key == "aided_pupils" and self._large(ctx, term, school_id):
-            flash(gettext("A long list: start it in the background from this page."), "info")
-            return redirect(url_for("StatisticsView.index", term=term.id, school=school_id))
+            flash(too_long, level)
+            return term, school_id, redirect(url_for("StatisticsView.index", term=term.id, school=school_id))
+        return term, school_id, None
+
+    @expose("/<key>.xlsx")
+    @has_access
+    def xlsx(self, key):
+        """The report as xlsx (the aided pupils of more than EXPORT_INLINE_ROWS lines: to the background)."""
+        term, school_id, back = self._report(key, gettext("A long list: start it in the background from this page."),
+                                             "info")
+        if back is not None:
+            return back
         made = self._made(report_workbook, key, term.id, school_id)
         if made is None:
             return redirect(url_for("StatisticsView.index"))
@@ -86,14 +95,10 @@ class StatisticsView(BaseView):
     @has_access
     def print_page(self, key):
         """The report as a page to print on A4 (the aided pupils: only a list short enough to print)."""
-        if key not in KEYS:
-            abort(404)
-        ctx, term, school_id = self._choice(request.args)
-        if term is None:
-            abort(404)
-        if key == "aided_pupils" and self._large(ctx, term, school_id):
-            flash(gettext("Too long to print at once: choose a school, or download the xlsx."), "warning")
-            return redirect(url_for("StatisticsView.index", term=term.id, school=school_id))
+        term, school_id, back = self._report(
+            key, gettext("Too long to print at once: choose a school, or download the xlsx."), "warning")
+        if back is not None:
+            return back
         html = self._made(report_html, key, term.id, school_id)
         return redirect(url_for("StatisticsView.index")) if html is None else html
 
