@@ -169,17 +169,22 @@ def stop_for_application(ctx: Context, application: Application, code: str, deta
     return stopped
 
 
+def _current_unpaid(session, today, pupil_ids) -> tuple[list[Entitlement], set[int]]:
+    """The pupils' active entitlements of the current and later terms, and which of them count as paid."""
+    rows = (session.query(Entitlement).join(Term, Term.id == Entitlement.term_id)
+            .filter(Entitlement.student_id.in_(list(pupil_ids)), Entitlement.status == EntitlementStatus.ACTIVE)
+            .with_entities(Entitlement, Term.end_date).all())
+    rows = [row for row, ends in rows if rules.current_or_later(ends, today)]
+    return rows, _paid(session, [row.id for row in rows])
+
+
 def stop_for_leaving(session, today, pupils: dict) -> list[Entitlement]:
     """Stop the active, unpaid entitlements of the current and later terms of pupils who left school
     (`pupils`: {student id: their new StudentStatus}); earlier terms keep theirs. Not flushed: the flush
     hook calls it inside a flush."""
     if not pupils:
         return []
-    rows = (session.query(Entitlement).join(Term, Term.id == Entitlement.term_id)
-            .filter(Entitlement.student_id.in_(list(pupils)), Entitlement.status == EntitlementStatus.ACTIVE)
-            .with_entities(Entitlement, Term.end_date).all())
-    rows = [row for row, ends in rows if rules.current_or_later(ends, today)]
-    paid = _paid(session, [row.id for row in rows])
+    rows, paid = _current_unpaid(session, today, pupils)
     stopped = []
     for student_id, status in pupils.items():
         mine = [row for row in rows if row.student_id == student_id]
@@ -199,11 +204,7 @@ def move_with_pupils(session, today, pupils: dict) -> list[Entitlement]:
     whose batch holds it. Not flushed: the flush hook calls it inside a flush."""
     if not pupils:
         return []
-    rows = (session.query(Entitlement).join(Term, Term.id == Entitlement.term_id)
-            .filter(Entitlement.student_id.in_(list(pupils)), Entitlement.status == EntitlementStatus.ACTIVE)
-            .with_entities(Entitlement, Term.end_date).all())
-    rows = [row for row, ends in rows if rules.current_or_later(ends, today)]
-    paid = _paid(session, [row.id for row in rows])
+    rows, paid = _current_unpaid(session, today, pupils)
     moved = [row for row in rows if row.id not in paid and row.school_id != pupils[row.student_id]]
     for row in moved:
         row.school_id = pupils[row.student_id]

@@ -9,7 +9,6 @@ from sqlalchemy.orm import joinedload
 
 from app.models import (
     AidItem,
-    Allocation,
     CanteenMealRecord,
     Distribution,
     DistributionLine,
@@ -41,13 +40,6 @@ def distributions(session, scope: Scope, term_id: int, *, page: int = 1) -> tupl
     counts = dict(session.execute(select(DistributionLine.distribution_id, func.count()).where(
         DistributionLine.distribution_id.in_(ids)).group_by(DistributionLine.distribution_id)).all()) if ids else {}
     return rows[:PAGE], counts, len(rows) > PAGE
-
-
-def paying_accounts(session, scope: Scope, school_id: int, aid_item_id: int, term_id: int) -> list[FundAccount]:
-    """The fund accounts that allocated the item to the school for the term, in scope (a record pays from one)."""
-    query = session.query(FundAccount).join(Allocation, Allocation.fund_account_id == FundAccount.id).filter(
-        Allocation.school_id == school_id, Allocation.aid_item_id == aid_item_id, Allocation.term_id == term_id)
-    return limit(query, Allocation, scope).order_by(FundAccount.fiscal_year, FundAccount.code).all()
 
 
 def several_paying(allocations) -> list[FundAccount]:

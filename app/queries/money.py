@@ -22,7 +22,7 @@ from app.models import (
     LineStatus,
     Quota,
 )
-from app.security.scope import Scope, criterion
+from app.security.scope import Scope, criterion, limit
 
 ZERO = Decimal("0.00")
 
@@ -174,3 +174,11 @@ def donations(session, scope: Scope) -> list[Donation]:
     rows = [Donation(donor, n, received, paid, len(pupils.get(donor, ()))) for donor, (n, received, paid)
             in found.items()]
     return sorted(rows, key=lambda d: (-d.received, d.donor))
+
+
+def paying_accounts(session, scope: Scope, school_id: int, aid_item_id: int, term_id: int) -> list[FundAccount]:
+    """The fund accounts that allocated the item to the school for the term, in scope (a batch or an in-kind
+    record pays from one)."""
+    query = session.query(FundAccount).join(Allocation, Allocation.fund_account_id == FundAccount.id).filter(
+        Allocation.school_id == school_id, Allocation.aid_item_id == aid_item_id, Allocation.term_id == term_id)
+    return limit(query, Allocation, scope).order_by(FundAccount.fiscal_year, FundAccount.code).all()

@@ -13,11 +13,11 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext
 from sqlalchemy.orm import joinedload
 
-from app.commands import canteen_meals, funds, in_kind
+from app.commands import canteen_meals, in_kind
 from app.errors import DomainError
 from app.models import AidItem, AidKind, Allocation, DistributionLine, FundAccount, InKindStatus, Payee, School
-from app.queries.in_kind import distributions, meal_records, paying_accounts, several_paying
-from app.queries.money import allocation_states
+from app.queries.in_kind import distributions, meal_records, several_paying
+from app.queries.money import allocation_states, paying_accounts
 from app.queries.terms import current_term, find_term, terms
 from app.reports.distribution_register import STATUS_LABELS, distribution_workbook, meal_workbook
 from app.reports.downloads import attachment
@@ -28,6 +28,7 @@ from app.security.scope import limit
 from app.views.framework.form_values import parse_id
 from app.views.framework.once import OnceFormsMixin
 from app.views.framework.runner import attempt, post
+from app.views.money.payments import post_allocation
 
 PERMISSIONS = "DisbursementBatch"  # read with the batches, write as making a batch does
 PAGE = 1000  # pupils the page of a confirmed or cancelled distribution lists at once; a draft lists them all
@@ -249,8 +250,4 @@ class InKindView(OnceFormsMixin, BaseView):
     @has_access
     def allocate(self):
         """The district allocates money of an account to a school for an in-kind item (goods, the canteen)."""
-        form = request.form
-        return post(funds.allocate, parse_id(form.get("fund_account_id")) or 0,
-                    school_id=parse_id(form.get("school_id")) or 0, aid_item_id=parse_id(form.get("aid_item_id")) or 0,
-                    term_id=parse_id(form.get("term_id")) or 0, amount=(form.get("amount") or "").strip(),
-                    memo=form.get("memo"), done=gettext("The funds are allocated."), back=self._index())
+        return post_allocation(request.form, self._index())

@@ -34,7 +34,7 @@ from app.models import (
     School,
     Tier,
 )
-from app.queries.money import account_balances, allocation_states, donations
+from app.queries.money import account_balances, allocation_states, donations, paying_accounts
 from app.queries.terms import current_term, find_term, terms
 from app.reports.downloads import attachment
 from app.reports.payment_register import register_html, register_workbook
@@ -68,16 +68,6 @@ def _schools(ctx):
     return limit(ctx.session.query(School), School, ctx.scope).order_by(School.code).all()
 
 
-def _paying_accounts(ctx, args: dict) -> list:
-    """The fund accounts that allocated the item to the school for the term (a batch pays from one)."""
-    if not all(args[k] for k in ("school_id", "aid_item_id", "term_id")):
-        return []
-    query = ctx.session.query(FundAccount).join(Allocation, Allocation.fund_account_id == FundAccount.id).filter(
-        Allocation.school_id == args["school_id"], Allocation.aid_item_id == args["aid_item_id"],
-        Allocation.term_id == args["term_id"])
-    return limit(query, Allocation, ctx.scope).order_by(FundAccount.fiscal_year, FundAccount.code).all()
-
-
 def _cash_items(session):
     """The items paid in cash to families (those a bank batch pays)."""
     return session.query(AidItem).filter(AidItem.active.is_(True), AidItem.kind == AidKind.CASH,
@@ -86,6 +76,15 @@ def _cash_items(session):
 
 def _amount(source) -> str:
     return (source.get("amount") or "").strip()
+
+
+def post_allocation(form, back):
+    """The allocation form posted (this page's, or the in-kind page's): money of an account to a school
+    for an item and term; answered with `back` either way."""
+    return post(funds.allocate, parse_id(form.get("fund_account_id")) or 0,
+                school_id=parse_id(form.get("school_id")) or 0, aid_item_id=parse_id(form.get("aid_item_id")) or 0,
+                term_id=parse_id(form.get("term_id")) or 0, amount=_amount(form), memo=form.get("memo"),
+                done=gettext("The funds are allocated."), back=back)
 
 
 class MoneyView(OnceFormsMixin, BaseView):
@@ -148,11 +147,7 @@ class MoneyView(OnceFormsMixin, BaseView):
     @has_access
     def allocate(self):
         """Money of an account allocated to a school for an item and term."""
-        form = request.form
-        return post(funds.allocate, parse_id(form.get("fund_account_id")) or 0,
-                    school_id=parse_id(form.get("school_id")) or 0, aid_item_id=parse_id(form.get("aid_item_id")) or 0,
-                    term_id=parse_id(form.get("term_id")) or 0, amount=_amount(form), memo=form.get("memo"),
-                    done=gettext("The funds are allocated."), back=self._back())
+        return post_allocation(request.form, self._back())
 
     @expose("/quota", methods=["POST"])
     @has_access
@@ -223,7 +218,8 @@ class BatchView(OnceFormsMixin, BaseView):
         entitled = preview.count + len(preview.excluded) if preview else 0
         return self.render_template(
             "zizhu/money/batch_new.html", args=args, preview=preview, schools=_schools(ctx), items=items,
-            accounts=_paying_accounts(ctx, args),
+            accounts=paying_accounts(ctx.session, ctx.scope, args["school_id"], args["aid_item_id"], args["term_id"])
+            if all(args[k] for k in ("school_id", "aid_item_id", "term_id")) else [],
             terms=terms(ctx.session), fixed_school=ctx.scope.school_id, reasons=EXCLUSION_LABELS,
             by_tier=sorted(by_tier.items()), key=uuid.uuid4().hex, mask=mask_column, shown=PREVIEW_ROWS,
             background=entitled > threshold)
