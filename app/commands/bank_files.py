@@ -27,6 +27,7 @@ from sqlalchemy import or_, select
 from app.clock import local_day
 from app.commands import disbursement
 from app.commands.disbursement import BatchRefused
+from app.commands.locking import lock_one
 from app.context import Context
 from app.errors import NotFound
 from app.models import BankFile, BankFileLayout, DisbursementBatch, DisbursementLine, LineStatus
@@ -68,15 +69,17 @@ def _layout_row(ctx: Context, batch: DisbursementBatch, layout_id: int | None) -
     query = limit(ctx.session.query(BankFileLayout), BankFileLayout, ctx.scope).filter(
         BankFileLayout.active.is_(True),
         or_(BankFileLayout.district_id.is_(None), BankFileLayout.district_id == batch.district_id))
-    if layout_id is not None:
-        row = query.filter(BankFileLayout.id == layout_id).one_or_none()
-        if row is None:
-            raise NotFound(_l("No such bank file layout, or it is not offered to this district."))
-        return row
-    row = query.filter(BankFileLayout.is_default.is_(True)).order_by(
-        BankFileLayout.district_id.is_(None), BankFileLayout.id).first()
+    if layout_id is None:
+        found = query.filter(BankFileLayout.is_default.is_(True)).order_by(
+            BankFileLayout.district_id.is_(None), BankFileLayout.id).with_entities(BankFileLayout.id).first()
+        if found is None:
+            raise BatchRefused(_l("No bank file layout is set up for this district; add one first."))
+        layout_id = found.id
+    # locked until the file is recorded: a save of the layout's columns (bank_layouts.save_layout, which
+    # counts the files made under the same lock) waits, so no file is made in columns about to change
+    row = lock_one(ctx.session, query.filter(BankFileLayout.id == layout_id), BankFileLayout, layout_id)
     if row is None:
-        raise BatchRefused(_l("No bank file layout is set up for this district; add one first."))
+        raise NotFound(_l("No such bank file layout, or it is not offered to this district."))
     return row
 
 

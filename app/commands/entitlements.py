@@ -217,7 +217,7 @@ def _new_school(state) -> int | None:
     column, relation = state.attrs.school_id.history, state.attrs.school.history
     if relation.added and relation.added[0] is not None:
         return relation.added[0].id
-    if column.added and column.deleted and column.added[0] != column.deleted[0]:
+    if column.added and (not column.deleted or column.added[0] != column.deleted[0]):  # an expired row: no old
         return column.added[0]
     return None
 

@@ -12,9 +12,10 @@ KIND = "aided_pupils_list"
 
 @job_kind(KIND, label=_l("List of aided pupils (xlsx)"),
           description=_l("Every pupil entitled to aid in a term, item by item, with the amounts entitled and paid."),
-          permission=("can_read", "SchoolProgress"), icon="fa-file-excel-o", listed=False)
+          permission=("can_read", "Student"), icon="fa-file-excel-o", listed=False)
 def export_aided_pupils(job: JobContext) -> JobResult:
-    """Write the list chunk by chunk, reporting progress after each chunk."""
+    """Write the list chunk by chunk, reporting progress after each chunk (its owner reads pupils: the
+    page starts it from the reports, which need the reports' permission besides)."""
     params = job.params
     school_id = int(params["school_id"]) if params.get("school_id") else None
     with force_locale(params.get("locale") or "zh"):

@@ -324,6 +324,17 @@ def test_a_school_moved_through_the_column_moves_them_too(session, ctx, place, t
     assert (row.school_id, row.status) == (place.other_school.id, EntitlementStatus.ACTIVE)
 
 
+def test_a_school_set_on_an_expired_pupil_moves_them_too(session, ctx, place, terms):
+    pupil = _pupil(session, place)
+    _approved(session, ctx, pupil)
+    row = session.get(Student, pupil.id)
+    session.expire(row)  # its old school unknown to the change (as right after a commit)
+    row.school_id = place.other_school.id
+    session.commit()
+    (moved,) = _rows(session, pupil)
+    assert moved.school_id == place.other_school.id
+
+
 # carrying over to spring -----------------------------------------------------------------------------
 
 @pytest.fixture

@@ -32,9 +32,9 @@ def paid(app, session, place, pupils, make_user):  # noqa: F811
     return term, lines
 
 
-def test_the_leader_finds_the_reports_with_xlsx_and_print_links(client, login, place, paid):
+def test_the_district_finds_the_reports_with_xlsx_and_print_links(client, login, place, paid):
     term, _lines = paid
-    login("leader")
+    login("district")
     page = client.get("/reports/statistics/").get_data(as_text=True)
     assert "/reports/statistics/" in client.get("/").get_data(as_text=True)  # in the menu
     for key in KEYS:
@@ -46,7 +46,7 @@ def test_the_leader_finds_the_reports_with_xlsx_and_print_links(client, login, p
 
 def test_each_report_downloads_with_a_chinese_name_and_is_audited(client, login, session, paid):
     term, lines = paid
-    login("leader")
+    login("district")
     for key in KEYS:
         resp = client.get(f"/reports/statistics/{key}.xlsx?term={term.id}")
         assert resp.status_code == 200 and resp.mimetype.endswith("spreadsheetml.sheet")
@@ -82,7 +82,7 @@ def test_a_school_outside_the_scope_or_an_unknown_report_is_not_found(client, lo
 def test_a_long_list_of_aided_pupils_is_written_in_the_background(app, client, login, session, paid, monkeypatch):
     term, lines = paid
     monkeypatch.setitem(app.config, "EXPORT_INLINE_ROWS", 1)
-    login("leader")
+    login("district")
     page = client.get(f"/reports/statistics/?term={term.id}").get_data(as_text=True)
     assert 'id="zz-aided-background"' in page
     assert client.get(f"/reports/statistics/aided_pupils.xlsx?term={term.id}").status_code == 302
@@ -99,3 +99,14 @@ def test_a_long_list_of_aided_pupils_is_written_in_the_background(app, client, l
 def test_a_school_officer_has_no_reports(client, login, paid):
     login("school1")
     assert client.get("/reports/statistics/").status_code in (302, 403)
+
+
+def test_a_leader_reads_the_figures_but_never_the_list_naming_pupils(client, login, paid):
+    term, lines = paid
+    login("leader")
+    page = client.get(f"/reports/statistics/?term={term.id}").get_data(as_text=True)
+    assert 'data-report="funds_use"' in page and 'data-report="aided_pupils"' not in page
+    for path in (f"aided_pupils.xlsx?term={term.id}", f"aided_pupils/print?term={term.id}"):
+        assert client.get(f"/reports/statistics/{path}").status_code == 404
+    assert client.post("/reports/statistics/aided_pupils/background", data={"term": term.id}).status_code == 404
+    assert client.get(f"/reports/statistics/funds_use.xlsx?term={term.id}").status_code == 200

@@ -1,6 +1,6 @@
 """追回: the payments of identifications cancelled because the information proved false, and the district
 recording each one recovered (its money back to the account's unallocated funds, the line reversed)."""
-from flask import redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext
 
@@ -22,7 +22,10 @@ class RecoveryView(OnceFormsMixin, BaseView):
     @expose("/")
     @has_access
     def index(self):
-        """Paid lines of cancelled identifications marked for recovery, oldest first."""
+        """Paid lines of cancelled identifications marked for recovery, oldest first: they name pupils and
+        why their identification was cancelled, so only for roles that read pupils (not a Leader)."""
+        if not self.appbuilder.sm.has_access("can_read", "Student"):
+            abort(404)
         ctx = current_context()
         return self.render_template("zizhu/money/recoveries.html", rows=to_recover(ctx.session, ctx.scope),
                                     can_recover=ctx.scope.school_id is None and self.appbuilder.sm.has_access(

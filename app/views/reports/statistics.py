@@ -18,6 +18,8 @@ from app.security.request_context import current_context
 from app.views.framework.form_values import parse_id
 from app.views.framework.runner import attempt
 
+PUPIL_LIST = "aided_pupils"
+
 
 class StatisticsView(BaseView):
     """受助学生名单, 认定结果汇总, 资助统计汇总表 and 资金使用情况表, scoped, as xlsx and print."""
@@ -37,6 +39,12 @@ class StatisticsView(BaseView):
             abort(404)
         return ctx, term, school_id
 
+    def _keys(self) -> tuple:
+        """The reports the user may see: the list of aided pupils names pupils, so only for a role that
+        reads pupils (a Leader reads the figures, not the children)."""
+        pupils = self.appbuilder.sm.has_access("can_read", "Student")
+        return tuple(key for key in KEYS if pupils or key != PUPIL_LIST)
+
     def _large(self, ctx, term, school_id) -> bool:
         return aided_pupil_count(ctx.session, ctx.scope, term.id, school_id) > current_app.config["EXPORT_INLINE_ROWS"]
 
@@ -49,7 +57,7 @@ class StatisticsView(BaseView):
         large = term is not None and self._large(ctx, term, school_id)
         return self.render_template(
             "zizhu/reports/statistics.html", term=term, terms=terms(ctx.session), schools=schools,
-            school_id=school_id, keys=KEYS, titles=titles(), descriptions=descriptions(), large=large,
+            school_id=school_id, keys=self._keys(), titles=titles(), descriptions=descriptions(), large=large,
             args={"term": term.id if term else None, "school": school_id},
             batches=self.appbuilder.sm.has_access("can_read", "DisbursementBatch"))
 
@@ -67,7 +75,7 @@ class StatisticsView(BaseView):
     def _report(self, key: str, too_long: str, level: str):
         """(term, school id, None) of a report asked for, or a redirect back (the aided pupils' list too
         long for this way, told with `too_long`); 404 for an unknown report or term."""
-        if key not in KEYS:
+        if key not in self._keys():
             abort(404)
         ctx, term, school_id = self._choice(request.args)
         if term is None:
@@ -107,7 +115,7 @@ class StatisticsView(BaseView):
     def background(self):
         """Start the job writing the list of aided pupils; its page follows."""
         ctx, term, school_id = self._choice(request.form)
-        if term is None:
+        if term is None or PUPIL_LIST not in self._keys():
             abort(404)
         params = {"term_id": term.id, "school_id": school_id, "locale": str(get_locale() or "zh")}
         started, job = attempt(start_job, statistics_job.KIND, params, per_user=current_app.config["JOBS_PER_USER"])
