@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from app.commands.list_exports import KIND, waiting_query
 from app.errors import DomainError
 from app.jobs.kinds import JobContext, JobResult, job_kind
-from app.models import User
+from app.models import Job, User
 from app.reports.list_export import export_list, list_query
 from app.workbench import Todo, WorkbenchContext, todo
 from app.workbench.links import link
@@ -29,8 +29,21 @@ def as_owner(view, args: list, owner: User):
     its scope base filter and its formatters answer as they did on the owner's page."""
     query = [(key, value) for key, value in args]
     with current_app.test_request_context(url_for(f"{type(view).__name__}.list"), query_string=query):
-        g._login_user = owner  # Flask-Login's current user: the scope is the owner's
+        g._login_user = g.user = owner  # Flask-Login's and FAB's current user: the scope is the owner's
         yield
+
+
+def _check_approved(job: JobContext, total: int) -> None:
+    """An export the district approved writes what was approved: the owner's scope as it was when they
+    asked (their school and district, stamped on the job) and no more rows than they were shown."""
+    if "approved_by" not in job.params:
+        return
+    row = job.session.get(Job, job.job_id)
+    scope = job.ctx.scope
+    if (row.school_id, row.district_id) != (scope.school_id, scope.district_id) or total > int(
+            job.params.get("rows") or 0):
+        raise DomainError(_l("The list changed since its export was approved (more rows, or the account "
+                             "now works for another school); ask for the export again."))
 
 
 @job_kind(KIND, label=_l("List export (xlsx)"),
@@ -48,6 +61,7 @@ def export_list_job(job: JobContext) -> JobResult:
     path = job.output(".xlsx")
     with force_locale(params.get("locale") or "zh"), as_owner(view, params.get("args") or [], owner):
         total, query = list_query(view)
+        _check_approved(job, total)
         job.progress(0, total)
         written = export_list(job.ctx, view, path, chunk=job.chunk_rows, tmpdir=job.workdir,
                               progress=job.progress, count=total, query=query)

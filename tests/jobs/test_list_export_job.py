@@ -118,3 +118,16 @@ def test_the_district_sees_the_waiting_export_on_its_workbench(client, as_user, 
     as_user("district")
     page = client.get("/").get_data(as_text=True)
     assert "/exports/approvals/" in page
+
+
+def test_an_approved_export_writes_no_more_than_was_approved(client, as_user, approval, session, world):
+    as_user("school_a")
+    client.post("/studentmodelview/export")
+    job = session.query(Job).one()
+    make_student(session, school=world.a, household=world.household["A"], name="丁")  # a fifth pupil since
+    session.commit()
+    as_user("district")
+    client.post(f"/exports/approvals/{job.id}/approve")
+    session.expire_all()
+    job = session.get(Job, job.id)
+    assert job.status == JobStatus.FAILED and job.result_file is None

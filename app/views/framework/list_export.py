@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from app.commands.list_exports import approve_list_export, needs_approval, start_list_export, waiting_query
 from app.extensions import db
@@ -136,7 +137,7 @@ class ExportApprovalView(BaseView):
     @has_access
     def index(self):
         """The waiting exports of the district's schools, each with an approve button."""
-        jobs = waiting_query(current_context()).limit(200).all()
+        jobs = waiting_query(current_context()).options(joinedload(Job.school), joinedload(Job.user)).limit(200).all()
         return self.render_template("zizhu/jobs/approvals.html", jobs=jobs, title=_l("Exports waiting for approval"))
 
     @expose("/<int:pk>/approve", methods=["POST"])
