@@ -17,7 +17,6 @@ enrolment no longer stands. Carrying them over from autumn to spring is app/comm
 
 Commands never commit; the runner does.
 """
-from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select
@@ -28,20 +27,18 @@ from app.context import Context, context_of
 from app.labels import enum_label
 from app.models import (
     AidItem,
-    AidStandard,
     Application,
     DisbursementBatch,
     DisbursementLine,
     Entitlement,
     EntitlementStatus,
-    SchoolLevel,
     Student,
     StudentStatus,
     Term,
 )
+from app.queries.aid_awards import LEVEL, plain_items
+from app.queries.aid_awards import plain_standards as _standards  # carry_over reads them from here
 from app.services import entitlement_rules as rules
-
-LEVEL = SchoolLevel.PRIMARY.value  # every school of Zizhu is a primary school
 
 STOP_LABELS = {
     rules.STOP_CANCELLED: _l("Identification cancelled"),
@@ -57,18 +54,6 @@ REASON_WITH_DETAIL = _l("%(reason)s: %(detail)s")
 def _items(session) -> dict[int, AidItem]:
     """Every aid item, by id (a district has a handful)."""
     return {item.id: item for item in session.query(AidItem)}
-
-
-def _plain_items(items) -> list[rules.Item]:
-    return [rules.Item(i.id, i.exclusivity_group, bool(i.needs_identification), bool(i.active)) for i in items]
-
-
-def _standards(session) -> list[rules.Standard]:
-    """Every aid standard as plain values (a few per item)."""
-    return [rules.Standard(id=s.id, aid_item_id=s.aid_item_id, amount=Decimal(s.amount),
-                           effective_from=s.effective_from, effective_to=s.effective_to, tier_id=s.tier_id,
-                           boarding=s.boarding, level=s.level.value, unit=s.unit.value)
-            for s in session.query(AidStandard)]
 
 
 def _standing(app: Application) -> bool:
@@ -120,7 +105,7 @@ def entitle(ctx: Context, application: Application) -> list[Entitlement]:
     paid = _paid(session, [row.id for row in existing.values()])
     held = [rules.Award(row.aid_item_id, row.amount, items[row.aid_item_id].exclusivity_group)
             for row in existing.values() if row.id in paid and row.status is EntitlementStatus.ACTIVE]
-    kept, _dropped = rules.awards_for(_plain_items(items.values()), _standards(session), day=term.start_date,
+    kept, _dropped = rules.awards_for(plain_items(items.values()), _standards(session), day=term.start_date,
                                       tier_id=tier.id, boarding=pupil.boarding, school_days=term.school_days,
                                       level=LEVEL, held=held)
     written = []

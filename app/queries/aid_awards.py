@@ -16,19 +16,27 @@ ELLIPSIS = "\u2026"
 NAMES_LENGTH = 64  # NoticeEntry.aid_item
 
 
+def plain_items(items) -> list[rules.Item]:
+    """Aid items as the rules read them."""
+    return [rules.Item(i.id, i.exclusivity_group, bool(i.needs_identification), bool(i.active)) for i in items]
+
+
+def plain_standards(session) -> list[rules.Standard]:
+    """Every aid standard as plain values (a few per item)."""
+    return [rules.Standard(id=s.id, aid_item_id=s.aid_item_id, amount=Decimal(s.amount),
+                           effective_from=s.effective_from, effective_to=s.effective_to, tier_id=s.tier_id,
+                           boarding=s.boarding, level=s.level.value, unit=s.unit.value)
+            for s in session.query(AidStandard)]
+
+
 class AidAwards:
     """The items and standards of the district's rules, read once, for the pupils of one notice."""
 
     def __init__(self, session):
         items = session.query(AidItem).order_by(AidItem.id).all()
         self.names = {item.id: item.name for item in items}
-        self.items = [rules.Item(i.id, i.exclusivity_group, bool(i.needs_identification), bool(i.active))
-                      for i in items]
-        self.standards = [rules.Standard(id=s.id, aid_item_id=s.aid_item_id, amount=Decimal(s.amount),
-                                         effective_from=s.effective_from, effective_to=s.effective_to,
-                                         tier_id=s.tier_id, boarding=s.boarding, level=s.level.value,
-                                         unit=s.unit.value)
-                          for s in session.query(AidStandard)]
+        self.items = plain_items(items)
+        self.standards = plain_standards(session)
 
     def item_ids(self, term: Term, *, tier_id: int, boarding: bool) -> list[int]:
         """The ids of the items the pupil is to receive in the term, in item order."""
