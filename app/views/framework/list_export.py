@@ -3,6 +3,7 @@ a background job for a large one (waiting for the district's approval when a sch
 rows of personal data), and the district's page of exports waiting for approval."""
 import os
 import tempfile
+from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
@@ -12,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from app.commands.list_exports import approve_list_export, needs_approval, start_list_export, waiting_query
 from app.extensions import db
+from app.jobs.files import WORK_PREFIX, remove_folder
 from app.jobs.list_export import find_view
 from app.jobs.queue import job_queue
 from app.jobs.runner import jobs_dir
@@ -92,14 +94,15 @@ class ListExportMixin:
     def _export_now(self, count: int, query):
         """Write the file in the jobs folder (never the system's temp folder), audit, and send it;
         the file is gone from the disk as soon as it is open for sending."""
-        folder = tempfile.mkdtemp(prefix="export-", dir=jobs_dir())
+        # a work folder's name: the jobs' purge sweeps one left by a process killed mid-write
+        folder = tempfile.mkdtemp(prefix=f"{WORK_PREFIX}export-", dir=jobs_dir())
         path = os.path.join(folder, "list.xlsx")
         try:
             run(current_context(), export_list, self, path, chunk=current_app.config["JOBS_CHUNK_ROWS"],
                 tmpdir=folder, count=count, query=query)
             handle = open(path, "rb")  # noqa: SIM115  (send_file closes it)
         finally:
-            _remove(folder)
+            remove_folder(Path(folder))  # an open file stays readable on POSIX
         return attachment(handle, f"{self.list_title}.xlsx",
                           fallback=f"zizhu-{self.datamodel.obj.__tablename__.replace('_', '-')}-list.xlsx")
 
@@ -110,19 +113,6 @@ def _multi(pairs: list[list[str]]) -> dict:
     for key, value in pairs:
         found.setdefault(key, []).append(value)
     return found
-
-
-def _remove(folder: str) -> None:
-    """Remove the export's folder and what is left in it (an open file stays readable on POSIX)."""
-    for name in os.listdir(folder):
-        try:
-            os.unlink(os.path.join(folder, name))
-        except OSError:  # Windows keeps an open file: the hourly purge is not needed for it either
-            pass
-    try:
-        os.rmdir(folder)
-    except OSError:
-        pass
 
 
 class ExportApprovalView(BaseView):
