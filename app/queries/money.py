@@ -27,11 +27,13 @@ from app.security.scope import Scope, criterion, limit
 ZERO = Decimal("0.00")
 
 
-def _cents(value) -> Decimal:
-    return Decimal(value or 0).quantize(Decimal("0.01"))
+def cents(value) -> Decimal:
+    """A sum from the database as Decimal to the fen (SQLite may answer a float or an int)."""
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
-def _sum_of(book: Book):
+def book_sum(book: Book):
+    """SQL: the sum of the lines of one book (0 when none)."""
     return func.coalesce(func.sum(case((LedgerLine.book == book, LedgerLine.amount), else_=0)), 0)
 
 
@@ -61,10 +63,10 @@ def account_balances(session, scope: Scope, account_ids: list[int] | None = None
     if account_ids is not None:
         accounts = accounts.where(FundAccount.id.in_(account_ids))
     rows = session.execute(
-        select(LedgerLine.fund_account_id, _sum_of(Book.BUDGET), _sum_of(Book.UNALLOCATED),
-               _sum_of(Book.ALLOCATED), _sum_of(Book.RESERVED), _sum_of(Book.PAID))
+        select(LedgerLine.fund_account_id, book_sum(Book.BUDGET), book_sum(Book.UNALLOCATED),
+               book_sum(Book.ALLOCATED), book_sum(Book.RESERVED), book_sum(Book.PAID))
         .where(LedgerLine.fund_account_id.in_(accounts)).group_by(LedgerLine.fund_account_id)).all()
-    found = {row[0]: AccountBalance(row[0], -_cents(row[1]), *(_cents(v) for v in row[2:])) for row in rows}
+    found = {row[0]: AccountBalance(row[0], -cents(row[1]), *(cents(v) for v in row[2:])) for row in rows}
     for account_id in session.execute(accounts).scalars():
         found.setdefault(account_id, AccountBalance(account_id, ZERO, ZERO, ZERO, ZERO, ZERO))
     return found
@@ -110,13 +112,13 @@ def allocation_states(session, scope: Scope, *, term_id: int | None = None,
     books = {}
     for row in session.execute(
             select(LedgerLine.fund_account_id, LedgerLine.school_id, LedgerLine.aid_item_id, LedgerLine.term_id,
-                   _sum_of(Book.ALLOCATED), _sum_of(Book.RESERVED), _sum_of(Book.PAID))
+                   book_sum(Book.ALLOCATED), book_sum(Book.RESERVED), book_sum(Book.PAID))
             .where(LedgerLine.book.in_((Book.ALLOCATED, Book.RESERVED, Book.PAID)),
                    LedgerLine.school_id.in_({a.school_id for a in allocations}),
                    LedgerLine.term_id.in_({a.term_id for a in allocations}))
             .group_by(LedgerLine.fund_account_id, LedgerLine.school_id, LedgerLine.aid_item_id,
                       LedgerLine.term_id)):
-        books[tuple(row[:4])] = tuple(_cents(v) for v in row[4:])
+        books[tuple(row[:4])] = tuple(cents(v) for v in row[4:])
     quotas = {(q.school_id, q.aid_item_id, q.term_id): q.places for q in session.execute(
         select(Quota.school_id, Quota.aid_item_id, Quota.term_id, Quota.places).where(
             Quota.school_id.in_({a.school_id for a in allocations}),
@@ -156,8 +158,8 @@ def donations(session, scope: Scope) -> list[Donation]:
     donors = {account_id: (donor or "").strip() for account_id, donor in session.execute(accounts)}
     if not donors:
         return []
-    sums = {row[0]: (-_cents(row[1]), _cents(row[2])) for row in session.execute(
-        select(LedgerLine.fund_account_id, _sum_of(Book.BUDGET), _sum_of(Book.PAID))
+    sums = {row[0]: (-cents(row[1]), cents(row[2])) for row in session.execute(
+        select(LedgerLine.fund_account_id, book_sum(Book.BUDGET), book_sum(Book.PAID))
         .where(LedgerLine.fund_account_id.in_(list(donors))).group_by(LedgerLine.fund_account_id))}
     pupils: dict[str, set] = {}
     for account_id, student_id in session.execute(

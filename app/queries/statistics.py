@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import and_, case, distinct, func, or_, select
+from sqlalchemy import and_, distinct, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.models import (
@@ -25,14 +25,10 @@ from app.models import (
     Term,
     Tier,
 )
+from app.queries.money import book_sum, cents
 from app.security.scope import Scope, criterion
 
 ZERO = Decimal("0.00")
-
-
-def cents(value) -> Decimal:
-    """A sum from the database as Decimal to the fen (SQLite may answer a float or an int)."""
-    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
 def _scoped(model, scope: Scope, school_id: int | None) -> list:
@@ -222,10 +218,6 @@ class FundUseRow:
     remaining: Decimal  # not paid: unallocated (item None), or free and reserved in the allocations
 
 
-def _book(book: Book):
-    return func.coalesce(func.sum(case((LedgerLine.book == book, LedgerLine.amount), else_=0)), 0)
-
-
 def funds_use(session, scope: Scope, school_id: int | None = None) -> list[FundUseRow]:
     """Per fund account in scope and item, the sums of the ledger's books: the account's received (−budget)
     and unallocated on its own line, allocated, paid and what remains per item; a school (or the school
@@ -237,8 +229,8 @@ def funds_use(session, scope: Scope, school_id: int | None = None) -> list[FundU
     if school_id is not None:
         where.append(LedgerLine.school_id == school_id)
     sums = session.execute(
-        select(LedgerLine.fund_account_id, LedgerLine.aid_item_id, _book(Book.BUDGET), _book(Book.UNALLOCATED),
-               _book(Book.ALLOCATED), _book(Book.RESERVED), _book(Book.PAID))
+        select(LedgerLine.fund_account_id, LedgerLine.aid_item_id, book_sum(Book.BUDGET), book_sum(Book.UNALLOCATED),
+               book_sum(Book.ALLOCATED), book_sum(Book.RESERVED), book_sum(Book.PAID))
         .where(LedgerLine.fund_account_id.in_(accounts), *where)
         .group_by(LedgerLine.fund_account_id, LedgerLine.aid_item_id)).all()
     info = {r.id: r for r in session.execute(
