@@ -39,6 +39,7 @@ class Category:
     order: Any = None
     names: Callable[[Any], str] | None = None
     join: Join | None = None
+    many: bool = False  # a row may fall in several bars (a household in two special groups)
 
 
 @dataclass(frozen=True)
@@ -94,17 +95,20 @@ def _aggregate(series: Series):
     return func.count()
 
 
+def _in_scope(query, scope: Scope, series: Series, by: Category):
+    """The query over the series' rows in scope, joined to the category's table."""
+    if by.join is not None:
+        query = by.join(query, series.model)
+    query = query.where(*series.where)
+    where = criterion(series.model, scope)
+    return query if where is None else query.where(where)
+
+
 def figures(session, scope: Scope, series: Series, by: Category) -> dict[Any, tuple[Any, Any, Any]]:
     """{key: (label, order, value)} of one series: one GROUP BY of its model's rows in scope."""
     model = series.model
     columns = [_column(model, c) for c in (by.key, by.label, by.order) if c is not None]
-    query = select(*columns, _aggregate(series)).select_from(model)
-    if by.join is not None:
-        query = by.join(query, model)
-    query = query.where(*series.where)
-    where = criterion(model, scope)
-    if where is not None:
-        query = query.where(where)
+    query = _in_scope(select(*columns, _aggregate(series)).select_from(model), scope, series, by)
     found = {}
     for row in session.execute(query.group_by(*columns)):
         values = iter(row[1:-1])
@@ -112,6 +116,49 @@ def figures(session, scope: Scope, series: Series, by: Category) -> dict[Any, tu
         order = next(values) if by.order is not None else None
         found[row[0]] = (label, order, row[-1])
     return found
+
+
+def _counted_apart(series: Series, by: Category) -> bool:
+    """Whether the series' total must be counted over its rows rather than summed over the bars: a
+    pupil counted once per bar (COUNT DISTINCT) may be in two bars, and so may a row of a `many` category."""
+    return series.distinct is not None or by.many
+
+
+class Figures:
+    """One request's figures: each series by each category queried once, however many charts show it
+    (the charts of a section share series). Keyed by the objects themselves, kept alive with the cache."""
+
+    def __init__(self, session, scope: Scope):
+        self.session, self.scope = session, scope
+        self._found: dict = {}
+
+    def _once(self, key: tuple, parts: tuple, compute: Callable[[], Any]):
+        if key not in self._found:
+            self._found[key] = (parts, compute())
+        return self._found[key][1]
+
+    def of(self, series: Series, by: Category) -> dict[Any, tuple[Any, Any, Any]]:
+        """{key: (label, order, value)} of the series per bar (app/queries/charts.figures)."""
+        return self._once(("of", id(series), id(by)), (series, by),
+                          lambda: figures(self.session, self.scope, series, by))
+
+    def total(self, series: Series, by: Category):
+        """The series over every bar at once, each pupil (or row) counted once: one query without GROUP BY,
+        through the category's join, so that it counts exactly the rows the bars count."""
+        def compute():
+            model, query = series.model, select(_aggregate(series)).select_from(series.model)
+            if by.many:  # each row once: those in at least one bar, not once per bar it is in
+                in_bars = _in_scope(select(model.id).select_from(model), self.scope, series, by)
+                query = _in_scope(query, self.scope, series, Category(None)).where(model.id.in_(in_bars))
+            else:
+                query = _in_scope(query, self.scope, series, by)
+            return self.session.scalar(query)
+        return self._once(("total", id(series), id(by.join), by.many), (series, by.join), compute)
+
+
+def _total(figures_: Figures, series: Series, by: Category, values: dict):
+    """The series' total: the bars' sum, or counted apart when a pupil may be in two bars."""
+    return figures_.total(series, by) if _counted_apart(series, by) else sum(values.values())
 
 
 def _label(by: Category, key, label) -> str:
@@ -150,15 +197,17 @@ def _json_key(key):
     return key
 
 
-def chart_data(session, scope: Scope, chart: Chart) -> dict:
-    """The chart's JSON: its categories in order, and each series' figure per category (0 when none)."""
+def chart_data(session, scope: Scope, chart: Chart, figures_: Figures | None = None) -> dict:
+    """The chart's JSON: its categories in order, and each series' figure per category (0 when none).
+    Charts drawn together pass one `Figures`, so that a series they share is queried once."""
+    figures_ = figures_ or Figures(session, scope)
     columns = []  # per series of the chart: (series, {key: value}) or (ratio, numerator, denominator)
     categories: dict = {}
     for series in chart.series:
         parts = (series.numerator, series.denominator) if isinstance(series, Ratio) else (series,)
         found = []
         for part in parts:
-            rows = figures(session, scope, part, chart.by)
+            rows = figures_.of(part, chart.by)
             for key, (label, order, _value) in rows.items():
                 categories.setdefault(key, (_label(chart.by, key, label), order))
             found.append({key: value for key, (_label_, _order, value) in rows.items()})
@@ -170,10 +219,11 @@ def chart_data(session, scope: Scope, chart: Chart) -> dict:
         if isinstance(series, Ratio):
             numerators, denominators = found
             data = [_percent(numerators.get(k, 0), denominators.get(k, 0)) for k in keys]
-            total = _percent(sum(numerators.values()), sum(denominators.values()))
+            total = _percent(_total(figures_, series.numerator, chart.by, numerators),
+                             _total(figures_, series.denominator, chart.by, denominators))
         else:
             data = [_shown(series, found[0].get(k)) for k in keys]
-            total = None if series.sensitive else _shown(series, sum(found[0].values()))
+            total = None if series.sensitive else _shown(series, _total(figures_, series, chart.by, found[0]))
         out.append({"name": str(series.name), "data": data, "total": total})
     units = {series.unit for series in chart.series}
     return {"key": chart.key, "title": str(chart.title), "kind": chart.kind,

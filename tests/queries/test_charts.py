@@ -1,9 +1,29 @@
 """The chart engine: one GROUP BY per series in scope, small sensitive counts masked, money to the fen."""
-from app.models import Entitlement, SpecialGroup, Student
-from app.queries.charts import MASKED, Category, Chart, Ratio, Series, chart_data, via
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from app.models import Application, Entitlement, SpecialGroup, Student
+from app.queries.charts import MASKED, Category, Chart, Figures, Ratio, Series, chart_data, via
 from app.queries.dashboard import BY_GROUP, BY_SCHOOL, SCHOOL, enrolled
 from app.security.scope import Scope
 from tests.factories import make_entitlement, make_household, make_school, make_student
+
+
+@contextmanager
+def _statements(session):
+    """The SQL statements the session's connection runs inside the block."""
+    found = []
+    engine = session.get_bind()
+
+    def seen(_conn, _cursor, statement, *_args):
+        found.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield found
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
 
 
 def _pupils(session, school, n: int, group: SpecialGroup | None = None) -> list[Student]:
@@ -60,3 +80,47 @@ def test_figures_stay_inside_the_scope(session):
                       chart)["series"][0]["data"] == [3]
     assert chart_data(session, Scope(), chart)["series"][0]["data"] == []  # no scope, nothing
     assert chart_data(session, Scope(everything=True), chart)["series"][0]["total"] == 5
+
+
+def test_a_pupil_aided_in_two_schools_in_one_term_counts_once_in_the_totals(session):
+    first = make_school(session)
+    second = make_school(session, first.district)
+    moved, stayed = _pupils(session, first, 1)[0], _pupils(session, second, 1)[0]
+    paid = make_entitlement(session, moved, item="living_subsidy")  # paid by the first school before the move
+    make_entitlement(session, moved, item="supplies", application=session.get(Application, paid.application_id),
+                     school_id=second.id)  # the second school's, after the move
+    make_entitlement(session, stayed)
+    aided = Series("aided", Entitlement, distinct=Entitlement.student_id)
+    chart = Chart("a", "aided", BY_SCHOOL, (aided, Ratio("coverage", aided, enrolled())))
+    data = chart_data(session, Scope(district_id=first.district_id), chart)
+    assert data["series"][0]["data"] == [1, 2]  # each school counts the pupil it aided
+    assert data["series"][0]["total"] == 2  # the district aided two pupils, not three
+    assert data["series"][1]["total"] == 100.0  # two aided of two enrolled, not 150 %
+
+
+def test_a_pupil_in_two_special_groups_counts_once_in_an_open_total(session):
+    school = make_school(session)
+    orphan, dibao = (session.query(SpecialGroup).filter_by(code=c).one() for c in ("orphan", "dibao"))
+    pupil = _pupils(session, school, 1, orphan)[0]
+    pupil.household.special_groups.append(dibao)
+    _pupils(session, school, 1, dibao)
+    session.flush()
+    data = chart_data(session, Scope(district_id=school.district_id), Chart("g", "g", BY_GROUP, (enrolled(),)))
+    assert sorted(data["series"][0]["data"]) == [1, 2]
+    assert data["series"][0]["total"] == 2  # two pupils, one of them in both groups
+
+
+def test_charts_drawn_together_query_a_shared_series_once(session):
+    school = make_school(session)
+    _pupils(session, school, 3)
+    pupils = enrolled()
+    figures = Figures(session, Scope(district_id=school.district_id))
+    by_school = Chart("s", "s", BY_SCHOOL, (pupils,))
+    with _statements(session) as queries:
+        first = chart_data(session, figures.scope, by_school, figures)
+        again = chart_data(session, figures.scope, Chart("t", "t", BY_SCHOOL, (pupils,)), figures)
+    assert first["series"] == again["series"] and first["series"][0]["data"] == [3]
+    assert len(queries) == 1  # the second chart reads the first's figures
+    with _statements(session) as queries:
+        chart_data(session, figures.scope, by_school)  # on its own: queried afresh
+    assert len(queries) == 1

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from flask import abort, jsonify
 from flask_appbuilder import BaseView, expose, has_access
 
-from app.queries.charts import Chart, chart_data
+from app.queries.charts import Chart, Figures, chart_data
 from app.security.request_context import current_context
 from app.security.scope import Scope
 
@@ -36,7 +36,8 @@ class ChartsView(BaseView):
         if found is None:
             return None
         request_, scope = found
-        return {"charts": [chart_data(ctx.session, scope, chart) for chart in charts(request_)]}
+        figures = Figures(ctx.session, scope)  # a series two charts share is queried once
+        return {"charts": [chart_data(ctx.session, scope, chart, figures) for chart in charts(request_)]}
 
     @expose("/data/<name>")
     @has_access
