@@ -2,15 +2,14 @@
 the approved identifications per school and tier (认定结果汇总), the aid per school, item and term
 (资助统计汇总表) and the use of the fund accounts (资金使用情况表). Each has a title, a subtitle naming the term
 and the schools, a header row (frozen, repeated on every printed page), its rows and a totals row summed as
-Decimal (never a formula); print set-up by app/reports/print_setup.py. Every file and print is audited as an
-export with its row count. Figures come from app/queries/statistics.py (SQL sums, scoped)."""
+Decimal (never a formula); the xlsx is written through app/reports/xlsx.py's Sheet like every list (print
+set-up, formula-safe text, money to the fen). Every file and print is audited as an export with its row
+count. Figures come from app/queries/statistics.py (SQL sums, scoped)."""
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
-import xlsxwriter
 from flask import render_template
 from flask_babel import gettext
 
@@ -20,22 +19,12 @@ from app.errors import NotFound
 from app.labels import enum_label
 from app.models import EntitlementStatus, School, Term
 from app.queries import statistics as q
-from app.reports.print_setup import across, is_landscape, print_rows, set_up_for_print
-from app.reports.xlsx import safe_text
+from app.reports.print_setup import is_landscape
+from app.reports.xlsx import Column, Sheet
 from app.security import audit
 from app.security.scope import limit
 
-HEADER_ROW = 3  # title, subtitle, blank, the column headers
 KEYS = ("aided_pupils", "identification", "aid_summary", "funds_use")
-
-
-@dataclass(frozen=True)
-class Col:
-    """A column: its header, width in characters and kind (text, int or money)."""
-
-    header: str
-    width: int = 12
-    kind: str = "text"
 
 
 @dataclass
@@ -46,7 +35,7 @@ class Report:
     key: str
     title: str
     subtitle: str
-    columns: list[Col]
+    columns: list[Column]
     chunks: Iterable[list[list]]
     total: Callable[[], list]
     meta: dict = field(default_factory=dict)
@@ -110,10 +99,10 @@ def _aided(ctx: Context, term: Term, school: School | None) -> Report:
                              labels[p.status], p.entitled, p.paid])
             yield rows
 
-    columns = [Col(gettext("Seq. no."), 6, "int"), Col(gettext("School"), 20), Col(gettext("Grade"), 6, "int"),
-               Col(gettext("Class"), 8), Col(gettext("Pupil's name"), 10), Col(gettext("Aid tier"), 10),
-               Col(gettext("Aid item"), 16), Col(gettext("Status"), 8),
-               Col(gettext("Entitled (yuan)"), 12, "money"), Col(gettext("Paid (yuan)"), 12, "money")]
+    columns = [Column(gettext("Seq. no."), 6, "int"), Column(gettext("School"), 20),
+               Column(gettext("Grade"), 6, "int"), Column(gettext("Class"), 8), Column(gettext("Pupil's name"), 10),
+               Column(gettext("Aid tier"), 10), Column(gettext("Aid item"), 16), Column(gettext("Status"), 8),
+               Column(gettext("Entitled (yuan)"), 12, "money"), Column(gettext("Paid (yuan)"), 12, "money")]
     return Report("aided_pupils", titles()["aided_pupils"], _subtitle(ctx, term, school), columns, chunks(),
                   lambda: [gettext("Total: %(n)s pupils", n=totals["pupils"]), *[""] * 7, totals["entitled"],
                            totals["paid"]],
@@ -122,8 +111,8 @@ def _aided(ctx: Context, term: Term, school: School | None) -> Report:
 
 def _identification(ctx: Context, term: Term, school: School | None) -> Report:
     found = q.identification_summary(ctx.session, ctx.scope, term.id, school.id if school else None)
-    columns = [Col(gettext("School"), 24), *[Col(name, 10, "int") for name in found.tiers],
-               Col(gettext("Total"), 10, "int")]
+    columns = [Column(gettext("School"), 24), *[Column(name, 10, "int") for name in found.tiers],
+               Column(gettext("Total"), 10, "int")]
     rows = [[name, *counts, total] for name, counts, total in found.rows]
     return Report("identification", titles()["identification"], _subtitle(ctx, term, school), columns, [rows],
                   lambda: [gettext("Total"), *found.tier_totals, found.total], {"count": len(rows)})
@@ -132,10 +121,10 @@ def _identification(ctx: Context, term: Term, school: School | None) -> Report:
 def _aid_summary(ctx: Context, term: Term, school: School | None) -> Report:
     term_ids = q.school_year_terms(ctx.session, term.id)
     found = q.aid_summary(ctx.session, ctx.scope, term_ids, school.id if school else None)
-    columns = [Col(gettext("School"), 20), Col(gettext("Aid item"), 16), Col(gettext("Term"), 14),
-               Col(gettext("Pupils entitled"), 9, "int"), Col(gettext("Amount entitled (yuan)"), 13, "money"),
-               Col(gettext("Pupils paid"), 9, "int"), Col(gettext("Paid to accounts (yuan)"), 13, "money"),
-               Col(gettext("Paid in all, per the ledger (yuan)"), 14, "money")]
+    columns = [Column(gettext("School"), 20), Column(gettext("Aid item"), 16), Column(gettext("Term"), 14),
+               Column(gettext("Pupils entitled"), 9, "int"), Column(gettext("Amount entitled (yuan)"), 13, "money"),
+               Column(gettext("Pupils paid"), 9, "int"), Column(gettext("Paid to accounts (yuan)"), 13, "money"),
+               Column(gettext("Paid in all, per the ledger (yuan)"), 14, "money")]
     rows = [[r.school, r.item, r.term, r.pupils_entitled, r.entitled, r.pupils_paid, r.paid_cash, r.paid_ledger]
             for r in found]
 
@@ -150,10 +139,10 @@ def _aid_summary(ctx: Context, term: Term, school: School | None) -> Report:
 
 def _funds_use(ctx: Context, term: Term, school: School | None) -> Report:
     found = q.funds_use(ctx.session, ctx.scope, school.id if school else None)
-    columns = [Col(gettext("Fund account"), 24), Col(gettext("Source of funds"), 12),
-               Col(gettext("Fiscal year"), 8, "int"), Col(gettext("Aid item"), 16),
-               Col(gettext("Received (yuan)"), 13, "money"), Col(gettext("Allocated (yuan)"), 13, "money"),
-               Col(gettext("Paid (yuan)"), 13, "money"), Col(gettext("Remaining (yuan)"), 13, "money")]
+    columns = [Column(gettext("Fund account"), 24), Column(gettext("Source of funds"), 12),
+               Column(gettext("Fiscal year"), 8, "int"), Column(gettext("Aid item"), 16),
+               Column(gettext("Received (yuan)"), 13, "money"), Column(gettext("Allocated (yuan)"), 13, "money"),
+               Column(gettext("Paid (yuan)"), 13, "money"), Column(gettext("Remaining (yuan)"), 13, "money")]
     rows = [[r.account, enum_label(r.source), r.fiscal_year, r.item if r.item is not None
              else gettext("Not yet allocated"), r.received, r.allocated, r.paid, r.remaining] for r in found]
 
@@ -185,65 +174,23 @@ def file_name(report: Report) -> str:
 
 # writing ------------------------------------------------------------------------------------------------
 
-def _formats(book) -> dict:
-    return {
-        "title": book.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"}),
-        "subtitle": book.add_format({"text_wrap": True, "valign": "top"}),
-        "header": book.add_format({"bold": True, "border": 1, "align": "center", "valign": "vcenter",
-                                   "text_wrap": True, "bg_color": "#E8EEF7"}),
-        "text": book.add_format({"border": 1}),
-        "int": book.add_format({"border": 1, "num_format": "0"}),
-        "money": book.add_format({"border": 1, "num_format": "#,##0.00"}),
-        "total_text": book.add_format({"bold": True, "border": 1}),
-        "total_int": book.add_format({"bold": True, "border": 1, "num_format": "0"}),
-        "total_money": book.add_format({"bold": True, "border": 1, "num_format": "#,##0.00"}),
-    }
-
-
-def _cell(sheet, row: int, col: int, value, kind: str, fmt: dict, prefix: str = "") -> None:
-    if isinstance(value, Decimal):
-        sheet.write_number(row, col, float(value), fmt[prefix + "money"])  # a cell holds a double; shown to the fen
-    elif isinstance(value, int) and not isinstance(value, bool):
-        sheet.write_number(row, col, value, fmt[prefix + ("int" if kind != "money" else "money")])
-    else:
-        sheet.write_string(row, col, safe_text(str(value if value is not None else "")), fmt[prefix + "text"])
-
-
 def write_xlsx(report: Report, target: BytesIO | Path, *, tmpdir: Path | None = None,
                progress: Callable[[int, int | None], None] | None = None) -> int:
-    """Write the report to `target` (in memory, or a file streamed in constant memory); returns its rows."""
-    options = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
-    if isinstance(target, BytesIO):
-        book = xlsxwriter.Workbook(target, {**options, "in_memory": True})
-    else:
-        book = xlsxwriter.Workbook(str(target), {**options, "constant_memory": True,
-                                                 "tmpdir": str(tmpdir or Path(target).parent)})
-    fmt = _formats(book)
-    sheet = book.add_worksheet(report.title[:31])
-    widths = [c.width for c in report.columns]
-    for index, width in enumerate(widths):
-        sheet.set_column(index, index, width)
-    across(sheet, 0, report.title, widths, fmt["title"], line_height=24)
-    sheet.set_row(0, 28)
-    across(sheet, 1, report.subtitle, widths, fmt["subtitle"])
-    for index, column in enumerate(report.columns):
-        sheet.write_string(HEADER_ROW, index, column.header, fmt["header"])
-    row, count, expected = HEADER_ROW, 0, report.meta.get("count")
-    for chunk in report.chunks:
-        for values in chunk:
-            row += 1
-            for col, (value, column) in enumerate(zip(values, report.columns, strict=True)):
-                _cell(sheet, row, col, value, column.kind, fmt)
-        count += len(chunk)
-        if progress is not None:
-            progress(count, expected)
-    row += 1
-    for col, (value, column) in enumerate(zip(report.total(), report.columns, strict=True)):
-        _cell(sheet, row, col, value, column.kind, fmt, "total_")
-    set_up_for_print(sheet, widths, header_row=HEADER_ROW, title=report.title)
-    print_rows(sheet, widths, row)
-    book.close()
-    return count
+    """Write the report to `target` (in memory, or a file streamed in constant memory) as a ruled Sheet with
+    its totals row; `progress(rows, expected)` after each chunk. Returns its rows."""
+    sheet = Sheet(target, report.title, report.columns, subtitle=report.subtitle, tmpdir=tmpdir, ruled=True)
+    done, expected, totals = 0, report.meta.get("count"), None
+    try:
+        for chunk in report.chunks:
+            for values in chunk:
+                sheet.append(values)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, expected)
+        totals = report.total()
+    finally:
+        written = sheet.close(totals)
+    return written
 
 
 def _audit(ctx: Context, report: Report, how: str, rows: int, school_id: int | None) -> None:

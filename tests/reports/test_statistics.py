@@ -1,6 +1,7 @@
 """The statistical reports match the ledger to the fen: the use of funds equals the account balances and the
 allocations' books, the aid summary's paid amount the PAID lines, the identification summary the approved
-applications by tier; each is scoped, has a totals row and a print set-up, and prints as a page of its own."""
+applications by tier; each is scoped, has a totals row and a print set-up (written through the one Sheet),
+and prints as a page of its own."""
 import re
 import uuid
 from decimal import Decimal
@@ -20,11 +21,14 @@ from app.models import (
 )
 from app.queries import statistics as q
 from app.queries.money import account_balances, allocation_states
-from app.reports.statistics import build, report_html, report_workbook
+from app.reports.print_setup import is_landscape
+from app.reports.statistics import KEYS, build, report_html, report_workbook, write_xlsx
 from app.security.scope import Scope
 from tests.context import context
 from tests.factories import make_application, make_student
+from tests.reports.test_print_setup import assert_printable
 from tests.views.test_money_pages import _funded, pupils  # noqa: F401 (the fixture)
+from tests.xlsx_read import cells
 
 M = Decimal
 
@@ -161,3 +165,41 @@ def test_after_a_recovery_the_reports_still_match_the_ledger(app, session, place
     assert sum(r.paid_cash for r in rows) == sum(r.paid_ledger for r in rows) == q.ZERO
     aided, total = _rows(session, scope, "aided_pupils", term)
     assert total[-1] == q.ZERO and len(aided) == 3
+
+
+def test_each_xlsx_is_a_ruled_printable_sheet_with_money_to_the_fen_and_its_totals_outside_the_filter(
+        session, place, paid_batch):
+    _account, _item, term, line = paid_batch
+    ctx = context(session, place.district_scope)
+    for key in KEYS:
+        report = build(ctx, key, term.id)
+        data, _name = report_workbook(ctx, key, term.id)
+        sheet = openpyxl.load_workbook(BytesIO(data)).active
+        assert_printable(sheet, header_row=4, title=report.title,
+                         landscape=is_landscape([c.width for c in report.columns]))
+        assert sheet["A1"].value == report.title and sheet["A1"].alignment.horizontal == "center"
+        assert [c.value for c in sheet[4]] == [c.header for c in report.columns]
+        last = sheet.max_row
+        assert sheet[last][0].font.b and not sheet[last - 1][0].font.b, key
+        assert sheet.auto_filter.ref == f"A4:{sheet[last][-1].column_letter}{last - 1}", key  # totals outside
+        for index, column in enumerate(report.columns):
+            for row in range(5, last + 1):
+                cell = sheet.cell(row, index + 1)
+                assert cell.border.left.style == "thin", (key, cell.coordinate)
+                if column.kind == "money":
+                    assert cell.number_format == "#,##0.00" and isinstance(cell.value, (int, float)), key
+    aided = openpyxl.load_workbook(BytesIO(report_workbook(ctx, "aided_pupils", term.id)[0])).active
+    assert [M(str(c.value)) for c in aided["J"][4:-1]].count(line.amount) == 1  # the one payment, to the fen
+
+
+def test_a_report_streamed_to_a_file_holds_the_same_cells_as_the_download(session, place, paid_batch, tmp_path):
+    _account, _item, term, _line = paid_batch
+    ctx = context(session, place.district_scope)
+    data, _name = report_workbook(ctx, "aided_pupils", term.id)
+    work, path, seen = tmp_path / "work", tmp_path / "aided.xlsx", []
+    work.mkdir()
+    written = write_xlsx(build(ctx, "aided_pupils", term.id), path, tmpdir=work,
+                         progress=lambda done, expected: seen.append((done, expected)))
+    assert written == 3 and seen[-1] == (3, 3)
+    assert cells(path.read_bytes()) == cells(data) and len(cells(data)) == 4 + 3 + 1
+    assert not list(work.iterdir())  # the streaming's temporary files went in the job's folder, and are gone
