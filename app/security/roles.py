@@ -32,7 +32,8 @@ AREAS = {
     "Application": "identification", "SpecialGroup": "codes", "Tier": "codes",
     "AidItem": "aid", "AidStandard": "aid", "FundAccount": "funds",
     "District": "districts", "School": "org", "SchoolYear": "calendar", "Term": "calendar",
-    "AuditEvent": "audit", "UserScope": "users", "Job": "jobs", "SchoolProgress": "reports", "Dashboard": "reports",
+    "AuditEvent": "audit", "UserScope": "users", "Job": "jobs", "SchoolProgress": "reports",
+    "Dashboard": "overview", "StatisticalReport": "overview",
     "HomeVisit": "identification", "ReviewDecision": "identification", "PublicNotice": "identification",
     "Objection": "identification", "Assessment": "identification",
     "AssessmentStandard": "standards", "StandardSimulation": "standards", "PracticeCheck": "reports",
@@ -44,7 +45,8 @@ AREA_LABELS = {
     "codes": _l("Code lists"), "aid": _l("Aid items and standards"), "funds": _l("Funds"),
     "districts": _l("Districts"), "org": _l("Schools"), "calendar": _l("School years and terms"),
     "audit": _l("Audit trail"), "users": _l("Users"), "jobs": _l("Background jobs"),
-    "reports": _l("Reports"), "standards": _l("Identification standards"), "payments": _l("Payments"),
+    "reports": _l("Reports"), "overview": _l("Dashboard and statistical reports"),
+    "standards": _l("Identification standards"), "payments": _l("Payments"),
 }
 
 R, W, V, A, D, P = "read", "write", "reveal", "assess", "review", "approve"
@@ -53,12 +55,16 @@ GRANTS = {
         # districts and the code lists (tiers, special groups) are the system's: Admin changes them
         "pupils": {R, W, V}, "families": {R, W, V}, "identification": {R, W, A, D}, "codes": {R},
         "aid": {R, W}, "funds": {R, W}, "districts": {R}, "org": {R, W}, "calendar": {R, W}, "audit": {R},
-        "users": {R, W}, "jobs": {R, W}, "reports": {R}, "standards": {R, W}, "payments": {R, W, V, P},
+        "users": {R, W}, "jobs": {R, W}, "reports": {R}, "overview": {R}, "standards": {R, W},
+        "payments": {R, W, V, P},
     },
     "SchoolOfficer": {
         "pupils": {R, W, V}, "families": {R, W, V}, "identification": {R, W, A}, "codes": {R},
         "aid": {R}, "funds": {R}, "districts": {R}, "org": {R}, "calendar": {R}, "jobs": {R, W},
         "standards": {R}, "payments": {R, W, V},
+        # the dashboard and the statistical reports of the school itself (the scope keeps it to the school);
+        # comparing schools (progress, fairness checks) stays the district's
+        "overview": {R},
     },
     "ClassTeacher": {
         "pupils": {R}, "families": {R, W}, "identification": {R, W}, "codes": {R}, "calendar": {R},
@@ -66,12 +72,12 @@ GRANTS = {
     },
     "Leader": {
         "codes": {R}, "aid": {R}, "funds": {R}, "districts": {R}, "org": {R}, "calendar": {R},
-        "jobs": {R, W}, "reports": {R}, "standards": {R}, "payments": {R},
+        "jobs": {R, W}, "reports": {R}, "overview": {R}, "standards": {R}, "payments": {R},
     },
     "Auditor": {
         "pupils": {R, V}, "families": {R, V}, "identification": {R}, "codes": {R}, "aid": {R},
         "funds": {R}, "districts": {R}, "org": {R}, "calendar": {R}, "audit": {R}, "users": {R},
-        "jobs": {R, W}, "reports": {R}, "standards": {R}, "payments": {R, V},
+        "jobs": {R, W}, "reports": {R}, "overview": {R}, "standards": {R}, "payments": {R, V},
     },
 }
 

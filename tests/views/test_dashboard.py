@@ -195,7 +195,7 @@ def test_special_groups_show_small_counts_as_under_five(app, demo):
 
 
 def test_the_dashboard_is_for_report_readers(app, demo):
-    assert _client(app, "school1").get("/reports/dashboard/data/coverage").status_code != 200
+    assert _client(app, "teacher1").get("/reports/dashboard/data/coverage").status_code != 200
     leader = _client(app, "leader")
     assert leader.get("/reports/dashboard/data/nothing").status_code == 404
     page = leader.get("/reports/dashboard/")
@@ -205,3 +205,15 @@ def test_the_dashboard_is_for_report_readers(app, demo):
 
 def test_no_stock_chart_view_is_registered(app):
     assert not [v for v in app.appbuilder.baseviews if isinstance(v, BaseChartView)]
+
+
+def test_a_school_officer_sees_the_dashboard_of_their_school_only(app, demo):
+    first, other = demo.scalars(select(School).order_by(School.code).limit(2)).all()
+    officer = _client(app, "school1")
+    charts = _section(officer, "coverage")
+    assert charts["coverage_school"]["labels"] == [first.name] and charts["coverage_school"]["keys"] == [first.id]
+    enrolled, _aided_ = charts["totals"]["series"]
+    assert enrolled["total"] == _enrolled(demo, Student.school_id == first.id)
+    assert officer.get("/reports/dashboard/", query_string={"school": other.id}).status_code == 404
+    assert officer.get("/reports/dashboard/data/spending", query_string={"school": other.id}).status_code == 404
+    assert "/reports/dashboard/" in officer.get("/").get_data(as_text=True)  # linked from the workbench

@@ -1,6 +1,6 @@
 """The statistical reports page: a leader chooses the term (and a school), downloads each report as xlsx and
 opens it to print; a school's leader sees only that school; a long list of aided pupils goes to a background
-job; a school officer (no reports) is kept out."""
+job; a school officer prints their school's; a class teacher (no reports) is kept out."""
 import uuid
 from io import BytesIO
 
@@ -96,9 +96,20 @@ def test_a_long_list_of_aided_pupils_is_written_in_the_background(app, client, l
     assert sheet.max_row == 4 + 3 + 1  # title rows, three lines, the totals
 
 
-def test_a_school_officer_has_no_reports(client, login, paid):
+def test_a_school_officer_prints_the_reports_of_their_school_only(client, login, place, paid, make_user):
+    term, lines = paid
     login("school1")
-    assert client.get("/reports/statistics/").status_code in (302, 403)
+    page = client.get(f"/reports/statistics/?term={term.id}").get_data(as_text=True)
+    assert 'id="zz-school"' not in page and all(f'data-report="{key}"' in page for key in KEYS)
+    pupils = client.get(f"/reports/statistics/aided_pupils/print?term={term.id}&school={place.other_school.id}")
+    shown = pupils.get_data(as_text=True)
+    assert pupils.status_code == 200 and place.school.name in shown and place.other_school.name not in shown
+    assert shown.count("<tr>") >= len(lines)
+    assert client.get(f"/reports/statistics/funds_use.xlsx?term={term.id}").status_code == 200
+    client.get("/logout/")
+    make_user("teacher1", "ClassTeacher", school=place.school)
+    login("teacher1")
+    assert client.get("/reports/statistics/").status_code in (302, 403)  # a class teacher has no reports
 
 
 def test_a_leader_reads_the_figures_but_never_the_list_naming_pupils(client, login, paid):

@@ -25,7 +25,7 @@ class StatisticsView(BaseView):
     """受助学生名单, 认定结果汇总, 资助统计汇总表 and 资金使用情况表, scoped, as xlsx and print."""
 
     route_base = "/reports/statistics"
-    class_permission_name = "SchoolProgress"  # the reports area (app/security/roles.py)
+    class_permission_name = "StatisticalReport"  # the overview area, with the dashboard (app/security/roles.py)
     method_permission_name = {"index": "read", "xlsx": "read", "print_page": "read", "background": "read"}
     default_view = "index"
 
