@@ -132,6 +132,12 @@ EXPORT_INLINE_ROWS = int(os.environ.get("APP_EXPORT_INLINE_ROWS", "5000"))
 # approval; empty (the default): no approval needed
 _approval_rows = os.environ.get("APP_EXPORT_APPROVAL_ROWS", "").strip()
 EXPORT_APPROVAL_ROWS = int(_approval_rows) if _approval_rows else None
+# exports one user may have waiting for that approval at once (a waiting export is not a running job:
+# it does not count against JOBS_PER_USER); one more is refused until one is approved, expired or cancelled
+EXPORT_APPROVALS_PER_USER = int(os.environ.get("APP_EXPORT_APPROVALS_PER_USER", "3"))
+# days a request may wait for approval: the hourly sweep then ends it as cancelled ("not approved
+# within N days") and it can no longer be approved; the approvals page shows when each one expires
+EXPORT_APPROVAL_EXPIRES_DAYS = int(os.environ.get("APP_EXPORT_APPROVAL_EXPIRES_DAYS", "7"))
 # a disbursement batch of more entitled pupils than this is made by a background job (page and API)
 BATCH_JOB_THRESHOLD = int(os.environ.get("APP_BATCH_JOB_THRESHOLD", "2000"))
 

@@ -6,9 +6,13 @@ from sqlalchemy import update
 from app.commands.locking import lock_one
 from app.context import Context
 from app.errors import DomainError, NotFound
-from app.models import ACTIVE_STATUSES, Job, JobStatus, User
+from app.models import Job, JobStatus, User
 from app.security import audit
 from app.security.scope import limit
+
+# what the per-user limit counts: jobs the worker has or will run; an export waiting for the
+# district's approval is not one of them (list exports bound their waiting requests themselves)
+RUNNING_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 class JobLimitReached(DomainError):
@@ -27,6 +31,30 @@ class JobNotFound(NotFound):
     """No such job in the user's scope."""
 
 
+def lock_owner(ctx: Context) -> None:
+    """Lock the acting user's row until the transaction ends (checked first: a scope), so that a count
+    of their jobs taken next cannot be passed by a second request of theirs at the same moment: that
+    one waits, then counts the first one's job."""
+    session, user_id = ctx.session, ctx.actor.user_id
+    if ctx.scope.nothing:
+        raise DomainError(_l("Your account has no district or school; ask the district office."))
+    lock_one(session, session.query(User.id).filter(User.id == user_id), User, user_id)
+
+
+def add_job(ctx: Context, kind: str, params: dict, status: JobStatus = JobStatus.QUEUED) -> Job:
+    """The acting user's new job of `kind` in `status`, stamped with the context's clock and the user's
+    school and district, and audited; the caller has checked the limits under `lock_owner`."""
+    scope, now = ctx.scope, ctx.now
+    job = Job(kind=kind, user_id=ctx.actor.user_id, params=params, status=status, created_on=now,
+              queued_at=now if status == JobStatus.QUEUED else None,
+              school_id=scope.school_id, district_id=scope.district_id)
+    ctx.session.add(job)
+    ctx.session.flush()
+    audit.record(ctx, audit.JOB, entity="job", entity_id=job.id, school_id=scope.school_id,
+                 detail=f"{kind}: started", new=params)
+    return job
+
+
 def start_job(ctx: Context, kind: str, params: dict, *, per_user: int) -> Job:
     """Queue a job of `kind` for the acting user (checked: a scope, the per-user limit).
 
@@ -34,23 +62,14 @@ def start_job(ctx: Context, kind: str, params: dict, *, per_user: int) -> Job:
     the user's scope as it is when the worker picks it up. The user's row is locked while counting,
     so two quick clicks cannot both pass the limit. Enqueue the job once the transaction has committed.
     """
-    session, scope, user_id = ctx.session, ctx.scope, ctx.actor.user_id
-    if scope.nothing:
-        raise DomainError(_l("Your account has no district or school; ask the district office."))
-    lock_one(session, session.query(User.id).filter(User.id == user_id), User, user_id)
-    active = session.query(Job.id).filter(Job.user_id == user_id,
-                                          Job.status.in_(ACTIVE_STATUSES)).count()
-    if active >= per_user:
+    lock_owner(ctx)
+    running = ctx.session.query(Job.id).filter(Job.user_id == ctx.actor.user_id,
+                                               Job.status.in_(RUNNING_STATUSES)).count()
+    if running >= per_user:
         raise JobLimitReached(_l(
             "You already have %(n)s jobs waiting or running; wait for one to finish or cancel one.",
-            n=active))
-    job = Job(kind=kind, user_id=user_id, params=params, status=JobStatus.QUEUED, queued_at=ctx.now,
-              school_id=scope.school_id, district_id=scope.district_id)
-    session.add(job)
-    session.flush()
-    audit.record(ctx, audit.JOB, entity="job", entity_id=job.id, school_id=scope.school_id,
-                 detail=f"{kind}: started", new=params)
-    return job
+            n=running))
+    return add_job(ctx, kind, params)
 
 
 def cancel_job(ctx: Context, job_id: int, *, stale: bool = False) -> Job:

@@ -72,16 +72,20 @@ class JobQueue:
             self._run(job_id)
 
     def _purge(self) -> None:
-        """Every hour: result files past JOBS_KEEP_DAYS are deleted, old idempotency keys forgotten,
-        public notices past their end date withdrawn, planner statistics refreshed; each step in a
-        transaction of its own, a failed one logged without stopping the others."""
+        """Every hour: result files past JOBS_KEEP_DAYS are deleted, exports waiting for approval past
+        EXPORT_APPROVAL_EXPIRES_DAYS expired, old idempotency keys forgotten, public notices past their
+        end date withdrawn, planner statistics refreshed; each step in a transaction of its own, a
+        failed one logged without stopping the others."""
         from app.commands.idempotency import purge_keys
+        from app.commands.list_exports import expire_waiting_exports
         from app.commands.notices import withdraw_expired
         from app.commands.statistics import refresh_planner_statistics
         from app.jobs.retention import purge_results
 
-        steps = ((purge_results, self.app.config["JOBS_KEEP_DAYS"]), (purge_keys,), (withdraw_expired,),
-                 (refresh_planner_statistics,))
+        config = self.app.config
+        steps = ((purge_results, config["JOBS_KEEP_DAYS"]),
+                 (expire_waiting_exports, config["EXPORT_APPROVAL_EXPIRES_DAYS"]), (purge_keys,),
+                 (withdraw_expired,), (refresh_planner_statistics,))
         with self.app.app_context():
             for command, *args in steps:
                 try:

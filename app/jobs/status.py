@@ -6,6 +6,7 @@ from flask_babel import format_timedelta, gettext
 from flask_babel import lazy_gettext as _l
 
 from app.clock import clock_of
+from app.commands.list_exports import EXPIRED as APPROVAL_EXPIRED
 from app.jobs.kinds import KINDS
 from app.labels import enum_label
 from app.models import Job, JobStatus
@@ -69,6 +70,9 @@ def explanation(job: Job) -> str | None:
         if job.error_code == "refused" and "text" in detail:
             return detail["text"]
         return str(FAILURES.get(job.error_code, FAILURES["internal"])) % {"id": job.id}
+    if job.status == JobStatus.CANCELLED and job.error_code == APPROVAL_EXPIRED:
+        return gettext("Not approved by the district within %(n)s days: the request has expired. Export "
+                       "the list again to ask anew.", n=(job.error_detail or {}).get("days", ""))
     if job.status == JobStatus.WAITING_APPROVAL:
         return gettext("A large export of personal data: it waits for the district's approval and "
                        "starts once approved.")

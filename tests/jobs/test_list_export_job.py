@@ -1,7 +1,11 @@
 """The list export job: a school's large export of pupils waits for the district's approval (when
 EXPORT_APPROVAL_ROWS is set) and runs once approved; the district's own export never waits."""
+from datetime import timedelta
+
 import pytest
 
+from app.formatting import format_date
+from app.jobs.queue import job_queue
 from app.models import AuditEvent, Job, JobStatus
 from tests.factories import make_student
 from tests.xlsx_read import cells
@@ -131,3 +135,62 @@ def test_an_approved_export_writes_no_more_than_was_approved(client, as_user, ap
     session.expire_all()
     job = session.get(Job, job.id)
     assert job.status == JobStatus.FAILED and job.result_file is None
+
+
+def test_exports_waiting_for_approval_leave_the_school_its_running_jobs(app, client, as_user, approval, session,
+                                                                      monkeypatch):
+    monkeypatch.setitem(app.config, "JOBS_PER_USER", 3)
+    as_user("school_a")
+    for _ in range(3):
+        client.post("/studentmodelview/export")
+    assert session.query(Job).filter_by(status=JobStatus.WAITING_APPROVAL).count() == 3
+    monkeypatch.setitem(app.config, "EXPORT_INLINE_ROWS", 0)  # the terms' list now goes to a job
+    resp = client.post("/termmodelview/export")
+    assert resp.status_code == 302 and "/jobs/" in resp.location
+    ran = session.query(Job).filter(Job.status != JobStatus.WAITING_APPROVAL).one()
+    assert ran.status == JobStatus.SUCCEEDED, ran.error_detail
+
+
+def test_one_waiting_export_more_than_allowed_is_refused(app, client, as_user, approval, session, monkeypatch):
+    monkeypatch.setitem(app.config, "EXPORT_APPROVALS_PER_USER", 1)
+    as_user("school_a")
+    assert "/jobs/" in client.post("/studentmodelview/export").location
+    resp = client.post("/studentmodelview/export", headers={"Referer": "/studentmodelview/list/"})
+    assert resp.status_code == 302 and "/jobs/" not in resp.location
+    assert session.query(Job).count() == 1
+
+
+def test_the_approvals_page_shows_when_each_request_expires(app, client, as_user, approval, session, clock):
+    as_user("school_a")
+    client.post("/studentmodelview/export")
+    job = session.query(Job).one()
+    as_user("district")
+    page = client.get("/exports/approvals/").get_data(as_text=True)
+    expires = format_date(job.created_on + timedelta(days=app.config["EXPORT_APPROVAL_EXPIRES_DAYS"]))
+    assert f'<td class="zz-export-expires">{expires}</td>' in page
+    assert "zz-approve-export" in page and "zz-export-expired" not in page
+
+
+def test_an_expired_request_cannot_be_approved_and_the_hourly_sweep_ends_it(app, client, as_user, approval,
+                                                                           session, clock):
+    days = app.config["EXPORT_APPROVAL_EXPIRES_DAYS"]
+    as_user("school_a")
+    client.post("/studentmodelview/export")
+    job = session.query(Job).one()
+    clock.move(days=days)
+    as_user("district")
+    page = client.get("/exports/approvals/").get_data(as_text=True)
+    assert "zz-export-expired" in page and "zz-approve-export" not in page
+    client.post(f"/exports/approvals/{job.id}/approve")
+    session.expire_all()
+    assert session.get(Job, job.id).status == JobStatus.WAITING_APPROVAL
+    assert session.query(AuditEvent).filter_by(action="export", entity="student").count() == 0
+
+    job_queue()._purge()  # the hourly task
+    session.expire_all()
+    job = session.get(Job, job.id)
+    assert job.status == JobStatus.CANCELLED and job.error_code == "approval_expired"
+    assert f'data-job="{job.id}"' not in client.get("/exports/approvals/").get_data(as_text=True)
+    as_user("school_a")
+    status = client.get(f"/jobs/{job.id}/status").get_json()
+    assert status["status"] == "cancelled" and str(days) in status["message"]

@@ -11,7 +11,7 @@ from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from app.commands.list_exports import approve_list_export, needs_approval, start_list_export, waiting_query
+from app.commands.list_exports import approve_list_export, expires_at, needs_approval, start_list_export, waiting_query
 from app.extensions import db
 from app.jobs.files import WORK_PREFIX, remove_folder
 from app.jobs.list_export import find_view
@@ -79,7 +79,8 @@ class ListExportMixin:
             return self._export_now(count, query)
         params = {"view": type(self).__name__, "args": list_args(), "rows": count,
                   "title": str(self.list_title), "locale": str(get_locale() or "zh")}
-        started, job = attempt(start_list_export, params, per_user=config["JOBS_PER_USER"], waits=waits)
+        started, job = attempt(start_list_export, params, per_user=config["JOBS_PER_USER"], waits=waits,
+                               waiting_per_user=config["EXPORT_APPROVALS_PER_USER"])
         if not started:
             return redirect(request.referrer or url_for(f"{type(self).__name__}.list"))
         if waits:
@@ -126,9 +127,14 @@ class ExportApprovalView(BaseView):
     @expose("/")
     @has_access
     def index(self):
-        """The waiting exports of the district's schools, each with an approve button."""
-        jobs = waiting_query(current_context()).options(joinedload(Job.school), joinedload(Job.user)).limit(200).all()
-        return self.render_template("zizhu/jobs/approvals.html", jobs=jobs, title=_l("Exports waiting for approval"))
+        """The waiting exports of the district's schools, each with when it expires and an approve button
+        (none once expired: the hourly sweep ends it)."""
+        ctx = current_context()
+        days = current_app.config["EXPORT_APPROVAL_EXPIRES_DAYS"]
+        jobs = waiting_query(ctx).options(joinedload(Job.school), joinedload(Job.user)).limit(200).all()
+        expires = {job.id: expires_at(job, days) for job in jobs}
+        return self.render_template("zizhu/jobs/approvals.html", jobs=jobs, expires=expires, now=ctx.now,
+                                    days=days, title=_l("Exports waiting for approval"))
 
     @expose("/<int:pk>/approve", methods=["POST"])
     @has_access
@@ -139,6 +145,7 @@ class ExportApprovalView(BaseView):
         may = view is not None and self.appbuilder.sm.has_access("can_write", view.class_permission_name)
         back = redirect(request.referrer or url_for("ExportApprovalView.index"))
         done, _found = attempt(approve_list_export, pk, may_approve=may,
+                               expires_days=current_app.config["EXPORT_APPROVAL_EXPIRES_DAYS"],
                                done=gettext("Approved: the export starts now."))
         if done:
             job_queue().enqueue(pk)
