@@ -72,7 +72,9 @@ GRANTS = {
     },
     "Leader": {
         "codes": {R}, "aid": {R}, "funds": {R}, "districts": {R}, "org": {R}, "calendar": {R},
-        "jobs": {R, W}, "reports": {R}, "overview": {R}, "standards": {R}, "payments": {R},
+        # no payments: a batch's lines, its register and the carry-over name pupils; the leader reads the
+        # money as figures (funds, the dashboard, the reports)
+        "jobs": {R, W}, "reports": {R}, "overview": {R}, "standards": {R},
     },
     "Auditor": {
         "pupils": {R, V}, "families": {R, V}, "identification": {R}, "codes": {R}, "aid": {R},

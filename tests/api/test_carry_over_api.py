@@ -126,12 +126,14 @@ def test_bad_terms_and_bodies_are_refused_in_the_request_language(client, sessio
 
 
 def test_a_reader_may_preview_but_not_carry_over(client, session, place, autumn, jwt, make_user):
+    make_user("auditor", "Auditor", district=place.school.district)
     make_user("leader", "Leader", district=place.school.district)
     make_user("teacher", "ClassTeacher", school=place.school)
-    leader = jwt("leader")
-    fingerprint = _post(client, PREVIEW, _body(autumn), leader).get_json()["fingerprint"]
-    assert _post(client, CARRY, _body(autumn, expected=fingerprint), leader).status_code == 403
-    assert _post(client, PREVIEW, _body(autumn), jwt("teacher")).status_code == 403
+    auditor = jwt("auditor")
+    fingerprint = _post(client, PREVIEW, _body(autumn), auditor).get_json()["fingerprint"]
+    assert _post(client, CARRY, _body(autumn, expected=fingerprint), auditor).status_code == 403
+    for other in ("teacher", "leader"):  # the preview names pupils: not for a leader either
+        assert _post(client, PREVIEW, _body(autumn), jwt(other)).status_code == 403
     assert autumn.spring_rows(session) == 0
 
 

@@ -247,6 +247,30 @@ class ZizhuModelView(PerRequestFilters, ListExportMixin, RecordVersionMixin, Sco
             links.append((str(view.add_title), with_next(add, here)))
         return links
 
+    def _get_related_views_widgets(self, item, orders=None, pages=None, page_sizes=None, widgets=None, **_args):
+        """The related lists on a record's page, each only for a user who may list its records (FAB draws
+        them without asking: a school's page listed its pupils to a leader); None in place of one not."""
+        widgets = widgets or {}
+        orders, pages, page_sizes = orders or {}, pages or {}, page_sizes or {}
+        widgets["related_views"] = []
+        for view in self._related_views:
+            name = type(view).__name__
+            order_column, order_direction = orders.get(name) or ("", "")
+            widgets["related_views"].append(self._get_related_view_widget(
+                item, view, order_column, order_direction, page=pages.get(name), page_size=page_sizes.get(name),
+            ) if view._may("list") else None)
+        return widgets
+
+    def render_template(self, template, **kwargs):
+        """FAB's page, without the tabs of the related lists the user may not read (see above)."""
+        related, widgets = kwargs.get("related_views"), kwargs.get("widgets")
+        if related is not None and isinstance(widgets, dict) and "related_views" in widgets:
+            shown = [(view, widget) for view, widget in zip(related, widgets["related_views"], strict=True)
+                     if widget is not None]
+            kwargs["related_views"] = [view for view, _widget in shown]
+            widgets["related_views"] = [widget for _view, widget in shown]
+        return super().render_template(template, **kwargs)
+
     def _get_related_view_widget(self, item, related_view, order_column="", order_direction="", page=None,
                                  page_size=None):
         """A related list on a record's page (a household's members) without the column naming that
