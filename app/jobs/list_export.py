@@ -28,7 +28,9 @@ def as_owner(view, args: list, owner: User):
     """The list's request replayed as its owner: the same arguments, so the view's own filters,
     its scope base filter and its formatters answer as they did on the owner's page."""
     query = [(key, value) for key, value in args]
-    with current_app.test_request_context(url_for(f"{type(view).__name__}.list"), query_string=query):
+    with current_app.test_request_context():  # the worker has no request to build the list's path in
+        path = url_for(f"{type(view).__name__}.list")
+    with current_app.test_request_context(path, query_string=query):
         g._login_user = g.user = owner  # Flask-Login's and FAB's current user: the scope is the owner's
         yield
 

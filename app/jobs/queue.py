@@ -1,5 +1,6 @@
 """The task queue under the jobs: huey on SQLite (embedded, no server) or on Redis (production)."""
 import logging
+import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -19,7 +20,7 @@ TASK_NAME = "zizhu.run_job"
 def make_huey(url: str, name: str = "zizhu"):
     """A huey for `url`: sqlite:///path (a file beside the database), redis://…, or immediate://.
 
-    immediate:// runs each task at once in the calling thread (tests and one-off scripts).
+    immediate:// runs each task at once, waited for (tests and one-off scripts; see JobQueue.enqueue).
     """
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
@@ -52,8 +53,15 @@ class JobQueue:
             execute(job_id)
 
     def enqueue(self, job_id: int) -> None:
-        """Hand job `job_id` to the worker (in immediate mode: run it now)."""
-        self._run(job_id)
+        """Hand job `job_id` to the worker. In immediate mode run it now, but as the worker would: in a
+        thread of its own with an app context and no request (waited for), so that a job needing the
+        caller's request fails in the tests as it would in the worker."""
+        if not self.huey.immediate:
+            self._run(job_id)
+            return
+        worker = threading.Thread(target=self._run, args=(job_id,), name=f"job-{job_id}")
+        worker.start()
+        worker.join()
 
     def _system_context(self):
         """The system's context on this app's session and clock (the periodic tasks')."""

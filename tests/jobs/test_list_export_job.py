@@ -194,3 +194,25 @@ def test_an_expired_request_cannot_be_approved_and_the_hourly_sweep_ends_it(app,
     as_user("school_a")
     status = client.get(f"/jobs/{job.id}/status").get_json()
     assert status["status"] == "cancelled" and str(days) in status["message"]
+
+
+def test_the_worker_writes_a_queued_export_outside_any_request(app, client, as_user, session, monkeypatch):
+    """The worker process runs a job with an app context and no request (immediate mode, as elsewhere in
+    the tests, would run it inside the export's own request and hide what only the worker meets)."""
+    import threading
+
+    queued = []
+    monkeypatch.setattr(job_queue(), "enqueue", queued.append)
+    monkeypatch.setitem(app.config, "EXPORT_INLINE_ROWS", 0)
+    as_user("district")
+    assert client.post("/studentmodelview/export").status_code == 302
+    job = session.query(Job).one()
+    assert queued == [job.id] and job.status == JobStatus.QUEUED
+    worker = threading.Thread(target=job_queue()._execute, args=(job.id,))
+    worker.start()
+    worker.join(timeout=120)
+    assert not worker.is_alive()
+    session.expire_all()
+    job = session.get(Job, job.id)
+    assert job.status == JobStatus.SUCCEEDED, job.error_detail
+    assert "A学生" in _names(client, job.id)

@@ -101,9 +101,9 @@ def test_a_school_officer_prints_the_reports_of_their_school_only(client, login,
     login("school1")
     page = client.get(f"/reports/statistics/?term={term.id}").get_data(as_text=True)
     assert 'id="zz-school"' not in page and all(f'data-report="{key}"' in page for key in KEYS)
-    pupils = client.get(f"/reports/statistics/aided_pupils/print?term={term.id}&school={place.other_school.id}")
-    shown = pupils.get_data(as_text=True)
-    assert pupils.status_code == 200 and place.school.name in shown and place.other_school.name not in shown
+    listed = client.get(f"/reports/statistics/aided_pupils/print?term={term.id}&school={place.other_school.id}")
+    shown = listed.get_data(as_text=True)
+    assert listed.status_code == 200 and place.school.name in shown and place.other_school.name not in shown
     assert shown.count("<tr>") >= len(lines)
     assert client.get(f"/reports/statistics/funds_use.xlsx?term={term.id}").status_code == 200
     client.get("/logout/")
