@@ -40,10 +40,18 @@ def list_query(view):
     return count, query
 
 
-def filters_in_words(view) -> str:
-    """The request's filters and order as the list's chips say them (a masked value never shown)."""
+def audit_detail(view, rows: int) -> str:
+    """The stored summary of a list's export, which the audit trail reads in the reader's language
+    (app/views/admin/audit_summary.py): `list <view> <rows> rows: <filters>` (the list named by its view, its
+    title found when read; the filters as the list's chips said them, nothing when not filtered)."""
+    return f"list {type(view).__name__} {rows} rows: {filters_in_words(view, none='')}"
+
+
+def filters_in_words(view, *, none: str | None = None) -> str:
+    """The request's filters and order as the list's chips say them (a masked value never shown); `none` (by
+    default "no filter" in words) when the list is not filtered."""
     chips = [chip["text"] for chip in view.active_filter_chips()] if hasattr(view, "active_filter_chips") else []
-    words = "; ".join(chips) or gettext("no filter")
+    words = "; ".join(chips) or (gettext("no filter") if none is None else none)
     order_column, order_direction = get_order_args().get(type(view).__name__, ("", ""))
     if order_column:
         words += "; " + gettext("sorted by %(column)s %(direction)s",
@@ -216,5 +224,5 @@ def export_list(ctx, view, path, *, chunk: int, tmpdir=None, progress: Callable 
     finally:
         written = sheet.close()
     audit.record(ctx, audit.EXPORT, entity=model.obj.__tablename__, school_id=ctx.scope.school_id,
-                 detail=f"list {type(view).__name__} ({title}): {words}", row_count=written)
+                 detail=audit_detail(view, written), row_count=written)
     return written

@@ -9,6 +9,7 @@ from flask_babel import gettext
 
 from app.context import Context
 from app.labels import enum_label
+from app.models import School, Term
 from app.queries.payments import Tally, failed_lines, reconciliation
 from app.reports.print_setup import across, set_up_for_print
 from app.security import audit
@@ -29,11 +30,37 @@ def failed_headers() -> list[str]:
             gettext("Amount (yuan)"), gettext("Account"), gettext("Failure reason"), gettext("Answered on")]
 
 
+def covered(ctx: Context, term_id: int | None) -> tuple[str | None, str | None]:
+    """(the term's name, the school's name) the reconciliation covers: None for every term, or every school
+    of a district user's scope."""
+    term = ctx.session.get(Term, term_id) if term_id else None
+    school = ctx.session.get(School, ctx.scope.school_id) if ctx.scope.school_id else None
+    return (term.name if term is not None else None), (school.name if school is not None else None)
+
+
+def file_name(ctx: Context, term_id: int | None = None) -> str:
+    """The download's (Chinese) name: 发放对账, the term and the school a school user reconciles."""
+    return "-".join(part for part in (gettext("Reconciliation"), *covered(ctx, term_id)) if part) + ".xlsx"
+
+
+def subtitle(ctx: Context, term_id: int | None) -> str:
+    """The line under the title: the term (or every term), the schools and the day made."""
+    term, school = covered(ctx, term_id)
+    schools = school or gettext("All schools in your scope")
+    if term is None:
+        return gettext("Every term    Schools: %(schools)s    As of: %(date)s", schools=schools,
+                       date=ctx.today.isoformat())
+    return gettext("Term: %(term)s    Schools: %(schools)s    Made on: %(date)s", term=term, schools=schools,
+                   date=ctx.today.isoformat())
+
+
 def reconciliation_workbook(ctx: Context, *, term_id: int | None = None, batch_ids: list[int] | None = None) -> bytes:
     """The workbook of the batches in the scope (a term's, or those named)."""
     found = reconciliation(ctx.session, ctx.scope, term_id=term_id, batch_ids=batch_ids)
     failed = failed_lines(ctx.session, ctx.scope, [r.batch.id for r in found])
-    audit.record(ctx, audit.EXPORT, entity="disbursement_batch", detail="reconciliation xlsx", row_count=len(found))
+    term, _school = covered(ctx, term_id)
+    audit.record(ctx, audit.EXPORT, entity="disbursement_batch", row_count=len(found),
+                 detail=f"reconciliation xlsx: {term}" if term else "reconciliation xlsx")
     buffer = BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
                                         "strings_to_formulas": False, "strings_to_urls": False})
@@ -50,7 +77,7 @@ def reconciliation_workbook(ctx: Context, *, term_id: int | None = None, batch_i
     sheet = book.add_worksheet(gettext("Reconciliation")[:31])
     title = gettext("Reconciliation of payments with the bank")
     across(sheet, 0, title, WIDTHS, formats["title"], line_height=20)
-    sheet.write_string(1, 0, gettext("Made on %(day)s", day=ctx.today.isoformat()))
+    sheet.write_string(1, 0, subtitle(ctx, term_id))
     for col, width in enumerate(WIDTHS):
         sheet.set_column(col, col, width)
     for col, text in enumerate(headers()):

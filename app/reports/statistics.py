@@ -12,6 +12,7 @@ from pathlib import Path
 
 from flask import render_template
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from app.clock import local_time
 from app.context import Context
@@ -25,6 +26,11 @@ from app.security import audit
 from app.security.scope import limit
 
 KEYS = ("aided_pupils", "identification", "aid_summary", "funds_use")
+TITLES = {"aided_pupils": _l("List of aided pupils"),
+          "identification": _l("Summary of identification results"),
+          "aid_summary": _l("Summary of aid statistics"),
+          "funds_use": _l("Use of funds")}
+ENTITY = "statistical_report"  # the audit trail's record type of a report's download or print
 
 
 @dataclass
@@ -43,10 +49,7 @@ class Report:
 
 def titles() -> dict[str, str]:
     """The reports' titles, translated."""
-    return {"aided_pupils": gettext("List of aided pupils"),
-            "identification": gettext("Summary of identification results"),
-            "aid_summary": gettext("Summary of aid statistics"),
-            "funds_use": gettext("Use of funds")}
+    return {key: str(title) for key, title in TITLES.items()}
 
 
 def descriptions() -> dict[str, str]:
@@ -57,7 +60,7 @@ def descriptions() -> dict[str, str]:
             "aid_summary": gettext("Per school, aid item and term of the school year: pupils entitled and paid, "
                                    "amounts entitled and paid."),
             "funds_use": gettext("Per fund account and aid item, from the ledger: received, allocated, paid "
-                                 "and remaining.")}
+                                 "and remaining, over every term (the term chosen does not change it).")}
 
 
 def _term_and_school(ctx: Context, term_id: int | None, school_id: int | None) -> tuple[Term, School | None]:
@@ -72,13 +75,16 @@ def _term_and_school(ctx: Context, term_id: int | None, school_id: int | None) -
     return term, school
 
 
-def _subtitle(ctx: Context, term: Term | None, school: School | None, term_label: str | None = None) -> str:
+def _subtitle(ctx: Context, school: School | None, *, term: str | None = None, year: str | None = None) -> str:
+    """Where and when: the term (or the school year; neither: every term), the schools, the day made."""
     where = school.name if school is not None else gettext("All schools in your scope")
     made = local_time(ctx.now).strftime("%Y-%m-%d")
+    if year is not None:
+        return gettext("School year: %(year)s    Schools: %(schools)s    Made on: %(date)s",
+                       year=year, schools=where, date=made)
     if term is None:
-        return gettext("Schools: %(schools)s    As of: %(date)s", schools=where, date=made)
-    return gettext("Term: %(term)s    Schools: %(schools)s    Made on: %(date)s",
-                   term=term_label or term.name, schools=where, date=made)
+        return gettext("Every term    Schools: %(schools)s    As of: %(date)s", schools=where, date=made)
+    return gettext("Term: %(term)s    Schools: %(schools)s    Made on: %(date)s", term=term, schools=where, date=made)
 
 
 def _aided(ctx: Context, term: Term, school: School | None) -> Report:
@@ -103,7 +109,7 @@ def _aided(ctx: Context, term: Term, school: School | None) -> Report:
                Column(gettext("Grade"), 6, "int"), Column(gettext("Class"), 8), Column(gettext("Pupil's name"), 10),
                Column(gettext("Aid tier"), 10), Column(gettext("Aid item"), 16), Column(gettext("Status"), 8),
                Column(gettext("Entitled (yuan)"), 12, "money"), Column(gettext("Paid (yuan)"), 12, "money")]
-    return Report("aided_pupils", titles()["aided_pupils"], _subtitle(ctx, term, school), columns, chunks(),
+    return Report("aided_pupils", titles()["aided_pupils"], _subtitle(ctx, school, term=term.name), columns, chunks(),
                   lambda: [gettext("Total: %(n)s pupils", n=totals["pupils"]), *[""] * 7, totals["entitled"],
                            totals["paid"]],
                   {"count": q.aided_pupil_count(ctx.session, ctx.scope, term.id, school_id)})
@@ -114,16 +120,18 @@ def _identification(ctx: Context, term: Term, school: School | None) -> Report:
     columns = [Column(gettext("School"), 24), *[Column(name, 10, "int") for name in found.tiers],
                Column(gettext("Total"), 10, "int")]
     rows = [[name, *counts, total] for name, counts, total in found.rows]
-    return Report("identification", titles()["identification"], _subtitle(ctx, term, school), columns, [rows],
+    return Report("identification", titles()["identification"], _subtitle(ctx, school, term=term.name), columns, [rows],
                   lambda: [gettext("Total"), *found.tier_totals, found.total], {"count": len(rows)})
 
 
 def _aid_summary(ctx: Context, term: Term, school: School | None) -> Report:
     term_ids = q.school_year_terms(ctx.session, term.id)
     found = q.aid_summary(ctx.session, ctx.scope, term_ids, school.id if school else None)
+    # a pupil aided in both terms (or with two items) is counted once per term and item: 人次, not 人数
     columns = [Column(gettext("School"), 20), Column(gettext("Aid item"), 16), Column(gettext("Term"), 14),
-               Column(gettext("Pupils entitled"), 9, "int"), Column(gettext("Amount entitled (yuan)"), 13, "money"),
-               Column(gettext("Pupils paid"), 9, "int"), Column(gettext("Paid to accounts (yuan)"), 13, "money"),
+               Column(gettext("Pupil-times entitled"), 9, "int"),
+               Column(gettext("Amount entitled (yuan)"), 13, "money"), Column(gettext("Pupil-times paid"), 9, "int"),
+               Column(gettext("Paid to accounts (yuan)"), 13, "money"),
                Column(gettext("Paid in all, per the ledger (yuan)"), 14, "money")]
     rows = [[r.school, r.item, r.term, r.pupils_entitled, r.entitled, r.pupils_paid, r.paid_cash, r.paid_ledger]
             for r in found]
@@ -132,9 +140,9 @@ def _aid_summary(ctx: Context, term: Term, school: School | None) -> Report:
         return [gettext("Total"), "", "", *[sum((row[i] for row in rows), q.ZERO if columns[i].kind == "money"
                                                 else 0) for i in range(3, 8)]]
 
-    label = term.school_year.name if term.school_year is not None else term.name
-    return Report("aid_summary", titles()["aid_summary"], _subtitle(ctx, term, school, label), columns, [rows],
-                  total, {"count": len(rows)})
+    year = term.school_year.name
+    return Report("aid_summary", titles()["aid_summary"], _subtitle(ctx, school, year=year), columns, [rows],
+                  total, {"count": len(rows), "period": gettext("School year %(year)s", year=year), "year": year})
 
 
 def _funds_use(ctx: Context, term: Term, school: School | None) -> Report:
@@ -144,13 +152,14 @@ def _funds_use(ctx: Context, term: Term, school: School | None) -> Report:
                Column(gettext("Received (yuan)"), 13, "money"), Column(gettext("Allocated (yuan)"), 13, "money"),
                Column(gettext("Paid (yuan)"), 13, "money"), Column(gettext("Remaining (yuan)"), 13, "money")]
     rows = [[r.account, enum_label(r.source), r.fiscal_year, r.item if r.item is not None
-             else gettext("Not yet allocated"), r.received, r.allocated, r.paid, r.remaining] for r in found]
+             else gettext("(not allocated to schools)"), r.received, r.allocated, r.paid, r.remaining] for r in found]
 
     def total():
         return [gettext("Total"), "", "", "", *[sum((row[i] for row in rows), q.ZERO) for i in range(4, 8)]]
 
-    return Report("funds_use", titles()["funds_use"], _subtitle(ctx, None, school), columns, [rows], total,
-                  {"count": len(rows)})
+    made = local_time(ctx.now).strftime("%Y-%m-%d")
+    return Report("funds_use", titles()["funds_use"], _subtitle(ctx, school), columns, [rows], total,
+                  {"count": len(rows), "period": made, "term": None})
 
 
 BUILDERS = {"aided_pupils": _aided, "identification": _identification, "aid_summary": _aid_summary,
@@ -163,13 +172,17 @@ def build(ctx: Context, key: str, term_id: int | None, school_id: int | None = N
         raise NotFound(gettext("No such report."))
     term, school = _term_and_school(ctx, term_id, school_id)
     report = BUILDERS[key](ctx, term, school)
-    report.meta["term_id"] = term.id
+    report.meta.setdefault("term", term.name)  # what the report covers, for its file's name and its audit
+    report.meta.setdefault("period", term.name)
+    report.meta.update(term_id=term.id, school=school.name if school is not None else None)
     return report
 
 
 def file_name(report: Report) -> str:
-    """The download's (Chinese) name."""
-    return f"{report.title}.xlsx"
+    """The download's (Chinese) name: the title, the term (the school year; the day made for the use of funds,
+    which covers every term) and the school when one is chosen."""
+    parts = (report.title, report.meta.get("period"), report.meta.get("school"))
+    return "-".join(part for part in parts if part) + ".xlsx"
 
 
 # writing ------------------------------------------------------------------------------------------------
@@ -193,9 +206,20 @@ def write_xlsx(report: Report, target: BytesIO | Path, *, tmpdir: Path | None = 
     return written
 
 
-def _audit(ctx: Context, report: Report, how: str, rows: int, school_id: int | None) -> None:
-    audit.record(ctx, audit.EXPORT, entity="term", entity_id=report.meta["term_id"], detail=f"{report.key} {how}",
-                 row_count=rows, school_id=school_id or ctx.scope.school_id)
+def audit_detail(report: Report, how: str, rows: int, job_id: int | None = None) -> str:
+    """The stored summary of a report's export, in codes and data the audit trail reads in the reader's
+    language (app/views/admin/audit_summary.py): `<key> <how>[, job <id>], <rows> rows: <term> | <school>`
+    (the term: the school year's name for the aid summary, nothing for the use of funds)."""
+    job = f", job {job_id}" if job_id is not None else ""
+    return f"{report.key} {how}{job}, {rows} rows: {report.meta.get('year') or report.meta.get('term') or ''} | " \
+           f"{report.meta.get('school') or ''}"
+
+
+def audit_export(ctx: Context, report: Report, how: str, rows: int, school_id: int | None,
+                 job_id: int | None = None) -> None:
+    """One audit event for a report handed out (`how`: xlsx or print): the report, what it covers, its rows."""
+    audit.record(ctx, audit.EXPORT, entity=ENTITY, detail=audit_detail(report, how, rows, job_id), row_count=rows,
+                 school_id=school_id or ctx.scope.school_id)
 
 
 def report_workbook(ctx: Context, key: str, term_id: int | None, school_id: int | None = None) -> tuple[bytes, str]:
@@ -203,7 +227,7 @@ def report_workbook(ctx: Context, key: str, term_id: int | None, school_id: int 
     report = build(ctx, key, term_id, school_id)
     buffer = BytesIO()
     rows = write_xlsx(report, buffer)
-    _audit(ctx, report, "xlsx", rows, school_id)
+    audit_export(ctx, report, "xlsx", rows, school_id)
     return buffer.getvalue(), file_name(report)
 
 
@@ -212,7 +236,7 @@ def report_html(ctx: Context, key: str, term_id: int | None, school_id: int | No
     """The report as a page to print on A4 (its own template: no navigation, no external assets); audited."""
     report = build(ctx, key, term_id, school_id)
     rows = [row for chunk in report.chunks for row in chunk]
-    _audit(ctx, report, "print", len(rows), school_id)
+    audit_export(ctx, report, "print", len(rows), school_id)
     landscape = is_landscape([c.width for c in report.columns])
     return render_template("zizhu/reports/table_print.html", report=report, rows=rows, total=report.total(),
                            kinds=[c.kind for c in report.columns], landscape=landscape, lang=lang)

@@ -134,10 +134,11 @@ def test_each_xlsx_has_its_totals_row_and_print_set_up(session, place, paid_batc
         if key == "aided_pupils":
             assert M(str(last[-1])).quantize(M("0.01")) == line.amount
     session.commit()
-    events = session.query(AuditEvent).filter_by(action="export", entity="term").all()
-    assert sorted(e.summary for e in events) == sorted(f"{k} xlsx" for k in
-                                                      ("aided_pupils", "identification", "aid_summary", "funds_use"))
-    assert all(e.row_count is not None for e in events)
+    events = session.query(AuditEvent).filter_by(action="export", entity="statistical_report").all()
+    assert sorted(e.summary.split(",")[0] for e in events) == sorted(
+        f"{k} xlsx" for k in ("aided_pupils", "identification", "aid_summary", "funds_use"))
+    assert all(e.row_count is not None and f", {e.row_count} rows: " in e.summary for e in events)
+    assert not session.query(AuditEvent).filter_by(action="export", entity="term").count()
 
 
 def test_the_print_pages_render_on_their_own_with_nothing_fetched(session, place, paid_batch):

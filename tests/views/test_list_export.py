@@ -93,7 +93,24 @@ def test_every_export_is_audited_with_its_row_count_and_filters(client, as_user,
     _rows(_export(client, "/studentmodelview/", "_flt_0_grade=4"))
     event = session.query(AuditEvent).filter_by(action="export", entity="student").one()
     assert event.row_count == 2 and event.school_id == world.a.id
-    assert "StudentModelView" in event.summary and "4" in event.summary
+    assert event.summary.startswith("list StudentModelView 2 rows: ") and "4" in event.summary
+
+
+def test_the_audit_trail_reads_a_list_export_by_the_lists_title_and_row_count(client, as_user, world, pupils,
+                                                                              session):
+    as_user("school_a")
+    _rows(_export(client, "/studentmodelview/", "_flt_0_grade=4"))
+    _rows(_export(client, "/studentmodelview/"))
+    as_user("auditor")
+    rows = _rows(_export(client, "/auditeventmodelview/", "_flt_0_action=export"))
+    summaries = [row[5] for row in rows if row[3] == "学生"]
+    assert len(summaries) == 2 and all("StudentModelView" not in s and not s.startswith("list ") for s in summaries)
+    assert all("学生" in s for s in summaries)  # the list's title in the reader's language
+    unfiltered, filtered = summaries  # newest first
+    assert "未筛选" in unfiltered and "6" in unfiltered
+    assert "未筛选" not in filtered and "2" in filtered and "4" in filtered
+    page = client.get("/auditeventmodelview/list/?_flt_0_action=export").get_data(as_text=True)
+    assert "StudentModelView" not in page and "学生" in page
 
 
 def test_the_export_needs_the_lists_read_permission(client, as_user, world):
@@ -172,3 +189,6 @@ def test_the_audit_trail_exports_as_it_is_filtered(client, as_user, world, pupil
     assert "zz-list-export" in page
     rows = _rows(_export(client, "/auditeventmodelview/"))
     assert rows and all(len(row) >= 5 for row in rows)
+    _rows(_export(client, "/auditeventmodelview/"))
+    latest = _rows(_export(client, "/auditeventmodelview/", "_flt_0_action=export"))[0]
+    assert latest[3] == "审计记录" and "AuditEventModelView" not in latest[5]  # the trail's own export, in words

@@ -55,8 +55,10 @@ def test_each_report_downloads_with_a_chinese_name_and_is_audited(client, login,
         assert sheet.freeze_panes == "A5" and sheet.print_title_rows == "$4:$4"
         printed = client.get(f"/reports/statistics/{key}/print?term={term.id}")
         assert printed.status_code == 200 and "@page" in printed.get_data(as_text=True)
-    events = session.query(AuditEvent).filter_by(action="export", entity="term").all()
+    events = session.query(AuditEvent).filter_by(action="export", entity="statistical_report").all()
     assert len(events) == 8 and all(e.row_count is not None for e in events)
+    assert sorted(e.summary.split(",")[0] for e in events) == sorted(f"{k} {how}" for k in KEYS
+                                                                    for how in ("xlsx", "print"))
     page = client.get(f"/reports/statistics/aided_pupils/print?term={term.id}").get_data(as_text=True)
     assert page.count("<tr>") >= len(lines)
 

@@ -55,6 +55,8 @@ ENTITY_LABELS = {
     "distribution": _l("Distribution in kind"),
     "distribution_line": _l("Pupil of a distribution"),
     "canteen_meal_record": _l("Canteen meal record"),
+    "audit_event": _l("Audit event"),  # the audit trail's own export
+    "statistical_report": _l("Statistical report"),  # a report downloaded or printed (app/reports/statistics.py)
 }
 
 LABELS = {

@@ -1,4 +1,4 @@
-"""Reading an audit event's summary: the codes commands write (steps, states, job kinds) in words.
+"""Reading an audit event's summary: the codes commands write (steps, states, job kinds, exports) in words.
 
 Summaries are stored as written, in plain codes ("decide: relative", "pupil_check: started");
 the viewer shows each known code in the user's language and leaves names, numbers and dates as they are.
@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from app.commands.identification import STEP_LABELS
 from app.labels import ENUM_LABELS
 from app.models import EntryKind
+from app.views.admin.audit_exports import format_export
 
 PHRASES = {
     "default standard seeded": _l("default standard put in place"),
@@ -55,9 +56,15 @@ def _word(match) -> str:
 
 
 def format_summary(text) -> str:
-    """The summary with known codes translated; ': ' becomes the Chinese colon style of the catalogue."""
+    """The summary in the reader's language: an export's or a job's as a sentence (app/views/admin/
+    audit_exports.py), any other with its known codes translated."""
     if not text:
         return ""
+    return format_export(text, _codes) or _codes(text)
+
+
+def _codes(text: str) -> str:
+    """The text with its known phrases and codes in words, names and numbers as written."""
     for phrase, label in PHRASES.items():
         text = text.replace(phrase, str(label))
     return TOKEN.sub(_word, text)
