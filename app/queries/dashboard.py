@@ -2,17 +2,22 @@
 and trends, each figure one SQL GROUP BY in the viewer's scope (app/queries/charts.py); no pupil's row.
 
 Coverage is aided ÷ enrolled: pupils with an active entitlement in the term (any item) over the pupils
-enrolled now. Spending reads the ledger's books of the term (app/models/money.py): allocated is what
-schools' books received and kept (free + reserved + paid), paid the paid book, remaining the rest.
+in the term (`in_term`): for a term not yet over, the pupils enrolled now; for a past term, those
+enrolled by its end who had not left before its start. Spending reads the ledger's books of the term
+(app/models/money.py): allocated is what schools' books received and kept (free + reserved + paid),
+paid the paid book, remaining the rest. The figures of one school show no chart by school or township.
 """
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, or_
 from sqlalchemy.orm import aliased
 
+from app.clock import day_start
 from app.labels import enum_label
 from app.models import (
     AidItem,
@@ -38,11 +43,15 @@ from app.services import workflow
 
 @dataclass(frozen=True)
 class DashboardRequest:
-    """What the figures are of: a term, today (China), and where a click on a school's bar leads."""
+    """What the figures are of: a term (and its first and last days), today (China), where a click on a
+    school's bar leads, and whether the figures are of one school (no chart by school or township then)."""
 
     term_id: int
     today: date
     school_link: str | None = None
+    term_starts: date | None = None
+    term_ends: date | None = None
+    one_school: bool = False
 
 
 # the tables a category joins, aliased: the scope's criteria have subqueries of the same tables,
@@ -72,12 +81,55 @@ BY_ITEM = Category(AidItem.id, AidItem.name, AidItem.code, join=via(AidItem, "ai
 BY_TERM = Category(Term.id, Term.name, Term.start_date, join=via(Term, "term_id"))
 
 
+def _to_term_of_year(query, model):
+    """Identification is per school year: an application reaches every term of its year (the spring
+    term's pupils were identified in the autumn), other rows their own term."""
+    if model is Application:
+        return query.join(Term, Term.school_year_id == model.school_year_id)
+    return query.join(Term, Term.id == model.term_id)
+
+
+def _to_pupil(query, model):
+    """Reach the pupil of a row naming one (the pupil's own row, aliased, for Student)."""
+    return query.join(PUPIL, PUPIL.id == (model.id if model is Student else model.student_id))
+
+
+BY_TERM_OF_YEAR = Category(Term.id, Term.name, Term.start_date, join=_to_term_of_year)
+
+
+def _school_year(day: date) -> int:
+    """The year a day's school year began in (a school year runs from September)."""
+    return day.year if day.month >= 8 else day.year - 1
+
+
+@lru_cache(maxsize=16)
+def by_grade(years_ago: int) -> Category:
+    """Pupils by the grade they were in `years_ago` school years back (a pupil's row keeps today's grade);
+    one object per offset, so that the charts of a request share their figures."""
+    grade = PUPIL.grade - years_ago if years_ago else PUPIL.grade
+    return Category(grade, order=grade, names=lambda n: gettext("Grade %(n)s", n=n), join=_to_pupil)
+
+
 ENROLLED, AIDED = _l("Enrolled pupils"), _l("Aided pupils")
 
 
-def enrolled(name=ENROLLED, **kw) -> Series:
-    """Pupils enrolled now."""
-    return Series(name, Student, where=(Student.status == StudentStatus.ENROLLED,), **kw)
+def in_term(req: DashboardRequest | None) -> tuple:
+    """Which pupils were in the term, as SQL criteria: enrolled by its last day and, for a term that is
+    over, not left before its first day; for a term not over (or none given), enrolled now, as today.
+    A pupil's row keeps no day of leaving: a pupil who left did so at the latest on the last change of
+    their row (`changed_on`), so a row last changed before the term began left before it."""
+    now = Student.status == StudentStatus.ENROLLED
+    if req is None or req.term_starts is None or req.term_ends is None:
+        return (now,)
+    by_end = or_(Student.enrolled_on.is_(None), Student.enrolled_on <= req.term_ends)
+    if req.term_ends >= req.today:
+        return (now, by_end)
+    return (by_end, or_(now, Student.changed_on >= day_start(req.term_starts)))
+
+
+def enrolled(req: DashboardRequest | None = None, name=ENROLLED, **kw) -> Series:
+    """Pupils in the request's term (`in_term`), or enrolled now."""
+    return Series(name, Student, where=in_term(req), **kw)
 
 
 def aided(term_id: int | None, name=AIDED, **kw) -> Series:
@@ -91,17 +143,35 @@ def aided(term_id: int | None, name=AIDED, **kw) -> Series:
 def coverage_charts(req: DashboardRequest) -> list[Chart]:
     """Coverage (aided ÷ enrolled) by school and township, aided pupils by tier, special groups, boarders
     and day pupils. The charts share their series, so that each is queried once per category."""
-    pupils, aided_ = enrolled(), aided(req.term_id)
+    pupils, aided_ = enrolled(req), aided(req.term_id)
     coverage = Ratio(_l("Coverage (%)"), aided_, pupils)
-    return [
-        Chart("coverage_school", _l("Coverage by school"), BY_SCHOOL, (coverage,), link=req.school_link),
+    charts = [
+        _per_school(req, "coverage_school", _l("Coverage by school"), _l("Coverage by grade"), (coverage,)),
         Chart("coverage_township", _l("Coverage by township"), BY_TOWNSHIP, (coverage,)),
         Chart("aided_tier", _l("Aided pupils by tier"), BY_TIER, (aided_,), kind="pie"),
         Chart("special_groups", _l("Special groups: enrolled and aided pupils"), BY_GROUP,
-              (enrolled(sensitive=True), aided(req.term_id, sensitive=True))),
+              (enrolled(req, sensitive=True), aided(req.term_id, sensitive=True))),
         Chart("coverage_boarding", _l("Coverage of boarders and day pupils"), BY_BOARDING, (coverage,)),
-        Chart("totals", _l("Enrolled and aided pupils"), BY_SCHOOL, (pupils, aided_), link=req.school_link),
+        _per_school(req, "totals", _l("Enrolled and aided pupils"), _l("Enrolled and aided pupils by grade"),
+                    (pupils, aided_)),
     ]
+    return _of_many_schools(req, charts)
+
+
+def _per_school(req: DashboardRequest, key: str, title, title_one, series: tuple, kind: str = "bar") -> Chart:
+    """A chart by school, linked to each school's dashboard; by grade when the figures are of one school
+    (the key stays: the page's headline figures read it)."""
+    if req.one_school:
+        years_ago = _school_year(req.today) - _school_year(req.term_starts) if req.term_starts else 0
+        return Chart(key, title_one, by_grade(years_ago), series, kind=kind)
+    return Chart(key, title, BY_SCHOOL, series, kind=kind, link=req.school_link)
+
+
+def _of_many_schools(req: DashboardRequest, charts: list[Chart]) -> list[Chart]:
+    """The charts without those by school or township when the figures are of one school (one bar)."""
+    if not req.one_school:
+        return charts
+    return [chart for chart in charts if chart.by not in (BY_SCHOOL, BY_TOWNSHIP)]
 
 
 def _applications(term_id: int, name, statuses: tuple[str, ...], *extra) -> Series:
@@ -125,12 +195,12 @@ def progress_charts(req: DashboardRequest) -> list[Chart]:
     )
     overdue = Series(_l("Objections overdue"), Objection,
                      where=(Objection.answered_on.is_(None), Objection.due_on < req.today))
-    return [
-        Chart("applications_school", _l("Applications by stage and school"), BY_SCHOOL, stages, kind="stack",
-              link=req.school_link),
+    return _of_many_schools(req, [
+        _per_school(req, "applications_school", _l("Applications by stage and school"),
+                    _l("Applications by stage and grade"), stages, kind="stack"),
         Chart("objections_overdue", _l("Objections overdue for an answer"), BY_SCHOOL, (overdue,),
               link=req.school_link),
-    ]
+    ])
 
 
 SCHOOL_BOOKS = (Book.ALLOCATED, Book.RESERVED, Book.PAID)
@@ -156,22 +226,22 @@ def money(term_id: int | None) -> tuple[Series, Series, Series]:
 def spending_charts(req: DashboardRequest) -> list[Chart]:
     """The term's money allocated, paid and remaining by fund source, aid item and school."""
     term = req.term_id
-    return [
+    return _of_many_schools(req, [
         Chart("money_source", _l("Funds by source"), BY_SOURCE, money(term)),
         Chart("money_item", _l("Funds by aid item"), BY_ITEM, money(term)),
         Chart("money_school", _l("Funds by school"), BY_SCHOOL, money(term), link=req.school_link),
-    ]
+    ])
 
 
 def trend_charts(req: DashboardRequest) -> list[Chart]:
     """Every term: money allocated and paid, pupils aided, applications identified."""
-    identified = Series(_l("Identified"), Application, where=(and_(
+    identified = Series(_l("Identified this school year"), Application, where=(and_(
         Application.status.in_([ApplicationStatus.APPROVED, ApplicationStatus.ARCHIVED]),
         Application.approved_on.is_not(None)),))
     allocated, paid, _remaining = money(None)
     return [
         Chart("trend_money", _l("Funds by term"), BY_TERM, (allocated, paid), kind="line"),
-        Chart("trend_pupils", _l("Pupils by term"), BY_TERM, (aided(None), identified), kind="line"),
+        Chart("trend_pupils", _l("Pupils by term"), BY_TERM_OF_YEAR, (aided(None), identified), kind="line"),
     ]
 
 

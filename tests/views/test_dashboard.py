@@ -7,7 +7,7 @@ import pytest
 from flask_appbuilder.charts.views import BaseChartView
 from sqlalchemy import distinct, func, select
 
-from app.clock import SYSTEM
+from app.clock import SYSTEM, day_start
 from app.demo.seed import seed_demo
 from app.extensions import db
 from app.models import (
@@ -96,6 +96,13 @@ def _enrolled(session, *where) -> int:
                           .where(Student.status == StudentStatus.ENROLLED, *where))
 
 
+def _in_term(session, term: Term, *where) -> int:
+    """The pupils of a past term: enrolled by its end, and enrolled still or last changed after its start."""
+    return session.scalar(select(func.count()).select_from(Student).where(
+        Student.enrolled_on <= term.end_date, *where,
+        (Student.status == StudentStatus.ENROLLED) | (Student.changed_on >= day_start(term.start_date))))
+
+
 def _aided(session, term_id: int, *where) -> int:
     return session.scalar(select(func.count(distinct(Entitlement.student_id))).where(
         Entitlement.term_id == term_id, Entitlement.status == EntitlementStatus.ACTIVE, *where))
@@ -126,6 +133,31 @@ def test_leader_totals_are_the_sql_counts_of_the_district(app, demo):
     assert sum(tiers) == aided["total"]  # each aided pupil has one tier in the term
 
 
+def test_a_past_terms_coverage_counts_the_pupils_enrolled_through_it(app, demo):
+    past = _terms_with_money(demo)[0]
+    assert past.end_date < TODAY
+    totals = _section(_client(app, "leader"), "coverage", term=past.id)["totals"]
+    enrolled = totals["series"][0]["total"]
+    later = _enrolled(demo, Student.enrolled_on > past.end_date)
+    left = demo.scalar(select(func.count()).select_from(Student).where(
+        Student.status != StudentStatus.ENROLLED, Student.enrolled_on <= past.end_date))  # left after it began
+    assert later > 0 and left > 0  # the demo has both: pupils who came after the term, and who left since
+    assert enrolled == _in_term(demo, past) == _enrolled(demo) - later + left
+    assert _section(_client(app, "leader"), "coverage")["totals"]["series"][0]["total"] == _enrolled(demo)
+
+
+def test_the_page_says_when_identification_is_in_progress_or_the_term_not_begun(app, demo):
+    leader = _client(app, "leader")
+    page = leader.get("/reports/dashboard/").get_data(as_text=True)
+    assert "zz-term-note" in page  # the demo's schools are identifying this term's pupils
+    later = demo.scalars(select(Term).where(Term.start_date > TODAY)).first()
+    page = leader.get("/reports/dashboard/", query_string={"term": later.id}).get_data(as_text=True)
+    assert "zz-term-note" in page and _current(demo).start_date <= TODAY
+    past = _terms_with_money(demo)[0]
+    assert "zz-term-note" not in leader.get("/reports/dashboard/", query_string={"term": past.id}).get_data(
+        as_text=True)
+
+
 def test_spending_matches_the_ledger_to_the_fen_in_every_term(app, demo):
     client = _client(app, "leader")
     terms = _terms_with_money(demo)
@@ -149,13 +181,15 @@ def test_a_school_leader_sees_only_their_school(app, demo):
     other = demo.scalars(select(School).order_by(School.code.desc())).first()
     client = _client(app, "school_leader")
     term = _terms_with_money(demo)[0]
-    totals = _section(client, "coverage", term=term.id)["totals"]
-    assert totals["labels"] == [school.name]
-    assert totals["series"][0]["data"] == [_enrolled(demo, Student.school_id == school.id)]
-    assert totals["series"][1]["data"] == [_aided(demo, term.id, Entitlement.school_id == school.id)]
-    spending = _section(client, "spending", term=term.id)["money_school"]
-    assert spending["labels"] in ([school.name], [])
-    assert [s["total"] for s in spending["series"]] == list(_money(demo, term.id, school.id))
+    coverage = _section(client, "coverage", term=term.id)
+    totals = coverage["totals"]  # by grade: one school's dashboard draws no chart of one bar
+    assert totals["labels"][0] == "1 年级" and totals["link"] is None
+    assert "coverage_township" not in coverage
+    assert totals["series"][0]["total"] == _in_term(demo, term, Student.school_id == school.id)
+    assert totals["series"][1]["total"] == _aided(demo, term.id, Entitlement.school_id == school.id)
+    spending = _section(client, "spending", term=term.id)
+    assert "money_school" not in spending
+    assert [s["total"] for s in spending["money_source"]["series"]] == list(_money(demo, term.id, school.id))
     assert client.get(f"/reports/dashboard/data/coverage?school={other.id}").status_code == 404
     assert client.get(f"/reports/dashboard/?school={other.id}").status_code == 404
 
@@ -211,7 +245,7 @@ def test_a_school_officer_sees_the_dashboard_of_their_school_only(app, demo):
     first, other = demo.scalars(select(School).order_by(School.code).limit(2)).all()
     officer = _client(app, "school1")
     charts = _section(officer, "coverage")
-    assert charts["coverage_school"]["labels"] == [first.name] and charts["coverage_school"]["keys"] == [first.id]
+    assert charts["coverage_school"]["keys"] == [1, 2, 3, 4, 5, 6]  # their school's grades, not one bar
     enrolled, _aided_ = charts["totals"]["series"]
     assert enrolled["total"] == _enrolled(demo, Student.school_id == first.id)
     assert officer.get("/reports/dashboard/", query_string={"school": other.id}).status_code == 404

@@ -26,6 +26,27 @@
     return {value: raw === null ? null : Number(raw), raw: raw};
   }
 
+  // a prefix every bar's name shares (the county's name before each school's) takes the room the
+  // names need: the axis drops it, the tooltip keeps the full name
+  function commonPrefix(labels) {
+    if (labels.length < 2) { return ""; }
+    var prefix = labels[0];
+    labels.forEach(function (label) {
+      while (prefix && label.indexOf(prefix) !== 0) { prefix = prefix.slice(0, -1); }
+    });
+    var digit = prefix.search(/[0-9]/);  // never cut inside a number ("2025年…", "2026年…")
+    if (digit >= 0) { prefix = prefix.slice(0, digit); }
+    var shortest = Math.min.apply(null, labels.map(function (label) { return label.length; }));
+    return prefix.length >= 2 && shortest - prefix.length >= 2 ? prefix : "";
+  }
+
+  // the pixels a label takes at 12 px, at most `width` (CJK characters are square, others about half)
+  function labelWidth(label, width) {
+    var pixels = 0;
+    for (var i = 0; i < label.length; i += 1) { pixels += label.charCodeAt(i) > 0x2e80 ? 12 : 7; }
+    return Math.min(pixels, width);
+  }
+
   function tooltip(chart) {
     if (chart.kind === "pie") {
       return {trigger: "item", formatter: function (p) {
@@ -33,7 +54,7 @@
       }};
     }
     return {trigger: "axis", axisPointer: {type: "shadow"}, formatter: function (params) {
-      var lines = [escape(params[0].axisValueLabel)];
+      var lines = [escape(chart.labels[params[0].dataIndex])];
       params.forEach(function (p) {
         lines.push(p.marker + escape(p.seriesName) + ": " + shown(chart.unit, p.data.raw));
       });
@@ -56,9 +77,15 @@
       return base;
     }
     base.legend = {top: 0, type: "scroll"};
-    base.grid = {left: 8, right: 16, top: 32, bottom: 8, containLabel: true};
-    base.xAxis = {type: "category", data: chart.labels,
-      axisLabel: {interval: 0, rotate: chart.labels.length > 4 ? 30 : 0, width: 110, overflow: "truncate"}};
+    var rotated = chart.labels.length > 4, width = rotated ? 150 : 120;
+    var prefix = commonPrefix(chart.labels);
+    var labels = chart.labels.map(function (label) { return label.slice(prefix.length); });
+    // the first rotated label reaches left of its bar, past the value axis: the grid leaves it room
+    // (containLabel leaves room for the value axis' labels only)
+    var reach = rotated && labels.length ? Math.round(labelWidth(labels[0], width) * 0.87) - 40 : 0;
+    base.grid = {left: Math.max(8, reach), right: 16, top: 32, bottom: 8, containLabel: true};
+    base.xAxis = {type: "category", data: labels,
+      axisLabel: {interval: 0, rotate: rotated ? 30 : 0, width: width, overflow: rotated ? "truncate" : "break"}};
     base.yAxis = {type: "value", axisLabel: {formatter: function (v) {
       return chart.unit === "percent" ? v + "%" : Number(v).toLocaleString("zh-CN");
     }}};

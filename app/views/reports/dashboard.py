@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from app.models import School
 from app.queries.dashboard import SECTIONS, DashboardRequest
+from app.queries.dashboard_notes import term_note
 from app.queries.terms import current_term, find_term, terms
 from app.security.request_context import current_context
 from app.security.scope import limit
@@ -39,7 +40,9 @@ class DashboardView(ChartsView):
         if term is None or (request.args.get("school") and school is None):
             return None
         link_ = None if school else url_for("DashboardView.index", term=term.id, school="__key__")
-        return DashboardRequest(term.id, ctx.today, link_), narrowed(ctx.scope, school)
+        scope = narrowed(ctx.scope, school)
+        return DashboardRequest(term.id, ctx.today, link_, term_starts=term.start_date, term_ends=term.end_date,
+                                one_school=scope.school_id is not None), scope
 
     def _lists(self, term, school) -> list[tuple[str, str]]:
         """The lists behind a school's figures that the user may open, filtered to the school and term."""
@@ -69,4 +72,5 @@ class DashboardView(ChartsView):
         return self.render_template(
             "zizhu/dashboard.html", term=term, terms=terms(ctx.session), school=school, sections=sections,
             lists=self._lists(term, school) if school is not None and term else [], echarts=ECHARTS,
+            note=term_note(ctx.session, narrowed(ctx.scope, school), term, ctx.today) if term else None,
             district_url=url_for("DashboardView.index", **({"term": term.id} if term else {})))
