@@ -8,7 +8,6 @@ def test_workflow_codes_are_shown_in_words(app):
         assert format_summary("decide: relative") == f"{STEP_LABELS['decide']}: {WORDS['relative']}"
         assert format_summary("withdraw: objection 3 upheld") == \
             f"{STEP_LABELS['withdraw']}: {WORDS['objection']} 3 {WORDS['upheld']}"
-        assert format_summary("pupil_check: started") == f"{WORDS['pupil_check']}: {WORDS['started']}"
         assert format_summary("assess: v1 67.00") == f"{STEP_LABELS['assess']}: v1 67.00"
         assert format_summary("return: 缺少收入证明") == f"{STEP_LABELS['return']}: 缺少收入证明"
         assert format_summary("") == ""
