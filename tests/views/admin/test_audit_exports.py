@@ -2,7 +2,7 @@
 statistical report by its title, its term and school, print or xlsx; a job kind and its status by their labels;
 events stored before the row count and the term were read as they can. Every list that exports names its
 record type."""
-from flask_babel import gettext, force_locale
+from flask_babel import force_locale, gettext
 
 from app.jobs.kinds import KINDS
 from app.labels import enum_label
@@ -78,4 +78,5 @@ def test_every_list_that_exports_names_its_record_type(app):
     assert {"student", "audit_event"} <= exported
     assert sorted(exported - set(ENTITY_LABELS)) == []
     with app.test_request_context():
-        assert format_entity("audit_event") == "审计记录" and format_entity("statistical_report") != "statistical_report"
+        assert format_entity("audit_event") == "审计记录"
+        assert format_entity("statistical_report") != "statistical_report"
