@@ -342,3 +342,20 @@ def enum_label(member) -> str:
     if member is None:
         return ""
     return str(ENUM_LABELS.get(member, member.value))
+
+
+# a payment line waits (LineStatus.PENDING) from its batch's draft to the bank's answer: for what, its
+# batch's state says
+PENDING_LINE_LABELS = {
+    BatchStatus.DRAFT: _l("In a draft batch"),
+    BatchStatus.SUBMITTED: _l("Awaiting the district's approval"),
+    BatchStatus.APPROVED: _l("Awaiting the bank file"),
+    BatchStatus.EXPORTED: _l("Awaiting the bank"),
+}
+
+
+def line_status_label(status, batch_status) -> str:
+    """Translated status of a payment line in a batch of `batch_status`: a waiting line says what for."""
+    if status is LineStatus.PENDING and batch_status in PENDING_LINE_LABELS:
+        return str(PENDING_LINE_LABELS[batch_status])
+    return enum_label(status)

@@ -21,8 +21,6 @@ from app.models import (
     AidItem,
     AidKind,
     Allocation,
-    BatchStatus,
-    DisbursementBatch,
     DisbursementLine,
     Entitlement,
     EntitlementStatus,
@@ -36,7 +34,7 @@ from app.models import (
 )
 from app.queries.money import allocation_states
 from app.security.scope import limit
-from app.services import batch_flow, ledger
+from app.services import batch_flow
 
 ZERO = Decimal("0.00")
 ACCOUNT = re.compile(r"\d{8,30}")  # a bank card or account number: digits only
@@ -69,6 +67,7 @@ class Preview:
     eligible: list = field(default_factory=list)
     excluded: list = field(default_factory=list)
     available: Decimal = ZERO  # the allocation's free money less the batches made and not yet approved
+    held: Decimal = ZERO  # what those batches hold (app/queries/money.py AllocationState)
     places_left: int | None = None  # None: no quota set
 
     @property
@@ -119,16 +118,6 @@ def drawn_allocation(ctx: Context, school_id: int, aid_item_id: int, term_id: in
     return found[0] if found else None
 
 
-def _pending_totals(session, allocation_id: int, *, besides: int | None = None) -> Decimal:
-    """What the allocation's batches made and not yet approved will take."""
-    query = select(func.coalesce(func.sum(DisbursementBatch.total), 0)).where(
-        DisbursementBatch.allocation_id == allocation_id,
-        DisbursementBatch.status.in_([BatchStatus(s) for s in batch_flow.PENDING]))
-    if besides is not None:
-        query = query.where(DisbursementBatch.id != besides)
-    return Decimal(session.execute(query).scalar_one()).quantize(ledger.CENT)
-
-
 def _entitled(session, school_id: int, aid_item_id: int, term_id: int) -> list:
     """The active entitlements of the item at the school in the term, with pupil, tier and payee; in
     the order places and money go: the neediest tier first, then by pupil."""
@@ -173,7 +162,7 @@ def _payee_ok(name, account) -> bool:
 
 
 def preview(ctx: Context, *, term_id: int, aid_item_id: int, school_id: int,
-            fund_account_id: int | None = None, besides: int | None = None) -> Preview:
+            fund_account_id: int | None = None) -> Preview:
     """Who a new batch of the item for the school's term would pay, and who not and why."""
     school = school_in_scope(ctx, school_id)
     item = cash_item(ctx, aid_item_id)
@@ -183,7 +172,7 @@ def preview(ctx: Context, *, term_id: int, aid_item_id: int, school_id: int,
     result = Preview(allocation)
     if allocation is not None:
         state = allocation_states(ctx.session, ctx.scope, allocation_ids=[allocation.id])[allocation.id]
-        result.available = state.available - _pending_totals(ctx.session, allocation.id, besides=besides)
+        result.available, result.held = state.available, state.held
         result.places_left = state.places_left
     rows = _entitled(ctx.session, school.id, item.id, term_id)
     paid, exclusive = _live_pupils(ctx.session, item, term_id, {row[1] for row in rows})

@@ -2,8 +2,11 @@
 
 Every figure is a SQL sum of ledger lines (app/models/money.py for the books and their signs):
 an account has received −budget; it holds unallocated + allocated + reserved; an allocation's book
-(school, item, term) has `available` (allocated, free), `reserved` (by approved batches not yet
-answered) and `paid`; what was allocated to it is the three together.
+(school, item, term) has its free money (the ALLOCATED book), `reserved` (by approved batches not yet
+answered) and `paid`; what was allocated to it is the three together. Of the free money, the batches
+made and not yet approved (drafts and submitted ones, batch_flow.PENDING) hold their totals until
+approval reserves them in the ledger: `available`, what a new batch can still draw on, is the free
+money less that (the one rule of the money pages, the batch preview and the API).
 """
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,6 +16,7 @@ from sqlalchemy import case, func, select
 from app.models import (
     LIVE_LINE,
     Allocation,
+    BatchStatus,
     Book,
     DisbursementBatch,
     DisbursementLine,
@@ -23,6 +27,7 @@ from app.models import (
     Quota,
 )
 from app.security.scope import Scope, criterion, limit
+from app.services import batch_flow
 
 ZERO = Decimal("0.00")
 
@@ -74,19 +79,26 @@ def account_balances(session, scope: Scope, account_ids: list[int] | None = None
 
 @dataclass(frozen=True)
 class AllocationState:
-    """One allocation's book: free, reserved, paid; and the places of its quota, when one is set."""
+    """One allocation's book (free, reserved, paid), what its batches not yet approved hold of the free
+    money, and the places of its quota, when one is set."""
 
     allocation_id: int
-    available: Decimal
-    reserved: Decimal
+    free: Decimal  # the ALLOCATED book: neither reserved nor paid
+    reserved: Decimal  # by approved batches not yet answered by the bank
     paid: Decimal
     places: int | None = None
     places_used: int = 0
+    held: Decimal = ZERO  # by the allocation's batches made and not yet approved (batch_flow.PENDING)
+
+    @property
+    def available(self) -> Decimal:
+        """What a new batch can still draw on: the free money less what batches not yet approved hold."""
+        return self.free - self.held
 
     @property
     def allocated(self) -> Decimal:
         """All that was allocated (and not taken back)."""
-        return self.available + self.reserved + self.paid
+        return self.free + self.reserved + self.paid
 
     @property
     def places_left(self) -> int | None:
@@ -129,13 +141,25 @@ def allocation_states(session, scope: Scope, *, term_id: int | None = None,
                DisbursementLine.school_id.in_({a.school_id for a in allocations}),
                DisbursementLine.term_id.in_({a.term_id for a in allocations}))
         .group_by(DisbursementLine.school_id, DisbursementLine.aid_item_id, DisbursementLine.term_id))}
+    held = pending_totals(session, [a.id for a in allocations])
     found = {}
     for a in allocations:
-        available, reserved, paid = books.get((a.fund_account_id, a.school_id, a.aid_item_id, a.term_id),
-                                              (ZERO, ZERO, ZERO))
+        free, reserved, paid = books.get((a.fund_account_id, a.school_id, a.aid_item_id, a.term_id),
+                                         (ZERO, ZERO, ZERO))
         place_key = (a.school_id, a.aid_item_id, a.term_id)
-        found[a.id] = AllocationState(a.id, available, reserved, paid, quotas.get(place_key), used.get(place_key, 0))
+        found[a.id] = AllocationState(a.id, free, reserved, paid, quotas.get(place_key), used.get(place_key, 0),
+                                      held.get(a.id, ZERO))
     return found
+
+
+def pending_totals(session, allocation_ids: list[int]) -> dict[int, Decimal]:
+    """{allocation id: the total of its batches made and not yet approved} (allocations without one left out)."""
+    rows = session.execute(
+        select(DisbursementBatch.allocation_id, func.sum(DisbursementBatch.total))
+        .where(DisbursementBatch.allocation_id.in_(allocation_ids),
+               DisbursementBatch.status.in_([BatchStatus(s) for s in batch_flow.PENDING]))
+        .group_by(DisbursementBatch.allocation_id))
+    return {allocation_id: cents(total) for allocation_id, total in rows}
 
 
 @dataclass(frozen=True)

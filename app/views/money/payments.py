@@ -19,6 +19,7 @@ from app.commands import bank_files, bank_returns, batch_jobs, disbursement, fun
 from app.errors import DomainError
 from app.formatting import format_money
 from app.jobs.queue import job_queue
+from app.labels import line_status_label
 from app.models import (
     AidItem,
     AidKind,
@@ -183,7 +184,8 @@ class BatchView(OnceFormsMixin, BaseView):
         page = max(parse_id(request.args.get("page")) or 1, 1)
         rows = query.order_by(DisbursementBatch.id.desc()).offset((page - 1) * PAGE).limit(PAGE + 1).all()
         return self.render_template("zizhu/money/batches.html", batches=rows[:PAGE], page=page,
-                                    more=len(rows) > PAGE, status=status, statuses=list(BatchStatus))
+                                    more=len(rows) > PAGE, status=status, statuses=list(BatchStatus),
+                                    district=ctx.scope.school_id is None)
 
     @expose("/new", methods=["GET", "POST"])
     @has_access
@@ -248,7 +250,8 @@ class BatchView(OnceFormsMixin, BaseView):
         return self.render_template(
             "zizhu/money/batch_show.html", batch=batch, lines=lines[:PAGE], page=page, more=len(lines) > PAGE,
             tiers=tiers, steps=steps, step_labels=STEP_LABELS, mask=mask_column, zero=Decimal("0.00"),
-            layouts=layouts, can_approve=sm.has_access("can_approve", "DisbursementBatch"))
+            layouts=layouts, can_approve=sm.has_access("can_approve", "DisbursementBatch"),
+            line_label=lambda status: line_status_label(status, batch.status))
 
     def _back(self, pk: int):
         return redirect(url_for("BatchView.show", pk=pk))
