@@ -123,3 +123,16 @@ def test_a_leader_reads_the_figures_but_never_the_list_naming_pupils(client, log
         assert client.get(f"/reports/statistics/{path}").status_code == 404
     assert client.post("/reports/statistics/aided_pupils/background", data={"term": term.id}).status_code == 404
     assert client.get(f"/reports/statistics/funds_use.xlsx?term={term.id}").status_code == 200
+
+
+def test_the_audit_trail_names_each_report_with_its_term_and_rows(client, login, session, paid, make_user):
+    term, _lines = paid
+    make_user("auditor1", "Auditor")
+    login("district")
+    client.get(f"/reports/statistics/aid_summary.xlsx?term={term.id}")
+    client.get(f"/reports/statistics/identification/print?term={term.id}")
+    login("auditor1")
+    page = client.get("/auditeventmodelview/list/?_flt_0_action=export").get_data(as_text=True)
+    assert "资助统计汇总表" in page and "认定结果汇总表" in page and term.name in page
+    assert term.school_year.name in page
+    assert "aid_summary" not in page and "identification print" not in page
