@@ -21,6 +21,9 @@ def test_leader_dashboard_draws_every_chart_offline(page, live_server, console_e
     assert {"coverage_school", "special_groups", "applications_school", "money_source", "trend_money"} <= set(charts)
     assert page.locator(".zz-chart-error:visible").count() == 0
     assert page.locator("[data-zz-kpi]").first.inner_text() not in ("", "…")
+    axis = page.evaluate("""() => window.echarts.getInstanceByDom(document.querySelector('[data-zz-chart=totals]'))
+        .getOption().xAxis[0].data""")
+    assert len(axis) > 1 and not any(name.startswith("示范县") for name in axis)  # the names' common prefix dropped
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "leader-district.png"), full_page=True)
     assert page.outside_requests == [], page.outside_requests
@@ -41,5 +44,7 @@ def test_a_click_on_a_schools_bar_opens_that_schools_dashboard(page, live_server
     assert "school=" in page.url
     page.wait_for_function(DRAWN, timeout=30_000)
     assert page.locator(".breadcrumb li").count() == 2
+    charts = page.eval_on_selector_all(".zz-chart", "els => els.map(el => el.getAttribute('data-zz-chart'))")
+    assert "totals" in charts and not {"coverage_township", "money_school", "objections_overdue"} & set(charts)
     page.screenshot(path=str(SCREENSHOTS / "leader-school.png"), full_page=True)
     assert page.outside_requests == [], page.outside_requests
