@@ -82,8 +82,8 @@ BY_TERM = Category(Term.id, Term.name, Term.start_date, join=via(Term, "term_id"
 
 
 def _to_term_of_year(query, model):
-    """Identification is per school year: an application reaches every term of its year (the spring
-    term's pupils were identified in the autumn), other rows their own term."""
+    """Join an application to every term of its school year (identification is per school year, so the
+    spring term's pupils were identified in the autumn), other rows to their own term."""
     if model is Application:
         return query.join(Term, Term.school_year_id == model.school_year_id)
     return query.join(Term, Term.id == model.term_id)
@@ -114,7 +114,7 @@ ENROLLED, AIDED = _l("Enrolled pupils"), _l("Aided pupils")
 
 
 def in_term(req: DashboardRequest | None) -> tuple:
-    """Which pupils were in the term, as SQL criteria: enrolled by its last day and, for a term that is
+    """The SQL criteria of the pupils in the term, enrolled by its last day and, for a term that is
     over, not left before its first day; for a term not over (or none given), enrolled now, as today.
     A pupil's row keeps no day of leaving: a pupil who left did so at the latest on the last change of
     their row (`changed_on`), so a row last changed before the term began left before it."""
