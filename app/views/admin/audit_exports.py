@@ -16,7 +16,7 @@ from app.labels import enum_label
 from app.models import JobStatus
 from app.reports.statistics import TITLES
 
-LIST = re.compile(r"list (?P<view>\w+)(?: \((?P<title>[^)]*)\))?(?: (?P<rows>\d+) rows)?: ?(?P<filters>.*)", re.S)
+LIST = re.compile(r"list (?P<view>\w+View)(?: \((?P<title>[^)]*)\))?(?: (?P<rows>\d+) rows)?: ?(?P<filters>.*)", re.S)
 REPORT = re.compile(rf"(?P<key>{'|'.join(TITLES)}) (?P<how>xlsx|print)(?:, job (?P<job>\d+))?"
                     r"(?:, (?P<rows>\d+) rows: (?P<term>.*?) \| (?P<school>.*))?", re.S)
 JOB = re.compile(r"(?P<kind>[a-z_]+): (?P<what>.*)", re.S)

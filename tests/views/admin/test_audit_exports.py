@@ -29,6 +29,7 @@ def test_a_list_export_reads_by_the_lists_title_rows_and_filter(app):
         assert "学生" in old and "未筛选" in old and _readable(old)
         gone = format_summary("list NoSuchModelView (旧列表): 未筛选")  # a list no longer there: as stored
         assert "旧列表" in gone
+        assert format_summary("list price: 3") == "list price: 3"  # a record's own name, not an export
 
 
 def test_the_list_title_follows_the_readers_language(app):
