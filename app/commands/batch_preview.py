@@ -172,7 +172,7 @@ def preview(ctx: Context, *, term_id: int, aid_item_id: int, school_id: int,
     result = Preview(allocation)
     if allocation is not None:
         state = allocation_states(ctx.session, ctx.scope, allocation_ids=[allocation.id])[allocation.id]
-        result.available, result.held = state.available, state.held
+        result.available, result.held = state.drawable, state.held
         result.places_left = state.places_left
     rows = _entitled(ctx.session, school.id, item.id, term_id)
     paid, exclusive = _live_pupils(ctx.session, item, term_id, {row[1] for row in rows})

@@ -2,11 +2,11 @@
 
 Every figure is a SQL sum of ledger lines (app/models/money.py for the books and their signs):
 an account has received −budget; it holds unallocated + allocated + reserved; an allocation's book
-(school, item, term) has its free money (the ALLOCATED book), `reserved` (by approved batches not yet
+(school, item, term) has `available` (allocated, free), `reserved` (by approved batches not yet
 answered) and `paid`; what was allocated to it is the three together. Of the free money, the batches
 made and not yet approved (drafts and submitted ones, batch_flow.PENDING) hold their totals until
-approval reserves them in the ledger: `available`, what a new batch can still draw on, is the free
-money less that (the one rule of the money pages, the batch preview and the API).
+approval reserves them in the ledger: `drawable`, what a new batch can still draw on, is the free
+money less what they hold (the one rule of the money page and the batch preview).
 """
 from dataclasses import dataclass
 from decimal import Decimal
@@ -83,22 +83,22 @@ class AllocationState:
     money, and the places of its quota, when one is set."""
 
     allocation_id: int
-    free: Decimal  # the ALLOCATED book: neither reserved nor paid
+    available: Decimal  # the ALLOCATED book: free, neither reserved nor paid
     reserved: Decimal  # by approved batches not yet answered by the bank
     paid: Decimal
     places: int | None = None
     places_used: int = 0
-    held: Decimal = ZERO  # by the allocation's batches made and not yet approved (batch_flow.PENDING)
+    held: Decimal = ZERO  # of the free money, by the batches made and not yet approved (batch_flow.PENDING)
 
     @property
-    def available(self) -> Decimal:
+    def drawable(self) -> Decimal:
         """What a new batch can still draw on: the free money less what batches not yet approved hold."""
-        return self.free - self.held
+        return self.available - self.held
 
     @property
     def allocated(self) -> Decimal:
         """All that was allocated (and not taken back)."""
-        return self.free + self.reserved + self.paid
+        return self.available + self.reserved + self.paid
 
     @property
     def places_left(self) -> int | None:
@@ -144,10 +144,10 @@ def allocation_states(session, scope: Scope, *, term_id: int | None = None,
     held = pending_totals(session, [a.id for a in allocations])
     found = {}
     for a in allocations:
-        free, reserved, paid = books.get((a.fund_account_id, a.school_id, a.aid_item_id, a.term_id),
-                                         (ZERO, ZERO, ZERO))
+        available, reserved, paid = books.get((a.fund_account_id, a.school_id, a.aid_item_id, a.term_id),
+                                              (ZERO, ZERO, ZERO))
         place_key = (a.school_id, a.aid_item_id, a.term_id)
-        found[a.id] = AllocationState(a.id, free, reserved, paid, quotas.get(place_key), used.get(place_key, 0),
+        found[a.id] = AllocationState(a.id, available, reserved, paid, quotas.get(place_key), used.get(place_key, 0),
                                       held.get(a.id, ZERO))
     return found
 

@@ -66,10 +66,11 @@ def test_a_withdrawn_batch_holds_nothing_on_either_page(client, session, place, 
 
 
 def test_an_allocation_adds_up_with_what_batches_hold():
-    state = AllocationState(1, free=Decimal("1000.00"), reserved=Decimal("200.00"), paid=Decimal("50.00"),
+    state = AllocationState(1, available=Decimal("1000.00"), reserved=Decimal("200.00"), paid=Decimal("50.00"),
                             held=Decimal("625.00"))
-    assert state.available == Decimal("375.00")
-    assert state.allocated == state.held + state.reserved + state.paid + state.available == Decimal("1250.00")
+    assert state.drawable == Decimal("375.00")
+    assert state.allocated == state.held + state.reserved + state.paid + state.drawable == Decimal("1250.00")
+    assert AllocationState(2, Decimal("1000.00"), Decimal("0.00"), Decimal("0.00")).drawable == Decimal("1000.00")
 
 
 def _statuses(page: str) -> set[str]:
