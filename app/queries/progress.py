@@ -25,6 +25,15 @@ def application_counts(session, scope: Scope, term_id: int) -> Counts:
     return {(school_id, status): n for school_id, status, n in rows}
 
 
+def midyear_totals(session, scope: Scope, term_id: int) -> Counter:
+    """Status → the term's mid-year applications in the scope (once the window has closed, the only
+    ones a school can still submit)."""
+    query = (select(Application.status, func.count())
+             .where(Application.term_id == term_id, Application.is_midyear.is_(True))
+             .group_by(Application.status))
+    return Counter(dict(session.execute(limit(query, Application, scope)).all()))
+
+
 def status_totals(counts: Counts) -> Counter:
     """Status → number, summed over the schools."""
     totals: Counter = Counter()

@@ -1,11 +1,15 @@
-"""Built-in to-dos of identification: applications to review, drafts, returned ones, the window."""
+"""Built-in to-dos of identification: applications to review, drafts, returned ones, the window.
+
+Once the term's window has closed a school can submit only a mid-year application (a family that met a
+sudden event, app/commands/identification.py `submit`): the cards then ask for those alone and say so
+of the others, never urging what cannot be done."""
 from flask_babel import gettext
 
 from app.models import ApplicationStatus
-from app.queries.progress import status_totals
+from app.queries.progress import midyear_totals, status_totals
 from app.queries.terms import application_window
 from app.workbench.context import term_counts
-from app.workbench.links import EQUAL_ENUM, EQUAL_RELATION, link
+from app.workbench.links import EQUAL_BOOLEAN, EQUAL_ENUM, EQUAL_RELATION, link
 from app.workbench.registry import Todo, WorkbenchContext, todo
 
 S = ApplicationStatus
@@ -14,11 +18,12 @@ SOON_DAYS = 14  # the window card appears two weeks before the deadline
 URGENT_DAYS = 7  # and turns amber in the last week
 
 
-def application_list(ctx: WorkbenchContext, status: ApplicationStatus) -> str | None:
-    """The application list filtered to this term and one status."""
-    return link("ApplicationModelView.list", **{
-        EQUAL_ENUM.format("status"): status.value, EQUAL_RELATION.format("term"): ctx.term.id,
-    })
+def application_list(ctx: WorkbenchContext, status: ApplicationStatus, *, midyear: bool = False) -> str | None:
+    """The application list filtered to this term and one status (and to mid-year applications)."""
+    args = {EQUAL_ENUM.format("status"): status.value, EQUAL_RELATION.format("term"): ctx.term.id}
+    if midyear:
+        args[EQUAL_BOOLEAN.format("is_midyear")] = "y"
+    return link("ApplicationModelView.list", **args)
 
 
 def _totals(ctx: WorkbenchContext):
@@ -32,14 +37,33 @@ def _future_deadline(ctx: WorkbenchContext):
     return closes if closes and closes >= ctx.today else None
 
 
+def window_closed(ctx: WorkbenchContext) -> bool:
+    """The term's application window has closed (only mid-year applications can be submitted)."""
+    return application_window(ctx.term, ctx.today).state == "closed"
+
+
 def _deadline_level(ctx: WorkbenchContext) -> str:
-    """danger once the window has closed, warning in its last week, info otherwise."""
+    """warning in the window's last week, info otherwise."""
     window = application_window(ctx.term, ctx.today)
-    if window.state == "closed":
-        return "danger"
-    if window.state == "open" and window.days_left <= URGENT_DAYS:
-        return "warning"
-    return "info"
+    return "warning" if window.state == "open" and window.days_left <= URGENT_DAYS else "info"
+
+
+def _closed_hint(ctx: WorkbenchContext) -> str:
+    """What the school can still do once the window has closed."""
+    return gettext("Applications for %(term)s closed on %(date)s: only a mid-year application (a family that "
+                   "met a sudden event) can still be submitted.", term=ctx.term.name,
+                   date=ctx.term.application_closes.isoformat())
+
+
+def _not_submitted_after_deadline(ctx: WorkbenchContext, status: ApplicationStatus, left_title: str) -> list[Todo]:
+    """After the window: the mid-year applications of `status` to submit, and the others, which cannot be."""
+    midyear = ctx.memo("midyear_totals", lambda: midyear_totals(ctx.session, ctx.scope, ctx.term.id))[status]
+    return [
+        Todo(gettext("Mid-year applications to submit") if status is S.DRAFT
+             else gettext("Mid-year applications returned for correction"), midyear,
+             application_list(ctx, status, midyear=True), level="warning", hint=_closed_hint(ctx)),
+        Todo(left_title, _totals(ctx)[status] - midyear, application_list(ctx, status), hint=_closed_hint(ctx)),
+    ]
 
 
 @todo("applications.review", permission=WRITE, order=10)
@@ -59,23 +83,24 @@ def awaiting_review(ctx: WorkbenchContext):
 
 @todo("applications.drafts", permission=WRITE, order=20)
 def drafts(ctx: WorkbenchContext):
-    """Drafts the school has not submitted yet (school and class users: the district cannot submit)."""
+    """Drafts the school has not submitted yet (school and class users: the district cannot submit);
+    after the window, the mid-year ones to submit and the others left behind."""
     if ctx.term is None or ctx.scope.school_id is None:
         return None
-    level = _deadline_level(ctx)
-    hint = None
-    if level == "danger":
-        hint = gettext("The application window closed on %(date)s.",
-                       date=ctx.term.application_closes.isoformat())
-    return Todo(gettext("Drafts not yet submitted"), _totals(ctx)[S.DRAFT],
-                application_list(ctx, S.DRAFT), due=_future_deadline(ctx), level=level, hint=hint)
+    if window_closed(ctx):
+        return _not_submitted_after_deadline(ctx, S.DRAFT, gettext("Drafts not submitted before the deadline"))
+    return Todo(gettext("Drafts not yet submitted"), _totals(ctx)[S.DRAFT], application_list(ctx, S.DRAFT),
+                due=_future_deadline(ctx), level=_deadline_level(ctx))
 
 
 @todo("applications.returned", permission=WRITE, order=30)
 def returned(ctx: WorkbenchContext):
-    """Applications sent back to the school to be corrected and submitted again."""
+    """Applications sent back to the school to be corrected and submitted again (after the window, only
+    mid-year ones can be)."""
     if ctx.term is None or ctx.scope.school_id is None:
         return None
+    if window_closed(ctx):
+        return _not_submitted_after_deadline(ctx, S.RETURNED, gettext("Returned, not submitted before the deadline"))
     return Todo(gettext("Returned for correction"), _totals(ctx)[S.RETURNED],
                 application_list(ctx, S.RETURNED), due=_future_deadline(ctx), level="warning")
 

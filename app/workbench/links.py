@@ -9,6 +9,7 @@ log = logging.getLogger(__name__)
 # FAB numbers the filters of a column in its converter's order (app/fab/filters.py)
 EQUAL_ENUM = "_flt_0_{}"  # enum columns: Equal, Not equal
 EQUAL_RELATION = "_flt_0_{}"  # many-to-one: Relation, No relation
+EQUAL_BOOLEAN = "_flt_0_{}"  # booleans: Equal ("y" is true), Not equal
 EQUAL_STRING = "_flt_3_{}"  # strings: Starts with, Ends with, Contains, Equal, …
 AFTER_TIME = "_flt_0_{}"  # audit times: After, Before (app/views/admin/audit.py)
 

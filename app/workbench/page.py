@@ -42,6 +42,11 @@ class Workbench:
     progress: ProgressTable | None
     shown_schools: int = SHOWN_SCHOOLS
 
+    @property
+    def hidden_schools(self) -> int:
+        """Schools of the progress left out of the workbench's table (its totals row covers them too)."""
+        return max(len(self.progress.rows) - self.shown_schools, 0) if self.progress else 0
+
 
 def greeting(hour: int, user) -> str:
     """Good morning / afternoon / evening and the user's name (family name first in Chinese)."""
@@ -70,13 +75,14 @@ def scope_name(session, scope: Scope) -> str:
     return str(session.get(District, scope.district_id))
 
 
-def _actions(allowed) -> list[Action]:
-    """The quick actions the user may use, with their URLs (unknown endpoints left out)."""
+def _actions(ctx: WorkbenchContext, allowed) -> list[Action]:
+    """The quick actions the user may use here, with their URLs (unknown endpoints left out)."""
     found = []
     for action in allowed_actions(allowed):
-        url = link(action.endpoint, **dict(action.url_args))
+        label = action.label_for(ctx)
+        url = link(action.endpoint, **dict(action.url_args)) if label is not None else None
         if url:
-            found.append(Action(str(action.label), url, action.icon))
+            found.append(Action(str(label), url, action.icon))
     return found
 
 
@@ -94,7 +100,7 @@ def build_workbench(context: Context, user, allowed) -> Workbench:
     if ctx.scope.nothing:
         todos, actions, progress, where = [], [], None, ""
     else:
-        todos, actions = collect_todos(ctx, allowed), _actions(allowed)
+        todos, actions = collect_todos(ctx, allowed), _actions(ctx, allowed)
         progress, where = _progress(ctx, allowed), scope_name(ctx.session, ctx.scope)
     return Workbench(
         greeting=greeting(local_time(ctx.now).hour, user), roles=role_names(user), where=where, ctx=ctx,

@@ -86,6 +86,11 @@ class QuickAction:
     icon: str
     order: int
     url_args: tuple = ()
+    label_in: Callable[[WorkbenchContext], object] | None = None  # the label today (None: not offered)
+
+    def label_for(self, ctx: WorkbenchContext):
+        """The action's label in this workbench, or None when it is not offered there."""
+        return self.label if self.label_in is None else self.label_in(ctx)
 
 
 _TODOS: dict[str, TodoProvider] = {}
@@ -103,9 +108,10 @@ def todo(key: str, *, permission: Permission | None = None, order: int = 100):
 
 
 def quick_action(key: str, label, endpoint: str, *, permission: Permission | None = None,
-                 icon: str = "fa-plus", order: int = 100, **url_args) -> QuickAction:
-    """Register a workbench button leading to `url_for(endpoint, **url_args)`."""
-    action = QuickAction(key, label, endpoint, permission, icon, order, tuple(sorted(url_args.items())))
+                 icon: str = "fa-plus", order: int = 100, label_in=None, **url_args) -> QuickAction:
+    """Register a workbench button leading to `url_for(endpoint, **url_args)`; `label_in(ctx)`, when
+    given, says what the button is called in a workbench (None: not offered there)."""
+    action = QuickAction(key, label, endpoint, permission, icon, order, tuple(sorted(url_args.items())), label_in)
     _ACTIONS[key] = action
     return action
 

@@ -2,11 +2,15 @@
 import html
 import logging
 import re
+from datetime import timedelta
 
 import pytest
 
+from app.clock import local_day
 from app.models import Application, ApplicationStatus, Term
+from app.queries.progress import school_progress
 from app.security import audit
+from app.security.scope import Scope
 from app.workbench import Todo, quick_action, registry, todo
 from tests.context import named
 from tests.factories import make_household, make_school, make_student
@@ -45,10 +49,21 @@ def _workbench(client, username: str, as_user) -> str:
     return resp.get_data(as_text=True)
 
 
+def open_window(session, clock, *, closed: bool = False) -> Term:
+    """The current term's application window around the clock's day (open), or ended yesterday."""
+    term = session.query(Term).filter_by(is_current=True).one()
+    today = local_day(clock.now())
+    term.application_opens = today - timedelta(days=60 if closed else 20)
+    term.application_closes = today - timedelta(days=1) if closed else today + timedelta(days=40)
+    session.commit()
+    return term
+
+
 @pytest.fixture
-def busy(session, world):
+def busy(session, world, clock):
     """School A: 3 submitted, 2 more drafts (3 with the world's), 1 returned; school B: 5 submitted;
-    school C (other district): 4 submitted."""
+    school C (other district): 4 submitted. The window is open."""
+    open_window(session, clock)
     _apply(session, world.a, S.SUBMITTED, 3)
     _apply(session, world.a, S.DRAFT, 2)
     _apply(session, world.a, S.RETURNED, 1)
@@ -206,3 +221,52 @@ def test_progress_report_for_another_term_is_empty(client, busy, session, as_use
     page = client.get(f"/reports/progress/?term={other.id}").get_data(as_text=True)
     assert other.name in page and busy.a.name in page
     assert re.search(r"<th>Total</th>\s*<th[^>]*>\d+</th>\s*<th[^>]*>0</th>\s*<th[^>]*>0</th>", page)
+
+
+def _footer(page: str) -> tuple[str, list[int]]:
+    """The heading and the numbers of the workbench progress table's totals row."""
+    foot = page.split("<tfoot>", 1)[1].split("</tfoot>", 1)[0]
+    heading = re.search(r"<th>([^<]+)</th>", foot).group(1)
+    return html.unescape(heading), [int(n) for n in re.findall(r'<th class="zz-num">(\d+)</th>', foot)]
+
+
+def test_workbench_totals_name_the_schools_the_table_leaves_out(client, busy, session, as_user):
+    for n in range(10):  # 12 schools in the district: the workbench lists 10
+        _apply(session, make_school(session, district=busy.d), S.DRAFT, n + 1)
+    page = _workbench(client, "district", as_user)
+    listed = re.findall(r'<tr(?: class="warning")?>\s*<td>([^<]+)', page.split('class="zz-card"', 1)[1])
+    heading, numbers = _footer(page)
+    assert len(listed) == 10 and heading == "Total (all 12 schools)"
+    every = school_progress(session, Scope(district_id=busy.d.id), busy.application["A"].term_id)
+    assert len(every.rows) == 12 and numbers[:2] == [every.totals.pupils, every.totals.not_submitted]
+    assert numbers[1] > sum(row.not_submitted for row in every.rows[:10])  # the two left out count too
+    note = html.unescape(re.search(r'id="zz-progress-hidden">(.*?)</p>', page, re.S).group(1))
+    assert "2 more are in the total" in note and "/reports/progress/" in note
+
+
+def test_workbench_totals_of_every_school_listed_say_total(client, busy, as_user):
+    page = _workbench(client, "district", as_user)
+    assert _footer(page)[0] == "Total" and "zz-progress-hidden" not in page
+
+
+def test_after_the_deadline_the_school_is_offered_only_what_it_can_still_do(client, busy, session, clock,
+                                                                            as_user):
+    open_window(session, clock, closed=True)
+    midyear = session.query(Application).filter_by(school_id=busy.a.id, status=S.DRAFT).first()
+    midyear.is_midyear = True
+    session.commit()
+    page = _workbench(client, "school_a", as_user)
+    cards = _cards(page)
+    assert "Drafts not yet submitted" not in cards and "Returned for correction" not in cards
+    assert cards["Mid-year applications to submit"] == 1 and cards["Drafts not submitted before the deadline"] == 2
+    assert "Add a mid-year application" in page and "Add application" not in page
+    links = dict((title, html.unescape(url)) for url, title in re.findall(
+        r'href="([^"]+)">\s*<span class="zz-stat-value">\d+</span>\s*<span class="zz-stat-label">([^<]+)<', page))
+    assert _record_count(client.get(links["Mid-year applications to submit"]).get_data(as_text=True)) == 1
+    assert "Schools well behind with applications" not in _cards(_workbench(client, "leader", as_user))
+
+
+def test_while_the_window_is_open_every_draft_is_asked_for(client, busy, as_user):
+    page = _workbench(client, "school_a", as_user)
+    assert _cards(page)["Drafts not yet submitted"] == 3 and "Mid-year applications to submit" not in page
+    assert "Add application" in page and "Add a mid-year application" not in page

@@ -97,12 +97,15 @@ def test_progress_report_shows_identified_and_not_identified_apart(session, clie
     assert re.search(r'zz-identified">\s*1\s*<', html) and re.search(r'zz-not-identified">\s*3\s*<', html)
 
 
-def test_schools_well_behind_become_a_district_todo_naming_them(app, session, make_user):
+def test_schools_well_behind_become_a_district_todo_naming_them_while_the_window_is_open(app, session, make_user,
+                                                                                          clock):
     from app.security.scope import scope_for
     from app.workbench.context import make_context
     from app.workbench.schools import schools_behind
 
     term = session.query(Term).filter_by(is_current=True).one()
+    term.application_opens, term.application_closes = date(2026, 9, 1), date(2026, 9, 30)
+    clock.set_day(date(2026, 9, 20))
     d = make_district(session)
     schools = [make_school(session, district=d, name=f"进度{i}小学") for i in range(3)]
     plan = {0: [S.DRAFT] * 4 + [S.SUBMITTED], 1: [S.SUBMITTED] * 5, 2: [S.SUBMITTED] * 4 + [S.DRAFT]}
@@ -115,11 +118,14 @@ def test_schools_well_behind_become_a_district_todo_naming_them(app, session, ma
     district_user = make_user("watcher", "DistrictOfficer", district=d)
     school_user = make_user("inside", "SchoolOfficer", school=schools[1])
     with app.test_request_context():
-        for_district = context(session, scope_for(district_user, session), user=district_user)
+        for_district = context(session, scope_for(district_user, session), user=district_user, clock=clock)
         found = schools_behind(make_context(for_district, district_user))
         assert found.count == 1 and "进度0小学" in str(found.hint) and found.url.endswith("/reports/progress/")
-        for_school = context(session, scope_for(school_user, session), user=school_user)
+        for_school = context(session, scope_for(school_user, session), user=school_user, clock=clock)
         assert schools_behind(make_context(for_school, school_user)) is None
+        clock.set_day(date(2026, 10, 1))  # past the deadline no school can catch up: nobody to urge
+        closed = context(session, scope_for(district_user, session), user=district_user, clock=clock)
+        assert schools_behind(make_context(closed, district_user)) is None
 
 
 def test_pupil_counts_are_reused_for_a_while_when_the_cache_is_on(app, session, monkeypatch):

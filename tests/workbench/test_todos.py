@@ -47,10 +47,41 @@ def test_window_card_turns_amber_in_the_last_week(app, on_day):
     assert (last.count, last.level) == (7, "warning")
 
 
-def test_drafts_due_at_the_deadline_and_red_after_it(app, on_day):
+def _midyear_draft(session, school):
+    """A mid-year draft (a family that met a sudden event) at the school this term."""
+    term = session.query(Term).filter_by(is_current=True).one()
+    pupil = make_student(session, school=school)
+    session.add(Application(student_id=pupil.id, school_id=school.id, term_id=term.id, is_midyear=True,
+                            school_year_id=term.school_year_id, status=ApplicationStatus.DRAFT))
+    session.commit()
+
+
+def test_drafts_are_due_at_the_deadline_and_amber_in_its_last_week(app, on_day, session, school_with_draft):
+    _midyear_draft(session, school_with_draft)
     with app.test_request_context():
         before = applications.drafts(on_day(date(2026, 9, 10)))
-        after = applications.drafts(on_day(date(2026, 9, 30) + timedelta(1)))
-    assert (before.count, before.due, before.level) == (1, date(2026, 9, 30), "info")
-    assert (after.due, after.level) == (None, "danger") and "2026-09-30" in after.hint
-    assert "_flt_0_status=draft" in before.url
+        last = applications.drafts(on_day(date(2026, 9, 30)))
+    assert (before.count, before.due, before.level) == (2, date(2026, 9, 30), "info")
+    assert (last.count, last.level) == (2, "warning")  # every draft can still be submitted
+    assert "_flt_0_status=draft" in before.url and "is_midyear" not in before.url
+
+
+def test_after_the_deadline_only_mid_year_drafts_are_asked_for(app, on_day, session, school_with_draft):
+    _midyear_draft(session, school_with_draft)
+    with app.test_request_context():
+        midyear, left = applications.drafts(on_day(date(2026, 9, 30) + timedelta(1)))
+    assert (midyear.count, midyear.level, midyear.due) == (1, "warning", None)
+    assert "_flt_0_is_midyear=y" in midyear.url
+    assert (left.count, left.level, left.due) == (1, "info", None)  # cannot be submitted: not urged
+    assert "2026-09-30" in left.hint and "mid-year" in left.hint and "is_midyear" not in left.url
+
+
+def test_after_the_deadline_returned_applications_split_alike(app, on_day, session, school_with_draft):
+    session.query(Application).filter_by(school_id=school_with_draft.id).update(
+        {"status": ApplicationStatus.RETURNED})
+    session.commit()
+    with app.test_request_context():
+        during = applications.returned(on_day(date(2026, 9, 10)))
+        midyear, left = applications.returned(on_day(date(2026, 10, 2)))
+    assert (during.count, during.level) == (1, "warning")
+    assert (midyear.count, left.count, left.level) == (0, 1, "info")
