@@ -80,6 +80,7 @@ COLUMN_LABELS = {
     "boarding": _l("Boarder"),
     "status": _l("Status"),
     "enrolled_on": _l("Enrolled on"),
+    "left_on": _l("Left school on"),
     "disabled": _l("Pupil with disability"),
     "school_year": _l("School year"),
     "term": _l("Term"),

@@ -211,7 +211,7 @@ def _pupils_leaving(session, _flush_context, _instances) -> None:
     """Before every flush: pupils whose status this flush changes to transferred, dropped out or
     graduated have their current and later entitlements stopped; pupils moved to another school have
     those not yet paid moved with them; in the same flush."""
-    leaving, moving = {}, {}
+    leaving, moving, returning = {}, {}, []  # returning: pupils enrolled again
     for obj in session.dirty:
         if not isinstance(obj, Student):
             continue
@@ -225,12 +225,26 @@ def _pupils_leaving(session, _flush_context, _instances) -> None:
         new, old = _status_of(history.added[0]), _status_of(history.deleted[0]) if history.deleted else None
         if new is not None and rules.leaves_school(old.value if old else None, new.value):
             leaving[obj.id] = new
+        elif new is StudentStatus.ENROLLED:
+            returning.append(obj)
     moving = {pupil: school for pupil, school in moving.items() if pupil not in leaving and school is not None}
-    if leaving or moving:
+    if leaving or moving or returning:
         with session.no_autoflush:
             today = context_of(session).today
+            _mark_left(today, [obj for obj in session.dirty if isinstance(obj, Student) and obj.id in leaving],
+                       returning)
             stop_for_leaving(session, today, leaving)
             move_with_pupils(session, today, moving)
+
+
+def _mark_left(today, leaving: list[Student], returning: list[Student]) -> None:
+    """The day of leaving on the pupils leaving school (the first kept when a status changes from one way
+    of leaving to another), none on those enrolled again."""
+    for pupil in leaving:
+        if pupil.left_on is None:
+            pupil.left_on = today
+    for pupil in returning:
+        pupil.left_on = None
 
 
 def listen() -> None:

@@ -42,6 +42,7 @@ def add_pupils(run: DemoRun, school: SchoolPlan, household: HouseholdFacts, grad
         share = homes["boarding_share"]["grades_1_2" if grade <= 2 else "grades_3_6"]
         status = StudentStatus(draw.table("pupil_status"))
         student_id = run.keys.take(Student.__table__)
+        enrolled_on = date(run.year_start - grade + 1, 9, 1)
         run.writer.add(Student.__table__, {
             "id": student_id, "name": _pupil_name(run, household.surname, male, taken),
             "id_number": id_number,
@@ -51,13 +52,23 @@ def add_pupils(run: DemoRun, school: SchoolPlan, household: HouseholdFacts, grad
             "grade": grade,
             "class_name": run.data["texts"]["class_name"].format(n=draw.between(1, school.classes)),
             "boarding": school.has_boarding and draw.chance(share), "status": status,
-            "enrolled_on": date(run.year_start - grade + 1, 9, 1), "household_id": household.id,
+            "enrolled_on": enrolled_on, "left_on": _left_on(run, student_id, enrolled_on, status),
+            "household_id": household.id,
             "disabled": index == 0 and "disabled_student" in household.groups, **run.stamps(),
         })
         if status == StudentStatus.ENROLLED:
             _maybe_apply(run, school, household, student_id)
             if grade >= 2 and run.last_term is not None:
                 _maybe_applied_last_year(run, school, household, student_id)
+
+
+def _left_on(run: DemoRun, student_id: int, enrolled_on: date, status: StudentStatus) -> date | None:
+    """A pupil who left did so since last school year began, on a day spread by the pupil's id (no draw,
+    so that the rest of the district stays as the seed makes it)."""
+    if status == StudentStatus.ENROLLED:
+        return None
+    since = max(enrolled_on, date(run.year_start - 1, 9, 1))
+    return since + timedelta(days=student_id * 7919 % ((run.today - since).days + 1))
 
 
 def _window(run: DemoRun) -> tuple[date, date]:

@@ -202,6 +202,9 @@ class Student(Versioned, Stamped, Model):
         default=StudentStatus.ENROLLED, index=True,
     )
     enrolled_on = Column(Date)
+    # the day the pupil left (transferred, dropped out, graduated): set by the status hook of
+    # app/commands/entitlements.py on whichever path the status changed, cleared on re-enrolment
+    left_on = Column(Date)
     household_id = Column(Integer, ForeignKey("household.id"), index=True)
     disabled = Column(Boolean, nullable=False, default=False)
     school = relationship("School")

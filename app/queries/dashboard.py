@@ -17,7 +17,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, or_
 from sqlalchemy.orm import aliased
 
-from app.clock import day_start
 from app.labels import enum_label
 from app.models import (
     AidItem,
@@ -114,17 +113,16 @@ ENROLLED, AIDED = _l("Enrolled pupils"), _l("Aided pupils")
 
 
 def in_term(req: DashboardRequest | None) -> tuple:
-    """The SQL criteria of the pupils in the term, enrolled by its last day and, for a term that is
-    over, not left before its first day; for a term not over (or none given), enrolled now, as today.
-    A pupil's row keeps no day of leaving: a pupil who left did so at the latest on the last change of
-    their row (`changed_on`), so a row last changed before the term began left before it."""
+    """The SQL criteria of the pupils in the term: enrolled by its last day and, for a term that is over,
+    not left before its first day (`left_on`, the day the status hook saw them leave); for a term not
+    over (or none given), enrolled now, as today."""
     now = Student.status == StudentStatus.ENROLLED
     if req is None or req.term_starts is None or req.term_ends is None:
         return (now,)
     by_end = or_(Student.enrolled_on.is_(None), Student.enrolled_on <= req.term_ends)
     if req.term_ends >= req.today:
         return (now, by_end)
-    return (by_end, or_(now, Student.changed_on >= day_start(req.term_starts)))
+    return (by_end, or_(now, Student.left_on >= req.term_starts))
 
 
 def enrolled(req: DashboardRequest | None = None, name=ENROLLED, **kw) -> Series:

@@ -271,6 +271,31 @@ def test_leaving_school_stops_the_current_and_later_terms_and_keeps_history(sess
     assert entitlements.stop_reason_text(autumn.stop_reason)
 
 
+def test_the_day_a_pupil_leaves_is_kept_and_cleared_when_enrolled_again(client, jwt, session, place):
+    from app.context import context_of
+
+    pupil, other = _pupil(session, place), _pupil(session, place)
+    session.commit()
+    assert pupil.left_on is None
+    pupil.status = StudentStatus.TRANSFERRED  # as any edit would: the flush hook sees it
+    session.commit()
+    left = pupil.left_on
+    assert left == context_of(session).today
+    pupil.status, pupil.left_on = StudentStatus.GRADUATED, left - timedelta(days=3)  # a change between leavings
+    session.commit()
+    assert pupil.left_on == left - timedelta(days=3)  # the first day of leaving is kept
+    pupil.status = StudentStatus.ENROLLED
+    session.commit()
+    assert pupil.left_on is None
+    other.class_name = "3班"  # an edit that leaves the status alone dates nothing
+    session.commit()
+    assert other.left_on is None
+    resp = client.put(f"/api/v1/student/{other.id}", json={"status": "dropped_out"}, headers=jwt("school1"))
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Student, other.id).left_on is not None  # on every path to the status
+
+
 def test_a_transfer_through_the_rest_api_stops_them_too(client, jwt, session, ctx, place, terms):
     pupil = _pupil(session, place, boarding=True)
     _approved(session, ctx, pupil)

@@ -1,12 +1,12 @@
 """The dashboard's declarations: the pupils of a term, the charts of one school, the identifications of a
 school year in each of its terms, and the note on a term not begun or still identifying."""
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from app.clock import UTC, day_start
-from app.models import ApplicationStatus, Student, StudentStatus, Term
+from app.clock import day_start
+from app.models import ApplicationStatus, StudentStatus, Term
 from app.queries.charts import Chart, chart_data
 from app.queries.dashboard import (
     BY_SCHOOL,
@@ -26,12 +26,9 @@ NOW = DashboardRequest(1, TODAY, term_starts=date(2026, 9, 1), term_ends=date(20
 
 
 def _pupil(session, school, enrolled_on: date, status=StudentStatus.ENROLLED, changed: date | None = None):
-    """A pupil of the school enrolled on the day, whose row last changed on `changed` (China's noon)."""
-    pupil = make_student(session, school=school, enrolled_on=enrolled_on, status=status)
-    if changed is not None:
-        moment = datetime(changed.year, changed.month, changed.day, 4, tzinfo=UTC)
-        session.execute(update(Student).where(Student.id == pupil.id).values(changed_on=moment))
-    return pupil
+    """A pupil of the school enrolled on the day; one not enrolled left on `changed`, as the status hook
+    records it (tests/commands/test_entitlements.py covers the hook)."""
+    return make_student(session, school=school, enrolled_on=enrolled_on, status=status, left_on=changed)
 
 
 def _count(session, school, req: DashboardRequest) -> int:

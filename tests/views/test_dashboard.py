@@ -7,7 +7,7 @@ import pytest
 from flask_appbuilder.charts.views import BaseChartView
 from sqlalchemy import distinct, func, select
 
-from app.clock import SYSTEM, day_start
+from app.clock import SYSTEM
 from app.demo.seed import seed_demo
 from app.extensions import db
 from app.models import (
@@ -97,10 +97,10 @@ def _enrolled(session, *where) -> int:
 
 
 def _in_term(session, term: Term, *where) -> int:
-    """The pupils of a past term: enrolled by its end, and enrolled still or last changed after its start."""
+    """The pupils of a past term: enrolled by its end, and enrolled still or left after its start."""
     return session.scalar(select(func.count()).select_from(Student).where(
         Student.enrolled_on <= term.end_date, *where,
-        (Student.status == StudentStatus.ENROLLED) | (Student.changed_on >= day_start(term.start_date))))
+        (Student.status == StudentStatus.ENROLLED) | (Student.left_on >= term.start_date)))
 
 
 def _aided(session, term_id: int, *where) -> int:
@@ -142,6 +142,8 @@ def test_a_past_terms_coverage_counts_the_pupils_enrolled_through_it(app, demo):
     left = demo.scalar(select(func.count()).select_from(Student).where(
         Student.status != StudentStatus.ENROLLED, Student.enrolled_on <= past.end_date))  # left after it began
     assert later > 0 and left > 0  # the demo has both: pupils who came after the term, and who left since
+    assert demo.scalar(select(func.count()).select_from(Student).where(  # the status hook dated every leaver
+        Student.status != StudentStatus.ENROLLED, Student.left_on.is_(None))) == 0
     assert enrolled == _in_term(demo, past) == _enrolled(demo) - later + left
     assert _section(_client(app, "leader"), "coverage")["totals"]["series"][0]["total"] == _enrolled(demo)
 

@@ -77,7 +77,7 @@ class StudentModelView(ZizhuModelView):
         "name", "id_number", "student_no", "sex", "birth_date", "ethnicity", "school", "grade",
         "class_name", "boarding", "disabled", "status", "enrolled_on", "household",
     ]
-    show_columns = add_columns + ["created_on", "changed_on"]
+    show_columns = add_columns + ["left_on", "created_on", "changed_on"]  # left_on: set when the status changes
     order_columns = ["name", "grade", "class_name"]  # never by 学籍号: it embeds the ID number
     base_order = None  # register_order
     description_columns = {
