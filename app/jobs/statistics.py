@@ -4,8 +4,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from app.jobs.kinds import JobContext, JobResult, job_kind
-from app.reports.statistics import build, file_name, write_xlsx
-from app.security import audit
+from app.reports.statistics import audit_export, build, file_name, write_xlsx
 
 KIND = "aided_pupils_list"
 
@@ -24,8 +23,6 @@ def export_aided_pupils(job: JobContext) -> JobResult:
         path = job.output(".xlsx")
         written = write_xlsx(report, path, tmpdir=job.workdir, progress=job.progress)
         download = f"{file_name(report)[:-len('.xlsx')]}-{job.job_id}.xlsx"
-    audit.record(job.ctx, audit.EXPORT, entity="term", entity_id=report.meta["term_id"],
-                 detail=f"aided_pupils xlsx, job {job.job_id}", row_count=written,
-                 school_id=school_id or job.scope.school_id)
+    audit_export(job.ctx, report, "xlsx", written, school_id, job_id=job.job_id)
     return JobResult(file=path, download_name=download, rows=written, summary={"rows": written},
                      progress=(written, written))
