@@ -313,7 +313,7 @@ ENUM_LABELS = {
     BatchStatus.APPROVED: _l("Approved, funds reserved"),
     BatchStatus.EXPORTED: _l("Bank file exported"),
     BatchStatus.RECONCILED: _l("Reconciled"),
-    BatchStatus.WITHDRAWN: _l("Withdrawn"),
+    BatchStatus.WITHDRAWN: _l("Batch withdrawn"),
     LineStatus.PENDING: _l("Awaiting the bank"),
     LineStatus.PAID: _l("Paid"),
     LineStatus.FAILED: _l("Failed"),

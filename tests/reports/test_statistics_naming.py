@@ -77,7 +77,10 @@ def test_the_use_of_funds_covers_every_term_and_names_the_unallocated_money(sess
     assert rows == [row for chunk in then.chunks for row in chunk] and rows
     assert gettext("(not allocated to schools)") in [row[3] for row in rows]
     assert gettext("Not yet allocated") not in [row[3] for row in rows]
-    assert term.name not in now.subtitle and "(" in descriptions()["funds_use"]
+    assert term.name not in now.subtitle  # every term: the page says the chosen one does not change it
+    assert descriptions()["funds_use"] == gettext(
+        "Per fund account and aid item, from the ledger: received, allocated, paid and remaining, over every "
+        "term (the term chosen does not change it).")
 
 
 def test_the_reconciliation_names_its_term_and_a_schools_own_school(session, place, paid_batch):  # noqa: F811

@@ -12,7 +12,7 @@
   function shown(unit, raw) {
     if (raw === null || raw === undefined) { return "—"; }
     if (raw === MASKED) { return MASKED; }
-    if (unit === "percent") { return raw + "%"; }
+    if (unit === "percent") { return Number(raw).toFixed(1) + "%"; }  // 1.0 as 1.0 %, like 7.1 %
     if (unit === "money") {
       return "¥" + Number(raw).toLocaleString("zh-CN", {minimumFractionDigits: 2, maximumFractionDigits: 2});
     }
