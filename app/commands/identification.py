@@ -132,7 +132,8 @@ def submit(ctx: Context, application_id: int) -> Application:
 
     The household records a father, mother or guardian, or says why none is recorded. After the
     term's application window only a mid-year application is accepted, and only with the household's
-    sudden event (what and when) recorded within the window the scorer counts it in.
+    sudden event (what and when) recorded within the window the scorer counts it in; an application
+    returned for correction goes back whenever corrected.
     """
     app = load(ctx, application_id, lock=True)
     check_step(ctx, app, "submit")
@@ -145,7 +146,9 @@ def submit(ctx: Context, application_id: int) -> Application:
     else:
         _check_supporters(household, errors)
     closes = app.term.application_closes
-    if closes is not None and ctx.today > closes:
+    # an application returned for correction was submitted before (in the window, or mid-year): sending it
+    # back corrected is no new application, whenever the school gets to it
+    if closes is not None and ctx.today > closes and app.status is not ApplicationStatus.RETURNED:
         if not app.is_midyear:
             errors["is_midyear"] = [_l(
                 "applications for this term closed on %(day)s; after that only a mid-year application "

@@ -55,14 +55,14 @@ def _closed_hint(ctx: WorkbenchContext) -> str:
                    date=ctx.term.application_closes.isoformat())
 
 
-def _not_submitted_after_deadline(ctx: WorkbenchContext, status: ApplicationStatus, left_title: str) -> list[Todo]:
-    """After the window: the mid-year applications of `status` to submit, and the others, which cannot be."""
-    midyear = ctx.memo("midyear_totals", lambda: midyear_totals(ctx.session, ctx.scope, ctx.term.id))[status]
+def _drafts_after_deadline(ctx: WorkbenchContext) -> list[Todo]:
+    """After the window: the mid-year drafts to submit, and the others, which cannot be."""
+    midyear = ctx.memo("midyear_totals", lambda: midyear_totals(ctx.session, ctx.scope, ctx.term.id))[S.DRAFT]
     return [
-        Todo(gettext("Mid-year applications to submit") if status is S.DRAFT
-             else gettext("Mid-year applications returned for correction"), midyear,
-             application_list(ctx, status, midyear=True), level="warning", hint=_closed_hint(ctx)),
-        Todo(left_title, _totals(ctx)[status] - midyear, application_list(ctx, status), hint=_closed_hint(ctx)),
+        Todo(gettext("Mid-year applications to submit"), midyear, application_list(ctx, S.DRAFT, midyear=True),
+             level="warning", hint=_closed_hint(ctx)),
+        Todo(gettext("Drafts not submitted before the deadline"), _totals(ctx)[S.DRAFT] - midyear,
+             application_list(ctx, S.DRAFT), hint=_closed_hint(ctx)),
     ]
 
 
@@ -88,19 +88,17 @@ def drafts(ctx: WorkbenchContext):
     if ctx.term is None or ctx.scope.school_id is None:
         return None
     if window_closed(ctx):
-        return _not_submitted_after_deadline(ctx, S.DRAFT, gettext("Drafts not submitted before the deadline"))
+        return _drafts_after_deadline(ctx)
     return Todo(gettext("Drafts not yet submitted"), _totals(ctx)[S.DRAFT], application_list(ctx, S.DRAFT),
                 due=_future_deadline(ctx), level=_deadline_level(ctx))
 
 
 @todo("applications.returned", permission=WRITE, order=30)
 def returned(ctx: WorkbenchContext):
-    """Applications sent back to the school to be corrected and submitted again (after the window, only
-    mid-year ones can be)."""
+    """Applications sent back to the school to be corrected and submitted again (after the window too:
+    they were submitted in time)."""
     if ctx.term is None or ctx.scope.school_id is None:
         return None
-    if window_closed(ctx):
-        return _not_submitted_after_deadline(ctx, S.RETURNED, gettext("Returned, not submitted before the deadline"))
     return Todo(gettext("Returned for correction"), _totals(ctx)[S.RETURNED],
                 application_list(ctx, S.RETURNED), due=_future_deadline(ctx), level="warning")
 

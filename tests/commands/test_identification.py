@@ -139,6 +139,20 @@ def test_after_the_window_only_a_mid_year_application_is_submitted(session, ctx,
     assert place.application.status is ApplicationStatus.SUBMITTED
 
 
+def test_an_application_returned_after_the_window_goes_back_corrected(session, ctx, place, clock):
+    term = place.application.term
+    term.application_closes = date(2026, 9, 30)
+    session.commit()
+    clock.set(datetime(2026, 9, 20, 2, 0, tzinfo=UTC))
+    identification.submit(ctx, place.application.id)
+    session.commit()
+    clock.set(datetime(2026, 10, 8, 2, 0, tzinfo=UTC))  # after the window: returned, corrected, sent back
+    identification.return_for_correction(ctx, place.application.id, reason="请补充家庭收入证明")
+    session.commit()
+    identification.submit(ctx, place.application.id)
+    assert place.application.status is ApplicationStatus.SUBMITTED and not place.application.is_midyear
+
+
 def test_the_last_day_of_the_window_counts_in_china(session, ctx, place, clock):
     place.application.term.application_closes = date(2026, 9, 30)
     session.commit()

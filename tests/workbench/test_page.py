@@ -257,7 +257,9 @@ def test_after_the_deadline_the_school_is_offered_only_what_it_can_still_do(clie
     session.commit()
     page = _workbench(client, "school_a", as_user)
     cards = _cards(page)
-    assert "Drafts not yet submitted" not in cards and "Returned for correction" not in cards
+    assert "Drafts not yet submitted" not in cards
+    assert cards.get("Returned for correction", 0) == session.query(Application).filter_by(
+        school_id=busy.a.id, status=S.RETURNED).count()  # submitted in time: asked for still
     assert cards["Mid-year applications to submit"] == 1 and cards["Drafts not submitted before the deadline"] == 2
     assert "Add a mid-year application" in page and "Add application" not in page
     links = dict((title, html.unescape(url)) for url, title in re.findall(

@@ -78,12 +78,12 @@ def test_after_the_deadline_only_mid_year_drafts_are_asked_for(app, on_day, sess
     assert "is_midyear" not in left.url
 
 
-def test_after_the_deadline_returned_applications_split_alike(app, on_day, session, school_with_draft):
+def test_after_the_deadline_returned_applications_are_still_asked_for(app, on_day, session, school_with_draft):
     session.query(Application).filter_by(school_id=school_with_draft.id).update(
         {"status": ApplicationStatus.RETURNED})
     session.commit()
     with app.test_request_context():
         during = applications.returned(on_day(date(2026, 9, 10)))
-        midyear, left = applications.returned(on_day(date(2026, 10, 2)))
+        after = applications.returned(on_day(date(2026, 10, 2)))
     assert (during.count, during.level) == (1, "warning")
-    assert (midyear.count, left.count, left.level) == (0, 1, "info")
+    assert (after.count, after.level, after.due) == (1, "warning", None)  # submitted in time: it goes back
