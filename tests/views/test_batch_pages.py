@@ -124,3 +124,14 @@ def test_the_batch_list_numbers_batches_and_fits_its_card(client, session, place
     login("school1")
     mine = client.get("/batches/").get_data(as_text=True)
     assert f'data-batch="{second.id}"' in mine and f"<td>{place.school.name}</td>" not in mine  # one school
+
+
+def test_the_reconciliation_is_named_after_its_term(client, session, place, pupils, login):
+    from urllib.parse import quote
+
+    _account, _item, term, _batch = _funded(session, place, batch_key="named-key-0001")
+    login("district")
+    resp = client.get(f"/batches/reconciliation.xlsx?term_id={term.id}")
+    assert resp.status_code == 200 and quote(term.name) in resp.headers["Content-Disposition"]
+    every = client.get("/batches/reconciliation.xlsx")
+    assert every.status_code == 200 and quote(term.name) not in every.headers["Content-Disposition"]

@@ -39,6 +39,7 @@ from app.queries.money import account_balances, allocation_states, donations, pa
 from app.queries.terms import current_term, find_term, terms
 from app.reports.downloads import attachment
 from app.reports.payment_register import register_html, register_workbook
+from app.reports.reconciliation import file_name as reconciliation_name
 from app.reports.reconciliation import reconciliation_workbook
 from app.runner import answer as refusal_of
 from app.runner import run
@@ -346,4 +347,4 @@ class BatchView(OnceFormsMixin, BaseView):
         data = self._made(0, lambda ctx: reconciliation_workbook(ctx, term_id=term_id))
         if data is None:
             return redirect(url_for("BatchView.index"))
-        return self._file(f"{gettext('Reconciliation')}.xlsx", data, fallback="zizhu-reconciliation")
+        return self._file(reconciliation_name(current_context(), term_id), data, fallback="zizhu-reconciliation")
