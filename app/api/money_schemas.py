@@ -126,6 +126,8 @@ class AllocationAnswer(Schema):
     fund_account_id, school_id, aid_item_id, term_id = (fields.Integer(), fields.Integer(), fields.Integer(),
                                                         fields.Integer())
     allocated, available, reserved, paid = money(), money(), money(), money()
+    # of the available money, what batches made and not yet approved hold, and what a new batch can draw on
+    held, drawable = money(), money()
     places, places_used = _null(fields.Integer()), fields.Integer()
 
 
@@ -204,7 +206,8 @@ def allocation_json(allocation, state: AllocationState) -> dict:
     return {"id": allocation.id, "fund_account_id": allocation.fund_account_id, "school_id": allocation.school_id,
             "aid_item_id": allocation.aid_item_id, "term_id": allocation.term_id,
             "allocated": money_text(state.allocated), "available": money_text(state.available),
-            "reserved": money_text(state.reserved), "paid": money_text(state.paid), "places": state.places,
+            "reserved": money_text(state.reserved), "paid": money_text(state.paid),
+            "held": money_text(state.held), "drawable": money_text(state.drawable), "places": state.places,
             "places_used": state.places_used}
 
 

@@ -49,12 +49,15 @@ def test_the_whole_flow_from_receipt_to_approval(client, session, flow):
     batch = made.get_json()["id"]
     assert again.get_json()["id"] == batch and session.query(DisbursementBatch).count() == 1
     assert _post(client, f"disbursement_batch/{batch}/submit", {}, flow["school_user"]).status_code == 200
+    state = client.get(f"/api/v1/allocation/{allocation['id']}/state", headers=flow["district"]).get_json()
+    assert (state["available"], state["held"], state["drawable"]) == ("1000.00", "937.50", "62.50")  # as /money/
     refused = _post(client, f"disbursement_batch/{batch}/approve", {}, flow["school_user"])
     assert refused.status_code == 403  # a school has no approve permission at all
     approved = _post(client, f"disbursement_batch/{batch}/approve", {}, flow["district"])
     assert approved.status_code == 200 and approved.get_json()["status"] == "approved"
     state = client.get(f"/api/v1/allocation/{allocation['id']}/state", headers=flow["district"]).get_json()
-    assert (state["available"], state["reserved"]) == ("62.50", "937.50")
+    assert (state["available"], state["reserved"], state["held"], state["drawable"]) == (
+        "62.50", "937.50", "0.00", "62.50")
     entries = client.get("/api/v1/ledger_entry/", headers=flow["district"]).get_json()
     assert sorted(e["kind"] for e in entries["result"]) == ["allocation", "receipt", "reservation"]
 
