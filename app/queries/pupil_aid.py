@@ -10,9 +10,11 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from app.labels import line_status_label
 from app.models import (
     AidItem,
     Allocation,
+    BatchStatus,
     DisbursementBatch,
     DisbursementLine,
     Entitlement,
@@ -53,6 +55,12 @@ class PaymentRow:
     answered_on: date | None
     failure_reason: str | None
     donor: str | None = None  # the donor of the account it was paid from (社会资助)
+    batch_status: BatchStatus | None = None
+
+    @property
+    def status_label(self) -> str:
+        """The line's state in words; a waiting line says what its batch waits for."""
+        return line_status_label(self.status, self.batch_status)
 
 
 def pupil_aid(session, scope: Scope, student_id: int) -> list[AidRow] | None:
@@ -61,8 +69,8 @@ def pupil_aid(session, scope: Scope, student_id: int) -> list[AidRow] | None:
     if limit(session.query(Student.id).filter(Student.id == student_id), Student, scope).first() is None:
         return None
     payments: dict[int, list[PaymentRow]] = {}
-    for line, title, school, donor in session.execute(
-            select(DisbursementLine, DisbursementBatch.title, School.name, FundAccount.donor)
+    for line, title, school, donor, batch_status in session.execute(
+            select(DisbursementLine, DisbursementBatch.title, School.name, FundAccount.donor, DisbursementBatch.status)
             .join(DisbursementBatch, DisbursementBatch.id == DisbursementLine.batch_id)
             .join(School, School.id == DisbursementLine.school_id)
             .join(Allocation, Allocation.id == DisbursementBatch.allocation_id)
@@ -70,7 +78,7 @@ def pupil_aid(session, scope: Scope, student_id: int) -> list[AidRow] | None:
             .where(DisbursementLine.student_id == student_id).order_by(DisbursementLine.id)):
         payments.setdefault(line.entitlement_id, []).append(PaymentRow(
             line.batch_id, title, school, line.amount, line.status, line.answered_on, line.failure_reason,
-            (donor or "").strip() or None))
+            (donor or "").strip() or None, batch_status))
     rows = session.execute(
         select(Entitlement, Term.name, Term.start_date, AidItem.name, School.name)
         .join(Term, Term.id == Entitlement.term_id).join(AidItem, AidItem.id == Entitlement.aid_item_id)

@@ -15,7 +15,8 @@ from app.models import (
 from tests.factories import make_entitlement, make_previous_term, make_student
 
 
-def _paid(session, row, *, status=LineStatus.PAID, reason=None, donor=None) -> DisbursementLine:
+def _paid(session, row, *, status=LineStatus.PAID, reason=None, donor=None,
+          batch_status=BatchStatus.RECONCILED) -> DisbursementLine:
     account = FundAccount(code=f"ACC-P{row.id}", name="县资助专户", fiscal_year=2026,
                           district_id=row.school.district_id,
                           source=FundSource.DONATION if donor else FundSource.COUNTY, donor=donor)
@@ -27,7 +28,7 @@ def _paid(session, row, *, status=LineStatus.PAID, reason=None, donor=None) -> D
     session.flush()
     batch = DisbursementBatch(district_id=account.district_id, school_id=row.school_id, term_id=row.term_id,
                               aid_item_id=row.aid_item_id, allocation_id=allocation.id,
-                              status=BatchStatus.RECONCILED, title=f"城关小学 第{row.id}批", line_count=1,
+                              status=batch_status, title=f"城关小学 第{row.id}批", line_count=1,
                               total=row.amount, idempotency_key=f"key-p{row.id:08d}", request_hash="0" * 64)
     session.add(batch)
     session.flush()
@@ -100,3 +101,14 @@ def test_donations_are_summed_per_donor(session, place):
     (found,) = donations(session, Scope(district_id=place.school.district_id))
     assert (found.donor, found.accounts, found.pupils) == ("县慈善总会", 2, 2)
     assert donations(session, Scope(district_id=place.school.district_id + 999)) == []
+
+
+def test_a_waiting_payment_says_what_its_batch_waits_for(client, session, place, login):
+    from app.labels import line_status_label
+
+    pupil = make_student(session, school=place.school, household=place.household, name="赵雨桐")
+    _paid(session, make_entitlement(session, pupil), status=LineStatus.PENDING, batch_status=BatchStatus.SUBMITTED)
+    login("school1")
+    html = client.get(f"/studentmodelview/show/{pupil.id}").get_data(as_text=True).split('id="zz-pupil-aid"')[1]
+    waiting = line_status_label(LineStatus.PENDING, BatchStatus.SUBMITTED)
+    assert waiting in html and line_status_label(LineStatus.PENDING, BatchStatus.EXPORTED) not in html
