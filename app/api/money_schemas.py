@@ -154,7 +154,9 @@ class BatchPreview(Schema):
 
     allocation_id = _null(fields.Integer())
     count = fields.Integer()
-    total, available = money(), money()
+    # available: the allocation's free money, as in its state; held: by batches made and not yet approved;
+    # drawable: what this batch can draw on (available − held), the figure the batch page shows
+    total, available, held, drawable = money(), money(), money(), money()
     places_left = _null(fields.Integer())
     excluded_by_reason = fields.Dict(keys=fields.String(), values=fields.Integer())
     eligible = fields.List(fields.Nested(PreviewLine))
@@ -219,7 +221,8 @@ def preview_json(preview) -> dict:
                 "tier_name": candidate.tier_name, "amount": money_text(candidate.amount), "reason": candidate.reason}
 
     return {"allocation_id": preview.allocation.id if preview.allocation else None, "count": preview.count,
-            "total": money_text(preview.total), "available": money_text(preview.available),
+            "total": money_text(preview.total), "available": money_text(preview.available + preview.held),
+            "held": money_text(preview.held), "drawable": money_text(preview.available),
             "places_left": preview.places_left, "excluded_by_reason": preview.excluded_by_reason(),
             "eligible": [line(c) for c in preview.eligible], "excluded": [line(c) for c in preview.excluded]}
 

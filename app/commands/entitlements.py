@@ -228,13 +228,21 @@ def _pupils_leaving(session, _flush_context, _instances) -> None:
         elif new is StudentStatus.ENROLLED:
             returning.append(obj)
     moving = {pupil: school for pupil, school in moving.items() if pupil not in leaving and school is not None}
-    if leaving or moving or returning:
+    gone = [obj for obj in session.new if isinstance(obj, Student) and _recorded_gone(obj)]
+    if leaving or moving or returning or gone:
         with session.no_autoflush:
             today = context_of(session).today
-            _mark_left(today, [obj for obj in session.dirty if isinstance(obj, Student) and obj.id in leaving],
+            _mark_left(today, gone + [obj for obj in session.dirty if isinstance(obj, Student) and obj.id in leaving],
                        returning)
             stop_for_leaving(session, today, leaving)
             move_with_pupils(session, today, moving)
+
+
+def _recorded_gone(pupil: Student) -> bool:
+    """A new pupil recorded as already gone (a form, the API, an import): they left by the day it is
+    recorded, at the latest."""
+    status = _status_of(pupil.status)
+    return status is not None and rules.leaves_school(None, status.value)
 
 
 def _mark_left(today, leaving: list[Student], returning: list[Student]) -> None:

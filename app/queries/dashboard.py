@@ -93,7 +93,7 @@ def _to_pupil(query, model):
     return query.join(PUPIL, PUPIL.id == (model.id if model is Student else model.student_id))
 
 
-BY_TERM_OF_YEAR = Category(Term.id, Term.name, Term.start_date, join=_to_term_of_year)
+BY_TERM_OF_YEAR = Category(Term.id, Term.name, Term.start_date, join=_to_term_of_year, many=True)  # see above
 
 
 def _school_year(day: date) -> int:

@@ -51,6 +51,8 @@ def test_the_whole_flow_from_receipt_to_approval(client, session, flow):
     assert _post(client, f"disbursement_batch/{batch}/submit", {}, flow["school_user"]).status_code == 200
     state = client.get(f"/api/v1/allocation/{allocation['id']}/state", headers=flow["district"]).get_json()
     assert (state["available"], state["held"], state["drawable"]) == ("1000.00", "937.50", "62.50")  # as /money/
+    again = _post(client, "disbursement_batch/preview", scope, flow["school_user"]).get_json()
+    assert (again["available"], again["held"], again["drawable"]) == ("1000.00", "937.50", "62.50")  # the same
     refused = _post(client, f"disbursement_batch/{batch}/approve", {}, flow["school_user"])
     assert refused.status_code == 403  # a school has no approve permission at all
     approved = _post(client, f"disbursement_batch/{batch}/approve", {}, flow["district"])

@@ -1,5 +1,5 @@
 """Entitlements per term through the commands: made on approval, stopped, carried over to spring."""
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -480,3 +480,20 @@ def test_a_school_officer_cannot_preview_another_school(session, ctx, place, ter
     theirs_only = carry_over.carry_over_preview(context(session, other, clock=ctx.clock),
                                                   from_term_id=terms[0].id, to_term_id=terms[1].id)
     assert set(_by_pupil(theirs_only)) == {"邻校生"}
+
+
+def test_a_pupil_recorded_as_already_gone_gets_the_day_recorded(client, jwt, session, place):
+    from app.context import context_of
+    from tests.factories import pupil_id_number
+
+    number = pupil_id_number()
+    born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    body = {"name": "钱晓雨", "id_number": number, "student_no": f"G{number}", "birth_date": born.isoformat(),
+            "sex": "M", "school": place.school.id, "grade": 3, "class_name": "2班", "status": "transferred",
+            "household": place.household.id}
+    resp = client.post("/api/v1/student/", json=body, headers=jwt("school1"))
+    assert resp.status_code == 201, resp.get_data(as_text=True)
+    assert session.get(Student, resp.get_json()["id"]).left_on == context_of(session).today
+    enrolled = _pupil(session, place)
+    session.commit()
+    assert enrolled.left_on is None  # a pupil added as enrolled has not left

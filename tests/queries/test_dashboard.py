@@ -89,6 +89,7 @@ def test_a_school_years_identifications_count_in_each_of_its_terms(session):
     same_year = session.scalars(select(Term.id).where(Term.school_year_id == term.school_year_id)).all()
     assert len(same_year) == 2 and all(identified[t] == 2 for t in same_year)  # autumn's in the spring too
     assert identified[before.id] == 1
+    assert data["series"][1]["total"] == 3  # each application once, not once per term of its school year
 
 
 def _term(start: date, end: date, school_year_id: int):
