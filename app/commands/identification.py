@@ -146,15 +146,16 @@ def submit(ctx: Context, application_id: int) -> Application:
     else:
         _check_supporters(household, errors)
     closes = app.term.application_closes
-    # an application returned for correction was submitted before (in the window, or mid-year): sending it
-    # back corrected is no new application, whenever the school gets to it
-    if closes is not None and ctx.today > closes and app.status is not ApplicationStatus.RETURNED:
-        if not app.is_midyear:
+    if closes is not None and ctx.today > closes:
+        if app.is_midyear:
+            if household is not None:
+                _check_sudden_event(household, ctx.today, errors)
+        # an application returned for correction was submitted in the window: sent back corrected, it is no
+        # new application, whenever the school gets to it
+        elif app.status is not ApplicationStatus.RETURNED:
             errors["is_midyear"] = [_l(
                 "applications for this term closed on %(day)s; after that only a mid-year application "
                 "(a family that met a sudden event) can be submitted", day=closes.isoformat())]
-        elif household is not None:
-            _check_sudden_event(household, ctx.today, errors)
     if errors:
         raise FieldErrors(errors)
 

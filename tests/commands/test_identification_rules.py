@@ -50,6 +50,20 @@ def test_a_mid_year_application_is_submitted_after_the_window(session, window, c
     assert window.application.status is ApplicationStatus.SUBMITTED
 
 
+def test_a_returned_mid_year_application_still_needs_its_sudden_event(session, window, clock):
+    window.application.is_midyear = True
+    window.household.sudden_event, window.household.sudden_event_on = "家中失火", date(2026, 10, 3)
+    session.commit()
+    identification.submit(_at(session, window, clock, datetime(2026, 10, 8, 2, 0)), window.application.id)
+    identification.return_for_correction(_at(session, window, clock, datetime(2026, 10, 9, 2, 0)),
+                                         window.application.id, reason="请补充突发事件证明")
+    window.household.sudden_event = None  # "corrected" by removing the event the application rests on
+    session.commit()
+    with pytest.raises(FieldErrors):
+        identification.submit(_at(session, window, clock, datetime(2026, 10, 10, 2, 0)), window.application.id)
+    assert window.application.status is ApplicationStatus.RETURNED
+
+
 def _approved(session, place, clock):
     """The place's application submitted, then marked approved (the notice path is tested elsewhere)."""
     identification.submit(_at(session, place, clock, datetime(2026, 9, 8, 2, 0)), place.application.id)
