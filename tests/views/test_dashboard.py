@@ -253,3 +253,6 @@ def test_a_school_officer_sees_the_dashboard_of_their_school_only(app, demo):
     assert officer.get("/reports/dashboard/", query_string={"school": other.id}).status_code == 404
     assert officer.get("/reports/dashboard/data/spending", query_string={"school": other.id}).status_code == 404
     assert "/reports/dashboard/" in officer.get("/").get_data(as_text=True)  # linked from the workbench
+    page = officer.get("/reports/dashboard/").get_data(as_text=True)
+    assert f'<li class="active">{first.name}</li>' in page  # their school's page, with its lists
+    assert "/studentmodelview/list/" in page and 'href="/reports/dashboard/?term=' not in page  # no "all schools"

@@ -62,7 +62,8 @@ class DashboardView(ChartsView):
     def index(self):
         """The dashboard of the chosen term, for the district or the school chosen by a click."""
         ctx = current_context()
-        term, school = self._term(ctx), school_in_scope(ctx, request.args.get("school"))
+        # a school's own user sees their school's page, with its lists
+        term, school = self._term(ctx), school_in_scope(ctx, request.args.get("school") or ctx.scope.school_id)
         if request.args.get("school") and school is None:
             abort(404)
         args = {"term": term.id} if term else {}
@@ -73,4 +74,5 @@ class DashboardView(ChartsView):
             "zizhu/dashboard.html", term=term, terms=terms(ctx.session), school=school, sections=sections,
             lists=self._lists(term, school) if school is not None and term else [], echarts=ECHARTS,
             note=term_note(ctx.session, narrowed(ctx.scope, school), term, ctx.today) if term else None,
+            own_school=ctx.scope.school_id is not None,
             district_url=url_for("DashboardView.index", **({"term": term.id} if term else {})))
