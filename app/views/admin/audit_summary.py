@@ -55,12 +55,28 @@ def _word(match) -> str:
     return match.group() if label is None else str(label)
 
 
+# summaries read as a sentence: (the stored form, the sentence with its parts by name)
+SENTENCES = (
+    # a disbursement batch made (app/commands/disbursement.py): "create: <pupils> <total>"
+    (re.compile(r"^create: (?P<n>\d+) (?P<total>\d+\.\d{2})$"),
+     _l("created: %(n)s pupils, %(total)s yuan")),
+)
+
+
+def _sentence(text: str) -> str | None:
+    for pattern, sentence in SENTENCES:
+        found = pattern.match(text)
+        if found:
+            return str(sentence) % found.groupdict()
+    return None
+
+
 def format_summary(text) -> str:
     """The summary in the reader's language: an export's or a job's as a sentence (app/views/admin/
-    audit_exports.py), any other with its known codes translated."""
+    audit_exports.py), a known form as its sentence, any other with its known codes translated."""
     if not text:
         return ""
-    return format_export(text, _codes) or _codes(text)
+    return format_export(text, _codes) or _sentence(text) or _codes(text)
 
 
 def _codes(text: str) -> str:

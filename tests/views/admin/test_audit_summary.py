@@ -16,3 +16,11 @@ def test_workflow_codes_are_shown_in_words(app):
 def test_unknown_words_stay_as_written(app):
     with app.test_request_context():
         assert format_summary("school1 did something") == "school1 did something"
+
+
+def test_a_batch_made_reads_as_its_pupils_and_total(app):
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("zh"):
+        assert format_summary("create: 6 1875.00") == "生成批次：6 名学生，1875.00 元"
+        assert "名学生" not in format_summary("create: 3 x 2 书包")  # aid in kind writes another form
