@@ -4,7 +4,8 @@ and the page, as the district's leader, on a scratch copy of the district seeded
 Every pupil identified last autumn is given this term's living subsidy first (as the carry-over would),
 so that the coverage figures count tens of thousands of entitlements. Usage:
     python bench/dashboard.py [--pupils 100000] [--runs 15] [--database-url URL]
-Target (issue 14): every section ≤ 300 ms at 100 k pupils on SQLite.
+Target (issue 14): every section ≤ 300 ms at 100 k pupils on SQLite, ≤ 1 s at 1 M on PostgreSQL (a district
+seeded at 100 k and multiplied by bench/scale.py).
 """
 import shutil
 import sys
@@ -17,7 +18,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from run import PASSWORD, QueryCounter, measure, parse_args, prepare  # noqa: E402
 
 SECTIONS = ("coverage", "progress", "spending", "trends")
-TARGET_MS = 300
+TARGET_MS = {"sqlite": 300, "postgresql": 1000}  # by the database's kind
 
 
 def entitle_last_years_pupils(app) -> int:
@@ -85,7 +86,8 @@ def main():
         print(f"{'section ' + name:<28}{ms:>9.1f}{size:>10,}{queries:>9}")
     ms, size, queries = measure(client, counter, "/reports/dashboard/", args.runs)
     print(f"{'page (without its data)':<28}{ms:>9.1f}{size:>10,}{queries:>9}")
-    print(f"\nslowest section {worst:.0f} ms; target ≤ {TARGET_MS} ms: {'met' if worst <= TARGET_MS else 'MISSED'}")
+    target = TARGET_MS.get(url.split(":", 1)[0].split("+", 1)[0], TARGET_MS["sqlite"])
+    print(f"\nslowest section {worst:.0f} ms; target ≤ {target} ms: {'met' if worst <= target else 'MISSED'}")
 
 
 if __name__ == "__main__":
