@@ -80,6 +80,7 @@ class Chart:
     series: tuple
     kind: str = "bar"
     link: str | None = None
+    totals: bool = True  # False: no series' total (a total over the bars means nothing, or is not shown)
 
 
 def _column(model, column):
@@ -124,13 +125,70 @@ def _counted_apart(series: Series, by: Category) -> bool:
     return series.distinct is not None or by.many
 
 
+def _parts_of(series) -> tuple[Series, ...]:
+    """The series a chart's series is figured from (a ratio's numerator and denominator)."""
+    return (series.numerator, series.denominator) if isinstance(series, Ratio) else (series,)
+
+
+def _parts(chart: Chart) -> list[Series]:
+    """The series a chart's figures come from."""
+    return [part for series in chart.series for part in _parts_of(series)]
+
+
+def _additive(series: Series, by: Category) -> bool:
+    """Whether the series' figure of a coarser bar is the sum of finer ones: no pupil counted once across
+    bars (COUNT DISTINCT), no row in two bars."""
+    return series.distinct is None and not by.many
+
+
+def figures_together(session, scope: Scope, series: Series, categories: list[Category]) -> list[dict]:
+    """The series by each of the categories (sharing one join, or needing none) from one GROUP BY over all
+    their columns, each category's figures folded from the finer groups: one scan of the model's rows
+    instead of one per category."""
+    model, columns, spans = series.model, [], []
+    for by in categories:
+        own = [_column(model, c) for c in (by.key, by.label, by.order) if c is not None]
+        spans.append((len(columns), len(own)))
+        columns += own
+    join = next((by.join for by in categories if by.join is not None), None)
+    query = _in_scope(select(*columns, _aggregate(series)).select_from(model), scope, series, Category(None, join=join))
+    rows = session.execute(query.group_by(*columns)).all()
+    found = []
+    for by, (start, width) in zip(categories, spans, strict=True):
+        folded: dict = {}
+        for row in rows:
+            key, *rest = row[start:start + width]
+            label = rest.pop(0) if by.label is not None else None
+            order = rest.pop(0) if by.order is not None else None
+            value = folded[key][2] if key in folded else 0
+            folded[key] = (label, order, value + (row[-1] or 0))
+        found.append(folded)
+    return found
+
+
 class Figures:
     """One request's figures: each series by each category queried once, however many charts show it
-    (the charts of a section share series). Keyed by the objects themselves, kept alive with the cache."""
+    (the charts of a section share series). Keyed by the objects themselves, kept alive with the cache.
+    `plan` the charts first, and an additive series shown by several categories is one GROUP BY."""
 
     def __init__(self, session, scope: Scope):
         self.session, self.scope = session, scope
         self._found: dict = {}
+        self._together: dict = {}  # id(series) → (series, [categories]) grouped in one query
+
+    def plan(self, charts: list[Chart]) -> None:
+        """Note which categories each additive series of the charts is shown by: those sharing one join
+        (or needing none) are then grouped together."""
+        wanted: dict = {}
+        for chart in charts:
+            for part in _parts(chart):
+                if _additive(part, chart.by):
+                    categories = wanted.setdefault(id(part), (part, {}))[1]
+                    categories.setdefault(id(chart.by), chart.by)
+        for key, (series, categories) in wanted.items():
+            joins = {id(by.join) for by in categories.values() if by.join is not None}
+            if len(categories) > 1 and len(joins) <= 1:
+                self._together[key] = (series, list(categories.values()))
 
     def _once(self, key: tuple, parts: tuple, compute: Callable[[], Any]):
         if key not in self._found:
@@ -139,6 +197,11 @@ class Figures:
 
     def of(self, series: Series, by: Category) -> dict[Any, tuple[Any, Any, Any]]:
         """{key: (label, order, value)} of the series per bar (app/queries/charts.figures)."""
+        together = self._together.get(id(series))
+        if together is not None and any(by is planned for planned in together[1]):
+            found = self._once(("together", id(series)), together,
+                               lambda: figures_together(self.session, self.scope, *together))
+            return found[next(i for i, planned in enumerate(together[1]) if planned is by)]
         return self._once(("of", id(series), id(by)), (series, by),
                           lambda: figures(self.session, self.scope, series, by))
 
@@ -197,6 +260,21 @@ def _json_key(key):
     return key
 
 
+def _series_json(figures_: Figures, chart: Chart, series, found: list[dict], keys: list) -> dict:
+    """One series of the chart as the page gets it: its figure per bar, and its total (None when the chart
+    has no totals, or for a sensitive count)."""
+    if isinstance(series, Ratio):
+        numerators, denominators = found
+        data = [_percent(numerators.get(k, 0), denominators.get(k, 0)) for k in keys]
+        total = _percent(_total(figures_, series.numerator, chart.by, numerators),
+                         _total(figures_, series.denominator, chart.by, denominators)) if chart.totals else None
+    else:
+        data = [_shown(series, found[0].get(k)) for k in keys]
+        shown = chart.totals and not series.sensitive
+        total = _shown(series, _total(figures_, series, chart.by, found[0])) if shown else None
+    return {"name": str(series.name), "data": data, "total": total}
+
+
 def chart_data(session, scope: Scope, chart: Chart, figures_: Figures | None = None) -> dict:
     """The chart's JSON: its categories in order, and each series' figure per category (0 when none).
     Charts drawn together pass one `Figures`, so that a series they share is queried once."""
@@ -204,9 +282,8 @@ def chart_data(session, scope: Scope, chart: Chart, figures_: Figures | None = N
     columns = []  # per series of the chart: (series, {key: value}) or (ratio, numerator, denominator)
     categories: dict = {}
     for series in chart.series:
-        parts = (series.numerator, series.denominator) if isinstance(series, Ratio) else (series,)
         found = []
-        for part in parts:
+        for part in _parts_of(series):
             rows = figures_.of(part, chart.by)
             for key, (label, order, _value) in rows.items():
                 categories.setdefault(key, (_label(chart.by, key, label), order))
@@ -214,17 +291,7 @@ def chart_data(session, scope: Scope, chart: Chart, figures_: Figures | None = N
         columns.append((series, *found))
     ordered = sorted(categories.items(), key=_sort_key)
     keys = [key for key, _ in ordered]
-    out = []
-    for series, *found in columns:
-        if isinstance(series, Ratio):
-            numerators, denominators = found
-            data = [_percent(numerators.get(k, 0), denominators.get(k, 0)) for k in keys]
-            total = _percent(_total(figures_, series.numerator, chart.by, numerators),
-                             _total(figures_, series.denominator, chart.by, denominators))
-        else:
-            data = [_shown(series, found[0].get(k)) for k in keys]
-            total = None if series.sensitive else _shown(series, _total(figures_, series, chart.by, found[0]))
-        out.append({"name": str(series.name), "data": data, "total": total})
+    out = [_series_json(figures_, chart, series, found, keys) for series, *found in columns]
     units = {series.unit for series in chart.series}
     return {"key": chart.key, "title": str(chart.title), "kind": chart.kind,
             "unit": units.pop() if len(units) == 1 else "mixed",

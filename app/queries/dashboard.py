@@ -139,17 +139,17 @@ def aided(term_id: int | None, name=AIDED, **kw) -> Series:
 
 
 def coverage_charts(req: DashboardRequest) -> list[Chart]:
-    """Coverage (aided ÷ enrolled) by school and township, aided pupils by tier, special groups, boarders
-    and day pupils. The charts share their series, so that each is queried once per category."""
+    """Coverage (aided ÷ enrolled) by school and township, aided pupils by tier, boarders and day pupils.
+    The charts share their series, so that each is queried once per category; only the charts behind the
+    page's headline figures (dashboard.html `kpis`) count totals."""
     pupils, aided_ = enrolled(req), aided(req.term_id)
     coverage = Ratio(_l("Coverage (%)"), aided_, pupils)
     charts = [
         _per_school(req, "coverage_school", _l("Coverage by school"), _l("Coverage by grade"), (coverage,)),
-        Chart("coverage_township", _l("Coverage by township"), BY_TOWNSHIP, (coverage,)),
-        Chart("aided_tier", _l("Aided pupils by tier"), BY_TIER, (aided_,), kind="pie"),
-        Chart("special_groups", _l("Special groups: enrolled and aided pupils"), BY_GROUP,
-              (enrolled(req, sensitive=True), aided(req.term_id, sensitive=True))),
-        Chart("coverage_boarding", _l("Coverage of boarders and day pupils"), BY_BOARDING, (coverage,)),
+        Chart("coverage_township", _l("Coverage by township"), BY_TOWNSHIP, (coverage,), totals=False),
+        Chart("aided_tier", _l("Aided pupils by tier"), BY_TIER, (aided_,), kind="pie", totals=False),
+        Chart("coverage_boarding", _l("Coverage of boarders and day pupils"), BY_BOARDING, (coverage,),
+              totals=False),
         _per_school(req, "totals", _l("Enrolled and aided pupils"), _l("Enrolled and aided pupils by grade"),
                     (pupils, aided_)),
     ]
@@ -175,6 +175,13 @@ def _of_many_schools(req: DashboardRequest, charts: list[Chart]) -> list[Chart]:
 def _applications(term_id: int, name, statuses: tuple[str, ...], *extra) -> Series:
     where = (Application.term_id == term_id, Application.status.in_([ApplicationStatus(s) for s in statuses]))
     return Series(name, Application, where=where + extra)
+
+
+def group_charts(req: DashboardRequest) -> list[Chart]:
+    """Enrolled and aided pupils of each special group (a count under 5 as "<5"): a section of its own, as
+    reaching the groups joins every pupil to their household's, so that the page draws it beside coverage."""
+    return [Chart("special_groups", _l("Special groups: enrolled and aided pupils"), BY_GROUP,
+                  (enrolled(req, sensitive=True), aided(req.term_id, sensitive=True)))]
 
 
 def progress_charts(req: DashboardRequest) -> list[Chart]:
@@ -238,13 +245,15 @@ def trend_charts(req: DashboardRequest) -> list[Chart]:
         Application.approved_on.is_not(None)),))
     allocated, paid, _remaining = money(None)
     return [
-        Chart("trend_money", _l("Funds by term"), BY_TERM, (allocated, paid), kind="line"),
-        Chart("trend_pupils", _l("Pupils by term"), BY_TERM_OF_YEAR, (aided(None), identified), kind="line"),
+        Chart("trend_money", _l("Funds by term"), BY_TERM, (allocated, paid), kind="line", totals=False),
+        Chart("trend_pupils", _l("Pupils by term"), BY_TERM_OF_YEAR, (aided(None), identified), kind="line",
+              totals=False),
     ]
 
 
 SECTIONS: dict[str, Callable[[DashboardRequest], list[Chart]]] = {
     "coverage": coverage_charts,
+    "groups": group_charts,
     "progress": progress_charts,
     "spending": spending_charts,
     "trends": trend_charts,

@@ -4,7 +4,7 @@ from pathlib import Path
 from tests.e2e.conftest import sign_in
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots" / "dashboard"
-SECTIONS = 4  # coverage, progress, spending, trends (app/queries/dashboard.py)
+SECTIONS = 5  # coverage, groups, progress, spending, trends (app/queries/dashboard.py)
 DRAWN = """() => {
   const charts = Array.from(document.querySelectorAll('.zz-chart'));
   return document.querySelectorAll('[data-zz-charts][data-zz-loaded]').length === SECTIONS && charts.length > 0

@@ -124,3 +124,27 @@ def test_charts_drawn_together_query_a_shared_series_once(session):
     with _statements(session) as queries:
         chart_data(session, figures.scope, by_school)  # on its own: queried afresh
     assert len(queries) == 1
+
+
+def test_a_series_shown_by_several_categories_is_one_group_by_with_the_same_figures(session):
+    from app.queries.dashboard import BY_BOARDING, BY_TOWNSHIP
+
+    first = make_school(session, township="城关镇")
+    second = make_school(session, first.district, township="河口镇")
+    third = make_school(session, first.district, township="城关镇")
+    for school, n in ((first, 3), (second, 2), (third, 1)):
+        _pupils(session, school, n)
+    session.query(Student).filter(Student.school_id == second.id).update({"boarding": True})
+    pupils, scope = enrolled(), Scope(district_id=first.district_id)
+    charts = [Chart(key, key, by, (pupils,)) for key, by in (("s", BY_SCHOOL), ("t", BY_TOWNSHIP), ("b", BY_BOARDING))]
+    alone = [chart_data(session, scope, chart) for chart in charts]
+    figures = Figures(session, scope)
+    figures.plan(charts)
+    with _statements(session) as queries:
+        together = [chart_data(session, scope, chart, figures) for chart in charts]
+    assert together == alone and len(queries) == 1
+    assert [c["series"][0]["data"] for c in together] == [[3, 2, 1], [4, 2], [4, 2]]
+    assert {c["series"][0]["total"] for c in together} == {6}
+    distinct = Series("aided", Entitlement, distinct=Entitlement.student_id)  # a pupil in two bars: never folded
+    figures.plan([Chart("a", "a", BY_SCHOOL, (distinct,)), Chart("b", "b", BY_TOWNSHIP, (distinct,))])
+    assert id(distinct) not in figures._together

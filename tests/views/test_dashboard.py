@@ -207,7 +207,7 @@ def test_a_click_on_a_school_shows_the_same_figures_as_the_schools_own_leader(ap
     overview = _section(district, "coverage", term=term.id)["coverage_school"]
     assert overview["link"].endswith("school=__key__")
     assert school.id in overview["keys"]
-    for name in ("coverage", "progress", "spending"):
+    for name in ("coverage", "groups", "progress", "spending"):
         drilled = _section(district, name, term=term.id, school=school.id)
         own = _section(_client(app, "school_leader"), name, term=term.id)
         assert _unlinked(drilled) == _unlinked(own), name
@@ -218,7 +218,7 @@ def test_a_click_on_a_school_shows_the_same_figures_as_the_schools_own_leader(ap
 def test_special_groups_show_small_counts_as_under_five(app, demo):
     from app.models import SpecialGroup, household_special_group
 
-    charts = _section(_client(app, "leader"), "coverage")
+    charts = _section(_client(app, "leader"), "groups")
     groups = charts["special_groups"]
     counted = dict(demo.execute(
         select(SpecialGroup.name, func.count())
