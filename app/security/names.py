@@ -27,6 +27,7 @@ VIEW_LABELS = {
     "Assessment": _l("Assessment"), "UserScope": _l("Users"), "StandardSimulation": _l("Simulation"),
     "SchoolProgress": _l("School progress"), "PracticeCheck": _l("Fairness checks"), "AuditEvent": _l("Audit trail"),
     "MoneyOverview": _l("Funds and payments"), "StatisticalReport": _l("Statistical reports"),
+    "DashboardFigures": _l("Dashboard"),
     "AuthDBView": _l("Login"), "HomeIndexView": _l("Home page"), "UtilView": _l("Back"),
     "LocaleView": _l("Switch language"), "SecurityApi": _l("Sign-in (REST API)"),
     "OpenApi": _l("API description (OpenAPI)"), "SwaggerView": _l("API documentation (Swagger)"),

@@ -33,7 +33,7 @@ AREAS = {
     "AidItem": "aid", "AidStandard": "aid", "FundAccount": "funds",
     "District": "districts", "School": "org", "SchoolYear": "calendar", "Term": "calendar",
     "AuditEvent": "audit", "UserScope": "users", "Job": "jobs", "SchoolProgress": "reports",
-    "Dashboard": "overview", "StatisticalReport": "overview",
+    "DashboardFigures": "overview", "StatisticalReport": "overview",
     "HomeVisit": "identification", "ReviewDecision": "identification", "PublicNotice": "identification",
     "Objection": "identification", "Assessment": "identification",
     "AssessmentStandard": "standards", "StandardSimulation": "standards", "PracticeCheck": "reports",

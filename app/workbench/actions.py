@@ -24,7 +24,7 @@ quick_action("pupils.list", _l("Pupil list"), "StudentModelView.list",
 quick_action("applications.list", _l("Application list"), "ApplicationModelView.list",
              permission=("can_read", "Application"), icon="fa-list-alt", order=50)
 quick_action("reports.dashboard", _l("Dashboard"), "DashboardView.index",
-             permission=("can_read", "Dashboard"), icon="fa-pie-chart", order=55)
+             permission=("can_read", "DashboardFigures"), icon="fa-pie-chart", order=55)
 quick_action("reports.statistics", _l("Statistical reports"), "StatisticsView.index",
              permission=("can_read", "StatisticalReport"), icon="fa-table", order=57)
 quick_action("reports.progress", _l("School progress"), "SchoolProgressView.index",

@@ -28,7 +28,9 @@ class DashboardView(ChartsView):
     """资助概览: every figure counted or summed in SQL in the user's scope; no pupil's details."""
 
     route_base = "/reports/dashboard"
-    class_permission_name = "Dashboard"
+    # not "Dashboard", the menu entry's name: FAB would then take the entry's menu_access for a stale
+    # permission of the view at every `flask aid init`
+    class_permission_name = "DashboardFigures"
     sections = SECTIONS
 
     def _term(self, ctx):
